@@ -1,0 +1,33 @@
+// klogd: the kernel log daemon. This file only dispatches: options, then one of the modes.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "modes.h"
+#include "options.h"
+
+int main(int argc, char** argv) {
+  klogd::Options options;
+  std::string err;
+  switch (klogd::parse_options(argc, argv, &options, &err)) {
+    case klogd::ParseOutcome::kExitOk: return 0;
+    case klogd::ParseOutcome::kUsageError:
+      std::cerr << "klogd: " << err << "\nTry 'klogd --help'.\n";
+      return 2;
+    case klogd::ParseOutcome::kRun: break;
+  }
+  if (options.version) {
+    std::cout << "klogd " << KLOGD_VERSION << "\n";
+    return 0;
+  }
+  auto logger = spdlog::stderr_logger_mt("klogd");
+  logger->set_pattern("klogd: %l: %v");
+  logger->set_level(options.debug ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+
+  if (options.check_map) return klogd::run_check_map(options);
+  if (!options.decode_file.empty()) return klogd::run_decode(options);
+  if (options.signal_usr1 || options.signal_usr2) return klogd::run_signal(options);
+  return klogd::run_daemon(options);
+}

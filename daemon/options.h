@@ -1,0 +1,55 @@
+#pragma once
+// klogd's command line and config file. sysklogd klogd 1.5's short options keep their meaning;
+// everything new has a long option, and every option can be set in klogd.conf (the command line
+// wins).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace klogd {
+
+struct Options {
+  // sysklogd klogd 1.5
+  std::optional<int> console_level;  // -c N
+  bool debug = false;                // -d
+  std::string output_file;           // -f FILE ("-" = stdout)
+  bool signal_usr1 = false;          // -i
+  bool signal_usr2 = false;          // -I
+  std::string map_file;              // -k FILE
+  bool no_fork = false;              // -n
+  bool one_shot = false;             // -o
+  bool paranoid = false;             // -p
+  bool use_syscall = false;          // -s
+  bool version = false;              // -v
+  bool no_translate = false;         // -x
+  bool twice = false;                // -2
+
+  // new
+  std::string config_file = "/etc/klogd.conf";
+  bool config_given = false;
+  std::string style = "klogd";       // klogd | keep
+  bool registers = true;
+  bool hide_addresses = false;
+  std::string kmsg_path = "/dev/kmsg";
+  std::string source = "kmsg";       // kmsg | proc | syscall
+  std::string start = "oldest";      // oldest | end
+  std::string root;                  // prefix for map search and proc files (tests)
+  std::string kallsyms_file;         // default /proc/kallsyms (daemon), none (decode)
+  std::string modules_file;          // default /proc/modules (daemon), none (decode)
+  bool force_map = false;
+  std::optional<int64_t> kaslr_offset;
+  bool check_map = false;
+  std::string decode_file;
+  bool json = false;
+  std::string pid_file = "/run/klogd.pid";
+  bool fsync = false;
+};
+
+enum class ParseOutcome { kRun, kExitOk, kUsageError };
+
+/// Parses argv and the config file. Prints --help itself; on a usage error fills *err.
+ParseOutcome parse_options(int argc, char** argv, Options* out, std::string* err);
+
+}  // namespace klogd

@@ -1,0 +1,315 @@
+// The daemon: open the source, load symbols, build sinks, run. Reading never waits for a
+// reload (tables are built on a worker thread and swapped in on the loop's thread).
+#include <fcntl.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+#include "annotator.h"
+#include "asio.h"
+#include "file_sink.h"
+#include "kmsg_reader.h"
+#include "modes.h"
+#include "record_processor.h"
+#include "symbols.h"
+
+namespace klogd {
+namespace {
+
+namespace asio = boost::asio;
+
+class Daemon {
+ public:
+  explicit Daemon(const Options& o) : o_(o) {}
+  int run();
+
+ private:
+  bool setup_symbols();
+  void wait_readable();
+  void drain();
+  void deliver();
+  void on_signal(int signo);
+  void reload(bool all);
+  void shutdown();
+  void notify_status();
+
+  const Options& o_;
+  asio::io_context io_;
+  asio::posix::stream_descriptor kmsg_{io_};
+  asio::signal_set signals_{io_};
+  KmsgReader reader_;
+  Symbolizer symbolizer_;
+  std::unique_ptr<Annotator> annotator_;
+  std::unique_ptr<RecordProcessor> processor_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+  std::vector<FinishedRecord> batch_;
+  bool suspended_ = false;
+  bool stopping_ = false;
+  bool reloading_ = false;
+  int pending_reload_ = 0;  // 0 none, 1 modules, 2 all
+  std::thread reloader_;
+  uint64_t malformed_logged_ = 0;
+};
+
+bool Daemon::setup_symbols() {
+  if (o_.no_translate) {
+    spdlog::info("symbols: translation off (-x)");
+    return true;
+  }
+  MapSelection sel;
+  std::string err;
+  if (!select_map(map_search_options(o_), &sel, &err)) {
+    spdlog::error("map: {}", err);
+    return false;
+  }
+  for (const auto& c : sel.candidates)
+    spdlog::log(c.exists ? spdlog::level::info : spdlog::level::debug, "map candidate {}: {}",
+                c.path, c.verdict);
+  if (sel.table) {
+    spdlog::info("map: using {} ({}), {} symbols, slide {}, {:.1f} ms", sel.chosen,
+                 to_string(sel.trust), sel.table->size(),
+                 sel.slide ? std::to_string(*sel.slide) : "unknown", sel.check_ms);
+    if (!sel.slide) spdlog::warn("map: {}", sel.slide_source);
+  } else {
+    spdlog::warn("map: no usable System.map and kallsyms unavailable ({}): core kernel addresses "
+                 "stay untranslated",
+                 sel.kallsyms_note);
+  }
+  symbolizer_.set_core(sel.core());
+  symbolizer_.set_modules(load_modules(o_, false));
+  return true;
+}
+
+void Daemon::reload(bool all) {
+  if (o_.no_translate) return;
+  if (reloading_) {
+    pending_reload_ = std::max(pending_reload_, all ? 2 : 1);
+    return;
+  }
+  reloading_ = true;
+  if (reloader_.joinable()) reloader_.join();
+  reloader_ = std::thread([this, all] {
+    std::optional<MapSelection> sel;
+    if (all) {
+      MapSelection s;
+      std::string err;
+      if (select_map(map_search_options(o_), &s, &err)) sel = std::move(s);
+      else spdlog::error("reload: map: {}", err);
+    }
+    auto modules = load_modules(o_, true);
+    asio::post(io_, [this, all, sel = std::move(sel), modules]() mutable {
+      if (sel) symbolizer_.set_core(sel->core());
+      symbolizer_.set_modules(modules);
+      spdlog::info("reload: {} ({} modules, {} module symbols)",
+                   all ? "static map and modules reloaded" : "modules reloaded",
+                   modules->report().modules, modules->report().symbols);
+      reloading_ = false;
+      if (pending_reload_) {
+        bool next_all = pending_reload_ == 2;
+        pending_reload_ = 0;
+        reload(next_all);
+      }
+    });
+  });
+}
+
+void Daemon::wait_readable() {
+  if (suspended_ || stopping_) return;
+  kmsg_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec) return;
+    drain();
+  });
+}
+
+void Daemon::drain() {
+  std::string err;
+  for (int budget = 0; budget < 4096 && !suspended_; ++budget) {
+    KmsgReader::Result r = reader_.read(&err);
+    if (r == KmsgReader::Result::kRecord) {
+      std::string_view raw = reader_.record();
+      if (o_.paranoid && (raw.find("Oops:") != std::string_view::npos ||
+                          raw.find("BUG:") != std::string_view::npos)) {
+        // klogd -p: fresh module symbols before an oops is translated (synchronous here).
+        symbolizer_.set_modules(load_modules(o_, true));
+      }
+      ParseError pe = processor_->process(raw, &batch_);
+      if (pe != ParseError::kOk && malformed_logged_++ < 10)
+        spdlog::warn("malformed record skipped: {}", to_string(pe));
+      continue;
+    }
+    if (r == KmsgReader::Result::kOverrun) continue;  // the sequence gap tells how many
+    if (r == KmsgReader::Result::kAgain || r == KmsgReader::Result::kEof) {
+      deliver();
+      if (o_.one_shot || r == KmsgReader::Result::kEof) {
+        shutdown();
+        return;
+      }
+      wait_readable();
+      return;
+    }
+    spdlog::error("{}", err);
+    deliver();
+    shutdown();
+    return;
+  }
+  deliver();
+  asio::post(io_, [this] { drain(); });  // let signals in between large bursts
+}
+
+void Daemon::deliver() {
+  std::string err;
+  for (const auto& r : batch_)
+    for (auto& s : sinks_)
+      if (!s->write(r, &err)) spdlog::error("{}: {}", s->describe(), err);
+  for (auto& s : sinks_)
+    if (!s->flush(&err)) spdlog::error("{}: {}", s->describe(), err);
+  batch_.clear();
+}
+
+void Daemon::notify_status() {
+  const auto& c = processor_->counters();
+  sd_notifyf(0, "STATUS=records %llu, translated %llu, missed %llu, malformed %llu",
+             static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.translated),
+             static_cast<unsigned long long>(c.missed), static_cast<unsigned long long>(c.malformed));
+}
+
+void Daemon::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  deliver();
+  signals_.cancel();
+  boost::system::error_code ec;
+  kmsg_.cancel(ec);
+  io_.stop();
+}
+
+void Daemon::on_signal(int signo) {
+  switch (signo) {
+    case SIGTERM:
+    case SIGINT:
+      spdlog::info("signal {}: exiting", signo);
+      shutdown();
+      return;
+    case SIGHUP: {
+      std::string err;
+      for (auto& s : sinks_)
+        if (!s->reopen(&err)) spdlog::error("{}: reopen: {}", s->describe(), err);
+      spdlog::info("SIGHUP: output reopened");
+      break;
+    }
+    case SIGUSR1: reload(false); break;
+    case SIGUSR2: reload(true); break;
+    case SIGTSTP:
+      spdlog::info("SIGTSTP: logging suspended");
+      suspended_ = true;
+      break;
+    case SIGCONT:
+      if (suspended_) {
+        spdlog::info("SIGCONT: logging resumed");
+        suspended_ = false;
+        asio::post(io_, [this] { drain(); });
+      }
+      break;
+  }
+  signals_.async_wait([this](boost::system::error_code ec, int s) {
+    if (!ec) on_signal(s);
+  });
+}
+
+int Daemon::run() {
+  std::string err;
+  KmsgReader::Start start = o_.start == "end" ? KmsgReader::Start::kEnd : KmsgReader::Start::kOldest;
+  if (!reader_.open(o_.kmsg_path, start, &err)) {
+    spdlog::error("{}", err);
+    return 1;
+  }
+  if (!setup_symbols()) return 1;
+  AnnotatorOptions ao;
+  ao.style = o_.no_translate ? AnnotationStyle::kNone
+             : o_.style == "keep" ? AnnotationStyle::kKeep
+                                  : AnnotationStyle::kKlogd;
+  ao.registers = o_.registers;
+  ao.hide_addresses = o_.hide_addresses;
+  annotator_ = std::make_unique<Annotator>(&symbolizer_, ao);
+  processor_ = std::make_unique<RecordProcessor>(annotator_.get());
+
+  FileSinkOptions fo;
+  fo.path = o_.output_file.empty() ? "-" : o_.output_file;
+  fo.twice = o_.twice;
+  fo.fsync = o_.fsync;
+  auto file = std::make_unique<FileSink>(fo);
+  if (!file->open(&err)) {
+    spdlog::error("{}", err);
+    return 1;
+  }
+  spdlog::info("output: {}", file->describe());
+  sinks_.push_back(std::move(file));
+
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGTSTP, SIGCONT}) signals_.add(s);
+  signals_.async_wait([this](boost::system::error_code ec, int s) {
+    if (!ec) on_signal(s);
+  });
+  kmsg_.assign(reader_.release());
+  reader_.adopt(kmsg_.native_handle());
+  asio::post(io_, [this] {
+    drain();
+    sd_notify(0, "READY=1");
+  });
+  io_.run();
+  if (reloader_.joinable()) reloader_.join();
+  reader_.release();  // the stream_descriptor closes it
+  notify_status();
+  const auto& c = processor_->counters();
+  spdlog::debug("records {}, translated {}, missed {}, malformed {}", c.records, c.translated,
+                c.missed, c.malformed);
+  return 0;
+}
+
+}  // namespace
+
+int run_daemon(const Options& o) {
+  Daemon d(o);
+  return d.run();
+}
+
+int run_check_map(const Options& o) {
+  MapSelection sel;
+  std::string err;
+  MapSearchOptions m = map_search_options(o);
+  bool ok = select_map(m, &sel, &err);
+  std::cout << "release: " << m.release << "\n" << sel.report();
+  if (!ok) std::cout << "error: " << err << "\n";
+  return ok && sel.verified() ? 0 : 1;
+}
+
+int run_signal(const Options& o) {
+  std::string pid_text, err;
+  if (!read_small_file(o.pid_file, &pid_text, &err)) {
+    spdlog::error("no running klogd: {}", err);
+    return 1;
+  }
+  pid_t pid = static_cast<pid_t>(std::atol(pid_text.c_str()));
+  int sig = o.signal_usr2 ? SIGUSR2 : SIGUSR1;
+  if (pid <= 0 || ::kill(pid, sig) != 0) {
+    spdlog::error("cannot signal klogd (pid file {}): {}", o.pid_file,
+                  pid <= 0 ? "bad pid" : std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
+int run_decode(const Options& o) {
+  (void)o;
+  spdlog::error("--decode: not built yet");
+  return 1;
+}
+
+}  // namespace klogd

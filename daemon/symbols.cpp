@@ -1,0 +1,73 @@
+#include "symbols.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/utsname.h>
+
+#include "file_buffer.h"
+
+namespace klogd {
+
+std::string running_release(const Options& o) {
+  std::string rel;
+  std::string err;
+  if (!o.root.empty() && read_small_file(o.root + "/proc/sys/kernel/osrelease", &rel, &err)) {
+    while (!rel.empty() && (rel.back() == '\n' || rel.back() == ' ')) rel.pop_back();
+    return rel;
+  }
+  struct utsname u {};
+  if (::uname(&u) == 0) return u.release;
+  return {};
+}
+
+std::string kallsyms_path(const Options& o) {
+  return o.kallsyms_file.empty() ? o.root + "/proc/kallsyms" : o.kallsyms_file;
+}
+
+std::string modules_path(const Options& o) {
+  return o.modules_file.empty() ? o.root + "/proc/modules" : o.modules_file;
+}
+
+MapSearchOptions map_search_options(const Options& o) {
+  MapSearchOptions m;
+  m.root = o.root;
+  m.release = running_release(o);
+  m.explicit_map = o.map_file;
+  m.force = o.force_map;
+  // select_map prefixes root itself; an explicit --kallsyms file is used as given.
+  m.kallsyms_path = o.kallsyms_file.empty() ? "/proc/kallsyms" : o.kallsyms_file;
+  if (!o.kallsyms_file.empty()) m.root_for_kallsyms = false;
+  m.known_slide = o.kaslr_offset;
+  std::string cmdline, err;
+  if (read_small_file(o.root + "/proc/cmdline", &cmdline, &err))
+    m.kaslr_disabled = (" " + cmdline).find(" nokaslr") != std::string::npos;
+  return m;
+}
+
+std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet) {
+  auto table = std::make_shared<ModuleTable>();
+  std::string mods = modules_path(o), syms = kallsyms_path(o);
+  std::string err;
+  if (!table->load_files(mods, syms, &err)) {
+    // One of them is missing (a container, a test root): use what there is.
+    if (!quiet) spdlog::debug("modules: {}", err);
+    std::string e2;
+    if (!table->load_files(mods, "", &e2) && !table->load_files("", syms, &e2) && !quiet)
+      spdlog::debug("modules: {}", e2);
+  }
+  const auto& r = table->report();
+  if (!quiet) {
+    spdlog::info("modules: {} modules, {} module text symbols from {} and {}", r.modules, r.symbols,
+                 mods, syms);
+    if (r.hidden_bases)
+      spdlog::warn("modules: {} module base addresses read 0 in {} (kptr_restrict or no "
+                   "CAP_SYSLOG): those modules' addresses stay untranslated",
+                   r.hidden_bases, mods);
+    if (r.zero_addresses && r.symbols == 0)
+      spdlog::warn("modules: kallsyms shows zero addresses: module symbols unavailable, only "
+                   "module names and offsets can be given");
+    for (const auto& b : r.first_bad) spdlog::warn("modules: skipped {}", b);
+  }
+  return table;
+}
+
+}  // namespace klogd

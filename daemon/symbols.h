@@ -1,0 +1,20 @@
+#pragma once
+// Loading the daemon's symbols from its options: map selection and module tables.
+#include <memory>
+#include <string>
+
+#include "map_selection.h"
+#include "module_table.h"
+#include "options.h"
+
+namespace klogd {
+
+std::string running_release(const Options& o);
+MapSearchOptions map_search_options(const Options& o);
+/// The module files the daemon reads (root-prefixed /proc paths unless given).
+std::string modules_path(const Options& o);
+std::string kallsyms_path(const Options& o);
+/// Loads the module table; logs (once per call) why module translation is limited.
+std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet);
+
+}  // namespace klogd

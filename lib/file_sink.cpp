@@ -1,0 +1,68 @@
+#include "file_sink.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace klogd {
+
+FileSink::~FileSink() {
+  std::string ignored;
+  flush(&ignored);
+  if (owns_fd_) ::close(fd_);
+}
+
+bool FileSink::open(std::string* err) {
+  if (options_.path == "-") {
+    fd_ = STDOUT_FILENO;
+    owns_fd_ = false;
+    return true;
+  }
+  int fd = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    *err = options_.path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (owns_fd_) ::close(fd_);
+  fd_ = fd;
+  owns_fd_ = true;
+  return true;
+}
+
+bool FileSink::write(const FinishedRecord& r, std::string* err) {
+  append_klogd_line(r, r.text, &pending_);
+  if (options_.twice && r.translated) append_klogd_line(r, r.original, &pending_);
+  if (pending_.size() >= 64 * 1024) return flush(err);
+  return true;
+}
+
+bool FileSink::flush(std::string* err) {
+  size_t done = 0;
+  while (done < pending_.size()) {
+    ssize_t n = ::write(fd_, pending_.data() + done, pending_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = options_.path + ": " + std::strerror(errno);
+      pending_.erase(0, done);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  pending_.clear();
+  if (options_.fsync && owns_fd_ && done > 0) ::fsync(fd_);
+  return true;
+}
+
+bool FileSink::reopen(std::string* err) {
+  if (!flush(err)) return false;
+  if (options_.path == "-") return true;
+  return open(err);
+}
+
+std::string FileSink::describe() const {
+  return options_.path == "-" ? "stdout" : "file " + options_.path;
+}
+
+}  // namespace klogd

@@ -1,0 +1,26 @@
+#pragma once
+/// A record ready for the sinks: the parsed kernel record plus what the annotator made of it.
+/// This is all a sink ever sees; sinks know nothing of symbols or parsing.
+
+#include <string>
+
+#include "kmsg_record.h"
+
+namespace klogd {
+
+struct FinishedRecord {
+  KmsgRecord record;
+  std::string text;       ///< annotated text (decoded; may hold control bytes)
+  bool translated = false;
+  std::string original;   ///< the decoded text before annotation, when translated
+  std::string symbols;    ///< "sym+0x1a/0x80 [mod] ..." found, when translated
+  bool synthetic = false; ///< made by klogd itself (loss reports), not read from the kernel
+};
+
+/// klogd's file line: "<PRIO>[SSSSS.UUUUUU] text\n", PRIO being facility*8+level as /proc/kmsg
+/// prints it (the level alone for kernel records), the timestamp as the kernel prints it, and
+/// control bytes in the text escaped as \xNN so that one record is one line.
+/// `text` overrides the record's annotated text (used by -2 for the original line).
+void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out);
+
+}  // namespace klogd

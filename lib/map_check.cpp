@@ -1,0 +1,99 @@
+#include "map_check.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace klogd {
+namespace {
+
+std::string hex(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+}  // namespace
+
+std::string ContentCheck::summary() const {
+  std::string s = std::to_string(agreed) + "/" + std::to_string(sampled) +
+                  " sampled text symbols agree with kallsyms";
+  if (disagreed) s += ", " + std::to_string(disagreed) + " disagree (first: " + first_disagreement + ")";
+  return s;
+}
+
+ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTable& kallsyms) {
+  ContentCheck c;
+  if (map.empty() || kallsyms.empty()) return c;
+  auto map_text = map.address_of("_text");
+  auto run_text = kallsyms.address_of("_text");
+  if (!map_text || !run_text) {
+    map_text = map.address_of("_stext");
+    run_text = kallsyms.address_of("_stext");
+  }
+  if (!map_text || !run_text) {
+    c.first_disagreement = "no _text or _stext in both";
+    return c;
+  }
+  c.slide = static_cast<int64_t>(*run_text - *map_text);
+
+  auto probe = [&](uint64_t map_address, std::string_view name) {
+    ++c.sampled;
+    auto hit = kallsyms.lookup(map_address + static_cast<uint64_t>(c.slide));
+    if (hit && hit->offset == 0 && hit->name == name) {
+      ++c.agreed;
+      return;
+    }
+    // The name may be an alias there (both tables rank alike, but be generous to aliases).
+    auto other = hit && hit->offset == 0 ? kallsyms.address_of(name) : std::nullopt;
+    if (other && *other == map_address + static_cast<uint64_t>(c.slide)) {
+      ++c.agreed;
+      return;
+    }
+    ++c.disagreed;
+    if (c.first_disagreement.empty()) {
+      c.first_disagreement = std::string(name) + ": map " + hex(map_address) + ", kallsyms ";
+      c.first_disagreement += hit ? "has " + std::string(hit->name) + "+" + std::to_string(hit->offset)
+                                  : "has nothing";
+      c.first_disagreement += " at " + hex(map_address + static_cast<uint64_t>(c.slide));
+    }
+  };
+
+  for (std::string_view anchor : {"_text", "_stext", "_etext", "start_kernel"}) {
+    if (auto a = map.address_of(anchor)) {
+      // _text and _stext share an address; whichever the tables rank first is the name.
+      auto hit = map.lookup(*a);
+      probe(*a, hit && hit->offset == 0 ? hit->name : anchor);
+    }
+  }
+  size_t n = map.size();
+  size_t step = n > kContentSamples ? n / kContentSamples : 1;
+  for (size_t i = 0; i + 1 < n; i += step) probe(map.address_at(i), map.name_at(i));
+  c.ok = c.sampled >= 4 && static_cast<double>(c.agreed) >= kContentAgreement * static_cast<double>(c.sampled);
+  return c;
+}
+
+bool path_names_release(std::string_view path, std::string_view release) {
+  if (release.empty()) return false;
+  std::string suffix = "System.map-" + std::string(release);
+  if (path.ends_with(suffix)) return true;
+  std::string dir = "/" + std::string(release) + "/";
+  return path.find(dir) != std::string_view::npos;
+}
+
+uint64_t linux_version_code(std::string_view release) {
+  uint64_t part[3] = {0, 0, 0};
+  size_t i = 0;
+  for (int k = 0; k < 3; ++k) {
+    size_t start = i;
+    while (i < release.size() && release[i] >= '0' && release[i] <= '9')
+      part[k] = part[k] * 10 + static_cast<uint64_t>(release[i++] - '0');
+    if (i == start) return k >= 2 ? (part[0] << 16 | part[1] << 8) : 0;
+    if (k < 2) {
+      if (i >= release.size() || release[i] != '.') return k == 1 ? (part[0] << 16 | part[1] << 8) : 0;
+      ++i;
+    }
+  }
+  return part[0] << 16 | part[1] << 8 | std::min<uint64_t>(part[2], 255);
+}
+
+}  // namespace klogd

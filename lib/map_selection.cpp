@@ -1,0 +1,221 @@
+#include "map_selection.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace klogd {
+namespace {
+
+std::string signed_hex(int64_t v) {
+  char b[32];
+  if (v < 0)
+    std::snprintf(b, sizeof b, "-0x%llx", static_cast<unsigned long long>(-v));
+  else
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+std::string_view to_string(MapTrust t) {
+  switch (t) {
+    case MapTrust::kContent: return "verified against kallsyms";
+    case MapTrust::kKallsyms: return "kallsyms itself (real addresses)";
+    case MapTrust::kReleaseName: return "release in the file name (kallsyms hidden)";
+    case MapTrust::kVersionSymbol: return "Version_ symbol matches the release";
+    case MapTrust::kUnverified: return "UNVERIFIED (translated lines are marked)";
+    case MapTrust::kNone: return "no map";
+  }
+  return "?";
+}
+
+std::vector<std::string> map_candidates(const std::string& root, const std::string& release) {
+  std::vector<std::string> list;
+  auto add = [&](const std::string& p) {
+    std::string full = root + p;
+    if (std::find(list.begin(), list.end(), full) == list.end()) list.push_back(full);
+  };
+  auto add_both = [&](const std::string& base) {
+    if (!release.empty()) add(base + "-" + release);
+    add(base);
+  };
+  // klogd 1.5: each path first as PATH-RELEASE, then PATH.
+  add_both("/boot/System.map");
+  add_both("/System.map");
+  add_both("/usr/src/linux/System.map");
+  // ps (procps): /boot/System.map-%s, /boot/System.map, /lib/modules/%s/System.map,
+  // /usr/src/linux/System.map, /System.map.
+  if (!release.empty()) add("/boot/System.map-" + release);
+  add("/boot/System.map");
+  if (!release.empty()) add("/lib/modules/" + release + "/System.map");
+  add("/usr/src/linux/System.map");
+  add("/System.map");
+  // Debian's linux-image-RELEASE-dbg.
+  if (!release.empty()) add("/usr/lib/debug/boot/System.map-" + release);
+  return list;
+}
+
+CoreSymbols MapSelection::core() const {
+  CoreSymbols c;
+  c.table = table;
+  c.slide = slide.value_or(0);
+  c.slide_known = slide.has_value();
+  c.verified = trust != MapTrust::kUnverified;
+  c.description = chosen.empty() ? "no map" : chosen + " (" + std::string(to_string(trust)) + ")";
+  return c;
+}
+
+std::string MapSelection::report() const {
+  std::string s;
+  s += "kallsyms: " + (kallsyms_real ? std::string("real addresses") : kallsyms_note) + "\n";
+  s += "candidates:\n";
+  for (const auto& c : candidates) s += "  " + c.path + ": " + c.verdict + "\n";
+  s += "chosen: " + (chosen.empty() ? std::string("none") : chosen) + "\n";
+  s += "trust: " + std::string(to_string(trust)) + "\n";
+  if (!check.empty()) s += "check: " + check + "\n";
+  s += "slide: " + (slide ? signed_hex(*slide) + " (" + slide_source + ")"
+                          : std::string("unknown (") + slide_source + ")") + "\n";
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.1f", check_ms);
+  s += "time: " + std::string(ms) + " ms\n";
+  s += std::string("verdict: ") + (verified() ? "verified" : table ? "usable, not verified" : "no map") +
+       "\n";
+  return s;
+}
+
+bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) {
+  auto t0 = std::chrono::steady_clock::now();
+  *out = MapSelection{};
+  auto kallsyms = std::make_shared<SymbolTable>();
+  std::string kerr;
+  std::string kpath = o.root_for_kallsyms ? o.root + o.kallsyms_path : o.kallsyms_path;
+  if (!o.kallsyms_path.empty() && kallsyms->load_file(kpath, &kerr)) {
+    out->kallsyms_real = true;
+    out->kallsyms = kallsyms;
+  } else {
+    out->kallsyms_note = o.kallsyms_path.empty() ? "not used" : kerr;
+  }
+
+  std::vector<std::string> list =
+      o.explicit_map.empty() ? map_candidates(o.root, o.release) : std::vector{o.explicit_map};
+
+  struct Fallback {
+    std::shared_ptr<const SymbolTable> table;
+    std::string path;
+    MapTrust trust = MapTrust::kNone;
+  } best;
+  auto offer = [&](std::shared_ptr<const SymbolTable> t, const std::string& path, MapTrust trust) {
+    if (best.trust == MapTrust::kNone || trust < best.trust) best = {std::move(t), path, trust};
+  };
+
+  bool content_failed = false;
+  for (const std::string& path : list) {
+    CandidateVerdict v;
+    v.path = path;
+    v.exists = exists(path);
+    if (!v.exists) {
+      v.verdict = "not found";
+      out->candidates.push_back(v);
+      continue;
+    }
+    auto table = std::make_shared<SymbolTable>();
+    std::string lerr;
+    if (!table->load_file(path, &lerr)) {
+      v.verdict = "refused: " + lerr;
+      out->candidates.push_back(v);
+      continue;
+    }
+    std::string counts = std::to_string(table->report().text_symbols) + " text symbols";
+    if (table->report().bad_lines)
+      counts += ", " + std::to_string(table->report().bad_lines) + " bad lines skipped";
+    if (out->kallsyms_real) {
+      ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
+      if (c.ok) {
+        v.verdict = "taken: " + c.summary() + ", slide " + signed_hex(c.slide) + " (" + counts + ")";
+        out->candidates.push_back(v);
+        out->check = "content: " + c.summary();
+        out->slide = c.slide;
+        out->slide_source = "kallsyms _text - map _text";
+        offer(table, path, MapTrust::kContent);
+        break;
+      }
+      content_failed = true;
+      v.verdict = "refused: does not match the running kernel: " + c.summary();
+      out->candidates.push_back(v);
+      continue;
+    }
+    if (path_names_release(path, o.release)) {
+      v.verdict = "usable: name carries release " + o.release + " (" + counts + ")";
+      offer(table, path, MapTrust::kReleaseName);
+    } else if (table->report().version_code != 0) {
+      uint64_t want = linux_version_code(o.release);
+      if (table->report().version_code == want) {
+        v.verdict = "usable: Version_" + std::to_string(want) + " matches " + o.release;
+        offer(table, path, MapTrust::kVersionSymbol);
+      } else {
+        v.verdict = "refused: Version_" + std::to_string(table->report().version_code) +
+                    " is not " + o.release + " (" + std::to_string(want) + ")";
+      }
+    } else {
+      v.verdict = "unverified: no way to check it (" + counts + ")";
+      offer(table, path, MapTrust::kUnverified);
+    }
+    out->candidates.push_back(v);
+  }
+
+  if (best.trust != MapTrust::kContent && out->kallsyms_real && o.use_kallsyms_fallback &&
+      o.explicit_map.empty()) {
+    offer(kallsyms, kpath, MapTrust::kKallsyms);
+    out->slide = 0;
+    out->slide_source = "kallsyms addresses are runtime addresses";
+    out->check = "none needed: kallsyms is the running kernel's own table";
+  }
+
+  if (!o.explicit_map.empty() && best.trust == MapTrust::kNone && content_failed && o.force) {
+    // Forced: load it again and use it, marked.
+    auto table = std::make_shared<SymbolTable>();
+    std::string lerr;
+    if (table->load_file(o.explicit_map, &lerr)) {
+      offer(table, o.explicit_map, MapTrust::kUnverified);
+      out->candidates.back().verdict += " (forced with --force-map)";
+    }
+  }
+  if (!o.explicit_map.empty() && best.trust == MapTrust::kNone) {
+    *err = out->candidates.empty() ? o.explicit_map + ": cannot be used"
+                                   : out->candidates.back().path + ": " + out->candidates.back().verdict;
+    if (content_failed) *err += " (use --force-map to use it anyway)";
+    out->check_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return false;
+  }
+
+  out->table = best.table;
+  if (out->table) out->table->release_pages();  // the check read names all over the file
+  out->chosen = best.path;
+  out->trust = best.trust;
+  if (!out->slide && best.trust != MapTrust::kNone) {
+    if (o.known_slide) {
+      out->slide = o.known_slide;
+      out->slide_source = "given (--kaslr-offset or Kernel Offset line)";
+    } else if (o.kaslr_disabled) {
+      out->slide = 0;
+      out->slide_source = "KASLR is off (nokaslr, or RANDOMIZE_BASE unset)";
+    } else {
+      out->slide_source = "kallsyms hidden and no Kernel Offset seen: core addresses stay raw";
+    }
+  }
+  if (best.trust == MapTrust::kReleaseName || best.trust == MapTrust::kVersionSymbol ||
+      best.trust == MapTrust::kUnverified)
+    out->check = std::string(to_string(best.trust));
+  out->check_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+}  // namespace klogd

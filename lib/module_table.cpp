@@ -1,0 +1,215 @@
+#include "module_table.h"
+
+#include <algorithm>
+#include <map>
+
+namespace klogd {
+namespace {
+
+std::vector<std::string_view> split_ws(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) out.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+template <typename Fn>
+void for_each_line(std::string_view text, Fn fn) {
+  size_t line_no = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) fn(line, line_no);
+  }
+}
+
+uint8_t module_rank(char type, std::string_view name) {
+  unsigned weak = (type == 'w' || type == 'W') ? 1 : 0;
+  unsigned marker = is_linker_script_marker(name) ? 1 : 0;
+  size_t us = name.find_first_not_of('_');
+  if (us == std::string_view::npos) us = name.size();
+  return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(us, 63));
+}
+
+}  // namespace
+
+bool ModuleTable::load_files(const std::string& modules_path, const std::string& kallsyms_path,
+                             std::string* err) {
+  FileBuffer mods;
+  if (!modules_path.empty() && !mods.load(modules_path, err)) return false;
+  // kallsyms is mostly core symbols: keep only the module lines (those with a tab).
+  std::string module_lines;
+  if (!kallsyms_path.empty() &&
+      !for_each_file_line(
+          kallsyms_path,
+          [&](std::string_view line) {
+            if (line.find('\t') != std::string_view::npos) {
+              module_lines.append(line);
+              module_lines.push_back('\n');
+            }
+          },
+          err))
+    return false;
+  return load_text(mods.view(), module_lines, modules_path, kallsyms_path, err);
+}
+
+bool ModuleTable::load_text(std::string_view modules_text, std::string_view kallsyms_text,
+                            const std::string& modules_origin, const std::string& kallsyms_origin,
+                            std::string* err) {
+  modules_.clear();
+  ranges_.clear();
+  symbols_.clear();
+  names_.clear();
+  report_ = {};
+  auto bad = [&](const std::string& origin, size_t line_no, std::string_view why,
+                 std::string_view line) {
+    ++report_.bad_lines;
+    if (report_.first_bad.size() < 5)
+      report_.first_bad.push_back(origin + " line " + std::to_string(line_no) + ": " +
+                                  std::string(why) + ": " + std::string(line.substr(0, 80)));
+  };
+
+  std::map<std::string, size_t, std::less<>> index;  // module name -> modules_ index
+  for_each_line(modules_text, [&](std::string_view line, size_t line_no) {
+    auto f = split_ws(line);
+    // name size refcount deps state address [taints]
+    if (f.size() < 6) return bad(modules_origin, line_no, "fewer than 6 fields", line);
+    uint64_t size = 0, base = 0;
+    std::string_view addr = f[5];
+    if (addr.starts_with("0x")) addr.remove_prefix(2);
+    bool size_ok = !f[1].empty() && f[1].find_first_not_of("0123456789") == std::string_view::npos;
+    if (size_ok) size = std::stoull(std::string(f[1].substr(0, 19)));
+    if (!size_ok || !parse_hex_u64(addr, &base))
+      return bad(modules_origin, line_no, "bad size or address", line);
+    if (index.count(f[0])) return bad(modules_origin, line_no, "module listed twice", line);
+    ModuleInfo m;
+    m.name = std::string(f[0]);
+    m.base = base;
+    m.size = size;
+    m.state = std::string(f[4]);
+    if (base == 0) ++report_.hidden_bases;
+    index.emplace(m.name, modules_.size());
+    modules_.push_back(std::move(m));
+  });
+
+  // Module symbols, grouped by module.
+  struct Pending {
+    Sym sym;
+    size_t module;
+  };
+  std::vector<Pending> pending;
+  for_each_line(kallsyms_text, [&](std::string_view line, size_t line_no) {
+    size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) return;  // a core symbol: not ours
+    std::string_view mod = line.substr(tab + 1);
+    std::string_view head = line.substr(0, tab);
+    size_t sp = head.find(' ');
+    if (mod.size() < 3 || mod.front() != '[' || mod.back() != ']' || sp == std::string_view::npos ||
+        head.size() < sp + 4 || head[sp + 2] != ' ')
+      return bad(kallsyms_origin, line_no, "not ADDR TYPE NAME\\t[module]", line);
+    uint64_t address = 0;
+    if (!parse_hex_u64(head.substr(0, sp), &address))
+      return bad(kallsyms_origin, line_no, "address is not hex", line);
+    char type = head[sp + 1];
+    std::string_view name = head.substr(sp + 3);
+    if (!is_text_type(type)) return;
+    if (address == 0) {
+      ++report_.zero_addresses;
+      return;
+    }
+    mod = mod.substr(1, mod.size() - 2);
+    // "[crashme]" or, with build ids, "[crashme abcd...]": the module name is the first word.
+    mod = mod.substr(0, mod.find(' '));
+    auto it = index.find(mod);
+    if (it == index.end()) {
+      ModuleInfo m;
+      m.name = std::string(mod);
+      m.listed = false;
+      it = index.emplace(m.name, modules_.size()).first;
+      modules_.push_back(std::move(m));
+    }
+    if (name.size() > UINT16_MAX) return bad(kallsyms_origin, line_no, "name too long", line);
+    Sym s{address, static_cast<uint32_t>(names_.size()), static_cast<uint16_t>(name.size()),
+          module_rank(type, name)};
+    names_.append(name);
+    pending.push_back({s, it->second});
+  });
+
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    if (a.module != b.module) return a.module < b.module;
+    if (a.sym.address != b.sym.address) return a.sym.address < b.sym.address;
+    return a.sym.rank < b.sym.rank;
+  });
+  for (size_t i = 0; i < pending.size();) {
+    size_t m = pending[i].module;
+    ModuleInfo& info = modules_[m];
+    info.first_symbol = static_cast<uint32_t>(symbols_.size());
+    uint64_t lo = 0, hi = 0;
+    for (; i < pending.size() && pending[i].module == m; ++i) {
+      const Sym& s = pending[i].sym;
+      if (info.listed && info.base != 0 && (s.address < info.base || s.address >= info.base + info.size))
+        continue;  // outside the module's range: cannot be trusted
+      if (!symbols_.empty() && info.symbol_count > 0 && symbols_.back().address == s.address)
+        continue;  // an alias: the first-ranked name is kept
+      if (info.symbol_count == 0) lo = s.address;
+      hi = s.address;
+      symbols_.push_back(s);
+      ++info.symbol_count;
+    }
+    if (!info.listed || info.base == 0) {
+      // Range from the symbols alone; the last symbol has no size.
+      if (info.symbol_count > 0 && info.listed == false) {
+        info.base = lo;
+        info.size = hi - lo;
+      }
+    }
+  }
+  report_.symbols = symbols_.size();
+  report_.modules = modules_.size();
+
+  for (size_t i = 0; i < modules_.size(); ++i)
+    if (modules_[i].base != 0 && modules_[i].size != 0) ranges_.push_back(static_cast<uint32_t>(i));
+  std::sort(ranges_.begin(), ranges_.end(),
+            [&](uint32_t a, uint32_t b) { return modules_[a].base < modules_[b].base; });
+  (void)err;
+  return true;
+}
+
+const ModuleInfo* ModuleTable::find_module(uint64_t address) const {
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), address,
+                             [&](uint64_t a, uint32_t i) { return a < modules_[i].base; });
+  if (it == ranges_.begin()) return nullptr;
+  const ModuleInfo& m = modules_[*(it - 1)];
+  return address - m.base < m.size ? &m : nullptr;
+}
+
+std::optional<SymbolHit> ModuleTable::lookup_symbol(const ModuleInfo& m, uint64_t address) const {
+  if (m.symbol_count == 0) return std::nullopt;
+  auto first = symbols_.begin() + m.first_symbol;
+  auto last = first + m.symbol_count;
+  auto it = std::upper_bound(first, last, address,
+                             [](uint64_t a, const Sym& s) { return a < s.address; });
+  if (it == first) return std::nullopt;
+  const Sym& s = *(it - 1);
+  uint64_t end;
+  if (it != last) {
+    end = it->address;
+  } else if (m.listed) {
+    end = m.base + m.size;
+  } else {
+    return std::nullopt;
+  }
+  if (address >= end) return std::nullopt;
+  return SymbolHit{name_of(s), s.address, address - s.address, end - s.address};
+}
+
+}  // namespace klogd

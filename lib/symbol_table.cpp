@@ -1,0 +1,305 @@
+#include "symbol_table.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+namespace klogd {
+namespace {
+
+constexpr size_t kMaxReportedBadLines = 5;
+
+// Hex digit values, -1 for anything else: one table lookup per character on the load path.
+constexpr auto kHexTable = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - 'A' + 10);
+  return t;
+}();
+
+uint8_t rank_of(char type, std::string_view name) {
+  unsigned weak = (type == 'w' || type == 'W') ? 1 : 0;
+  unsigned marker = is_linker_script_marker(name) ? 1 : 0;
+  size_t underscores = name.find_first_not_of('_');
+  if (underscores == std::string_view::npos) underscores = name.size();
+  return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(underscores, 63));
+}
+
+}  // namespace
+
+bool parse_hex_u64(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 16) return false;
+  uint64_t v = 0;
+  int bad = 0;
+  for (char c : s) {
+    int d = kHexTable[static_cast<unsigned char>(c)];
+    bad |= d;  // any -1 sets the sign bit
+    v = v << 4 | static_cast<uint64_t>(d & 15);
+  }
+  if (bad < 0) return false;
+  *out = v;
+  return true;
+}
+
+bool is_linker_script_marker(std::string_view name) {
+  // scripts/kallsyms.c: may_be_linker_script_provide_symbol()
+  if (name.size() < 8) return false;
+  if (name[0] != '_' || name[1] != '_') return false;
+  std::string_view rest = name.substr(2);
+  return rest.starts_with("start_") || rest.starts_with("stop_") || rest.starts_with("end_") ||
+         name.ends_with("_start") || name.ends_with("_end");
+}
+
+bool SymbolTable::load_file(const std::string& path, std::string* err, SymbolLoadReport* report) {
+  primary_.clear();
+  aliases_.clear();
+  report_ = {};
+  bool ok = buffer_.load(path, err) && parse(path, err);
+  buffer_.release_pages();
+  if (report) *report = report_;
+  return ok;
+}
+
+bool SymbolTable::load_text(std::string text, const std::string& origin, std::string* err,
+                            SymbolLoadReport* report) {
+  primary_.clear();
+  aliases_.clear();
+  report_ = {};
+  buffer_.assign(std::move(text));
+  bool ok = parse(origin, err);
+  if (report) *report = report_;
+  return ok;
+}
+
+bool SymbolTable::parse(const std::string& origin, std::string* err) {
+  std::string_view all = buffer_.view();
+  std::vector<Entry> entries;
+  entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
+  bool sorted = true;
+  uint64_t previous = 0;
+  size_t line_no = 0;
+  size_t pos = 0;
+
+  auto bad = [&](std::string_view why, std::string_view line) {
+    ++report_.bad_lines;
+    if (report_.first_bad.size() < kMaxReportedBadLines) {
+      std::string shown(line.substr(0, 80));
+      for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+      report_.first_bad.push_back("line " + std::to_string(line_no) + ": " + std::string(why) +
+                                  ": " + shown);
+    }
+  };
+
+  while (pos < all.size()) {
+    const char* start = all.data() + pos;
+    const void* nl = std::memchr(start, '\n', all.size() - pos);
+    size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) : all.size() - pos;
+    std::string_view line(start, len);
+    size_t line_offset = pos;
+    pos += len + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    ++report_.lines;
+
+    // ADDR
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) {
+      bad("no fields", line);
+      continue;
+    }
+    uint64_t address = 0;
+    if (!parse_hex_u64(line.substr(0, sp), &address)) {
+      bad(sp > 16 ? "address longer than 16 hex digits" : "address is not hex", line);
+      continue;
+    }
+    // TYPE
+    if (line.size() < sp + 4 || line[sp + 2] != ' ' || line[sp + 1] == ' ') {
+      bad("no type and name after the address", line);
+      continue;
+    }
+    char type = line[sp + 1];
+    std::string_view name = line.substr(sp + 3);
+    std::string_view module;
+    size_t tab = name.find('\t');
+    if (tab != std::string_view::npos) {
+      module = name.substr(tab + 1);
+      name = name.substr(0, tab);
+    }
+    if (name.find(' ') != std::string_view::npos) {
+      if (name.starts_with("The real System.map is in")) {
+        report_.placeholder = true;
+        continue;
+      }
+      bad("space in symbol name", line);
+      continue;
+    }
+    if (name.empty()) {
+      bad("empty symbol name", line);
+      continue;
+    }
+    if (!module.empty()) {
+      if (module.size() < 3 || module.front() != '[' || module.back() != ']') {
+        bad("module field is not [name]", line);
+      } else {
+        ++report_.module_lines;
+      }
+      continue;
+    }
+    if (name.starts_with("Version_")) {
+      uint64_t code = 0;
+      bool digits_only = name.size() > 8;
+      for (char ch : name.substr(8)) {
+        digits_only = digits_only && ch >= '0' && ch <= '9';
+        if (digits_only) code = code * 10 + static_cast<uint64_t>(ch - '0');
+      }
+      if (digits_only) report_.version_code = code;
+    }
+    if (!is_text_type(type)) {
+      if (std::isalpha(static_cast<unsigned char>(type)) || type == '?' || type == '-') {
+        ++report_.other_symbols;
+      } else {
+        bad("unknown symbol type", line);
+      }
+      continue;
+    }
+    if (address == 0) {
+      ++report_.zero_addresses;
+      continue;
+    }
+    int digits = static_cast<int>(sp);
+    if (report_.address_digits == 0) {
+      report_.address_digits = digits;
+    } else if (digits != report_.address_digits) {
+      bad("address width differs from the file's first text symbol", line);
+      continue;
+    }
+    if (name.size() > UINT16_MAX) {
+      bad("symbol name too long", line);
+      continue;
+    }
+    if (address < previous) sorted = false;
+    previous = address;
+    size_t name_offset = line_offset + sp + 3;
+    if (name_offset > UINT32_MAX) {
+      bad("file too large", line);
+      continue;
+    }
+    entries.push_back(Entry{address, static_cast<uint32_t>(name_offset),
+                            static_cast<uint16_t>(name.size()), rank_of(type, name),
+                            static_cast<uint8_t>(type)});
+  }
+  report_.text_symbols = entries.size();
+
+  if (report_.placeholder && entries.empty()) {
+    *err = origin +
+           ": this is Debian's placeholder, not a System.map (\"The real System.map is in the "
+           "linux-image-<version>-dbg package\")";
+    return false;
+  }
+  if (entries.empty()) {
+    if (report_.zero_addresses > 0) {
+      *err = origin + ": every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
+                      "or no CAP_SYSLOG)";
+    } else if (report_.lines == 0) {
+      *err = origin + ": empty file, not a symbol table";
+    } else {
+      *err = origin + ": not a symbol table: no text symbol in " + std::to_string(report_.lines) +
+             " lines";
+      if (!report_.first_bad.empty()) *err += " (" + report_.first_bad.front() + ")";
+    }
+    return false;
+  }
+
+  auto by_address_then_rank = [](const Entry& a, const Entry& b) {
+    return a.address != b.address ? a.address < b.address : a.rank < b.rank;
+  };
+  if (!sorted) {
+    std::stable_sort(entries.begin(), entries.end(), by_address_then_rank);
+  } else {
+    // Sorted by address already (System.map, kallsyms): only rank the runs of shared addresses.
+    for (size_t i = 0; i + 1 < entries.size();) {
+      size_t j = i + 1;
+      while (j < entries.size() && entries[j].address == entries[i].address) ++j;
+      if (j - i > 1) std::stable_sort(entries.begin() + i, entries.begin() + j, by_address_then_rank);
+      i = j;
+    }
+  }
+
+  // Split the winners of each address from their aliases, in place.
+  size_t kept = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (kept > 0 && entries[i].address == entries[kept - 1].address) {
+      aliases_.push_back(entries[i]);
+    } else {
+      entries[kept++] = entries[i];
+    }
+  }
+  entries.resize(kept);
+  primary_ = std::move(entries);
+  build_index();
+  return true;
+}
+
+void SymbolTable::build_index() {
+  bucket_.clear();
+  uint64_t base = primary_.front().address;
+  uint64_t span = primary_.back().address - base;
+  // About one symbol per bucket: a lookup then searches one or two entries.
+  shift_ = 0;
+  while ((span >> shift_) > primary_.size()) ++shift_;
+  size_t buckets = static_cast<size_t>(span >> shift_) + 1;
+  bucket_.resize(buckets + 1);
+  size_t i = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    uint64_t bucket_start = base + (static_cast<uint64_t>(b) << shift_);
+    while (i < primary_.size() && primary_[i].address < bucket_start) ++i;
+    bucket_[b] = static_cast<uint32_t>(i);
+  }
+  bucket_[buckets] = static_cast<uint32_t>(primary_.size());
+}
+
+uint64_t SymbolTable::end_address() const {
+  if (primary_.empty()) return 0;
+  return std::max(end_, primary_.back().address);
+}
+
+std::optional<SymbolHit> SymbolTable::lookup(uint64_t address) const {
+  if (primary_.empty() || address < primary_.front().address) return std::nullopt;
+  size_t b = static_cast<size_t>((address - primary_.front().address) >> shift_);
+  size_t index;
+  if (b + 1 >= bucket_.size()) {
+    index = primary_.size() - 1;
+  } else {
+    auto first = primary_.begin() + bucket_[b];
+    auto last = primary_.begin() + bucket_[b + 1];
+    auto it = std::upper_bound(first, last, address,
+                               [](uint64_t a, const Entry& e) { return a < e.address; });
+    index = static_cast<size_t>(it - primary_.begin()) - 1;
+  }
+  const Entry& e = primary_[index];
+  uint64_t size;
+  if (index + 1 < primary_.size()) {
+    size = primary_[index + 1].address - e.address;
+  } else if (end_ > e.address) {
+    size = end_ - e.address;
+  } else {
+    return std::nullopt;
+  }
+  uint64_t offset = address - e.address;
+  if (offset >= size) return std::nullopt;
+  return SymbolHit{name_of(e), e.address, offset, size};
+}
+
+std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
+  for (const auto* v : {&primary_, &aliases_})
+    for (const Entry& e : *v)
+      if (name_of(e) == name) return e.address;
+  return std::nullopt;
+}
+
+}  // namespace klogd

@@ -1,0 +1,123 @@
+#pragma once
+/// A sorted, flat table of kernel text symbols, loaded from a System.map or a kallsyms-format
+/// file ("ADDR TYPE NAME", optionally "\t[module]"), that resolves an address to
+/// symbol + offset / size.
+///
+/// Contract:
+/// - Only text symbols take part in lookups: nm types t, T, w, W with a non-zero address. Data,
+///   rodata, bss and absolute symbols (d D r R b B A V ...) are counted and skipped: the annotator
+///   only names code, and a data symbol between two functions would shorten their sizes.
+/// - Several symbols at one address: the one scripts/kallsyms.c ranks first is the name, i.e.
+///   strong before weak (w/W), real names before linker-script markers (__start_*, __stop_*,
+///   __end_*, __*_start, __*_end), fewer leading underscores, then file order. The others are
+///   aliases: found by name, never printed for an address.
+/// - size = distance from a symbol to the next symbol at a higher address. The last symbol has
+///   no successor: its size is the distance to the end bound when one is set (a module's end from
+///   /proc/modules), else 0, and an address at or past it is not found. An address below the first
+///   symbol is not found. Not found is never a wrong name.
+/// - Lines that do not parse are skipped and counted; the first few are kept with their line
+///   numbers. Module lines ("\t[mod]") are counted and left to the module table.
+/// - A const SymbolTable may be shared between threads without locking; loading is not
+///   thread-safe. The table holds its file's bytes (mmap'ed) and points names into them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "file_buffer.h"
+
+namespace klogd {
+
+/// What an address resolved to.
+struct SymbolHit {
+  std::string_view name;
+  uint64_t start = 0;   ///< the symbol's address (in the table's own address space)
+  uint64_t offset = 0;  ///< address - start
+  uint64_t size = 0;    ///< distance to the next symbol (or to the end bound)
+};
+
+/// Counts from a load, for the daemon's log and for --check-map.
+struct SymbolLoadReport {
+  size_t lines = 0;
+  size_t text_symbols = 0;   ///< kept (including aliases)
+  size_t other_symbols = 0;  ///< well-formed but not text (data, bss, absolute, ...)
+  size_t module_lines = 0;   ///< lines with a "\t[module]" suffix (not loaded here)
+  size_t zero_addresses = 0; ///< text symbols whose address reads 0 (kptr_restrict hides them)
+  size_t bad_lines = 0;
+  std::vector<std::string> first_bad;  ///< "line N: reason: text" for the first few bad lines
+  int address_digits = 0;  ///< hex width of the file's addresses (8 or 16 usually)
+  bool placeholder = false;  ///< Debian's one-line "The real System.map is in ..." placeholder
+  uint64_t version_code = 0; ///< from an old kernel's "Version_NNNNN" symbol, if any
+};
+
+class SymbolTable {
+ public:
+  SymbolTable() = default;
+  SymbolTable(SymbolTable&&) noexcept = default;
+  SymbolTable& operator=(SymbolTable&&) noexcept = default;
+
+  /// Loads a map file. False with a message naming the file when it cannot be read or is plainly
+  /// not a symbol table (placeholder, empty, no text symbol); the report is filled either way.
+  bool load_file(const std::string& path, std::string* err, SymbolLoadReport* report = nullptr);
+  /// The same from bytes in memory; `origin` names them in messages.
+  bool load_text(std::string text, const std::string& origin, std::string* err,
+                 SymbolLoadReport* report = nullptr);
+
+  /// Resolves an address of the table's address space. nullopt = not found.
+  std::optional<SymbolHit> lookup(uint64_t address) const;
+  /// The address of a symbol by name (aliases included); linear, for checks and tests.
+  std::optional<uint64_t> address_of(std::string_view name) const;
+
+  /// Bounds the last symbol (see the contract). Ignored when below the last symbol.
+  void set_end(uint64_t end) { end_ = end; }
+
+  bool empty() const { return primary_.empty(); }
+  size_t size() const { return primary_.size(); }  ///< distinct addresses
+  size_t alias_count() const { return aliases_.size(); }
+  uint64_t first_address() const { return primary_.empty() ? 0 : primary_.front().address; }
+  /// One past the last address that can resolve.
+  uint64_t end_address() const;
+  /// The i-th symbol by address (0 <= i < size()), for sampling in checks.
+  std::string_view name_at(size_t i) const { return name_of(primary_[i]); }
+  uint64_t address_at(size_t i) const { return primary_[i].address; }
+  const SymbolLoadReport& report() const { return report_; }
+  /// Drops the file's pages from the resident set (see FileBuffer::release_pages).
+  void release_pages() const { buffer_.release_pages(); }
+
+ private:
+  struct Entry {
+    uint64_t address;
+    uint32_t name_offset;
+    uint16_t name_length;
+    uint8_t rank;  // lower wins at a shared address (kallsyms.c order)
+    uint8_t type;
+  };
+  static_assert(sizeof(Entry) == 16);
+
+  bool parse(const std::string& origin, std::string* err);
+  void build_index();
+  std::string_view name_of(const Entry& e) const {
+    return buffer_.view().substr(e.name_offset, e.name_length);
+  }
+
+  FileBuffer buffer_;
+  std::vector<Entry> primary_;  // one per distinct address, sorted
+  std::vector<Entry> aliases_;  // the other names at those addresses
+  std::vector<uint32_t> bucket_;  // bucket b: first primary index with address >= base + b<<shift
+  unsigned shift_ = 0;
+  uint64_t end_ = 0;
+  SymbolLoadReport report_;
+};
+
+/// True for the nm types that take part in lookups (t T w W).
+inline bool is_text_type(char t) { return t == 't' || t == 'T' || t == 'w' || t == 'W'; }
+
+/// kallsyms.c's "may be a linker script provided symbol" test, exactly.
+bool is_linker_script_marker(std::string_view name);
+
+/// Parses up to 16 hex digits (no prefix); false on anything else.
+bool parse_hex_u64(std::string_view s, uint64_t* out);
+
+}  // namespace klogd
