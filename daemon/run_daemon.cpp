@@ -306,10 +306,5 @@ int run_signal(const Options& o) {
   return 0;
 }
 
-int run_decode(const Options& o) {
-  (void)o;
-  spdlog::error("--decode: not built yet");
-  return 1;
-}
 
 }  // namespace klogd

@@ -240,6 +240,12 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     }
   }
   entries.resize(kept);
+  // The kernel's own ends of text (kallsyms.c's text ranges end there): what follows them up to
+  // the next text symbol is rodata or data, never a function.
+  for (Entry& e : entries) {
+    std::string_view n = name_of(e);
+    if (n == "_etext" || n == "_einittext") e.type = kEndMarker;
+  }
   primary_ = std::move(entries);
   build_index();
   return true;
@@ -282,6 +288,7 @@ std::optional<SymbolHit> SymbolTable::lookup(uint64_t address) const {
     index = static_cast<size_t>(it - primary_.begin()) - 1;
   }
   const Entry& e = primary_[index];
+  if (e.type == kEndMarker) return std::nullopt;  // between _etext and the next text section
   uint64_t size;
   if (index + 1 < primary_.size()) {
     size = primary_[index + 1].address - e.address;
@@ -300,6 +307,14 @@ std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
     for (const Entry& e : *v)
       if (name_of(e) == name) return e.address;
   return std::nullopt;
+}
+
+std::vector<uint64_t> SymbolTable::addresses_of(std::string_view name) const {
+  std::vector<uint64_t> out;
+  for (const auto* v : {&primary_, &aliases_})
+    for (const Entry& e : *v)
+      if (name_of(e) == name) out.push_back(e.address);
+  return out;
 }
 
 }  // namespace klogd

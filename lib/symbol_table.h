@@ -11,6 +11,8 @@
 ///   strong before weak (w/W), real names before linker-script markers (__start_*, __stop_*,
 ///   __end_*, __*_start, __*_end), fewer leading underscores, then file order. The others are
 ///   aliases: found by name, never printed for an address.
+/// - _etext and _einittext end the kernel's text: an address at or after one of them, before the
+///   next text symbol, is not found (it is rodata or data).
 /// - size = distance from a symbol to the next symbol at a higher address. The last symbol has
 ///   no successor: its size is the distance to the end bound when one is set (a module's end from
 ///   /proc/modules), else 0, and an address at or past it is not found. An address below the first
@@ -69,6 +71,8 @@ class SymbolTable {
   std::optional<SymbolHit> lookup(uint64_t address) const;
   /// The address of a symbol by name (aliases included); linear, for checks and tests.
   std::optional<uint64_t> address_of(std::string_view name) const;
+  /// Every address carrying that name (static functions share names across files).
+  std::vector<uint64_t> addresses_of(std::string_view name) const;
 
   /// Bounds the last symbol (see the contract). Ignored when below the last symbol.
   void set_end(uint64_t end) { end_ = end; }
@@ -95,6 +99,7 @@ class SymbolTable {
     uint8_t type;
   };
   static_assert(sizeof(Entry) == 16);
+  static constexpr uint8_t kEndMarker = 0;  // Entry::type of _etext / _einittext
 
   bool parse(const std::string& origin, std::string* err);
   void build_index();
