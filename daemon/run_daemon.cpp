@@ -7,14 +7,21 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <thread>
 
+#include <linux/netlink.h>
+#include <spdlog/sinks/syslog_sink.h>
+
 #include "annotator.h"
 #include "asio.h"
+#include "daemon_life.h"
+#include "uevent.h"
 #include "file_sink.h"
 #include "kmsg_reader.h"
 #include "modes.h"
@@ -40,11 +47,20 @@ class Daemon {
   void reload(bool all);
   void shutdown();
   void notify_status();
+  void listen_uevents();
+  void tick();
 
   const Options& o_;
   asio::io_context io_;
   asio::posix::stream_descriptor kmsg_{io_};
   asio::signal_set signals_{io_};
+  asio::generic::raw_protocol::socket uevents_{io_};
+  std::array<char, 8192> uevent_buffer_{};
+  asio::steady_timer timer_{io_};
+  std::chrono::steady_clock::time_point last_miss_reload_{};
+  uint64_t misses_seen_ = 0;
+  uint64_t watchdog_usec_ = 0;
+  PidFile pid_file_;
   KmsgReader reader_;
   Symbolizer symbolizer_;
   std::unique_ptr<Annotator> annotator_;
@@ -143,6 +159,17 @@ void Daemon::drain() {
       ParseError pe = processor_->process(raw, &batch_);
       if (pe != ParseError::kOk && malformed_logged_++ < 10)
         spdlog::warn("malformed record skipped: {}", to_string(pe));
+      if (processor_->counters().module_misses != misses_seen_) {
+        // A module-area address nothing knows: the module tables may be stale. At most once a
+        // second, off the hot path.
+        misses_seen_ = processor_->counters().module_misses;
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_miss_reload_ >= std::chrono::seconds(1)) {
+          last_miss_reload_ = now;
+          spdlog::debug("unresolved module address: reloading module symbols");
+          reload(false);
+        }
+      }
       continue;
     }
     if (r == KmsgReader::Result::kOverrun) continue;  // the sequence gap tells how many
@@ -181,6 +208,33 @@ void Daemon::notify_status() {
              static_cast<unsigned long long>(c.missed), static_cast<unsigned long long>(c.malformed));
 }
 
+void Daemon::listen_uevents() {
+  uevents_.async_receive(asio::buffer(uevent_buffer_), [this](boost::system::error_code ec,
+                                                             size_t n) {
+    if (ec) return;
+    Uevent e;
+    if (parse_uevent(std::string_view(uevent_buffer_.data(), n), &e) && is_module_change(e)) {
+      spdlog::info("uevent: module {} {}: reloading module symbols",
+                   e.devpath.substr(e.devpath.rfind('/') + 1), e.action == "add" ? "loaded" : "unloaded");
+      reload(false);
+    }
+    listen_uevents();
+  });
+}
+
+void Daemon::tick() {
+  // STATUS= every few seconds, WATCHDOG=1 at half the watchdog interval.
+  std::chrono::microseconds period = std::chrono::seconds(5);
+  if (watchdog_usec_) period = std::min(period, std::chrono::microseconds(watchdog_usec_ / 2));
+  timer_.expires_after(period);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    notify_status();
+    if (watchdog_usec_) sd_notify(0, "WATCHDOG=1");
+    tick();
+  });
+}
+
 void Daemon::shutdown() {
   if (stopping_) return;
   stopping_ = true;
@@ -188,6 +242,8 @@ void Daemon::shutdown() {
   signals_.cancel();
   boost::system::error_code ec;
   kmsg_.cancel(ec);
+  uevents_.close(ec);
+  timer_.cancel();
   io_.stop();
 }
 
@@ -231,6 +287,11 @@ int Daemon::run() {
     spdlog::error("{}", err);
     return 1;
   }
+  // The pid file first: a second instance is refused before it loads anything.
+  if (!o_.one_shot && !pid_file_.acquire(o_.pid_file, &err)) {
+    spdlog::error("{}", err);
+    return 1;
+  }
   if (!setup_symbols()) return 1;
   AnnotatorOptions ao;
   ao.style = o_.no_translate ? AnnotationStyle::kNone
@@ -253,6 +314,32 @@ int Daemon::run() {
   spdlog::info("output: {}", file->describe());
   sinks_.push_back(std::move(file));
 
+  if (o_.console_level && !set_console_level(*o_.console_level, &err)) spdlog::error("{}", err);
+  if (!o_.one_shot) {
+    if (!o_.no_fork) {
+      // Diagnostics go to syslog once stderr is gone.
+      daemonize(fo.path == "-");
+      auto logger = spdlog::syslog_logger_mt("klogd-syslog", "klogd", LOG_PID, LOG_DAEMON);
+      logger->set_level(spdlog::default_logger()->level());
+      spdlog::set_default_logger(logger);
+    }
+    pid_file_.update();  // the pid after the fork
+    // Module loads and unloads, announced by the kernel (no polling).
+    boost::system::error_code ec;
+    uevents_.open(asio::generic::raw_protocol(AF_NETLINK, NETLINK_KOBJECT_UEVENT), ec);
+    sockaddr_nl nl{};
+    nl.nl_family = AF_NETLINK;
+    nl.nl_groups = 1;
+    if (!ec) uevents_.bind(asio::generic::raw_protocol::endpoint(&nl, sizeof nl), ec);
+    if (ec) {
+      spdlog::warn("uevents: {}: module changes are noticed only on a lookup miss or a signal",
+                   ec.message());
+    } else if (!o_.no_translate) {
+      listen_uevents();
+    }
+    if (sd_watchdog_enabled(0, &watchdog_usec_) <= 0) watchdog_usec_ = 0;
+    tick();
+  }
   for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGTSTP, SIGCONT}) signals_.add(s);
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) on_signal(s);

@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 #include <sys/utsname.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "file_buffer.h"
+#include "kaslr.h"
 
 namespace klogd {
 
@@ -37,9 +41,29 @@ MapSearchOptions map_search_options(const Options& o) {
   m.kallsyms_path = o.kallsyms_file.empty() ? "/proc/kallsyms" : o.kallsyms_file;
   if (!o.kallsyms_file.empty()) m.root_for_kallsyms = false;
   m.known_slide = o.kaslr_offset;
-  std::string cmdline, err;
-  if (read_small_file(o.root + "/proc/cmdline", &cmdline, &err))
-    m.kaslr_disabled = (" " + cmdline).find(" nokaslr") != std::string::npos;
+  // KASLR evidence for when kallsyms is hidden (select_map uses it only then).
+  std::string text, err;
+  if (read_small_file(o.root + "/proc/cmdline", &text, &err) &&
+      (" " + text).find(" nokaslr") != std::string::npos) {
+    m.kaslr_disabled = true;
+    m.no_kaslr_reason = "nokaslr on /proc/cmdline";
+  } else if (read_small_file(o.root + "/boot/config-" + m.release, &text, &err) &&
+             config_disables_kaslr(text)) {
+    m.kaslr_disabled = true;
+    m.no_kaslr_reason = "CONFIG_RANDOMIZE_BASE unset in /boot/config-" + m.release;
+  }
+  int fd = ::open((o.root + "/proc/kcore").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    std::string header(16384, '\0');
+    ssize_t n = ::read(fd, header.data(), header.size());
+    ::close(fd);
+    std::string why;
+    if (n > 0) {
+      header.resize(static_cast<size_t>(n));
+      m.runtime_text = runtime_text_from_kcore(header, &why);
+      if (!m.runtime_text) spdlog::debug("/proc/kcore: {}", why);
+    }
+  }
   return m;
 }
 

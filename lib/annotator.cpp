@@ -174,6 +174,9 @@ Annotation Annotator::annotate(std::string_view text) const {
     out.append(text.substr(pos, tok.begin - pos));
     pos = tok.end;
     if (!r) {
+      if (tok.kind != Token::kRegister && tok.address >= 0xffffffffa0000000ull &&
+          tok.address < 0xffffffffff000000ull)
+        result.module_miss = true;
       size_t digits = tok.kind == Token::kBracketed ? original.size() - 4 : 16;
       if (options_.hide_addresses && tok.kind != Token::kRegister &&
           is_kernel_space(tok.address, digits)) {

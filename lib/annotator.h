@@ -64,6 +64,9 @@ struct FoundAddress {
 struct Annotation {
   std::string text;             ///< the annotated text (== input when nothing changed)
   bool changed = false;
+  /// An address in the module area (>= 0xffffffffa0000000) that nothing resolved: the module
+  /// tables may be stale (the daemon then reloads them, at most once a second).
+  bool module_miss = false;
   std::vector<FoundAddress> found;
   /// "sym+0x1a/0x80 [mod]" for each resolved address, in order (journald's KERNEL_SYMBOLS).
   std::string symbols_list() const;

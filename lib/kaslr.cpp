@@ -42,7 +42,7 @@ std::optional<int64_t> parse_kernel_offset_line(std::string_view text) {
   return static_cast<int64_t>(v);
 }
 
-std::optional<int64_t> slide_from_kcore(std::string_view h, uint64_t map_text, std::string* why) {
+std::optional<uint64_t> runtime_text_from_kcore(std::string_view h, std::string* why) {
   if (h.size() < sizeof(Elf64_Ehdr) || std::memcmp(h.data(), ELFMAG, SELFMAG) != 0) {
     *why = "not an ELF file";
     return std::nullopt;
@@ -64,7 +64,7 @@ std::optional<int64_t> slide_from_kcore(std::string_view h, uint64_t map_text, s
     if (ph.p_type != PT_LOAD) continue;
     // The kernel image mapping: x86_64 puts it in [ffffffff80000000, ffffffffc0000000).
     if (ph.p_vaddr >= 0xffffffff80000000ull && ph.p_vaddr < 0xffffffffc0000000ull)
-      return static_cast<int64_t>(ph.p_vaddr - map_text);
+      return ph.p_vaddr;
   }
   *why = "no kernel text segment in the program headers";
   return std::nullopt;

@@ -16,12 +16,11 @@ namespace klogd {
 /// 0x1be00000; "Kernel Offset: disabled" gives 0. nullopt when the text is not such a line.
 std::optional<int64_t> parse_kernel_offset_line(std::string_view text);
 
-/// The slide from /proc/kcore's ELF program headers: x86_64 and arm64 map the kernel image from
-/// _text as a segment of its own (KCORE_TEXT), so its p_vaddr is the runtime _text; slide =
-/// that - map _text. `elf_header` is the start of the file (the headers fit in a few KiB).
-/// nullopt, with *why, when the file is not a 64-bit ELF core or has no such segment.
-std::optional<int64_t> slide_from_kcore(std::string_view elf_header, uint64_t map_text,
-                                        std::string* why);
+/// The runtime address of _text from /proc/kcore's ELF program headers: x86_64 and arm64 map
+/// the kernel image from _text as a segment of its own (KCORE_TEXT), whose p_vaddr is _text.
+/// slide = that - the map's _text. `elf_header` is the start of the file (a few KiB hold the
+/// headers). nullopt, with *why, when it is not a 64-bit ELF core or has no such segment.
+std::optional<uint64_t> runtime_text_from_kcore(std::string_view elf_header, std::string* why);
 
 /// "CONFIG_RANDOMIZE_BASE is not set" (or no CONFIG_RANDOMIZE_BASE=y) in a kernel config.
 bool config_disables_kaslr(std::string_view config);

@@ -201,14 +201,22 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
   out->chosen = best.path;
   out->trust = best.trust;
   if (!out->slide && best.trust != MapTrust::kNone) {
+    auto map_text = best.table->address_of("_text");
     if (o.known_slide) {
       out->slide = o.known_slide;
-      out->slide_source = "given (--kaslr-offset or Kernel Offset line)";
+      out->slide_source = "given (--kaslr-offset)";
+    } else if (o.runtime_text && map_text) {
+      out->slide = static_cast<int64_t>(*o.runtime_text - *map_text);
+      out->slide_source = "/proc/kcore's kernel text segment - map _text";
     } else if (o.kaslr_disabled) {
       out->slide = 0;
-      out->slide_source = "KASLR is off (nokaslr, or RANDOMIZE_BASE unset)";
+      out->slide_source = "KASLR is off (" +
+                          (o.no_kaslr_reason.empty() ? std::string("nokaslr") : o.no_kaslr_reason) +
+                          ")";
     } else {
-      out->slide_source = "kallsyms hidden and no Kernel Offset seen: core addresses stay raw";
+      out->slide_source =
+          "kallsyms hidden, /proc/kcore unreadable, no --kaslr-offset, and KASLR not known to be "
+          "off: core kernel addresses stay as they are";
     }
   }
   if (best.trust == MapTrust::kReleaseName || best.trust == MapTrust::kVersionSymbol ||

@@ -36,6 +36,8 @@ struct MapSearchOptions {
   bool root_for_kallsyms = true;
   bool use_kallsyms_fallback = true;  ///< take kallsyms itself when no map is verified
   std::optional<int64_t> known_slide; ///< --kaslr-offset or other evidence, when kallsyms is hidden
+  std::optional<uint64_t> runtime_text;  ///< _text's runtime address from /proc/kcore
+  std::string no_kaslr_reason;    ///< why KASLR is known to be off (kaslr_disabled)
   bool kaslr_disabled = false;    ///< nokaslr / RANDOMIZE_BASE unset: slide 0 without evidence
 };
 

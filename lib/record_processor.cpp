@@ -41,6 +41,7 @@ void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out
   FinishedRecord r;
   Annotation a = annotator_->annotate(record.text);
   r.translated = a.changed;
+  if (a.module_miss) ++counters_.module_misses;
   if (a.changed) {
     ++counters_.translated;
     r.original = record.text;

@@ -20,6 +20,7 @@ struct PipelineCounters {
   uint64_t malformed = 0;   ///< refused by the parser
   uint64_t missed = 0;      ///< kernel records lost before we read them (sequence gaps)
   uint64_t backwards = 0;   ///< sequence numbers that went backwards (ring reset, restart)
+  uint64_t module_misses = 0;  ///< records with an unresolved module-area address
 };
 
 class RecordProcessor {

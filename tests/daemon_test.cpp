@@ -140,3 +140,47 @@ TEST_CASE("daemon: usage errors exit 2 with a message", "[daemon]") {
   CHECK(r.status == 0);
   CHECK(r.output.rfind("klogd ", 0) == 0);
 }
+
+TEST_CASE("daemon: kallsyms-less address forms print as a kallsyms kernel would", "[daemon]") {
+  auto syms = real_text_symbols();
+  REQUIRE(syms.size() > 100);
+  // two adjacent functions: a return address at the second's first byte names the first
+  size_t i = syms.size() / 3;
+  while (i + 1 < syms.size() && syms[i + 1].address != syms[i].address + syms[i].size) ++i;
+  REQUIRE(i + 1 < syms.size());
+  const KSym& a = syms[i];
+  const KSym& b = syms[i + 1];
+  REQUIRE(a.size > 8);
+  auto kform = [](const KSym& s, uint64_t off) {
+    return s.name + "+0x" + hex(off, false) + "/0x" + hex(s.size, false);
+  };
+  std::string tag = unique_tag("nokallsyms");
+  struct Case {
+    std::string in, out;
+  };
+  std::vector<Case> cases = {
+      {" 0x" + hex(a.address + 5), " " + kform(a, 5)},               // trace entry (%pB)
+      {" ? 0x" + hex(b.address), " ? " + kform(a, a.size)},          // call as last instruction
+      {"RIP: 0010:0x" + hex(a.address + 3), "RIP: 0010:" + kform(a, 3)},
+      {"WARNING: CPU: 0 PID: 1 at f.c:29 0x" + hex(b.address),
+       "WARNING: CPU: 0 PID: 1 at f.c:29 " + kform(b, 0)},
+      {"RIP: 0033:0x000000000047b7a0", "RIP: 0033:0x000000000047b7a0"},  // user space: untouched
+  };
+  // The tag goes in a record of its own just before; the forms must stay whole-line forms.
+  for (const Case& c : cases) {
+    REQUIRE(inject_kmsg("<4>" + tag + "\n"));
+    REQUIRE(inject_kmsg("<4>" + c.in + "\n"));
+  }
+  auto r = run_command(kKlogd + " -o -n -f - 2>/dev/null");
+  auto lines = lines_of(r.output);
+  size_t found = 0;
+  for (size_t k = 0; k + 1 < lines.size(); ++k) {
+    if (lines[k].find(tag) == std::string::npos) continue;
+    REQUIRE(found < cases.size());
+    const std::string& got = lines[k + 1];
+    INFO(cases[found].in);
+    CHECK(got.substr(got.find("] ") + 2) == cases[found].out);
+    ++found;
+  }
+  CHECK(found == cases.size());
+}

@@ -200,6 +200,12 @@ TEST_CASE("map selection: kallsyms hidden -> the release-name rule", "[map_selec
   o.kaslr_disabled = true;
   REQUIRE(select_map(o, &sel, &err));
   CHECK(*sel.slide == 0);
+  // /proc/kcore's text segment gives _text at runtime
+  o = opts(root);
+  o.runtime_text = kBase + 0x18e00000;
+  REQUIRE(select_map(o, &sel, &err));
+  CHECK(*sel.slide == 0x18e00000);
+  CHECK(sel.slide_source.find("kcore") != std::string::npos);
 }
 
 TEST_CASE("map selection: kallsyms hidden, only a plain map -> unverified and marked",

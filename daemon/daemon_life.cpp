@@ -1,0 +1,74 @@
+#include "daemon_life.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/klog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace klogd {
+
+PidFile::~PidFile() {
+  if (fd_ >= 0) {
+    ::unlink(path_.c_str());
+    ::close(fd_);
+  }
+}
+
+bool PidFile::acquire(const std::string& path, std::string* err) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *err = "pid file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {};
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    *err = "another klogd is running (pid " + pid + ", pid file " + path + ")";
+    ::close(fd);
+    return false;
+  }
+  path_ = path;
+  fd_ = fd;
+  update();
+  return true;
+}
+
+void PidFile::update() {
+  if (fd_ < 0) return;
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    ssize_t ignored = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    (void)ignored;
+  }
+}
+
+void daemonize(bool keep_stdout) {
+  pid_t pid = ::fork();
+  if (pid < 0) std::exit(1);
+  if (pid > 0) std::_Exit(0);
+  ::setsid();
+  if (::chdir("/") != 0) std::exit(1);
+  int null = ::open("/dev/null", O_RDWR);
+  if (null >= 0) {
+    ::dup2(null, STDIN_FILENO);
+    if (!keep_stdout) ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO) ::close(null);
+  }
+}
+
+bool set_console_level(int level, std::string* err) {
+  if (::klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, nullptr, level) != 0) {
+    *err = std::string("cannot set the console log level: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace klogd
