@@ -3,6 +3,11 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/klog.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,6 +66,28 @@ void daemonize(bool keep_stdout) {
     ::dup2(null, STDERR_FILENO);
     if (null > STDERR_FILENO) ::close(null);
   }
+}
+
+bool drop_to_user(const std::string& user, std::string* err) {
+  struct passwd* pw = ::getpwnam(user.c_str());
+  if (!pw) {
+    *err = "--user " + user + ": no such user";
+    return false;
+  }
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || ::setgroups(0, nullptr) != 0 ||
+      ::setgid(pw->pw_gid) != 0 || ::setuid(pw->pw_uid) != 0) {
+    *err = "--user " + user + ": " + std::strerror(errno);
+    return false;
+  }
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  data[CAP_SYSLOG / 32].permitted = data[CAP_SYSLOG / 32].effective = 1u << (CAP_SYSLOG % 32);
+  if (::syscall(SYS_capset, &header, data) != 0) {
+    *err = "--user " + user + ": keeping CAP_SYSLOG: " + std::strerror(errno);
+    return false;
+  }
+  ::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+  return true;
 }
 
 bool set_console_level(int level, std::string* err) {

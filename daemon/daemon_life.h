@@ -23,6 +23,10 @@ class PidFile {
 /// and points stdin/stdout/stderr at /dev/null (unless stdout is the output).
 void daemonize(bool keep_stdout);
 
+/// Drops from root to `user` (its primary group, no supplementary groups), keeping only
+/// CAP_SYSLOG, which reading /dev/kmsg under dmesg_restrict and real kallsyms addresses need.
+bool drop_to_user(const std::string& user, std::string* err);
+
 /// klogd -c N: the console log level through syslog(2) (SYSLOG_ACTION_CONSOLE_LEVEL).
 bool set_console_level(int level, std::string* err);
 

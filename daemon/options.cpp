@@ -26,46 +26,61 @@ bool parse_offset(const std::string& s, int64_t* out) {
 }  // namespace
 
 ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) {
+  // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
+  // the config file; the command line wins over the file.
   po::options_description klogd15("sysklogd klogd 1.5 options");
   klogd15.add_options()
-    (",c", po::value<int>(), "N: set the console log level (1-8) with syslog(2), as klogd -c")
-    (",d", po::bool_switch(&o->debug), "debug: verbose diagnostics on stderr")
-    (",f", po::value<std::string>(&o->output_file), "FILE: write records to FILE ('-' = stdout)")
-    (",i", po::bool_switch(&o->signal_usr1), "signal the running klogd to reload module symbols (SIGUSR1)")
-    (",I", po::bool_switch(&o->signal_usr2), "signal the running klogd to reload all symbols (SIGUSR2)")
-    (",k", po::value<std::string>(&o->map_file), "FILE: use this System.map (still checked)")
-    (",n", po::bool_switch(&o->no_fork), "stay in the foreground")
-    (",o", po::bool_switch(&o->one_shot), "one-shot: read what the kernel holds now, then exit")
-    (",p", po::bool_switch(&o->paranoid), "paranoid: reload module symbols before an Oops/BUG record")
-    (",s", po::bool_switch(&o->use_syscall), "read through syslog(2) (destructive) instead of /dev/kmsg")
-    (",v", po::bool_switch(&o->version), "print the version and exit")
-    (",x", po::bool_switch(&o->no_translate), "do not translate addresses")
-    (",2", po::bool_switch(&o->twice), "print translated lines twice: translated, then original");
+    (",c", po::value<int>()->value_name("N"), "set the console log level (1-8) with syslog(2)")
+    (",d", po::bool_switch(), "debug: verbose diagnostics")
+    (",f", po::value<std::string>()->value_name("FILE"), "write records to FILE ('-' = stdout)")
+    (",i", po::bool_switch(), "signal the running klogd to reload module symbols (SIGUSR1), exit")
+    (",I", po::bool_switch(), "signal the running klogd to reload all symbols (SIGUSR2), exit")
+    (",k", po::value<std::string>()->value_name("FILE"), "use this System.map (still checked)")
+    (",n", po::bool_switch(), "stay in the foreground")
+    (",o", po::bool_switch(), "one-shot: read what the kernel holds now, then exit")
+    (",p", po::bool_switch(), "paranoid: reload module symbols before an Oops/BUG record")
+    (",s", po::bool_switch(), "read through syslog(2) (destructive) instead of /dev/kmsg")
+    (",v", po::bool_switch(), "print the version and exit")
+    (",x", po::bool_switch(), "do not translate addresses")
+    (",2", po::bool_switch(), "print translated lines twice: translated, then original");
 
-  po::options_description modern("Options");
+  po::options_description modern("Options (also config file keys, without the dashes)");
   modern.add_options()
+    ("console-level", po::value<int>()->value_name("N"), "= -c")
+    ("debug", po::value<bool>()->value_name("BOOL"), "= -d (default false)")
+    ("output", po::value<std::string>()->value_name("FILE"), "= -f (default: stdout)")
+    ("map", po::value<std::string>()->value_name("FILE"), "= -k (default: search, see klogd(8))")
+    ("foreground", po::value<bool>()->value_name("BOOL"), "= -n (default false)")
+    ("one-shot", po::value<bool>()->value_name("BOOL"), "= -o (default false)")
+    ("paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")
+    ("no-translate", po::value<bool>()->value_name("BOOL"), "= -x (default false)")
+    ("twice", po::value<bool>()->value_name("BOOL"), "= -2 (default false)")
+    ("style", po::value<std::string>(&o->style)->value_name("klogd|keep"), "how translated addresses are printed (default klogd)")
+    ("registers", po::value<bool>(&o->registers)->value_name("BOOL"), "annotate register values in oops dumps (default true)")
+    ("hide-addresses", po::value<bool>(&o->hide_addresses)->value_name("BOOL"), "never print kernel addresses (default false)")
+    ("kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"), "the kernel log device (default /dev/kmsg)")
+    ("source", po::value<std::string>(&o->source)->value_name("kmsg|proc|syscall"), "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")
+    ("start", po::value<std::string>(&o->start)->value_name("oldest|end"), "where to start reading /dev/kmsg (default oldest)")
+    ("root", po::value<std::string>(&o->root)->value_name("DIR"), "prefix for map search and /proc files (default none)")
+    ("kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"), "kallsyms file (daemon default /proc/kallsyms; --decode: none)")
+    ("modules", po::value<std::string>(&o->modules_file)->value_name("FILE"), "modules file (daemon default /proc/modules; --decode: none)")
+    ("force-map", po::value<bool>(&o->force_map)->value_name("BOOL")->implicit_value(true), "use -k FILE even when its check fails (default false)")
+    ("kaslr-offset", po::value<std::string>()->value_name("HEX"), "the KASLR slide, when kallsyms cannot tell it")
+    ("pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"), "pid file (default /run/klogd.pid)")
+    ("user", po::value<std::string>(&o->user)->value_name("NAME"), "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")
+    ("fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true), "fsync the output file after each batch (default false)");
+
+  po::options_description commands("Commands");
+  commands.add_options()
     ("help,h", "print this help and exit")
     ("version", "print the version and exit")
-    ("config", po::value<std::string>(), "FILE: config file (default /etc/klogd.conf)")
-    ("style", po::value<std::string>(&o->style), "klogd | keep: how translated addresses are printed")
-    ("registers", po::value<bool>(&o->registers), "true|false: annotate register values in oops dumps (default true)")
-    ("hide-addresses", po::value<bool>(&o->hide_addresses), "true|false: never print kernel addresses (default false)")
-    ("kmsg", po::value<std::string>(&o->kmsg_path), "PATH: the kernel log device (default /dev/kmsg)")
-    ("source", po::value<std::string>(&o->source), "kmsg | proc | syscall (default kmsg)")
-    ("start", po::value<std::string>(&o->start), "oldest | end: where to start reading (default oldest)")
-    ("root", po::value<std::string>(&o->root), "DIR: prefix for map search and proc files")
-    ("kallsyms", po::value<std::string>(&o->kallsyms_file), "FILE: kallsyms to use (daemon default /proc/kallsyms)")
-    ("modules", po::value<std::string>(&o->modules_file), "FILE: /proc/modules to use (daemon default /proc/modules)")
-    ("force-map", po::value<bool>(&o->force_map)->implicit_value(true)->zero_tokens(), "use -k FILE even when its check fails")
-    ("kaslr-offset", po::value<std::string>(), "HEX: the KASLR slide, when kallsyms cannot tell it")
+    ("config", po::value<std::string>()->value_name("FILE"), "config file (default /etc/klogd.conf)")
     ("check-map", po::bool_switch(&o->check_map), "print the map search and check, then exit (0 = verified)")
-    ("decode", po::value<std::string>(&o->decode_file), "FILE: annotate a saved log ('-' = stdin) and exit")
-    ("json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")
-    ("pid-file", po::value<std::string>(&o->pid_file), "FILE: pid file (default /run/klogd.pid)")
-    ("fsync", po::value<bool>(&o->fsync)->implicit_value(true)->zero_tokens(), "fsync the output file after each batch");
+    ("decode", po::value<std::string>(&o->decode_file)->value_name("FILE"), "annotate a saved log ('-' = stdin), write it to stdout, exit")
+    ("json", po::bool_switch(&o->json), "with --decode: one JSON object per input line");
 
   po::options_description all;
-  all.add(klogd15).add(modern);
+  all.add(klogd15).add(modern).add(commands);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv)
@@ -80,7 +95,12 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     }
     std::ifstream conf(o->config_file);
     if (conf) {
-      po::store(po::parse_config_file(conf, modern, /*allow_unregistered=*/false), vm);
+      try {
+        po::store(po::parse_config_file(conf, modern, /*allow_unregistered=*/false), vm);
+      } catch (const po::error& e) {
+        *err = o->config_file + ": " + e.what();
+        return ParseOutcome::kUsageError;
+      }
     } else if (o->config_given) {
       *err = o->config_file + ": cannot be read";
       return ParseOutcome::kUsageError;
@@ -94,14 +114,34 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     std::cout << "Usage: klogd [options]\n"
                  "Reads the kernel log, names kernel addresses with System.map, and forwards it.\n\n"
               << klogd15 << "\n"
-              << modern
+              << modern << "\n"
+              << commands
               << "\nExit status: 0 success, 1 runtime error, 2 usage error; --check-map: 0 only "
                  "when a verified map was found.\nSee klogd(8).\n";
     return ParseOutcome::kExitOk;
   }
-  if (vm.count("version")) o->version = true;
-  if (vm.count("-c")) {
-    int level = vm["-c"].as<int>();
+  auto flag = [&](const char* short_name, const char* long_name) {
+    if (vm[short_name].as<bool>()) return true;
+    return vm.count(long_name) ? vm[long_name].as<bool>() : false;
+  };
+  auto text = [&](const char* short_name, const char* long_name, std::string* out) {
+    if (vm.count(short_name)) *out = vm[short_name].as<std::string>();
+    else if (vm.count(long_name)) *out = vm[long_name].as<std::string>();
+  };
+  o->debug = flag("-d", "debug");
+  o->no_fork = flag("-n", "foreground");
+  o->one_shot = flag("-o", "one-shot");
+  o->paranoid = flag("-p", "paranoid");
+  o->no_translate = flag("-x", "no-translate");
+  o->twice = flag("-2", "twice");
+  o->use_syscall = vm["-s"].as<bool>();
+  o->signal_usr1 = vm["-i"].as<bool>();
+  o->signal_usr2 = vm["-I"].as<bool>();
+  o->version = vm["-v"].as<bool>() || vm.count("version");
+  text("-f", "output", &o->output_file);
+  text("-k", "map", &o->map_file);
+  if (vm.count("-c") || vm.count("console-level")) {
+    int level = vm.count("-c") ? vm["-c"].as<int>() : vm["console-level"].as<int>();
     if (level < 1 || level > 8) {
       *err = "-c: console log level must be 1-8, not " + std::to_string(level);
       return ParseOutcome::kUsageError;

@@ -45,6 +45,7 @@ struct Options {
   bool json = false;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
+  std::string user;                  // drop to this user (keeping CAP_SYSLOG)
 };
 
 enum class ParseOutcome { kRun, kExitOk, kUsageError };

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/klog.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "kmsg_reader.h"
 #include "modes.h"
 #include "record_processor.h"
+#include "syslog_line.h"
 #include "symbols.h"
 
 namespace klogd {
@@ -48,6 +50,9 @@ class Daemon {
   void shutdown();
   void notify_status();
   void listen_uevents();
+  void drain_text();
+  void take_text(std::string_view chunk);
+  void start_syscall_reader();
   void tick();
 
   const Options& o_;
@@ -61,6 +66,9 @@ class Daemon {
   uint64_t misses_seen_ = 0;
   uint64_t watchdog_usec_ = 0;
   PidFile pid_file_;
+  std::string text_carry_;  // /proc/kmsg, syslog(2): a line not finished yet
+  uint64_t text_seq_ = 0;
+  std::thread syscall_reader_;
   KmsgReader reader_;
   Symbolizer symbolizer_;
   std::unique_ptr<Annotator> annotator_;
@@ -145,7 +153,77 @@ void Daemon::wait_readable() {
   });
 }
 
+// /proc/kmsg and syslog(2) give "<PRIO>[ts] text" lines, not records.
+void Daemon::take_text(std::string_view chunk) {
+  text_carry_.append(chunk);
+  size_t start = 0, nl;
+  while ((nl = text_carry_.find('\n', start)) != std::string::npos) {
+    KmsgRecord r;
+    parse_syslog_line(std::string_view(text_carry_).substr(start, nl - start), text_seq_++, &r);
+    processor_->finish(std::move(r), &batch_);
+    start = nl + 1;
+  }
+  text_carry_.erase(0, start);
+}
+
+void Daemon::drain_text() {
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(kmsg_.native_handle(), buf, sizeof buf);
+    if (n > 0) {
+      take_text(std::string_view(buf, static_cast<size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    deliver();
+    if (n < 0 && errno == EAGAIN && !o_.one_shot) {
+      wait_readable();
+      return;
+    }
+    if (n < 0 && errno != EAGAIN) spdlog::error("{}: {}", o_.kmsg_path, std::strerror(errno));
+    shutdown();
+    return;
+  }
+}
+
+void Daemon::start_syscall_reader() {
+  // syslog(2) SYSLOG_ACTION_READ blocks until there is something and is destructive, as klogd
+  // -s was; it runs on its own thread and hands text to the loop. One-shot uses READ_ALL.
+  if (o_.one_shot) {
+    std::string buf(1 << 20, '\0');
+    int n = ::klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf.data(), static_cast<int>(buf.size()));
+    if (n < 0) {
+      spdlog::error("syslog(2): {}", std::strerror(errno));
+    } else {
+      take_text(std::string_view(buf.data(), static_cast<size_t>(n)));
+    }
+    deliver();
+    shutdown();
+    return;
+  }
+  syscall_reader_ = std::thread([this] {
+    char buf[16384];
+    for (;;) {
+      int n = ::klogctl(2 /* SYSLOG_ACTION_READ */, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        asio::post(io_, [e] { spdlog::error("syslog(2): {}", std::strerror(e)); });
+        return;
+      }
+      std::string chunk(buf, static_cast<size_t>(n));
+      asio::post(io_, [this, chunk = std::move(chunk)] {
+        if (suspended_ || stopping_) return;  // klogd -s while suspended: the text is gone
+        take_text(chunk);
+        deliver();
+      });
+    }
+  });
+  syscall_reader_.detach();
+}
+
 void Daemon::drain() {
+  if (o_.source == "proc") return drain_text();
   std::string err;
   for (int budget = 0; budget < 4096 && !suspended_; ++budget) {
     KmsgReader::Result r = reader_.read(&err);
@@ -283,7 +361,8 @@ void Daemon::on_signal(int signo) {
 int Daemon::run() {
   std::string err;
   KmsgReader::Start start = o_.start == "end" ? KmsgReader::Start::kEnd : KmsgReader::Start::kOldest;
-  if (!reader_.open(o_.kmsg_path, start, &err)) {
+  std::string source_path = o_.source == "proc" ? o_.root + "/proc/kmsg" : o_.kmsg_path;
+  if (o_.source != "syscall" && !reader_.open(source_path, start, &err)) {
     spdlog::error("{}", err);
     return 1;
   }
@@ -324,6 +403,13 @@ int Daemon::run() {
       spdlog::set_default_logger(logger);
     }
     pid_file_.update();  // the pid after the fork
+    if (!o_.user.empty()) {
+      if (!drop_to_user(o_.user, &err)) {
+        spdlog::error("{}", err);
+        return 1;
+      }
+      spdlog::info("running as {} with CAP_SYSLOG only", o_.user);
+    }
     // Module loads and unloads, announced by the kernel (no polling).
     boost::system::error_code ec;
     uevents_.open(asio::generic::raw_protocol(AF_NETLINK, NETLINK_KOBJECT_UEVENT), ec);
@@ -344,15 +430,23 @@ int Daemon::run() {
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) on_signal(s);
   });
-  kmsg_.assign(reader_.release());
-  reader_.adopt(kmsg_.native_handle());
-  asio::post(io_, [this] {
-    drain();
-    sd_notify(0, "READY=1");
-  });
+  if (o_.source == "syscall") {
+    asio::post(io_, [this] {
+      start_syscall_reader();
+      sd_notify(0, "READY=1");
+    });
+  } else {
+    kmsg_.assign(reader_.release());
+    reader_.adopt(kmsg_.native_handle());
+    asio::post(io_, [this] {
+      drain();
+      sd_notify(0, "READY=1");
+    });
+  }
+  spdlog::debug("source: {}", o_.source == "syscall" ? "syslog(2)" : source_path);
   io_.run();
   if (reloader_.joinable()) reloader_.join();
-  reader_.release();  // the stream_descriptor closes it
+  if (o_.source != "syscall") reader_.release();  // the stream_descriptor closes it
   notify_status();
   const auto& c = processor_->counters();
   spdlog::debug("records {}, translated {}, missed {}, malformed {}", c.records, c.translated,

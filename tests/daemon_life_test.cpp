@@ -1,0 +1,229 @@
+// Drop-in klogd behaviour: options, signals, sd_notify, daemon life, privilege drop.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "test_util.h"
+
+using namespace klogd::test;
+
+namespace {
+
+const std::string kKlogd = KLOGD_BINARY;
+
+bool wait_for(const std::string& path, const std::string& what, int tenths = 100) {
+  for (int i = 0; i < tenths * 2; ++i) {
+    if (read_file(path).find(what) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+pid_t spawn(const std::string& cmd) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int stop(pid_t pid, int sig = SIGTERM) {
+  ::kill(pid, sig);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("daemon life: TSTP suspends logging, CONT resumes it, nothing lost", "[daemon][life]") {
+  std::string dir = temp_dir();
+  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid 2>" +
+                    dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: file"));
+  std::string tag = unique_tag("tstp");
+  ::kill(pid, SIGTSTP);
+  REQUIRE(wait_for(dir + "/err", "logging suspended"));
+  REQUIRE(inject_kmsg("<6>" + tag + " while suspended\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(read_file(dir + "/out").find(tag) == std::string::npos);
+  ::kill(pid, SIGCONT);
+  CHECK(wait_for(dir + "/out", tag + " while suspended"));
+  CHECK(stop(pid) == 0);
+}
+
+TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", "[daemon][life]") {
+  std::string dir = temp_dir();
+  std::string fifo = dir + "/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // A reader that holds the pipe open, shrinks it to one page and reads only after the TERM.
+  int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(rd >= 0);
+  ::fcntl(rd, F_SETPIPE_SZ, 4096);
+  std::string tag = unique_tag("term");
+  for (int i = 0; i < 200; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + " padding padding padding\n"));
+  pid_t pid = spawn(kKlogd + " -n -f " + fifo + " --pid-file " + dir + "/pid 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: file"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // klogd is now blocked writing
+  ::kill(pid, SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::fcntl(rd, F_SETFL, 0);  // blocking reads from here on
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(rd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(rd);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  CHECK(WIFEXITED(st));
+  for (int i = 0; i < 200; ++i)
+    CHECK(out.find(tag + " n=" + std::to_string(i) + " padding") != std::string::npos);
+}
+
+TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or doubled",
+          "[daemon][life]") {
+  std::string dir = temp_dir();
+  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid 2>" +
+                    dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: file"));
+  std::string tag = unique_tag("hup");
+  REQUIRE(inject_kmsg("<6>" + tag + " one\n"));
+  REQUIRE(wait_for(dir + "/out", tag + " one"));
+  REQUIRE(::rename((dir + "/out").c_str(), (dir + "/out.1").c_str()) == 0);
+  REQUIRE(inject_kmsg("<6>" + tag + " two\n"));  // still goes to the moved file
+  REQUIRE(wait_for(dir + "/out.1", tag + " two"));
+  ::kill(pid, SIGHUP);
+  REQUIRE(wait_for(dir + "/err", "output reopened"));
+  REQUIRE(inject_kmsg("<6>" + tag + " three\n"));
+  REQUIRE(wait_for(dir + "/out", tag + " three"));
+  CHECK(stop(pid) == 0);
+  std::string all = read_file(dir + "/out.1") + read_file(dir + "/out");
+  for (std::string n : {" one", " two", " three"}) {
+    size_t first = all.find(tag + n);
+    CHECK(first != std::string::npos);
+    CHECK(all.find(tag + n, first + 1) == std::string::npos);
+  }
+}
+
+TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][life]") {
+  std::string dir = temp_dir();
+  int s = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(s >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = dir + "/notify";
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{5, 0};
+  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  pid_t pid = spawn("env NOTIFY_SOCKET=" + path + " WATCHDOG_USEC=400000 " + kKlogd +
+                    " -n -f /dev/null --pid-file " + dir + "/pid 2>/dev/null");
+  std::string got;
+  char buf[512];
+  for (int i = 0; i < 10 && (got.find("READY=1") == std::string::npos ||
+                             got.find("WATCHDOG=1") == std::string::npos ||
+                             got.find("STATUS=") == std::string::npos);
+       ++i) {
+    ssize_t n = ::recv(s, buf, sizeof buf, 0);
+    if (n > 0) got.append(buf, static_cast<size_t>(n)).push_back('\n');
+  }
+  CHECK(got.find("READY=1") != std::string::npos);
+  CHECK(got.find("WATCHDOG=1") != std::string::npos);
+  CHECK(got.find("STATUS=records ") != std::string::npos);
+  CHECK(stop(pid) == 0);
+  ::close(s);
+}
+
+TEST_CASE("daemon life: without -n it forks, writes its pid file and keeps reading",
+          "[daemon][life]") {
+  std::string dir = temp_dir();
+  auto r = run_command(kKlogd + " -f " + dir + "/out --pid-file " + dir + "/pid");
+  CHECK(r.status == 0);  // the parent returns at once
+  REQUIRE(wait_for(dir + "/pid", "\n"));
+  pid_t child = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+  CHECK(::kill(child, 0) == 0);
+  std::string tag = unique_tag("bg");
+  REQUIRE(inject_kmsg("<6>" + tag + "\n"));
+  CHECK(wait_for(dir + "/out", tag));
+  CHECK(run_command("cat /proc/" + std::to_string(child) + "/cwd/etc/hostname >/dev/null").status == 0);
+  ::kill(child, SIGTERM);
+  for (int i = 0; i < 100 && ::kill(child, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(::kill(child, 0) != 0);
+  struct stat st {};
+  CHECK(::stat((dir + "/pid").c_str(), &st) != 0);  // removed on exit
+}
+
+TEST_CASE("daemon life: --user drops to that user with CAP_SYSLOG only", "[daemon][life]") {
+  std::string dir = temp_dir();
+  ::chmod(dir.c_str(), 0777);
+  pid_t pid = spawn(kKlogd + " -n --start end --user nobody -f " + dir + "/out --pid-file " + dir +
+                    "/pid 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "running as nobody"));
+  std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  CHECK(status.find("Uid:\t65534\t65534\t65534\t65534") != std::string::npos);
+  CHECK(status.find("CapEff:\t0000000400000000") != std::string::npos);  // bit 34: CAP_SYSLOG
+  std::string tag = unique_tag("user");
+  REQUIRE(inject_kmsg("<6>" + tag + "\n"));
+  CHECK(wait_for(dir + "/out", tag));
+  stop(pid);
+}
+
+TEST_CASE("options: -c sets the console log level", "[daemon][options]") {
+  std::string before = read_file("/proc/sys/kernel/printk");
+  REQUIRE(!before.empty());
+  auto r = run_command(kKlogd + " -o -c 3 -f /dev/null");
+  CHECK(r.status == 0);
+  std::string after = read_file("/proc/sys/kernel/printk");
+  CHECK(after.substr(0, after.find_first_of(" \t")) == "3");
+  // restore the console level
+  run_command("echo '" + before.substr(0, before.find('\n')) + "' > /proc/sys/kernel/printk");
+}
+
+TEST_CASE("options: -s, /proc/kmsg and a config file", "[daemon][options]") {
+  std::string tag = unique_tag("src");
+  REQUIRE(inject_kmsg("<4>" + tag + " syscall\n"));
+  auto r = run_command(kKlogd + " -s -o -f - 2>/dev/null");
+  CHECK(r.output.find("<12>[") != std::string::npos);
+  CHECK(r.output.find("] " + tag + " syscall\n") != std::string::npos);
+  std::string dir = temp_dir();
+  write_file(dir + "/klogd.conf", "output = " + dir + "/from-conf.log\nno-translate = true\n");
+  REQUIRE(inject_kmsg("<4>" + tag + " conf [<ffffffff81000000>]\n"));
+  r = run_command(kKlogd + " -o --config " + dir + "/klogd.conf");
+  CHECK(r.status == 0);
+  CHECK(read_file(dir + "/from-conf.log").find(tag + " conf [<ffffffff81000000>]") != std::string::npos);
+  // the command line wins over the file
+  r = run_command(kKlogd + " -o --config " + dir + "/klogd.conf -f " + dir + "/cli.log");
+  CHECK(read_file(dir + "/cli.log").find(tag + " conf") != std::string::npos);
+  write_file(dir + "/bad.conf", "no-such-key = 1\n");
+  r = run_command(kKlogd + " -o --config " + dir + "/bad.conf");
+  CHECK(r.status == 2);
+  CHECK(r.output.find(dir + "/bad.conf") != std::string::npos);
+  r = run_command(kKlogd + " -o --config " + dir + "/missing.conf");
+  CHECK(r.status == 2);
+}
+
+TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][options]") {
+  std::string dir = temp_dir();
+  run_command("mkdir -p " + dir + "/root/proc");
+  write_file(dir + "/root/proc/modules", "old 4096 0 - Live 0xffffffffc8700000\n");
+  write_file(dir + "/root/proc/kallsyms", "ffffffffc8700000 t old_func\t[old]\n");
+  pid_t pid = spawn(kKlogd + " -n -p --start end --root " + dir + "/root -f " + dir + "/out --pid-file " +
+                    dir + "/pid 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: file"));
+  write_file(dir + "/root/proc/modules", "new 4096 0 - Live 0xffffffffc8700000\n");
+  write_file(dir + "/root/proc/kallsyms", "ffffffffc8700000 t new_func\t[new]\n");
+  std::string tag = unique_tag("paranoid");
+  REQUIRE(inject_kmsg("<4>" + tag + " Oops: 0002 [<ffffffffc8700004>]\n"));
+  CHECK(wait_for(dir + "/out", tag + " Oops: 0002 [new:new_func+0x4/0x1000]"));
+  stop(pid);
+}
