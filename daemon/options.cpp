@@ -67,6 +67,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     ("force-map", po::value<bool>(&o->force_map)->value_name("BOOL")->implicit_value(true), "use -k FILE even when its check fails (default false)")
     ("kaslr-offset", po::value<std::string>()->value_name("HEX"), "the KASLR slide, when kallsyms cannot tell it")
     ("pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"), "pid file (default /run/klogd.pid)")
+    ("state-file", po::value<std::string>(&o->state_file)->value_name("FILE"), "next kmsg sequence number and boot id, for restarts ('none' = off; default /run/klogd/kmsg-seqnum)")
     ("user", po::value<std::string>(&o->user)->value_name("NAME"), "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")
     ("fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true), "fsync the output file after each batch (default false)");
 

@@ -45,7 +45,8 @@ struct Options {
   bool json = false;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
-  std::string user;                  // drop to this user (keeping CAP_SYSLOG)
+  std::string user;
+  std::string state_file = "/run/klogd/kmsg-seqnum";                  // drop to this user (keeping CAP_SYSLOG)
 };
 
 enum class ParseOutcome { kRun, kExitOk, kUsageError };

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/klog.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "kmsg_reader.h"
 #include "modes.h"
 #include "record_processor.h"
+#include "seqnum_state.h"
 #include "syslog_line.h"
 #include "symbols.h"
 
@@ -66,6 +68,8 @@ class Daemon {
   uint64_t misses_seen_ = 0;
   uint64_t watchdog_usec_ = 0;
   PidFile pid_file_;
+  SeqnumState state_;
+  bool use_state_ = false;
   std::string text_carry_;  // /proc/kmsg, syslog(2): a line not finished yet
   uint64_t text_seq_ = 0;
   std::thread syscall_reader_;
@@ -277,6 +281,8 @@ void Daemon::deliver() {
   for (auto& s : sinks_)
     if (!s->flush(&err)) spdlog::error("{}: {}", s->describe(), err);
   batch_.clear();
+  if (use_state_ && processor_->expected_seq() && !state_.save(*processor_->expected_seq(), &err))
+    spdlog::warn("{}", err);
 }
 
 void Daemon::notify_status() {
@@ -380,6 +386,24 @@ int Daemon::run() {
   ao.hide_addresses = o_.hide_addresses;
   annotator_ = std::make_unique<Annotator>(&symbolizer_, ao);
   processor_ = std::make_unique<RecordProcessor>(annotator_.get());
+  // Restart continuity: only for the daemon reading /dev/kmsg from the oldest record.
+  if (!o_.one_shot && o_.source == "kmsg" && o_.start == "oldest" && o_.state_file != "none" &&
+      !o_.state_file.empty()) {
+    std::string boot_id;
+    read_small_file(o_.root + "/proc/sys/kernel/random/boot_id", &boot_id, &err);
+    while (!boot_id.empty() && boot_id.back() == '\n') boot_id.pop_back();
+    std::string dir = o_.state_file.substr(0, o_.state_file.rfind('/'));
+    if (!dir.empty()) ::mkdir(dir.c_str(), 0755);
+    if (boot_id.empty()) {
+      spdlog::warn("no boot id: restart continuity off");
+    } else if (!state_.open(o_.state_file, boot_id, &err)) {
+      spdlog::warn("{}: restart continuity off", err);
+    } else {
+      use_state_ = true;
+      spdlog::info("{}: {}", o_.state_file, state_.note());
+      if (state_.resume_seq()) processor_->resume_at(*state_.resume_seq());
+    }
+  }
 
   FileSinkOptions fo;
   fo.path = o_.output_file.empty() ? "-" : o_.output_file;
@@ -449,8 +473,9 @@ int Daemon::run() {
   if (o_.source != "syscall") reader_.release();  // the stream_descriptor closes it
   notify_status();
   const auto& c = processor_->counters();
-  spdlog::debug("records {}, translated {}, missed {}, malformed {}", c.records, c.translated,
-                c.missed, c.malformed);
+  spdlog::debug("records {}, translated {}, missed {}, malformed {}, skipped {}", c.records,
+                c.translated, c.missed, c.malformed, c.skipped);
+  if (c.skipped) spdlog::info("skipped {} records forwarded before the restart", c.skipped);
   return 0;
 }
 

@@ -15,13 +15,57 @@ FinishedRecord RecordProcessor::make_notice(std::string text, uint64_t ts_usec, 
   return r;
 }
 
+namespace {
+
+// A malformed record is still delivered, its damage marked: NUL bytes become "\x00" as the
+// kernel would have escaped them, an over-long or unterminated record is cut and marked, and a
+// record whose header cannot be read is delivered whole (escaped) inside a klogd notice.
+bool salvage(std::string_view raw, ParseError why, KmsgRecord* record) {
+  std::string fixed;
+  fixed.reserve(raw.size());
+  for (char c : raw) {
+    if (c == '\0') fixed += "\\x00";
+    else fixed.push_back(c);
+  }
+  std::string marker;
+  if (fixed.size() > kMaxRecordBytes - 128) {
+    marker = " [klogd: record cut, " + std::to_string(fixed.size() - (kMaxRecordBytes - 128)) +
+             " bytes not kept]";
+    fixed.resize(kMaxRecordBytes - 128);
+    size_t nl = fixed.find('\n');
+    if (nl != std::string::npos) fixed.resize(nl);
+  } else if (why == ParseError::kTruncated) {
+    marker = " [klogd: record truncated]";
+  }
+  if (!fixed.empty() && fixed.back() == '\n') fixed.pop_back();
+  size_t nl = fixed.find('\n');
+  if (!marker.empty()) fixed.insert(nl == std::string::npos ? fixed.size() : nl, marker);
+  fixed.push_back('\n');
+  return parse_kmsg_record(fixed, record) == ParseError::kOk;
+}
+
+}  // namespace
+
 ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRecord>* out) {
   KmsgRecord record;
   ParseError e = parse_kmsg_record(raw, &record);
   if (e != ParseError::kOk) {
     ++counters_.malformed;
-    return e;
+    if (!salvage(raw, e, &record)) {
+      // No usable header: the bytes themselves, escaped, in a notice of ours.
+      std::string text = "klogd: malformed kernel record (" + std::string(to_string(e)) + "): ";
+      append_escaped_control(raw.substr(0, kMaxRecordBytes), &text);
+      out->push_back(make_notice(std::move(text), 0, expected_.value_or(0)));
+      ++counters_.salvaged;
+      return e;
+    }
+    ++counters_.salvaged;
   }
+  if (resume_ && record.seq < *resume_) {
+    ++counters_.skipped;
+    return ParseError::kOk;
+  }
+  resume_.reset();
   if (expected_) {
     if (record.seq > *expected_) {
       uint64_t missed = record.seq - *expected_;
@@ -34,7 +78,7 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
   }
   expected_ = record.seq + 1;
   finish(std::move(record), out);
-  return ParseError::kOk;
+  return e;
 }
 
 void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out) {

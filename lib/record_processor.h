@@ -21,15 +21,17 @@ struct PipelineCounters {
   uint64_t missed = 0;      ///< kernel records lost before we read them (sequence gaps)
   uint64_t backwards = 0;   ///< sequence numbers that went backwards (ring reset, restart)
   uint64_t module_misses = 0;  ///< records with an unresolved module-area address
+  uint64_t skipped = 0;     ///< already forwarded before a restart
+  uint64_t salvaged = 0;    ///< malformed, but delivered with the damage marked
 };
 
 class RecordProcessor {
  public:
   explicit RecordProcessor(const Annotator* annotator) : annotator_(annotator) {}
 
-  /// Parses and annotates one raw record. On success appends a loss record first if the
-  /// sequence jumped, then the record, and returns kOk; otherwise returns the parse error and
-  /// appends nothing (the caller logs it; the counter is kept here).
+  /// Parses and annotates one raw record: appends a loss record first if the sequence jumped,
+  /// then the record. A malformed record is counted, its parse error returned (for the caller's
+  /// log), and it is still delivered with its damage marked (see salvage in the .cpp).
   ParseError process(std::string_view raw, std::vector<FinishedRecord>* out);
   /// Annotates an already parsed record (syslog(2) and /proc/kmsg sources, --decode).
   void finish(KmsgRecord record, std::vector<FinishedRecord>* out);
@@ -37,6 +39,12 @@ class RecordProcessor {
   /// The sequence number expected next (restart continuity); nullopt before the first record.
   std::optional<uint64_t> expected_seq() const { return expected_; }
   void set_expected_seq(uint64_t seq) { expected_ = seq; }
+  /// After a restart: records before `seq` were forwarded already and are skipped (counted);
+  /// a first record after `seq` is a gap, reported in-band like any other.
+  void resume_at(uint64_t seq) {
+    expected_ = seq;
+    resume_ = seq;
+  }
   const PipelineCounters& counters() const { return counters_; }
 
   /// A record made by klogd itself (facility kern, level warning) with the given text.
@@ -45,6 +53,7 @@ class RecordProcessor {
  private:
   const Annotator* annotator_;
   std::optional<uint64_t> expected_;
+  std::optional<uint64_t> resume_;
   PipelineCounters counters_;
 };
 

@@ -46,7 +46,7 @@ int stop(pid_t pid, int sig = SIGTERM) {
 
 TEST_CASE("daemon life: TSTP suspends logging, CONT resumes it, nothing lost", "[daemon][life]") {
   std::string dir = temp_dir();
-  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid 2>" +
+  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
                     dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("tstp");
@@ -71,7 +71,7 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
   std::string tag = unique_tag("term");
   for (int i = 0; i < 200; ++i)
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + " padding padding padding\n"));
-  pid_t pid = spawn(kKlogd + " -n -f " + fifo + " --pid-file " + dir + "/pid 2>" + dir + "/err");
+  pid_t pid = spawn(kKlogd + " -n -f " + fifo + " --state-file none --pid-file " + dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // klogd is now blocked writing
   ::kill(pid, SIGTERM);
@@ -92,7 +92,7 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
 TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or doubled",
           "[daemon][life]") {
   std::string dir = temp_dir();
-  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid 2>" +
+  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
                     dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("hup");
@@ -126,7 +126,7 @@ TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][
   timeval tv{5, 0};
   ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   pid_t pid = spawn("env NOTIFY_SOCKET=" + path + " WATCHDOG_USEC=400000 " + kKlogd +
-                    " -n -f /dev/null --pid-file " + dir + "/pid 2>/dev/null");
+                    " -n -f /dev/null --state-file none --pid-file " + dir + "/pid 2>/dev/null");
   std::string got;
   char buf[512];
   for (int i = 0; i < 10 && (got.find("READY=1") == std::string::npos ||
@@ -146,7 +146,7 @@ TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][
 TEST_CASE("daemon life: without -n it forks, writes its pid file and keeps reading",
           "[daemon][life]") {
   std::string dir = temp_dir();
-  auto r = run_command(kKlogd + " -f " + dir + "/out --pid-file " + dir + "/pid");
+  auto r = run_command(kKlogd + " -f " + dir + "/out --state-file none --pid-file " + dir + "/pid");
   CHECK(r.status == 0);  // the parent returns at once
   REQUIRE(wait_for(dir + "/pid", "\n"));
   pid_t child = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));

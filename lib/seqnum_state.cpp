@@ -1,0 +1,57 @@
+#include "seqnum_state.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace klogd {
+
+SeqnumState::~SeqnumState() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool SeqnumState::open(const std::string& path, const std::string& boot_id, std::string* err) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  boot_id_ = boot_id;
+  char buf[128] = {};
+  ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+  if (n <= 0) {
+    note_ = "no saved position (first start)";
+    return true;
+  }
+  char saved_boot[64] = {};
+  unsigned long long seq = 0;
+  if (std::sscanf(buf, "%63s %20llu", saved_boot, &seq) != 2) {
+    note_ = "saved position unreadable: starting from the oldest record";
+    return true;
+  }
+  if (boot_id != saved_boot) {
+    note_ = "saved position is from another boot: starting from the oldest record";
+    return true;
+  }
+  resume_ = seq;
+  note_ = "resuming at sequence number " + std::to_string(seq);
+  return true;
+}
+
+bool SeqnumState::save(uint64_t next_seq, std::string* err) {
+  if (fd_ < 0 || saved_ == next_seq) return true;
+  char line[128];
+  int n = std::snprintf(line, sizeof line, "%s %020llu\n", boot_id_.c_str(),
+                        static_cast<unsigned long long>(next_seq));
+  if (::pwrite(fd_, line, static_cast<size_t>(n), 0) != n) {
+    *err = std::string("saving the kmsg position: ") + std::strerror(errno);
+    return false;
+  }
+  saved_ = next_seq;
+  return true;
+}
+
+}  // namespace klogd
