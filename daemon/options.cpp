@@ -69,6 +69,11 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     ("pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"), "pid file (default /run/klogd.pid)")
     ("state-file", po::value<std::string>(&o->state_file)->value_name("FILE"), "next kmsg sequence number and boot id, for restarts ('none' = off; default /run/klogd/kmsg-seqnum)")
     ("user", po::value<std::string>(&o->user)->value_name("NAME"), "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")
+    ("sink", po::value<std::string>(&o->sink)->value_name("auto|journald|syslog|stdout"), "where records go when -f is not given; auto: journald if its socket exists, else /dev/log, else stdout (default auto)")
+    ("syslog-socket", po::value<std::string>(&o->syslog_socket)->value_name("PATH"), "syslog's datagram socket (default /dev/log)")
+    ("syslog-format", po::value<std::string>(&o->syslog_format)->value_name("rfc3164|rfc5424"), "syslog framing (default rfc3164)")
+    ("journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"), "journald's socket, probed before sending (default /run/systemd/journal/socket)")
+    ("queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"), "per sink: records kept while it is down before the oldest are dropped (default 8388608)")
     ("fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true), "fsync the output file after each batch (default false)");
 
   po::options_description commands("Commands");
@@ -166,6 +171,14 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     return ParseOutcome::kUsageError;
   }
   if (o->use_syscall) o->source = "syscall";
+  if (o->sink != "auto" && o->sink != "journald" && o->sink != "syslog" && o->sink != "stdout") {
+    *err = "--sink: must be auto, journald, syslog or stdout, not " + o->sink;
+    return ParseOutcome::kUsageError;
+  }
+  if (o->syslog_format != "rfc3164" && o->syslog_format != "rfc5424") {
+    *err = "--syslog-format: must be rfc3164 or rfc5424, not " + o->syslog_format;
+    return ParseOutcome::kUsageError;
+  }
   if (o->start != "oldest" && o->start != "end") {
     *err = "--start: must be oldest or end, not " + o->start;
     return ParseOutcome::kUsageError;

@@ -45,6 +45,11 @@ struct Options {
   bool json = false;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
+  std::string sink = "auto";         // auto | journald | syslog | stdout (-f FILE: file)
+  std::string syslog_socket = "/dev/log";
+  std::string syslog_format = "rfc3164";
+  std::string journal_socket = "/run/systemd/journal/socket";
+  size_t queue_max = 8u << 20;
   std::string user;
   std::string state_file = "/run/klogd/kmsg-seqnum";                  // drop to this user (keeping CAP_SYSLOG)
 };

@@ -25,6 +25,9 @@
 #include "daemon_life.h"
 #include "uevent.h"
 #include "file_sink.h"
+#include "journal_sink.h"
+#include "queued_sink.h"
+#include "syslog_sink.h"
 #include "kmsg_reader.h"
 #include "modes.h"
 #include "record_processor.h"
@@ -77,7 +80,10 @@ class Daemon {
   Symbolizer symbolizer_;
   std::unique_ptr<Annotator> annotator_;
   std::unique_ptr<RecordProcessor> processor_;
-  std::vector<std::unique_ptr<Sink>> sinks_;
+  std::vector<std::unique_ptr<QueuedSink>> sinks_;
+  asio::steady_timer retry_{io_};
+  bool retry_armed_ = false;
+  bool make_sinks(std::string* err);
   std::vector<FinishedRecord> batch_;
   bool suspended_ = false;
   bool stopping_ = false;
@@ -275,14 +281,73 @@ void Daemon::drain() {
 
 void Daemon::deliver() {
   std::string err;
-  for (const auto& r : batch_)
-    for (auto& s : sinks_)
-      if (!s->write(r, &err)) spdlog::error("{}: {}", s->describe(), err);
-  for (auto& s : sinks_)
-    if (!s->flush(&err)) spdlog::error("{}: {}", s->describe(), err);
+  for (auto& r : batch_) {
+    auto shared = std::make_shared<const FinishedRecord>(std::move(r));
+    for (auto& q : sinks_) q->push(shared);
+  }
   batch_.clear();
-  if (use_state_ && processor_->expected_seq() && !state_.save(*processor_->expected_seq(), &err))
-    spdlog::warn("{}", err);
+  bool pending = false;
+  for (auto& q : sinks_) {
+    bool was_down = q->down();
+    if (!q->drain(&err)) {
+      pending = true;
+      if (!was_down)
+        spdlog::warn("{} unavailable ({}): queueing records (up to {} bytes)", q->sink().describe(),
+                     err, o_.queue_max);
+    } else if (was_down) {
+      spdlog::info("{} is back: queue drained", q->sink().describe());
+    }
+  }
+  if (pending && !retry_armed_ && !stopping_) {
+    retry_armed_ = true;
+    retry_.expires_after(std::chrono::milliseconds(500));
+    retry_.async_wait([this](boost::system::error_code ec) {
+      retry_armed_ = false;
+      if (!ec) deliver();
+    });
+  }
+  if (!use_state_ || !processor_->expected_seq()) return;
+  // The restart point: the oldest record some sink still holds, else the next to read.
+  uint64_t next = *processor_->expected_seq();
+  for (auto& q : sinks_)
+    if (auto first = q->first_kernel_seq()) next = std::min(next, *first);
+  if (!state_.save(next, &err)) spdlog::warn("{}", err);
+}
+
+bool Daemon::make_sinks(std::string* err) {
+  std::string kind = o_.sink;
+  if (!o_.output_file.empty()) {
+    kind = "file";
+  } else if (kind == "auto") {
+    struct stat st {};
+    if (::stat(o_.journal_socket.c_str(), &st) == 0) kind = "journald";
+    else if (::stat(o_.syslog_socket.c_str(), &st) == 0) kind = "syslog";
+    else kind = "stdout";
+    spdlog::info("sink: {} (auto: {})", kind,
+                 kind == "journald" ? o_.journal_socket + " exists"
+                 : kind == "syslog" ? o_.syslog_socket + " exists, no journald"
+                                    : "neither journald nor " + o_.syslog_socket + " found");
+  }
+  std::unique_ptr<Sink> sink;
+  if (kind == "file" || kind == "stdout") {
+    FileSinkOptions fo;
+    fo.path = kind == "stdout" ? "-" : o_.output_file;
+    fo.twice = o_.twice;
+    fo.fsync = o_.fsync;
+    auto file = std::make_unique<FileSink>(fo);
+    if (!file->open(err)) return false;
+    sink = std::move(file);
+  } else if (kind == "syslog") {
+    SyslogSinkOptions so;
+    so.socket_path = o_.syslog_socket;
+    so.rfc5424 = o_.syslog_format == "rfc5424";
+    sink = std::make_unique<SyslogSink>(so);
+  } else {
+    sink = std::make_unique<JournalSink>(o_.journal_socket);
+  }
+  spdlog::info("output: {}", sink->describe());
+  sinks_.push_back(std::make_unique<QueuedSink>(std::move(sink), o_.queue_max));
+  return true;
 }
 
 void Daemon::notify_status() {
@@ -328,6 +393,10 @@ void Daemon::shutdown() {
   kmsg_.cancel(ec);
   uevents_.close(ec);
   timer_.cancel();
+  retry_.cancel();
+  for (auto& q : sinks_)
+    if (q->queued()) spdlog::error("{}: {} records could not be delivered before exit",
+                                   q->sink().describe(), q->queued());
   io_.stop();
 }
 
@@ -340,8 +409,8 @@ void Daemon::on_signal(int signo) {
       return;
     case SIGHUP: {
       std::string err;
-      for (auto& s : sinks_)
-        if (!s->reopen(&err)) spdlog::error("{}: reopen: {}", s->describe(), err);
+      for (auto& q : sinks_)
+        if (!q->sink().reopen(&err)) spdlog::error("{}: reopen: {}", q->sink().describe(), err);
       spdlog::info("SIGHUP: output reopened");
       break;
     }
@@ -405,23 +474,16 @@ int Daemon::run() {
     }
   }
 
-  FileSinkOptions fo;
-  fo.path = o_.output_file.empty() ? "-" : o_.output_file;
-  fo.twice = o_.twice;
-  fo.fsync = o_.fsync;
-  auto file = std::make_unique<FileSink>(fo);
-  if (!file->open(&err)) {
+  if (!make_sinks(&err)) {
     spdlog::error("{}", err);
     return 1;
   }
-  spdlog::info("output: {}", file->describe());
-  sinks_.push_back(std::move(file));
-
+  bool stdout_output = o_.output_file == "-" || (o_.output_file.empty() && o_.sink == "stdout");
   if (o_.console_level && !set_console_level(*o_.console_level, &err)) spdlog::error("{}", err);
   if (!o_.one_shot) {
     if (!o_.no_fork) {
       // Diagnostics go to syslog once stderr is gone.
-      daemonize(fo.path == "-");
+      daemonize(stdout_output);
       auto logger = spdlog::syslog_logger_mt("klogd-syslog", "klogd", LOG_PID, LOG_DAEMON);
       logger->set_level(spdlog::default_logger()->level());
       spdlog::set_default_logger(logger);

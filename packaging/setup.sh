@@ -13,7 +13,7 @@ packages=(
   catch2 libbenchmark-dev libssl-dev librelp-dev
 )
 # Real servers and tools the tests start themselves.
-test_packages=(clang systemd rsyslog rsyslog-relp rsyslog-openssl openssl dpkg-dev procps)
+test_packages=(clang libclang-rt-14-dev systemd rsyslog rsyslog-relp rsyslog-openssl openssl dpkg-dev procps)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
@@ -37,9 +37,29 @@ case $mode in
     exec ./build/daemon/klogd -n -f -
     ;;
   test)
+    # 1. The whole suite, -Werror.
     cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_WERROR=ON
     cmake --build build -j"$jobs"
     (cd build && ctest --output-on-failure -j"$jobs")
+    # 2. The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (the package
+    #    test is left to the plain build: it installs that binary).
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_WERROR=ON \
+      -DKLOGD_SANITIZE=ON -DKLOGD_BENCH=OFF
+    cmake --build build-asan -j"$jobs"
+    (cd build-asan && ctest --output-on-failure -j"$jobs" -E package)
+    # 3. Each libFuzzer target for a bounded time from the committed seeds.
+    CXX=clang++ cmake -S . -B build-fuzz -DKLOGD_FUZZ=ON -DKLOGD_WERROR=ON
+    cmake --build build-fuzz -j"$jobs"
+    for target in kmsg_record symbol_table module_table annotator; do
+      corpus=build-fuzz/corpus-$target
+      mkdir -p "$corpus"
+      echo "fuzz: $target for ${FUZZ_SECONDS:-60} s"
+      "build-fuzz/tests/fuzz/${target}_fuzz" -max_total_time="${FUZZ_SECONDS:-60}" \
+        -print_final_stats=1 "$corpus" "tests/fuzz/seeds/$target" 2>"$corpus.log" ||
+        { tail -50 "$corpus.log"; echo "fuzz: $target FAILED"; exit 1; }
+      grep -E 'stat::number_of_executed_units' "$corpus.log" | sed "s/^/fuzz: $target: /"
+    done
+    echo "fuzz: 4 targets, no crash"
     ;;
   *)
     echo "usage: $0 run|test" >&2

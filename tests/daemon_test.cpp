@@ -135,7 +135,7 @@ TEST_CASE("daemon: usage errors exit 2 with a message", "[daemon]") {
   CHECK(r.status == 2);
   r = run_command(kKlogd + " --help");
   CHECK(r.status == 0);
-  CHECK(r.output.find("-k arg") != std::string::npos);
+  CHECK(r.output.find("-k FILE") != std::string::npos);
   r = run_command(kKlogd + " -v");
   CHECK(r.status == 0);
   CHECK(r.output.rfind("klogd ", 0) == 0);

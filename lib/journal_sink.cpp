@@ -1,0 +1,68 @@
+#include "journal_sink.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "wall_clock.h"
+
+namespace klogd {
+
+bool JournalSink::reachable(std::string* err) const {
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *err = std::strerror(errno);
+    return false;
+  }
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path_.c_str());
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  if (!ok) *err = "journald: " + socket_path_ + ": " + std::strerror(errno);
+  ::close(fd);
+  return ok;
+}
+
+bool JournalSink::write(const FinishedRecord& r, std::string* err) {
+  if (!reachable(err)) return false;
+  const KmsgRecord& k = r.record;
+  std::vector<std::string> fields;
+  fields.reserve(12 + k.dict.size());
+  fields.push_back("MESSAGE=" + r.text);
+  fields.push_back("PRIORITY=" + std::to_string(k.level));
+  fields.push_back("SYSLOG_FACILITY=" + std::to_string(k.facility));
+  fields.push_back("SYSLOG_IDENTIFIER=kernel");
+  fields.push_back("KERNEL_SEQNUM=" + std::to_string(k.seq));
+  fields.push_back("KERNEL_MONOTONIC_USEC=" + std::to_string(k.ts_usec));
+  fields.push_back("KERNEL_REALTIME_USEC=" +
+                   std::to_string(boot_wall_usec() + static_cast<int64_t>(k.ts_usec)));
+  for (const auto& [key, value] : k.dict) {
+    std::string name = "KERNEL_";
+    for (char c : key) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_');
+    if (name.size() > 64) name.resize(64);
+    fields.push_back(name + "=" + value);
+  }
+  if (r.translated) {
+    fields.push_back("KERNEL_ORIGINAL_MESSAGE=" + r.original);
+    fields.push_back("KERNEL_SYMBOLS=" + r.symbols);
+  }
+  if (r.synthetic) fields.push_back("KLOGD_NOTICE=1");
+  std::vector<iovec> iov(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i)
+    iov[i] = iovec{fields[i].data(), fields[i].size()};
+  int rc = sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+  if (rc < 0) {
+    *err = std::string("journald: ") + std::strerror(-rc);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace klogd
