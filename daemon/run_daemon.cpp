@@ -53,6 +53,7 @@ class Daemon {
   void on_signal(int signo);
   void reload(bool all);
   void shutdown();
+  void final_drain(std::chrono::steady_clock::time_point deadline);
   void notify_status();
   void listen_uevents();
   void drain_text();
@@ -286,12 +287,13 @@ void Daemon::deliver() {
     for (auto& q : sinks_) q->push(shared);
   }
   batch_.clear();
-  bool pending = false;
+  bool pending = false, busy_only = true;
   for (auto& q : sinks_) {
     bool was_down = q->down();
     if (!q->drain(&err)) {
       pending = true;
-      if (!was_down)
+      busy_only = busy_only && q->sink().busy();
+      if (!was_down && !q->sink().busy())
         spdlog::warn("{} unavailable ({}): queueing records (up to {} bytes)", q->sink().describe(),
                      err, o_.queue_max);
     } else if (was_down) {
@@ -300,7 +302,8 @@ void Daemon::deliver() {
   }
   if (pending && !retry_armed_ && !stopping_) {
     retry_armed_ = true;
-    retry_.expires_after(std::chrono::milliseconds(500));
+    // A full socket queue drains in milliseconds; a missing server takes longer to come back.
+    retry_.expires_after(std::chrono::milliseconds(busy_only ? 5 : 500));
     retry_.async_wait([this](boost::system::error_code ec) {
       retry_armed_ = false;
       if (!ec) deliver();
@@ -387,13 +390,25 @@ void Daemon::tick() {
 void Daemon::shutdown() {
   if (stopping_) return;
   stopping_ = true;
-  deliver();
   signals_.cancel();
   boost::system::error_code ec;
   kmsg_.cancel(ec);
   uevents_.close(ec);
   timer_.cancel();
   retry_.cancel();
+  final_drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+}
+
+// Exit writes out what is queued: retried for a bounded time while a sink is busy or down.
+void Daemon::final_drain(std::chrono::steady_clock::time_point deadline) {
+  deliver();
+  bool pending = false;
+  for (auto& q : sinks_) pending = pending || q->queued() > 0;
+  if (pending && std::chrono::steady_clock::now() < deadline) {
+    retry_.expires_after(std::chrono::milliseconds(5));
+    retry_.async_wait([this, deadline](boost::system::error_code) { final_drain(deadline); });
+    return;
+  }
   for (auto& q : sinks_)
     if (q->queued()) spdlog::error("{}: {} records could not be delivered before exit",
                                    q->sink().describe(), q->queued());

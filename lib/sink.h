@@ -20,6 +20,8 @@ class Sink {
   /// Reopens files after rotation (SIGHUP).
   virtual bool reopen(std::string* err) { (void)err; return true; }
   virtual std::string describe() const = 0;
+  /// True when the last refusal was "full, try again shortly" (EAGAIN), not "gone".
+  virtual bool busy() const { return false; }
 };
 
 }  // namespace klogd

@@ -81,11 +81,13 @@ std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const
 }
 
 bool SyslogSink::write(const FinishedRecord& r, std::string* err) {
+  busy_ = false;
   if (!connect(err)) return false;
   std::string m = format(r, boot_wall_usec());
   if (::send(fd_, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size())) return true;
   *err = options_.socket_path + ": " + std::strerror(errno);
-  if (errno != EAGAIN) {
+  busy_ = errno == EAGAIN;
+  if (!busy_) {
     ::close(fd_);  // the server went away or was restarted: reconnect next time
     fd_ = -1;
   }

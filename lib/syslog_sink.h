@@ -33,6 +33,7 @@ class SyslogSink : public Sink {
   ~SyslogSink() override;
   bool write(const FinishedRecord& r, std::string* err) override;
   std::string describe() const override { return "syslog " + options_.socket_path; }
+  bool busy() const override { return busy_; }
   /// The datagram write() would send (tests).
   std::string format(const FinishedRecord& r, int64_t boot_wall_usec) const;
 
@@ -40,6 +41,7 @@ class SyslogSink : public Sink {
   bool connect(std::string* err);
   SyslogSinkOptions options_;
   int fd_ = -1;
+  bool busy_ = false;
 };
 
 /// Escapes an RFC 5424 SD-PARAM value: '"', '\' and ']' get a backslash (§6.3.3).

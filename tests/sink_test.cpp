@@ -1,0 +1,290 @@
+// Sinks against the real servers, started here and stopped by PID: rsyslogd with a private
+// config on its own socket, and systemd-journald run by hand.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "journal_sink.h"
+#include "syslog_sink.h"
+#include "test_util.h"
+#include "wall_clock.h"
+
+using namespace klogd;
+using namespace klogd::test;
+
+namespace {
+
+const std::string kKlogd = KLOGD_BINARY;
+
+bool wait_until(const std::function<bool()>& ok, int ms = 10000) {
+  for (int i = 0; i < ms / 50; ++i) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return ok();
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+pid_t spawn(const std::string& cmd) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void stop(pid_t pid, int sig = SIGTERM) {
+  if (pid <= 0) return;
+  ::kill(pid, sig);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+}
+
+// rsyslogd with a private config: imuxsock on DIR/log keeping the client's timestamp, every
+// message written to DIR/out through `tmpl`.
+struct Rsyslog {
+  std::string dir = temp_dir();
+  pid_t pid = -1;
+  explicit Rsyslog(const std::string& tmpl) {
+    write_file(dir + "/rsyslog.conf",
+               "global(workDirectory=\"" + dir + "\")\n"
+               "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
+               "input(type=\"imuxsock\" Socket=\"" + dir + "/log\" IgnoreTimestamp=\"off\" "
+               "UseSpecialParser=\"off\")\n"
+               "template(name=\"t\" type=\"string\" string=\"" + tmpl + "\\n\")\n"
+               "*.* action(type=\"omfile\" file=\"" + dir + "/out\" template=\"t\")\n");
+  }
+  void start() {
+    pid = spawn("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
+    REQUIRE(wait_until([&] { return exists(dir + "/log"); }));
+  }
+  ~Rsyslog() { stop(pid); }
+  std::string socket() const { return dir + "/log"; }
+  std::string out() const { return read_file(dir + "/out"); }
+};
+
+// systemd-journald run by hand on the standard socket path.
+struct Journald {
+  pid_t pid = -1;
+  void start() {
+    pid = spawn("/lib/systemd/systemd-journald");
+    REQUIRE(wait_until([] {
+      return run_command("systemd-cat -t klogd-test-probe true").status == 0 &&
+             exists("/run/systemd/journal/socket");
+    }));
+  }
+  void kill9() {
+    stop(pid, SIGKILL);
+    pid = -1;
+  }
+  ~Journald() { stop(pid); }
+};
+
+// The entries whose MESSAGE holds `tag`, as journalctl's JSON lines.
+std::vector<std::string> journal_entries(const std::string& tag) {
+  auto r = run_command("journalctl --no-pager -o json SYSLOG_IDENTIFIER=kernel _TRANSPORT=journal");
+  std::vector<std::string> out;
+  for (const auto& l : lines_of(r.output))
+    if (l.find(tag) != std::string::npos) out.push_back(l);
+  return out;
+}
+
+std::string hex(uint64_t v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+uint64_t a_real_text_address(std::string* name) {
+  for (const auto& l : lines_of(read_file("/proc/kallsyms"))) {
+    if (l.find(" T schedule") != std::string::npos && l.size() == 27) {
+      *name = "schedule";
+      return std::stoull(l.substr(0, 16), nullptr, 16);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("syslog sink: rsyslogd gets facility, level, kernel timestamp and tag", "[sinks]") {
+  Rsyslog rs("%syslogfacility-text%|%syslogseverity-text%|%timestamp:::date-rfc3339%|%syslogtag%|%msg%");
+  rs.start();
+  // Through the daemon: a record userspace wrote keeps its facility (user), level warning.
+  std::string tag = unique_tag("syslog");
+  std::string name;
+  uint64_t addr = a_real_text_address(&name);
+  REQUIRE(addr);
+  REQUIRE(inject_kmsg("<4>" + tag + " at [<" + hex(addr) + ">]\n"));
+  auto before = std::chrono::system_clock::now();
+  auto r = run_command(kKlogd + " -o --sink syslog --syslog-socket " + rs.socket());
+  CHECK(r.status == 0);
+  REQUIRE(wait_until([&] { return rs.out().find(tag) != std::string::npos; }));
+  std::string line;
+  for (const auto& l : lines_of(rs.out()))
+    if (l.find(tag) != std::string::npos) line = l;
+  CHECK(line.rfind("user|warning|", 0) == 0);
+  CHECK(line.find("|kernel:| " + tag + " at [" + name + "+0x0/0x") != std::string::npos);
+  // the timestamp is the record's (written just before), not later than the forwarding
+  time_t now = std::chrono::system_clock::to_time_t(before);
+  tm t{};
+  localtime_r(&now, &t);
+  char prefix[32];
+  std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M", &t);
+  CHECK(line.find(std::string("|") + prefix) != std::string::npos);
+
+  // A kernel record (facility kern, level err, 1 s after boot) written by the sink itself.
+  SyslogSinkOptions so;
+  so.socket_path = rs.socket();
+  SyslogSink sink(so);
+  FinishedRecord k;
+  k.record.facility = 0;
+  k.record.level = 3;
+  k.record.ts_usec = 1000000;
+  k.text = tag + " kernel record";
+  std::string err;
+  REQUIRE(sink.write(k, &err));
+  REQUIRE(wait_until([&] { return rs.out().find(tag + " kernel record") != std::string::npos; }));
+  std::string want_time = rfc5424_time(boot_wall_usec() + 1000000).substr(0, 19);
+  for (const auto& l : lines_of(rs.out()))
+    if (l.find(tag + " kernel record") != std::string::npos)
+      CHECK(l.rfind("kern|err|" + want_time, 0) == 0);
+}
+
+TEST_CASE("syslog sink: RFC 5424 framing with structured data", "[sinks]") {
+  Rsyslog rs("%app-name%|%procid%|%msgid%|%structured-data%|%msg%");
+  rs.start();
+  SyslogSinkOptions so;
+  so.socket_path = rs.socket();
+  so.rfc5424 = true;
+  SyslogSink sink(so);
+  FinishedRecord r;
+  r.record.level = 6;
+  r.record.seq = 4242;
+  r.record.ts_usec = 5140900;
+  r.record.dict = {{"SUBSYSTEM", "scsi"}, {"DEVICE", "+scsi:0:0:0:0"}};
+  std::string tag = unique_tag("5424");
+  r.text = tag + " [do_work+0x1a/0x80]";
+  r.translated = true;
+  r.symbols = "do_work+0x1a/0x80 a\"b]c";
+  std::string err;
+  REQUIRE(sink.write(r, &err));
+  REQUIRE(wait_until([&] { return rs.out().find(tag) != std::string::npos; }));
+  CHECK(rs.out().find("kernel|-|-|[kmsg@32473 seq=\"4242\" mono=\"5140900\" subsystem=\"scsi\" "
+                      "device=\"+scsi:0:0:0:0\" symbols=\"do_work+0x1a/0x80 a\\\"b\\]c\"]|" + tag +
+                      " [do_work+0x1a/0x80]") != std::string::npos);
+}
+
+TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]") {
+  Rsyslog rs("%msg%");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("queue");
+  pid_t pid = spawn(kKlogd + " -n --start end --state-file none --sink syslog --syslog-socket " +
+                    rs.socket() + " --queue-max 4000 --pid-file " + dir + "/pid 2>" + dir + "/err");
+  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: syslog") != std::string::npos; }));
+  const int total = 100;
+  for (int i = 0; i < total; ++i) REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("unavailable") != std::string::npos; }));
+  rs.start();
+  REQUIRE(wait_until([&] { return rs.out().find(tag + " n=" + std::to_string(total - 1) + ".") != std::string::npos; }));
+  stop(pid);
+  std::string out = rs.out();
+  size_t at = out.find("klogd: dropped ");
+  REQUIRE(at != std::string::npos);
+  int dropped = std::stoi(out.substr(at + 15));
+  int delivered = 0;
+  for (int i = 0; i < total; ++i)
+    delivered += out.find(tag + " n=" + std::to_string(i) + ".") != std::string::npos;
+  CHECK(dropped > 0);
+  CHECK(dropped + delivered == total);
+  // the oldest were dropped: what arrived is the newest, in order
+  for (int i = total - delivered; i < total; ++i)
+    CHECK(out.find(tag + " n=" + std::to_string(i) + ".") != std::string::npos);
+}
+
+TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][journald]") {
+  Journald jd;
+  jd.start();
+  // Direct: a kernel record with a dictionary and a translation.
+  JournalSink sink;
+  FinishedRecord r;
+  r.record.facility = 0;
+  r.record.level = 3;
+  r.record.seq = 777;
+  r.record.ts_usec = 5140900;
+  r.record.dict = {{"SUBSYSTEM", "scsi"}, {"DEVICE", "+scsi:0:0:0:0"}};
+  std::string tag = unique_tag("journal");
+  r.text = tag + " [do_work+0x1a/0x80]";
+  r.translated = true;
+  r.original = tag + " [<ffffffff8100011a>]";
+  r.symbols = "do_work+0x1a/0x80";
+  std::string err;
+  REQUIRE(sink.write(r, &err));
+  std::vector<std::string> e;
+  REQUIRE(wait_until([&] { return !(e = journal_entries(tag)).empty(); }));
+  const std::string& j = e[0];
+  for (std::string f : {"\"MESSAGE\":\"" + tag + " [do_work+0x1a/0x80]\"", std::string("\"PRIORITY\":\"3\""),
+                        std::string("\"SYSLOG_FACILITY\":\"0\""), std::string("\"SYSLOG_IDENTIFIER\":\"kernel\""),
+                        std::string("\"KERNEL_SEQNUM\":\"777\""), std::string("\"KERNEL_MONOTONIC_USEC\":\"5140900\""),
+                        std::string("\"KERNEL_SUBSYSTEM\":\"scsi\""), std::string("\"KERNEL_DEVICE\":\"+scsi:0:0:0:0\""),
+                        "\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag + " [<ffffffff8100011a>]\"",
+                        std::string("\"KERNEL_SYMBOLS\":\"do_work+0x1a/0x80\""), std::string("\"KERNEL_REALTIME_USEC\":\"")})
+    CHECK(j.find(f) != std::string::npos);
+
+  // Through the daemon: a live record with a real address.
+  std::string tag2 = unique_tag("journal-live");
+  std::string name;
+  uint64_t addr = a_real_text_address(&name);
+  REQUIRE(inject_kmsg("<4>" + tag2 + " [<" + hex(addr + 2) + ">]\n"));
+  auto res = run_command(kKlogd + " -o --sink journald");
+  CHECK(res.status == 0);
+  REQUIRE(wait_until([&] { return !(e = journal_entries(tag2)).empty(); }));
+  CHECK(e[0].find("\"MESSAGE\":\"" + tag2 + " [" + name + "+0x2/0x") != std::string::npos);
+  CHECK(e[0].find("\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag2 + " [<" + hex(addr + 2) + ">]\"") != std::string::npos);
+  CHECK(e[0].find("\"KERNEL_SYMBOLS\":\"" + name + "+0x2/0x") != std::string::npos);
+  CHECK(e[0].find("\"SYSLOG_FACILITY\":\"1\"") != std::string::npos);  // userspace wrote it
+}
+
+TEST_CASE("journald sink: journald killed mid-stream and restarted: every record once, in order",
+          "[sinks][journald]") {
+  Journald jd;
+  jd.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("jd-restart");
+  pid_t pid = spawn(kKlogd + " -n --start end --state-file none --sink journald --pid-file " + dir +
+                    "/pid 2>" + dir + "/err");
+  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: journald") != std::string::npos; }));
+  const int total = 60;
+  for (int i = 0; i < total; ++i) {
+    if (i == 20) {
+      // let journald take what it was sent, then kill it
+      REQUIRE(wait_until([&] { return journal_entries(tag + " n=19.").size() == 1; }));
+      jd.kill9();
+    }
+    if (i == 40) jd.start();
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(wait_until([&] { return journal_entries(tag + " n=" + std::to_string(total - 1) + ".").size() == 1; }));
+  stop(pid);
+  auto e = journal_entries(tag);
+  int next = 0;
+  for (const auto& j : e) {
+    if (j.find("klogd: dropped") != std::string::npos) continue;
+    INFO(j);
+    CHECK(j.find(tag + " n=" + std::to_string(next) + ".") != std::string::npos);
+    ++next;
+  }
+  CHECK(next == total);
+  CHECK(read_file(dir + "/err").find("journald is back: queue drained") != std::string::npos);
+}
