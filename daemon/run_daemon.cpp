@@ -450,7 +450,9 @@ void Daemon::on_signal(int signo) {
 
 int Daemon::run() {
   std::string err;
-  KmsgReader::Start start = o_.start == "end" ? KmsgReader::Start::kEnd : KmsgReader::Start::kOldest;
+  // --start end still opens at the oldest record and reads past what is there (below): a seek to
+  // the end would leave klogd without a sequence number to measure an early overrun against.
+  KmsgReader::Start start = KmsgReader::Start::kOldest;
   std::string source_path = o_.source == "proc" ? o_.root + "/proc/kmsg" : o_.kmsg_path;
   if (o_.source != "syscall" && !reader_.open(source_path, start, &err)) {
     spdlog::error("{}", err);
@@ -470,6 +472,18 @@ int Daemon::run() {
   ao.hide_addresses = o_.hide_addresses;
   annotator_ = std::make_unique<Annotator>(&symbolizer_, ao);
   processor_ = std::make_unique<RecordProcessor>(annotator_.get());
+  if (o_.start == "end" && o_.source == "kmsg") {
+    // Skip what the ring holds now, remembering the last sequence number.
+    std::optional<uint64_t> last;
+    for (;;) {
+      KmsgReader::Result r = reader_.read(&err);
+      if (r == KmsgReader::Result::kOverrun) continue;
+      if (r != KmsgReader::Result::kRecord) break;
+      KmsgRecord rec;
+      if (parse_kmsg_record(reader_.record(), &rec) == ParseError::kOk) last = rec.seq;
+    }
+    if (last) processor_->set_expected_seq(*last + 1);
+  }
   // Restart continuity: only for the daemon reading /dev/kmsg from the oldest record.
   if (!o_.one_shot && o_.source == "kmsg" && o_.start == "oldest" && o_.state_file != "none" &&
       !o_.state_file.empty()) {
