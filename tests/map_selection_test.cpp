@@ -257,6 +257,9 @@ TEST_CASE("map selection: the real Debian map against its own kallsyms", "[map_s
   CHECK(sel.trust == MapTrust::kContent);
   REQUIRE(sel.slide);
   CHECK(*sel.slide == 0x1be00000);  // console.txt: Kernel Offset: 0x1be00000
+  // one build: every sampled symbol agrees, _etext (an end marker) included
+  CHECK(sel.check.find("408/408 sampled text symbols agree") != std::string::npos);
+  CHECK(sel.check.find("disagree") == std::string::npos);
 }
 
 TEST_CASE("map selection: this machine's own map is reported as matching", "[map_selection]") {
