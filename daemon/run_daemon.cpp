@@ -25,6 +25,7 @@
 #include "daemon_life.h"
 #include "uevent.h"
 #include "file_sink.h"
+#include "kaslr.h"
 #include "journal_sink.h"
 #include "queued_sink.h"
 #include "syslog_sink.h"
@@ -245,6 +246,20 @@ void Daemon::drain() {
         // klogd -p: fresh module symbols before an oops is translated (synchronous here).
         symbolizer_.set_modules(load_modules(o_, true));
       }
+      if (!symbolizer_.core().slide_known && symbolizer_.core().table &&
+          raw.find("Kernel Offset: ") != std::string_view::npos) {
+        // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64).
+        KmsgRecord rec;
+        if (parse_kmsg_record(raw, &rec) == ParseError::kOk) {
+          if (auto slide = parse_kernel_offset_line(rec.text)) {
+            CoreSymbols core = symbolizer_.core();
+            core.slide = *slide;
+            core.slide_known = true;
+            symbolizer_.set_core(core);
+            spdlog::info("map: slide {} from the log's Kernel Offset line", *slide);
+          }
+        }
+      }
       ParseError pe = processor_->process(raw, &batch_);
       if (pe != ParseError::kOk && malformed_logged_++ < 10)
         spdlog::warn("malformed record skipped: {}", to_string(pe));
@@ -464,13 +479,7 @@ int Daemon::run() {
     return 1;
   }
   if (!setup_symbols()) return 1;
-  AnnotatorOptions ao;
-  ao.style = o_.no_translate ? AnnotationStyle::kNone
-             : o_.style == "keep" ? AnnotationStyle::kKeep
-                                  : AnnotationStyle::kKlogd;
-  ao.registers = o_.registers;
-  ao.hide_addresses = o_.hide_addresses;
-  annotator_ = std::make_unique<Annotator>(&symbolizer_, ao);
+  annotator_ = std::make_unique<Annotator>(&symbolizer_, annotator_options(o_));
   processor_ = std::make_unique<RecordProcessor>(annotator_.get());
   if (o_.start == "end" && o_.source == "kmsg") {
     // Skip what the ring holds now, remembering the last sequence number.

@@ -8,6 +8,7 @@
 #include "file_buffer.h"
 #include "log_decoder.h"
 #include "modes.h"
+#include "symbols.h"
 
 namespace klogd {
 
@@ -42,12 +43,7 @@ int run_decode(const Options& o) {
       return 1;
     }
   }
-  AnnotatorOptions ao;
-  ao.style = o.no_translate ? AnnotationStyle::kNone
-             : o.style == "keep" ? AnnotationStyle::kKeep
-                                 : AnnotationStyle::kKlogd;
-  ao.registers = o.registers;
-  ao.hide_addresses = o.hide_addresses;
+  AnnotatorOptions ao = annotator_options(o);
   // The user named the map; an unverified one is said once on stderr (prepare_decode's notes)
   // instead of on every line, so the output reads as the kernel would have printed it.
   ao.mark_unverified = false;

@@ -47,6 +47,10 @@ MapSearchOptions map_search_options(const Options& o) {
       (" " + text).find(" nokaslr") != std::string::npos) {
     m.kaslr_disabled = true;
     m.no_kaslr_reason = "nokaslr on /proc/cmdline";
+  } else if (read_gzip_file(o.root + "/proc/config.gz", &text, &err) &&
+             config_disables_kaslr(text)) {
+    m.kaslr_disabled = true;
+    m.no_kaslr_reason = "CONFIG_RANDOMIZE_BASE unset in /proc/config.gz";
   } else if (read_small_file(o.root + "/boot/config-" + m.release, &text, &err) &&
              config_disables_kaslr(text)) {
     m.kaslr_disabled = true;
@@ -65,6 +69,16 @@ MapSearchOptions map_search_options(const Options& o) {
     }
   }
   return m;
+}
+
+AnnotatorOptions annotator_options(const Options& o) {
+  AnnotatorOptions ao;
+  ao.style = o.no_translate ? AnnotationStyle::kNone
+             : o.style == "keep" ? AnnotationStyle::kKeep
+                                 : AnnotationStyle::kKlogd;
+  ao.registers = o.registers;
+  ao.hide_addresses = o.hide_addresses;
+  return ao;
 }
 
 std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet) {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "annotator.h"
 #include "map_selection.h"
 #include "module_table.h"
 #include "options.h"
@@ -14,6 +15,8 @@ MapSearchOptions map_search_options(const Options& o);
 /// The module files the daemon reads (root-prefixed /proc paths unless given).
 std::string modules_path(const Options& o);
 std::string kallsyms_path(const Options& o);
+/// The annotation settings the options ask for (daemon and --decode alike).
+AnnotatorOptions annotator_options(const Options& o);
 /// Loads the module table; logs (once per call) why module translation is limited.
 std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet);
 

@@ -1,6 +1,9 @@
 #include "kaslr.h"
 
+#include "hex.h"
+
 #include <elf.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <set>
@@ -8,11 +11,6 @@
 namespace klogd {
 namespace {
 
-std::string hexs(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 bool is_sym_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -68,6 +66,22 @@ std::optional<uint64_t> runtime_text_from_kcore(std::string_view h, std::string*
   }
   *why = "no kernel text segment in the program headers";
   return std::nullopt;
+}
+
+bool read_gzip_file(const std::string& path, std::string* out, std::string* err) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) {
+    *err = path + ": cannot be opened";
+    return false;
+  }
+  out->clear();
+  char buf[65536];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out->append(buf, static_cast<size_t>(n));
+  bool ok = n == 0;
+  if (!ok) *err = path + ": not readable as gzip";
+  gzclose(f);
+  return ok;
 }
 
 bool config_disables_kaslr(std::string_view config) {
@@ -130,9 +144,9 @@ PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed, co
       continue;
     }
     if (c.disagreement.empty()) {
-      c.disagreement = p.name + ": the log says size " + hexs(p.size) + ", the map " +
+      c.disagreement = p.name + ": the log says size " + hex0x(p.size) + ", the map " +
                        (addresses.empty() ? std::string("has no such symbol")
-                        : hit             ? "says " + hexs(hit->size)
+                        : hit             ? "says " + hex0x(hit->size)
                                           : std::string("cannot size it"));
     }
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "hex.h"
 #include "kaslr.h"
 #include "map_check.h"
 #include "module_table.h"
@@ -55,18 +56,7 @@ bool is_month(std::string_view s) {
   return false;
 }
 
-std::string hex16(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
-std::string signed_hex(int64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%s0x%llx", v < 0 ? "-" : "",
-                static_cast<unsigned long long>(v < 0 ? -v : v));
-  return b;
-}
 
 // Raw kernel-space addresses in a text: [<...>] and 0x + 16 digits.
 std::vector<uint64_t> raw_addresses(std::string_view t) {

@@ -1,16 +1,13 @@
 #include "map_check.h"
 
+#include "hex.h"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace klogd {
 namespace {
 
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 }  // namespace
 
@@ -51,10 +48,10 @@ ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTabl
     }
     ++c.disagreed;
     if (c.first_disagreement.empty()) {
-      c.first_disagreement = std::string(name) + ": map " + hex(map_address) + ", kallsyms ";
+      c.first_disagreement = std::string(name) + ": map " + hex16(map_address) + ", kallsyms ";
       c.first_disagreement += hit ? "has " + std::string(hit->name) + "+" + std::to_string(hit->offset)
                                   : "has nothing";
-      c.first_disagreement += " at " + hex(map_address + static_cast<uint64_t>(c.slide));
+      c.first_disagreement += " at " + hex16(map_address + static_cast<uint64_t>(c.slide));
     }
   };
 
@@ -72,8 +69,8 @@ ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTabl
     } else {
       ++c.disagreed;
       if (c.first_disagreement.empty())
-        c.first_disagreement = std::string(anchor) + ": map " + hex(*a) + ", not in kallsyms at " +
-                               hex(*a + static_cast<uint64_t>(c.slide));
+        c.first_disagreement = std::string(anchor) + ": map " + hex16(*a) + ", not in kallsyms at " +
+                               hex16(*a + static_cast<uint64_t>(c.slide));
     }
   }
   size_t n = map.size();

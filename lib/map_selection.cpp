@@ -1,5 +1,7 @@
 #include "map_selection.h"
 
+#include "hex.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,14 +11,6 @@
 namespace klogd {
 namespace {
 
-std::string signed_hex(int64_t v) {
-  char b[32];
-  if (v < 0)
-    std::snprintf(b, sizeof b, "-0x%llx", static_cast<unsigned long long>(-v));
-  else
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 bool exists(const std::string& path) {
   struct stat st {};

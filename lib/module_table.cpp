@@ -32,14 +32,6 @@ void for_each_line(std::string_view text, Fn fn) {
   }
 }
 
-uint8_t module_rank(char type, std::string_view name) {
-  unsigned weak = (type == 'w' || type == 'W') ? 1 : 0;
-  unsigned marker = is_linker_script_marker(name) ? 1 : 0;
-  size_t us = name.find_first_not_of('_');
-  if (us == std::string_view::npos) us = name.size();
-  return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(us, 63));
-}
-
 }  // namespace
 
 bool ModuleTable::load_files(const std::string& modules_path, const std::string& kallsyms_path,
@@ -139,7 +131,7 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
     }
     if (name.size() > UINT16_MAX) return bad(kallsyms_origin, line_no, "name too long", line);
     Sym s{address, static_cast<uint32_t>(names_.size()), static_cast<uint16_t>(name.size()),
-          module_rank(type, name)};
+          kallsyms_rank(type, name)};
     names_.append(name);
     pending.push_back({s, it->second});
   });

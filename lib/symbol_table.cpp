@@ -20,15 +20,15 @@ constexpr auto kHexTable = [] {
   return t;
 }();
 
-uint8_t rank_of(char type, std::string_view name) {
+}  // namespace
+
+uint8_t kallsyms_rank(char type, std::string_view name) {
   unsigned weak = (type == 'w' || type == 'W') ? 1 : 0;
   unsigned marker = is_linker_script_marker(name) ? 1 : 0;
   size_t underscores = name.find_first_not_of('_');
   if (underscores == std::string_view::npos) underscores = name.size();
   return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(underscores, 63));
 }
-
-}  // namespace
 
 bool parse_hex_u64(std::string_view s, uint64_t* out) {
   if (s.empty() || s.size() > 16) return false;
@@ -190,7 +190,7 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
       continue;
     }
     entries.push_back(Entry{address, static_cast<uint32_t>(name_offset),
-                            static_cast<uint16_t>(name.size()), rank_of(type, name),
+                            static_cast<uint16_t>(name.size()), kallsyms_rank(type, name),
                             static_cast<uint8_t>(type)});
   }
   report_.text_symbols = entries.size();

@@ -119,6 +119,11 @@ class SymbolTable {
 /// True for the nm types that take part in lookups (t T w W).
 inline bool is_text_type(char t) { return t == 't' || t == 'T' || t == 'w' || t == 'W'; }
 
+/// The rank of a symbol among those sharing its address, lower first, as scripts/kallsyms.c
+/// orders them: strong before weak, real names before linker-script markers, fewer leading
+/// underscores (file order breaks the remaining ties).
+uint8_t kallsyms_rank(char type, std::string_view name);
+
 /// kallsyms.c's "may be a linker script provided symbol" test, exactly.
 bool is_linker_script_marker(std::string_view name);
 

@@ -9,7 +9,7 @@ mode=${1:-run}
 
 packages=(
   g++ cmake make pkg-config gzip
-  libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev
+  libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev zlib1g-dev
   catch2 libbenchmark-dev libssl-dev librelp-dev
 )
 # Real servers and tools the tests start themselves.

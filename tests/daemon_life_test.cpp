@@ -18,46 +18,22 @@ namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
 
-bool wait_for(const std::string& path, const std::string& what, int tenths = 100) {
-  for (int i = 0; i < tenths * 2; ++i) {
-    if (read_file(path).find(what) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-pid_t spawn(const std::string& cmd) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int stop(pid_t pid, int sig = SIGTERM) {
-  ::kill(pid, sig);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 }  // namespace
 
 TEST_CASE("daemon life: TSTP suspends logging, CONT resumes it, nothing lost", "[daemon][life]") {
   std::string dir = temp_dir();
-  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
+  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
                     dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("tstp");
-  ::kill(pid, SIGTSTP);
+  ::kill(pid.pid(), SIGTSTP);
   REQUIRE(wait_for(dir + "/err", "logging suspended"));
   REQUIRE(inject_kmsg("<6>" + tag + " while suspended\n"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(read_file(dir + "/out").find(tag) == std::string::npos);
-  ::kill(pid, SIGCONT);
+  ::kill(pid.pid(), SIGCONT);
   CHECK(wait_for(dir + "/out", tag + " while suspended"));
-  CHECK(stop(pid) == 0);
+  CHECK(pid.stop() == 0);
 }
 
 TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", "[daemon][life]") {
@@ -71,10 +47,10 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
   std::string tag = unique_tag("term");
   for (int i = 0; i < 200; ++i)
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + " padding padding padding\n"));
-  pid_t pid = spawn(kKlogd + " -n -f " + fifo + " --state-file none --pid-file " + dir + "/pid 2>" + dir + "/err");
+  Child pid(kKlogd + " -n -f " + fifo + " --state-file none --pid-file " + dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // klogd is now blocked writing
-  ::kill(pid, SIGTERM);
+  ::kill(pid.pid(), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::fcntl(rd, F_SETFL, 0);  // blocking reads from here on
   std::string out;
@@ -82,9 +58,7 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
   ssize_t n;
   while ((n = ::read(rd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
   ::close(rd);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  CHECK(WIFEXITED(st));
+  CHECK(pid.stop(0) == 0);  // it exits by itself after the TERM; reap it
   for (int i = 0; i < 200; ++i)
     CHECK(out.find(tag + " n=" + std::to_string(i) + " padding") != std::string::npos);
 }
@@ -92,7 +66,7 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
 TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or doubled",
           "[daemon][life]") {
   std::string dir = temp_dir();
-  pid_t pid = spawn(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
+  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
                     dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("hup");
@@ -101,11 +75,11 @@ TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or 
   REQUIRE(::rename((dir + "/out").c_str(), (dir + "/out.1").c_str()) == 0);
   REQUIRE(inject_kmsg("<6>" + tag + " two\n"));  // still goes to the moved file
   REQUIRE(wait_for(dir + "/out.1", tag + " two"));
-  ::kill(pid, SIGHUP);
+  ::kill(pid.pid(), SIGHUP);
   REQUIRE(wait_for(dir + "/err", "output reopened"));
   REQUIRE(inject_kmsg("<6>" + tag + " three\n"));
   REQUIRE(wait_for(dir + "/out", tag + " three"));
-  CHECK(stop(pid) == 0);
+  CHECK(pid.stop() == 0);
   std::string all = read_file(dir + "/out.1") + read_file(dir + "/out");
   for (std::string n : {" one", " two", " three"}) {
     size_t first = all.find(tag + n);
@@ -125,7 +99,7 @@ TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][
   REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   timeval tv{5, 0};
   ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  pid_t pid = spawn("env NOTIFY_SOCKET=" + path + " WATCHDOG_USEC=400000 " + kKlogd +
+  Child pid("env NOTIFY_SOCKET=" + path + " WATCHDOG_USEC=400000 " + kKlogd +
                     " -n -f /dev/null --state-file none --pid-file " + dir + "/pid 2>/dev/null");
   std::string got;
   char buf[512];
@@ -139,7 +113,7 @@ TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][
   CHECK(got.find("READY=1") != std::string::npos);
   CHECK(got.find("WATCHDOG=1") != std::string::npos);
   CHECK(got.find("STATUS=records ") != std::string::npos);
-  CHECK(stop(pid) == 0);
+  CHECK(pid.stop() == 0);
   ::close(s);
 }
 
@@ -166,16 +140,16 @@ TEST_CASE("daemon life: without -n it forks, writes its pid file and keeps readi
 TEST_CASE("daemon life: --user drops to that user with CAP_SYSLOG only", "[daemon][life]") {
   std::string dir = temp_dir();
   ::chmod(dir.c_str(), 0777);
-  pid_t pid = spawn(kKlogd + " -n --start end --user nobody -f " + dir + "/out --pid-file " + dir +
+  Child pid(kKlogd + " -n --start end --user nobody -f " + dir + "/out --pid-file " + dir +
                     "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "running as nobody"));
-  std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  std::string status = read_file("/proc/" + std::to_string(pid.pid()) + "/status");
   CHECK(status.find("Uid:\t65534\t65534\t65534\t65534") != std::string::npos);
   CHECK(status.find("CapEff:\t0000000400000000") != std::string::npos);  // bit 34: CAP_SYSLOG
   std::string tag = unique_tag("user");
   REQUIRE(inject_kmsg("<6>" + tag + "\n"));
   CHECK(wait_for(dir + "/out", tag));
-  stop(pid);
+  pid.stop();
 }
 
 TEST_CASE("options: -c sets the console log level", "[daemon][options]") {
@@ -217,7 +191,7 @@ TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][
   run_command("mkdir -p " + dir + "/root/proc");
   write_file(dir + "/root/proc/modules", "old 4096 0 - Live 0xffffffffc8700000\n");
   write_file(dir + "/root/proc/kallsyms", "ffffffffc8700000 t old_func\t[old]\n");
-  pid_t pid = spawn(kKlogd + " -n -p --start end --root " + dir + "/root -f " + dir + "/out --pid-file " +
+  Child pid(kKlogd + " -n -p --start end --root " + dir + "/root -f " + dir + "/out --pid-file " +
                     dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   write_file(dir + "/root/proc/modules", "new 4096 0 - Live 0xffffffffc8700000\n");
@@ -225,5 +199,5 @@ TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][
   std::string tag = unique_tag("paranoid");
   REQUIRE(inject_kmsg("<4>" + tag + " Oops: 0002 [<ffffffffc8700004>]\n"));
   CHECK(wait_for(dir + "/out", tag + " Oops: 0002 [new:new_func+0x4/0x1000]"));
-  stop(pid);
+  pid.stop();
 }

@@ -18,15 +18,6 @@ namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
 
-// Polls a file until it contains `what` (bounded: 10 s).
-bool wait_for(const std::string& path, const std::string& what) {
-  for (int i = 0; i < 200; ++i) {
-    if (read_file(path).find(what) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 void write_proc(const std::string& root, const std::string& modules, const std::string& kallsyms) {
   run_command("mkdir -p " + root + "/proc");
   write_file(root + "/proc/modules.tmp", modules);
@@ -62,13 +53,9 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     std::string root = temp_dir();
     write_proc(root, kBefore[0], kBefore[1]);
     std::string dir = temp_dir();
-    std::string cmd = "exec " + kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir +
+    std::string cmd = kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir +
                       "/pid --root " + root + " 2>" + dir + "/err";
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    Child pid(cmd);
     REQUIRE(wait_for(dir + "/err", "output: file"));
     std::string tag = unique_tag("reload");
     REQUIRE(inject_kmsg("<4>" + tag + " before [<ffffffffc84aa010>]\n"));
@@ -89,11 +76,7 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     // the new module's name; and past its end (inside old crashme) nothing at all
     CHECK(wait_for(dir + "/out",
                    tag + " after [other:other_func+0x10/0x2000] [<ffffffffc84ac010>]"));
-    ::kill(pid, SIGTERM);
-    int st = 0;
-    ::waitpid(pid, &st, 0);
-    CHECK(WIFEXITED(st));
-    CHECK(WEXITSTATUS(st) == 0);
+    CHECK(pid.stop() == 0);
   }
 }
 
@@ -102,13 +85,9 @@ TEST_CASE("module reload: a lookup miss in module space reloads (at most once a 
   std::string root = temp_dir();
   write_proc(root, kBefore[0], kBefore[1]);
   std::string dir = temp_dir();
-  std::string cmd = "exec " + kKlogd + " -n -d --start end -f " + dir + "/out --pid-file " + dir +
+  std::string cmd = kKlogd + " -n -d --start end -f " + dir + "/out --pid-file " + dir +
                     "/pid --root " + root + " 2>" + dir + "/err";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  Child pid(cmd);
   REQUIRE(wait_for(dir + "/err", "output: file"));
   // a module appears without any announcement
   write_proc(root, std::string(kBefore[0]) + "late 4096 0 - Live 0xffffffffc8600000\n",
@@ -120,28 +99,20 @@ TEST_CASE("module reload: a lookup miss in module space reloads (at most once a 
   CHECK(wait_for(dir + "/err", "reload: modules reloaded"));
   REQUIRE(inject_kmsg("<4>" + tag + " second [<ffffffffc8600010>]\n"));
   CHECK(wait_for(dir + "/out", tag + " second [late:late_func+0x10/0x1000]"));
-  ::kill(pid, SIGTERM);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
+  pid.stop();
 }
 
 TEST_CASE("daemon: a second instance is refused", "[daemon]") {
   std::string root = temp_dir();
   write_proc(root, kBefore[0], kBefore[1]);
   std::string dir = temp_dir();
-  std::string cmd = "exec " + kKlogd + " -n --start end -f /dev/null --pid-file " + dir +
+  std::string cmd = kKlogd + " -n --start end -f /dev/null --pid-file " + dir +
                     "/pid --root " + root + " 2>" + dir + "/err";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  Child pid(cmd);
   REQUIRE(wait_for(dir + "/err", "output:"));
   auto r = run_command(kKlogd + " -n -f /dev/null --pid-file " + dir + "/pid");
   CHECK(r.status == 1);
-  CHECK(r.output.find("another klogd is running (pid " + std::to_string(pid) + ", pid file") !=
+  CHECK(r.output.find("another klogd is running (pid " + std::to_string(pid.pid()) + ", pid file") !=
         std::string::npos);
-  ::kill(pid, SIGTERM);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
+  pid.stop();
 }

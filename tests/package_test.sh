@@ -28,7 +28,8 @@ getent passwd klogd >/dev/null || fail "no klogd user"
 man -w klogd >/dev/null 2>&1 || [[ -f /usr/share/man/man8/klogd.8 ]] || fail "man page"
 tag="klogd-package-test-$$"
 echo "<6>$tag" > /dev/kmsg
-/usr/sbin/klogd -o -n -f - 2>/dev/null | grep -q "$tag" || fail "installed klogd did not read /dev/kmsg"
+/usr/sbin/klogd -o -n -f "$build/package-test.out" 2>/dev/null || fail "installed klogd failed"
+grep -q "$tag" "$build/package-test.out" || fail "installed klogd did not read /dev/kmsg"
 out=$(systemd-analyze verify /lib/systemd/system/klogd.service 2>&1 | grep -v 'man klogd' || true)
 [[ -z $out ]] || fail "systemd-analyze verify: $out"
 echo "package test passed: $deb"

@@ -17,29 +17,6 @@ namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
 
-bool wait_for(const std::string& path, const std::string& what) {
-  for (int i = 0; i < 200; ++i) {
-    if (read_file(path).find(what) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-pid_t spawn(const std::string& cmd) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
-
-void stop(pid_t pid, int sig) {
-  ::kill(pid, sig);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-}
-
 std::string boot_id() {
   std::string b = read_file("/proc/sys/kernel/random/boot_id");
   while (!b.empty() && b.back() == '\n') b.pop_back();
@@ -80,14 +57,14 @@ TEST_CASE("restart: kill -9 mid-stream, restart: every record exactly once", "[d
       std::this_thread::sleep_for(std::chrono::microseconds(2500));
     }
   });
-  pid_t pid = spawn(kKlogd + common);
+  Child pid(kKlogd + common);
   while (written < total / 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  stop(pid, SIGKILL);
+  pid.stop(SIGKILL);
   while (written < total / 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  pid = spawn(kKlogd + common);
+  pid.start(kKlogd + common);
   writer.join();
   REQUIRE(wait_for(dir + "/out", tag + " n=" + std::to_string(total - 1) + "."));
-  stop(pid, SIGTERM);
+  pid.stop(SIGTERM);
   std::string out = read_file(dir + "/out");
   size_t once = 0;
   for (int i = 0; i < total; ++i) {
@@ -104,15 +81,15 @@ TEST_CASE("restart: a clean restart skips what was forwarded", "[daemon][restart
   std::string dir = temp_dir();
   std::string tag = unique_tag("resume");
   REQUIRE(inject_kmsg("<6>" + tag + " first\n"));
-  pid_t pid = spawn(kKlogd + " -n -f " + dir + "/out1 --state-file " + dir + "/state --pid-file " +
+  Child pid(kKlogd + " -n -f " + dir + "/out1 --state-file " + dir + "/state --pid-file " +
                     dir + "/pid 2>" + dir + "/err1");
   REQUIRE(wait_for(dir + "/out1", tag + " first"));
-  stop(pid, SIGTERM);
+  pid.stop(SIGTERM);
   REQUIRE(inject_kmsg("<6>" + tag + " second\n"));
-  pid = spawn(kKlogd + " -n -f " + dir + "/out2 --state-file " + dir + "/state --pid-file " + dir +
+  pid.start(kKlogd + " -n -f " + dir + "/out2 --state-file " + dir + "/state --pid-file " + dir +
               "/pid 2>" + dir + "/err2");
   REQUIRE(wait_for(dir + "/out2", tag + " second"));
-  stop(pid, SIGTERM);
+  pid.stop(SIGTERM);
   CHECK(read_file(dir + "/out2").find(tag + " first") == std::string::npos);
   CHECK(read_file(dir + "/err2").find("skipped ") != std::string::npos);
 }
@@ -122,10 +99,10 @@ TEST_CASE("restart: another boot id starts from the oldest record", "[daemon][re
   std::string tag = unique_tag("boot");
   REQUIRE(inject_kmsg("<6>" + tag + " before\n"));
   write_file(dir + "/state", "00000000-1111-2222-3333-444444444444 99999999999999999999\n");
-  pid_t pid = spawn(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
+  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
                     dir + "/pid 2>" + dir + "/err");
   CHECK(wait_for(dir + "/out", tag + " before"));
-  stop(pid, SIGTERM);
+  pid.stop(SIGTERM);
   CHECK(read_file(dir + "/err").find("from another boot") != std::string::npos);
   // the file now holds this boot's id
   CHECK(read_file(dir + "/state").rfind(boot_id() + " ", 0) == 0);
@@ -144,10 +121,10 @@ TEST_CASE("restart: records overwritten meanwhile are stated exactly", "[daemon]
   std::snprintf(line, sizeof line, "%s %020llu\n", boot_id().c_str(),
                 static_cast<unsigned long long>(saved));
   write_file(dir + "/state", line);
-  pid_t pid = spawn(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
+  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
                     dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/out", "missed"));
-  stop(pid, SIGTERM);
+  pid.stop(SIGTERM);
   std::string out = read_file(dir + "/out");
   // the ring may have moved on between our look and klogd's: the stated gap is what it saw
   size_t at = out.find("klogd: missed ");

@@ -21,40 +21,11 @@ namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
 
-bool wait_until(const std::function<bool()>& ok, int ms = 10000) {
-  for (int i = 0; i < ms / 50; ++i) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return ok();
-}
-
-bool exists(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0;
-}
-
-pid_t spawn(const std::string& cmd) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
-
-void stop(pid_t pid, int sig = SIGTERM) {
-  if (pid <= 0) return;
-  ::kill(pid, sig);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-}
-
 // rsyslogd with a private config: imuxsock on DIR/log keeping the client's timestamp, every
 // message written to DIR/out through `tmpl`.
 struct Rsyslog {
   std::string dir = temp_dir();
-  pid_t pid = -1;
+  Child pid;
   explicit Rsyslog(const std::string& tmpl) {
     write_file(dir + "/rsyslog.conf",
                "global(workDirectory=\"" + dir + "\")\n"
@@ -65,29 +36,31 @@ struct Rsyslog {
                "*.* action(type=\"omfile\" file=\"" + dir + "/out\" template=\"t\")\n");
   }
   void start() {
-    pid = spawn("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
+    pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
     REQUIRE(wait_until([&] { return exists(dir + "/log"); }));
   }
-  ~Rsyslog() { stop(pid); }
+  ~Rsyslog() { pid.stop(); }
   std::string socket() const { return dir + "/log"; }
   std::string out() const { return read_file(dir + "/out"); }
 };
 
 // systemd-journald run by hand on the standard socket path.
 struct Journald {
-  pid_t pid = -1;
+  Child pid;
+  /// journald refuses to start without a cgroup filesystem ("Failed to acquire cgroup root
+  /// path"), as in a bare chroot; every real host and CI has one.
+  static bool can_run() {
+    return exists("/sys/fs/cgroup/cgroup.controllers") || exists("/sys/fs/cgroup/systemd");
+  }
   void start() {
-    pid = spawn("/lib/systemd/systemd-journald");
+    pid.start("/lib/systemd/systemd-journald");
     REQUIRE(wait_until([] {
       return run_command("systemd-cat -t klogd-test-probe true").status == 0 &&
              exists("/run/systemd/journal/socket");
     }));
   }
-  void kill9() {
-    stop(pid, SIGKILL);
-    pid = -1;
-  }
-  ~Journald() { stop(pid); }
+  void kill9() { pid.stop(SIGKILL); }
+  ~Journald() { pid.stop(); }
 };
 
 // The entries whose MESSAGE holds `tag`, as journalctl's JSON lines.
@@ -189,7 +162,7 @@ TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]"
   Rsyslog rs("%msg%");
   std::string dir = temp_dir();
   std::string tag = unique_tag("queue");
-  pid_t pid = spawn(kKlogd + " -n --start end --state-file none --sink syslog --syslog-socket " +
+  Child pid(kKlogd + " -n --start end --state-file none --sink syslog --syslog-socket " +
                     rs.socket() + " --queue-max 4000 --pid-file " + dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: syslog") != std::string::npos; }));
   const int total = 100;
@@ -197,7 +170,7 @@ TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]"
   REQUIRE(wait_until([&] { return read_file(dir + "/err").find("unavailable") != std::string::npos; }));
   rs.start();
   REQUIRE(wait_until([&] { return rs.out().find(tag + " n=" + std::to_string(total - 1) + ".") != std::string::npos; }));
-  stop(pid);
+  pid.stop();
   std::string out = rs.out();
   size_t at = out.find("klogd: dropped ");
   REQUIRE(at != std::string::npos);
@@ -213,6 +186,10 @@ TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]"
 }
 
 TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][journald]") {
+  if (!Journald::can_run()) {
+    WARN("no cgroup filesystem at /sys/fs/cgroup: systemd-journald cannot run here; not tested");
+    return;
+  }
   Journald jd;
   jd.start();
   // Direct: a kernel record with a dictionary and a translation.
@@ -229,7 +206,9 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
   r.original = tag + " [<ffffffff8100011a>]";
   r.symbols = "do_work+0x1a/0x80";
   std::string err;
-  REQUIRE(sink.write(r, &err));
+  bool written = sink.write(r, &err);
+  INFO(err);
+  REQUIRE(written);
   std::vector<std::string> e;
   REQUIRE(wait_until([&] { return !(e = journal_entries(tag)).empty(); }));
   const std::string& j = e[0];
@@ -257,11 +236,15 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
 
 TEST_CASE("journald sink: journald killed mid-stream and restarted: every record once, in order",
           "[sinks][journald]") {
+  if (!Journald::can_run()) {
+    WARN("no cgroup filesystem at /sys/fs/cgroup: systemd-journald cannot run here; not tested");
+    return;
+  }
   Journald jd;
   jd.start();
   std::string dir = temp_dir();
   std::string tag = unique_tag("jd-restart");
-  pid_t pid = spawn(kKlogd + " -n --start end --state-file none --sink journald --pid-file " + dir +
+  Child pid(kKlogd + " -n --start end --state-file none --sink journald --pid-file " + dir +
                     "/pid 2>" + dir + "/err");
   REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: journald") != std::string::npos; }));
   const int total = 60;
@@ -276,7 +259,7 @@ TEST_CASE("journald sink: journald killed mid-stream and restarted: every record
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   REQUIRE(wait_until([&] { return journal_entries(tag + " n=" + std::to_string(total - 1) + ".").size() == 1; }));
-  stop(pid);
+  pid.stop();
   auto e = journal_entries(tag);
   int next = 0;
   for (const auto& j : e) {

@@ -1,9 +1,15 @@
 #pragma once
 // Helpers for tests that run the built klogd binary and touch the real kernel.
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -69,5 +75,69 @@ inline std::string unique_tag(const std::string& what) {
   static int counter = 0;
   return "klogdtest-" + what + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
+
+/// Polls until `ok` holds, at most `ms` milliseconds (tests never wait unbounded).
+inline bool wait_until(const std::function<bool()>& ok, int ms = 10000) {
+  for (int i = 0; i < ms / 50; ++i) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return ok();
+}
+
+/// Polls a file until it contains `what` (at most 10 s).
+inline bool wait_for(const std::string& path, const std::string& what) {
+  return wait_until([&] { return read_file(path).find(what) != std::string::npos; });
+}
+
+inline bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Starts `cmd` through sh (exec'ed, so the pid is the command's own).
+inline pid_t spawn(const std::string& cmd) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+/// Sends `sig` and reaps the process; its exit status, or -1 when it did not exit normally.
+inline int stop(pid_t pid, int sig = SIGTERM) {
+  if (pid <= 0) return -1;
+  ::kill(pid, sig);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/// A process started by a test and always stopped: on a failed REQUIRE the destructor kills it,
+/// so no daemon outlives its test (it would hold CTest's output pipe open).
+class Child {
+ public:
+  Child() = default;
+  explicit Child(const std::string& cmd) : pid_(spawn(cmd)) {}
+  ~Child() { stop(SIGKILL); }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  /// Starts `cmd`, stopping (SIGKILL) whatever this Child ran before.
+  void start(const std::string& cmd) {
+    stop(SIGKILL);
+    pid_ = spawn(cmd);
+  }
+  /// Sends `sig`, reaps, and returns the exit status (-1: killed, or nothing running).
+  int stop(int sig = SIGTERM) {
+    int st = klogd::test::stop(pid_, sig);
+    pid_ = -1;
+    return st;
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 }  // namespace klogd::test
