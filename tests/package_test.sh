@@ -8,13 +8,14 @@ cd "$build"
 rm -f klogd_*.deb
 cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; fail "cpack"; }
 deb=$(ls klogd_*.deb)
-dpkg-deb -f "$deb" Provides | grep -q 'linux-kernel-log-daemon' || fail "Provides"
-dpkg-deb -f "$deb" Conflicts | grep -q 'klogd' || fail "Conflicts"
+# (grep -q on a pipe would stop reading early: with pipefail the writer's SIGPIPE fails the test)
+grep -q 'linux-kernel-log-daemon' <<<"$(dpkg-deb -f "$deb" Provides)" || fail "Provides"
+grep -q 'klogd' <<<"$(dpkg-deb -f "$deb" Conflicts)" || fail "Conflicts"
 trap 'dpkg -r klogd >/dev/null 2>&1 || true' EXIT
 # rsyslog (which other tests run) also provides linux-kernel-log-daemon, and the two conflict as
 # Debian's klogd and rsyslog do: on such a machine the install must refuse, then we force it.
 force=()
-if dpkg-query -W -f='${Provides}\n' 2>/dev/null | grep -q 'linux-kernel-log-daemon'; then
+if grep -q 'linux-kernel-log-daemon' <<<"$(dpkg-query -W -f='${Provides}\n' 2>/dev/null)"; then
   if dpkg -i "$deb" >dpkg.log 2>&1; then fail "installed beside another kernel log daemon"; fi
   grep -q 'conflicts with linux-kernel-log-daemon' dpkg.log || { cat dpkg.log; fail "conflict"; }
   echo "another linux-kernel-log-daemon is installed: refused as it should be; forcing"
@@ -22,7 +23,7 @@ if dpkg-query -W -f='${Provides}\n' 2>/dev/null | grep -q 'linux-kernel-log-daem
 fi
 dpkg -i "${force[@]}" "$deb" >dpkg.log 2>&1 || { cat dpkg.log; fail "dpkg -i"; }
 [[ -x /usr/sbin/klogd ]] || fail "no /usr/sbin/klogd"
-/usr/sbin/klogd -v | grep -q '^klogd 2' || fail "klogd -v"
+grep -q '^klogd 2' <<<"$(/usr/sbin/klogd -v)" || fail "klogd -v"
 getent passwd klogd >/dev/null || fail "no klogd user"
 [[ -f /etc/klogd.conf && -f /etc/default/klogd ]] || fail "config files"
 man -w klogd >/dev/null 2>&1 || [[ -f /usr/share/man/man8/klogd.8 ]] || fail "man page"
