@@ -32,9 +32,12 @@ bool FileSink::open(std::string* err) {
 }
 
 bool FileSink::write(const FinishedRecord& r, std::string* err) {
+  // Bytes left over from a failed write (disk full) go first; until they are out, records are
+  // refused and wait in the bounded queue in front of this sink, so memory stays bounded.
+  if (!pending_.empty() && failed_ && !flush(err)) return false;
   append_klogd_line(r, r.text, &pending_);
   if (options_.twice && r.translated) append_klogd_line(r, r.original, &pending_);
-  if (pending_.size() >= 64 * 1024) return flush(err);
+  if (pending_.size() >= 64 * 1024) flush(err);  // a failure keeps the bytes: the record is in
   return true;
 }
 
@@ -46,11 +49,13 @@ bool FileSink::flush(std::string* err) {
       if (errno == EINTR) continue;
       *err = options_.path + ": " + std::strerror(errno);
       pending_.erase(0, done);
+      failed_ = true;
       return false;
     }
     done += static_cast<size_t>(n);
   }
   pending_.clear();
+  failed_ = false;
   if (options_.fsync && owns_fd_ && done > 0) ::fsync(fd_);
   return true;
 }

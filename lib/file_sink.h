@@ -31,6 +31,7 @@ class FileSink : public Sink {
   int fd_ = -1;
   bool owns_fd_ = false;
   std::string pending_;
+  bool failed_ = false;  // the last write() of pending_ failed (e.g. ENOSPC)
 };
 
 }  // namespace klogd
