@@ -1,11 +1,11 @@
 #include "daemon_life.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/klog.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <sys/file.h>
+#include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>

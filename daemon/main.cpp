@@ -11,11 +11,13 @@ int main(int argc, char** argv) {
   klogd::Options options;
   std::string err;
   switch (klogd::parse_options(argc, argv, &options, &err)) {
-    case klogd::ParseOutcome::kExitOk: return 0;
+    case klogd::ParseOutcome::kExitOk:
+      return 0;
     case klogd::ParseOutcome::kUsageError:
       std::cerr << "klogd: " << err << "\nTry 'klogd --help'.\n";
       return 2;
-    case klogd::ParseOutcome::kRun: break;
+    case klogd::ParseOutcome::kRun:
+      break;
   }
   if (options.version) {
     std::cout << "klogd " << KLOGD_VERSION << "\n";

@@ -29,72 +29,95 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
   // the config file; the command line wins over the file.
   po::options_description klogd15("sysklogd klogd 1.5 options");
-  klogd15.add_options()
-    (",c", po::value<int>()->value_name("N"), "set the console log level (1-8) with syslog(2)")
-    (",d", po::bool_switch(), "debug: verbose diagnostics")
-    (",f", po::value<std::string>()->value_name("FILE"), "write records to FILE ('-' = stdout)")
-    (",i", po::bool_switch(), "signal the running klogd to reload module symbols (SIGUSR1), exit")
-    (",I", po::bool_switch(), "signal the running klogd to reload all symbols (SIGUSR2), exit")
-    (",k", po::value<std::string>()->value_name("FILE"), "use this System.map (still checked)")
-    (",n", po::bool_switch(), "stay in the foreground")
-    (",o", po::bool_switch(), "one-shot: read what the kernel holds now, then exit")
-    (",p", po::bool_switch(), "paranoid: reload module symbols before an Oops/BUG record")
-    (",s", po::bool_switch(), "read through syslog(2) (destructive) instead of /dev/kmsg")
-    (",v", po::bool_switch(), "print the version and exit")
-    (",x", po::bool_switch(), "do not translate addresses")
-    (",2", po::bool_switch(), "print translated lines twice: translated, then original");
+  klogd15.add_options()(",c", po::value<int>()->value_name("N"),
+                        "set the console log level (1-8) with syslog(2)")(
+      ",d", po::bool_switch(), "debug: verbose diagnostics")(
+      ",f", po::value<std::string>()->value_name("FILE"), "write records to FILE ('-' = stdout)")(
+      ",i", po::bool_switch(), "signal the running klogd to reload module symbols (SIGUSR1), exit")(
+      ",I", po::bool_switch(), "signal the running klogd to reload all symbols (SIGUSR2), exit")(
+      ",k", po::value<std::string>()->value_name("FILE"), "use this System.map (still checked)")(
+      ",n", po::bool_switch(), "stay in the foreground")(
+      ",o", po::bool_switch(), "one-shot: read what the kernel holds now, then exit")(
+      ",p", po::bool_switch(), "paranoid: reload module symbols before an Oops/BUG record")(
+      ",s", po::bool_switch(), "read through syslog(2) (destructive) instead of /dev/kmsg")(
+      ",v", po::bool_switch(), "print the version and exit")(",x", po::bool_switch(),
+                                                             "do not translate addresses")(
+      ",2", po::bool_switch(), "print translated lines twice: translated, then original");
 
   po::options_description modern("Options (also config file keys, without the dashes)");
-  modern.add_options()
-    ("console-level", po::value<int>()->value_name("N"), "= -c")
-    ("debug", po::value<bool>()->value_name("BOOL"), "= -d (default false)")
-    ("output", po::value<std::string>()->value_name("FILE"), "= -f (default: stdout)")
-    ("map", po::value<std::string>()->value_name("FILE"), "= -k (default: search, see klogd(8))")
-    ("foreground", po::value<bool>()->value_name("BOOL"), "= -n (default false)")
-    ("one-shot", po::value<bool>()->value_name("BOOL"), "= -o (default false)")
-    ("paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")
-    ("no-translate", po::value<bool>()->value_name("BOOL"), "= -x (default false)")
-    ("twice", po::value<bool>()->value_name("BOOL"), "= -2 (default false)")
-    ("style", po::value<std::string>(&o->style)->value_name("klogd|keep"), "how translated addresses are printed (default klogd)")
-    ("registers", po::value<bool>(&o->registers)->value_name("BOOL"), "annotate register values in oops dumps (default true)")
-    ("hide-addresses", po::value<bool>(&o->hide_addresses)->value_name("BOOL"), "never print kernel addresses (default false)")
-    ("kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"), "the kernel log device (default /dev/kmsg)")
-    ("source", po::value<std::string>(&o->source)->value_name("kmsg|proc|syscall"), "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")
-    ("start", po::value<std::string>(&o->start)->value_name("oldest|end"), "where to start reading /dev/kmsg (default oldest)")
-    ("root", po::value<std::string>(&o->root)->value_name("DIR"), "prefix for map search and /proc files (default none)")
-    ("kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"), "kallsyms file (daemon default /proc/kallsyms; --decode: none)")
-    ("modules", po::value<std::string>(&o->modules_file)->value_name("FILE"), "modules file (daemon default /proc/modules; --decode: none)")
-    ("force-map", po::value<bool>(&o->force_map)->value_name("BOOL")->implicit_value(true), "use -k FILE even when its check fails (default false)")
-    ("kaslr-offset", po::value<std::string>()->value_name("HEX"), "the KASLR slide, when kallsyms cannot tell it")
-    ("pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"), "pid file (default /run/klogd.pid)")
-    ("state-file", po::value<std::string>(&o->state_file)->value_name("FILE"), "next kmsg sequence number and boot id, for restarts ('none' = off; default /run/klogd/kmsg-seqnum)")
-    ("user", po::value<std::string>(&o->user)->value_name("NAME"), "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")
-    ("sink", po::value<std::string>(&o->sink)->value_name("auto|journald|syslog|stdout"), "where records go when -f is not given; auto: journald if its socket exists, else /dev/log, else stdout (default auto)")
-    ("syslog-socket", po::value<std::string>(&o->syslog_socket)->value_name("PATH"), "syslog's datagram socket (default /dev/log)")
-    ("syslog-format", po::value<std::string>(&o->syslog_format)->value_name("rfc3164|rfc5424"), "syslog framing (default rfc3164)")
-    ("journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"), "journald's socket, probed before sending (default /run/systemd/journal/socket)")
-    ("queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"), "per sink: records kept while it is down before the oldest are dropped (default 8388608)")
-    ("fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true), "fsync the output file after each batch (default false)");
+  modern.add_options()("console-level", po::value<int>()->value_name("N"), "= -c")(
+      "debug", po::value<bool>()->value_name("BOOL"), "= -d (default false)")(
+      "output", po::value<std::string>()->value_name("FILE"), "= -f (default: stdout)")(
+      "map", po::value<std::string>()->value_name("FILE"), "= -k (default: search, see klogd(8))")(
+      "foreground", po::value<bool>()->value_name("BOOL"), "= -n (default false)")(
+      "one-shot", po::value<bool>()->value_name("BOOL"), "= -o (default false)")(
+      "paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")(
+      "no-translate", po::value<bool>()->value_name("BOOL"), "= -x (default false)")(
+      "twice", po::value<bool>()->value_name("BOOL"), "= -2 (default false)")(
+      "style", po::value<std::string>(&o->style)->value_name("klogd|keep"),
+      "how translated addresses are printed (default klogd)")(
+      "registers", po::value<bool>(&o->registers)->value_name("BOOL"),
+      "annotate register values in oops dumps (default true)")(
+      "hide-addresses", po::value<bool>(&o->hide_addresses)->value_name("BOOL"),
+      "never print kernel addresses (default false)")(
+      "kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"),
+      "the kernel log device (default /dev/kmsg)")(
+      "source", po::value<std::string>(&o->source)->value_name("kmsg|proc|syscall"),
+      "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")(
+      "start", po::value<std::string>(&o->start)->value_name("oldest|end"),
+      "where to start reading /dev/kmsg (default oldest)")(
+      "root", po::value<std::string>(&o->root)->value_name("DIR"),
+      "prefix for map search and /proc files (default none)")(
+      "kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"),
+      "kallsyms file (daemon default /proc/kallsyms; --decode: none)")(
+      "modules", po::value<std::string>(&o->modules_file)->value_name("FILE"),
+      "modules file (daemon default /proc/modules; --decode: none)")(
+      "force-map", po::value<bool>(&o->force_map)->value_name("BOOL")->implicit_value(true),
+      "use -k FILE even when its check fails (default false)")(
+      "kaslr-offset", po::value<std::string>()->value_name("HEX"),
+      "the KASLR slide, when kallsyms cannot tell it")(
+      "pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"),
+      "pid file (default /run/klogd.pid)")(
+      "state-file", po::value<std::string>(&o->state_file)->value_name("FILE"),
+      "next kmsg sequence number and boot id, for restarts ('none' = off; default "
+      "/run/klogd/kmsg-seqnum)")(
+      "user", po::value<std::string>(&o->user)->value_name("NAME"),
+      "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")(
+      "sink", po::value<std::string>(&o->sink)->value_name("auto|journald|syslog|stdout"),
+      "where records go when -f is not given; auto: journald if its socket exists, else /dev/log, "
+      "else stdout (default auto)")("syslog-socket",
+                                    po::value<std::string>(&o->syslog_socket)->value_name("PATH"),
+                                    "syslog's datagram socket (default /dev/log)")(
+      "syslog-format", po::value<std::string>(&o->syslog_format)->value_name("rfc3164|rfc5424"),
+      "syslog framing (default rfc3164)")(
+      "journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"),
+      "journald's socket, probed before sending (default /run/systemd/journal/socket)")(
+      "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
+      "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
+      "fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true),
+      "fsync the output file after each batch (default false)");
 
   po::options_description commands("Commands");
-  commands.add_options()
-    ("help,h", "print this help and exit")
-    ("version", "print the version and exit")
-    ("config", po::value<std::string>()->value_name("FILE"), "config file (default /etc/klogd.conf)")
-    ("check-map", po::bool_switch(&o->check_map), "print the map search and check, then exit (0 = verified)")
-    ("decode", po::value<std::string>(&o->decode_file)->value_name("FILE"), "annotate a saved log ('-' = stdin), write it to stdout, exit")
-    ("json", po::bool_switch(&o->json), "with --decode: one JSON object per input line");
+  commands.add_options()("help,h", "print this help and exit")(
+      "version", "print the version and exit")("config",
+                                               po::value<std::string>()->value_name("FILE"),
+                                               "config file (default /etc/klogd.conf)")(
+      "check-map", po::bool_switch(&o->check_map),
+      "print the map search and check, then exit (0 = verified)")(
+      "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
+      "annotate a saved log ('-' = stdin), write it to stdout, exit")(
+      "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line");
 
   po::options_description all;
   all.add(klogd15).add(modern).add(commands);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .style(po::command_line_style::unix_style ^
-                         po::command_line_style::allow_guessing)
-                  .run(),
-              vm);
+    po::store(
+        po::command_line_parser(argc, argv)
+            .options(all)
+            .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+            .run(),
+        vm);
     if (vm.count("config")) {
       o->config_file = vm["config"].as<std::string>();
       o->config_given = true;
@@ -117,13 +140,14 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     return ParseOutcome::kUsageError;
   }
   if (vm.count("help")) {
-    std::cout << "Usage: klogd [options]\n"
-                 "Reads the kernel log, names kernel addresses with System.map, and forwards it.\n\n"
-              << klogd15 << "\n"
-              << modern << "\n"
-              << commands
-              << "\nExit status: 0 success, 1 runtime error, 2 usage error; --check-map: 0 only "
-                 "when a verified map was found.\nSee klogd(8).\n";
+    std::cout
+        << "Usage: klogd [options]\n"
+           "Reads the kernel log, names kernel addresses with System.map, and forwards it.\n\n"
+        << klogd15 << "\n"
+        << modern << "\n"
+        << commands
+        << "\nExit status: 0 success, 1 runtime error, 2 usage error; --check-map: 0 only "
+           "when a verified map was found.\nSee klogd(8).\n";
     return ParseOutcome::kExitOk;
   }
   auto flag = [&](const char* short_name, const char* long_name) {
@@ -131,8 +155,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     return vm.count(long_name) ? vm[long_name].as<bool>() : false;
   };
   auto text = [&](const char* short_name, const char* long_name, std::string* out) {
-    if (vm.count(short_name)) *out = vm[short_name].as<std::string>();
-    else if (vm.count(long_name)) *out = vm[long_name].as<std::string>();
+    if (vm.count(short_name))
+      *out = vm[short_name].as<std::string>();
+    else if (vm.count(long_name))
+      *out = vm[long_name].as<std::string>();
   };
   o->debug = flag("-d", "debug");
   o->no_fork = flag("-n", "foreground");

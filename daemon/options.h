@@ -29,15 +29,15 @@ struct Options {
   // new
   std::string config_file = "/etc/klogd.conf";
   bool config_given = false;
-  std::string style = "klogd";       // klogd | keep
+  std::string style = "klogd";  // klogd | keep
   bool registers = true;
   bool hide_addresses = false;
   std::string kmsg_path = "/dev/kmsg";
-  std::string source = "kmsg";       // kmsg | proc | syscall
-  std::string start = "oldest";      // oldest | end
-  std::string root;                  // prefix for map search and proc files (tests)
-  std::string kallsyms_file;         // default /proc/kallsyms (daemon), none (decode)
-  std::string modules_file;          // default /proc/modules (daemon), none (decode)
+  std::string source = "kmsg";   // kmsg | proc | syscall
+  std::string start = "oldest";  // oldest | end
+  std::string root;              // prefix for map search and proc files (tests)
+  std::string kallsyms_file;     // default /proc/kallsyms (daemon), none (decode)
+  std::string modules_file;      // default /proc/modules (daemon), none (decode)
   bool force_map = false;
   std::optional<int64_t> kaslr_offset;
   bool check_map = false;
@@ -45,13 +45,13 @@ struct Options {
   bool json = false;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
-  std::string sink = "auto";         // auto | journald | syslog | stdout (-f FILE: file)
+  std::string sink = "auto";  // auto | journald | syslog | stdout (-f FILE: file)
   std::string syslog_socket = "/dev/log";
   std::string syslog_format = "rfc3164";
   std::string journal_socket = "/run/systemd/journal/socket";
   size_t queue_max = 8u << 20;
   std::string user;
-  std::string state_file = "/run/klogd/kmsg-seqnum";                  // drop to this user (keeping CAP_SYSLOG)
+  std::string state_file = "/run/klogd/kmsg-seqnum";  // drop to this user (keeping CAP_SYSLOG)
 };
 
 enum class ParseOutcome { kRun, kExitOk, kUsageError };

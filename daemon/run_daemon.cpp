@@ -1,7 +1,9 @@
 // The daemon: open the source, load symbols, build sinks, run. Reading never waits for a
 // reload (tables are built on a worker thread and swapped in on the loop's thread).
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <signal.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/klog.h>
@@ -11,30 +13,27 @@
 
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <thread>
 
-#include <linux/netlink.h>
-#include <spdlog/sinks/syslog_sink.h>
-
 #include "annotator.h"
 #include "asio.h"
 #include "daemon_life.h"
-#include "uevent.h"
 #include "file_sink.h"
-#include "kaslr.h"
 #include "journal_sink.h"
-#include "queued_sink.h"
-#include "syslog_sink.h"
+#include "kaslr.h"
 #include "kmsg_reader.h"
 #include "modes.h"
+#include "queued_sink.h"
 #include "record_processor.h"
 #include "seqnum_state.h"
-#include "syslog_line.h"
 #include "symbols.h"
+#include "syslog_line.h"
+#include "syslog_sink.h"
+#include "uevent.h"
 
 namespace klogd {
 namespace {
@@ -115,9 +114,10 @@ bool Daemon::setup_symbols() {
                  sel.slide ? std::to_string(*sel.slide) : "unknown", sel.check_ms);
     if (!sel.slide) spdlog::warn("map: {}", sel.slide_source);
   } else {
-    spdlog::warn("map: no usable System.map and kallsyms unavailable ({}): core kernel addresses "
-                 "stay untranslated",
-                 sel.kallsyms_note);
+    spdlog::warn(
+        "map: no usable System.map and kallsyms unavailable ({}): core kernel addresses "
+        "stay untranslated",
+        sel.kallsyms_note);
   }
   symbolizer_.set_core(sel.core());
   symbolizer_.set_modules(load_modules(o_, false));
@@ -137,8 +137,10 @@ void Daemon::reload(bool all) {
     if (all) {
       MapSelection s;
       std::string err;
-      if (select_map(map_search_options(o_), &s, &err)) sel = std::move(s);
-      else spdlog::error("reload: map: {}", err);
+      if (select_map(map_search_options(o_), &s, &err))
+        sel = std::move(s);
+      else
+        spdlog::error("reload: map: {}", err);
     }
     auto modules = load_modules(o_, true);
     asio::post(io_, [this, all, sel = std::move(sel), modules]() mutable {
@@ -338,9 +340,12 @@ bool Daemon::make_sinks(std::string* err) {
     kind = "file";
   } else if (kind == "auto") {
     struct stat st {};
-    if (::stat(o_.journal_socket.c_str(), &st) == 0) kind = "journald";
-    else if (::stat(o_.syslog_socket.c_str(), &st) == 0) kind = "syslog";
-    else kind = "stdout";
+    if (::stat(o_.journal_socket.c_str(), &st) == 0)
+      kind = "journald";
+    else if (::stat(o_.syslog_socket.c_str(), &st) == 0)
+      kind = "syslog";
+    else
+      kind = "stdout";
     spdlog::info("sink: {} (auto: {})", kind,
                  kind == "journald" ? o_.journal_socket + " exists"
                  : kind == "syslog" ? o_.syslog_socket + " exists, no journald"
@@ -370,23 +375,25 @@ bool Daemon::make_sinks(std::string* err) {
 
 void Daemon::notify_status() {
   const auto& c = processor_->counters();
-  sd_notifyf(0, "STATUS=records %llu, translated %llu, missed %llu, malformed %llu",
-             static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.translated),
-             static_cast<unsigned long long>(c.missed), static_cast<unsigned long long>(c.malformed));
+  sd_notifyf(
+      0, "STATUS=records %llu, translated %llu, missed %llu, malformed %llu",
+      static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.translated),
+      static_cast<unsigned long long>(c.missed), static_cast<unsigned long long>(c.malformed));
 }
 
 void Daemon::listen_uevents() {
-  uevents_.async_receive(asio::buffer(uevent_buffer_), [this](boost::system::error_code ec,
-                                                             size_t n) {
-    if (ec) return;
-    Uevent e;
-    if (parse_uevent(std::string_view(uevent_buffer_.data(), n), &e) && is_module_change(e)) {
-      spdlog::info("uevent: module {} {}: reloading module symbols",
-                   e.devpath.substr(e.devpath.rfind('/') + 1), e.action == "add" ? "loaded" : "unloaded");
-      reload(false);
-    }
-    listen_uevents();
-  });
+  uevents_.async_receive(
+      asio::buffer(uevent_buffer_), [this](boost::system::error_code ec, size_t n) {
+        if (ec) return;
+        Uevent e;
+        if (parse_uevent(std::string_view(uevent_buffer_.data(), n), &e) && is_module_change(e)) {
+          spdlog::info("uevent: module {} {}: reloading module symbols",
+                       e.devpath.substr(e.devpath.rfind('/') + 1),
+                       e.action == "add" ? "loaded" : "unloaded");
+          reload(false);
+        }
+        listen_uevents();
+      });
 }
 
 void Daemon::tick() {
@@ -425,8 +432,9 @@ void Daemon::final_drain(std::chrono::steady_clock::time_point deadline) {
     return;
   }
   for (auto& q : sinks_)
-    if (q->queued()) spdlog::error("{}: {} records could not be delivered before exit",
-                                   q->sink().describe(), q->queued());
+    if (q->queued())
+      spdlog::error("{}: {} records could not be delivered before exit", q->sink().describe(),
+                    q->queued());
   io_.stop();
 }
 
@@ -444,8 +452,12 @@ void Daemon::on_signal(int signo) {
       spdlog::info("SIGHUP: output reopened");
       break;
     }
-    case SIGUSR1: reload(false); break;
-    case SIGUSR2: reload(true); break;
+    case SIGUSR1:
+      reload(false);
+      break;
+    case SIGUSR2:
+      reload(true);
+      break;
     case SIGTSTP:
       spdlog::info("SIGTSTP: logging suspended");
       suspended_ = true;
@@ -611,6 +623,5 @@ int run_signal(const Options& o) {
   }
   return 0;
 }
-
 
 }  // namespace klogd

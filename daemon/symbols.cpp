@@ -1,9 +1,8 @@
 #include "symbols.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/utsname.h>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "file_buffer.h"
@@ -73,7 +72,7 @@ MapSearchOptions map_search_options(const Options& o) {
 
 AnnotatorOptions annotator_options(const Options& o) {
   AnnotatorOptions ao;
-  ao.style = o.no_translate ? AnnotationStyle::kNone
+  ao.style = o.no_translate      ? AnnotationStyle::kNone
              : o.style == "keep" ? AnnotationStyle::kKeep
                                  : AnnotationStyle::kKlogd;
   ao.registers = o.registers;
@@ -97,12 +96,14 @@ std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet) {
     spdlog::info("modules: {} modules, {} module text symbols from {} and {}", r.modules, r.symbols,
                  mods, syms);
     if (r.hidden_bases)
-      spdlog::warn("modules: {} module base addresses read 0 in {} (kptr_restrict or no "
-                   "CAP_SYSLOG): those modules' addresses stay untranslated",
-                   r.hidden_bases, mods);
+      spdlog::warn(
+          "modules: {} module base addresses read 0 in {} (kptr_restrict or no "
+          "CAP_SYSLOG): those modules' addresses stay untranslated",
+          r.hidden_bases, mods);
     if (r.zero_addresses && r.symbols == 0)
-      spdlog::warn("modules: kallsyms shows zero addresses: module symbols unavailable, only "
-                   "module names and offsets can be given");
+      spdlog::warn(
+          "modules: kallsyms shows zero addresses: module symbols unavailable, only "
+          "module names and offsets can be given");
     for (const auto& b : r.first_bad) spdlog::warn("modules: skipped {}", b);
   }
   return table;

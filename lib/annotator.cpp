@@ -151,8 +151,8 @@ Annotation Annotator::annotate(std::string_view text) const {
   }
 
   bool questionable = false;
-  bool trace_entry = tokens.size() == 1 && tokens[0].kind == Token::kHex0x &&
-                     is_trace_entry(text, &questionable);
+  bool trace_entry =
+      tokens.size() == 1 && tokens[0].kind == Token::kHex0x && is_trace_entry(text, &questionable);
   const bool keep = options_.style == AnnotationStyle::kKeep && !options_.hide_addresses;
 
   std::string out;
@@ -164,12 +164,12 @@ Annotation Annotator::annotate(std::string_view text) const {
     FoundAddress f;
     f.address = tok.address;
     f.return_address = trace_entry;
-    f.form = tok.kind == Token::kBracketed ? "bracketed"
+    f.form = tok.kind == Token::kBracketed  ? "bracketed"
              : tok.kind == Token::kRegister ? "register"
              : trace_entry                  ? (questionable ? "trace?" : "trace")
                                             : "0x";
-    auto r = trace_entry ? symbolizer_->resolve_return(tok.address)
-                         : symbolizer_->resolve(tok.address);
+    auto r =
+        trace_entry ? symbolizer_->resolve_return(tok.address) : symbolizer_->resolve(tok.address);
     std::string_view original = text.substr(tok.begin, tok.end - tok.begin);
     out.append(text.substr(pos, tok.begin - pos));
     pos = tok.end;

@@ -40,9 +40,9 @@ enum class AnnotationStyle { kKlogd, kKeep, kNone };
 
 struct AnnotatorOptions {
   AnnotationStyle style = AnnotationStyle::kKlogd;
-  bool registers = false;        ///< annotate register values in oops dumps
-  bool hide_addresses = false;   ///< never print a kernel address (see above)
-  bool mark_unverified = true;   ///< append kUnverifiedMark when the map is unverified
+  bool registers = false;       ///< annotate register values in oops dumps
+  bool hide_addresses = false;  ///< never print a kernel address (see above)
+  bool mark_unverified = true;  ///< append kUnverifiedMark when the map is unverified
 };
 
 /// Appended to a line translated with a map that could not be verified.
@@ -58,11 +58,11 @@ struct FoundAddress {
   uint64_t offset = 0;
   uint64_t size = 0;
   ResolvedVia via = ResolvedVia::kCoreMap;
-  std::string form;             ///< "bracketed", "trace", "trace?", "0x", "register"
+  std::string form;  ///< "bracketed", "trace", "trace?", "0x", "register"
 };
 
 struct Annotation {
-  std::string text;             ///< the annotated text (== input when nothing changed)
+  std::string text;  ///< the annotated text (== input when nothing changed)
   bool changed = false;
   /// An address in the module area (>= 0xffffffffa0000000) that nothing resolved: the module
   /// tables may be stale (the daemon then reloads them, at most once a second).

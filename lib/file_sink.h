@@ -11,9 +11,9 @@
 namespace klogd {
 
 struct FileSinkOptions {
-  std::string path = "-";   ///< "-" = standard output
-  bool twice = false;       ///< klogd -2: the translated line, then the original
-  bool fsync = false;       ///< fsync after each batch
+  std::string path = "-";  ///< "-" = standard output
+  bool twice = false;      ///< klogd -2: the translated line, then the original
+  bool fsync = false;      ///< fsync after each batch
 };
 
 class FileSink : public Sink {

@@ -10,11 +10,11 @@ namespace klogd {
 
 struct FinishedRecord {
   KmsgRecord record;
-  std::string text;       ///< annotated text (decoded; may hold control bytes)
+  std::string text;  ///< annotated text (decoded; may hold control bytes)
   bool translated = false;
-  std::string original;   ///< the decoded text before annotation, when translated
-  std::string symbols;    ///< "sym+0x1a/0x80 [mod] ..." found, when translated
-  bool synthetic = false; ///< made by klogd itself (loss reports), not read from the kernel
+  std::string original;    ///< the decoded text before annotation, when translated
+  std::string symbols;     ///< "sym+0x1a/0x80 [mod] ..." found, when translated
+  bool synthetic = false;  ///< made by klogd itself (loss reports), not read from the kernel
 };
 
 /// klogd's file line: "<PRIO>[SSSSS.UUUUUU] text\n", PRIO being facility*8+level as /proc/kmsg

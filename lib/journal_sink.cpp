@@ -45,7 +45,10 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
                    std::to_string(boot_wall_usec() + static_cast<int64_t>(k.ts_usec)));
   for (const auto& [key, value] : k.dict) {
     std::string name = "KERNEL_";
-    for (char c : key) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_');
+    for (char c : key)
+      name.push_back(std::isalnum(static_cast<unsigned char>(c))
+                         ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                         : '_');
     if (name.size() > 64) name.resize(64);
     fields.push_back(name + "=" + value);
   }
@@ -55,8 +58,7 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
   }
   if (r.synthetic) fields.push_back("KLOGD_NOTICE=1");
   std::vector<iovec> iov(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i)
-    iov[i] = iovec{fields[i].data(), fields[i].size()};
+  for (size_t i = 0; i < fields.size(); ++i) iov[i] = iovec{fields[i].data(), fields[i].size()};
   int rc = sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
   if (rc < 0) {
     *err = std::string("journald: ") + std::strerror(-rc);

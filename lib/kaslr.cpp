@@ -1,16 +1,15 @@
 #include "kaslr.h"
 
-#include "hex.h"
-
 #include <elf.h>
 #include <zlib.h>
 
 #include <cstring>
 #include <set>
 
+#include "hex.h"
+
 namespace klogd {
 namespace {
-
 
 bool is_sym_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -126,7 +125,8 @@ std::vector<PrintedSymbol> find_printed_symbols(std::string_view t) {
   return out;
 }
 
-PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed, const SymbolTable& map) {
+PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed,
+                                   const SymbolTable& map) {
   PrintedCheck c;
   std::set<std::string> seen;
   for (const PrintedSymbol& p : printed) {

@@ -46,6 +46,7 @@ struct PrintedCheck {
   size_t agreed = 0;
   std::string disagreement;
 };
-PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed, const SymbolTable& map);
+PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed,
+                                   const SymbolTable& map);
 
 }  // namespace klogd

@@ -51,16 +51,26 @@ std::string_view KmsgRecord::dict_value(std::string_view key) const {
 
 std::string_view to_string(ParseError e) {
   switch (e) {
-    case ParseError::kOk: return "ok";
-    case ParseError::kEmpty: return "empty record";
-    case ParseError::kTooLong: return "record longer than the parser's limit";
-    case ParseError::kNulByte: return "NUL byte in record";
-    case ParseError::kNoSemicolon: return "no ';' after the header";
-    case ParseError::kMissingField: return "header has fewer than 3 fields";
-    case ParseError::kBadNumber: return "non-numeric or out-of-range header field";
-    case ParseError::kBadFlags: return "unknown flags field";
-    case ParseError::kTruncated: return "truncated record (no final newline)";
-    case ParseError::kBadDictionary: return "malformed dictionary line";
+    case ParseError::kOk:
+      return "ok";
+    case ParseError::kEmpty:
+      return "empty record";
+    case ParseError::kTooLong:
+      return "record longer than the parser's limit";
+    case ParseError::kNulByte:
+      return "NUL byte in record";
+    case ParseError::kNoSemicolon:
+      return "no ';' after the header";
+    case ParseError::kMissingField:
+      return "header has fewer than 3 fields";
+    case ParseError::kBadNumber:
+      return "non-numeric or out-of-range header field";
+    case ParseError::kBadFlags:
+      return "unknown flags field";
+    case ParseError::kTruncated:
+      return "truncated record (no final newline)";
+    case ParseError::kBadDictionary:
+      return "malformed dictionary line";
   }
   return "unknown error";
 }

@@ -18,13 +18,13 @@ namespace klogd {
 
 /// A parsed kernel log record. Plain data: sinks and the annotator read it.
 struct KmsgRecord {
-  int facility = 0;         ///< prio >> 3 (0 = LOG_KERN; userspace writes arrive as 1 = LOG_USER)
-  int level = 0;            ///< prio & 7
-  uint64_t seq = 0;         ///< the kernel's 64-bit sequence number
-  uint64_t ts_usec = 0;     ///< local_clock() at printk time, microseconds since boot
+  int facility = 0;           ///< prio >> 3 (0 = LOG_KERN; userspace writes arrive as 1 = LOG_USER)
+  int level = 0;              ///< prio & 7
+  uint64_t seq = 0;           ///< the kernel's 64-bit sequence number
+  uint64_t ts_usec = 0;       ///< local_clock() at printk time, microseconds since boot
   bool continuation = false;  ///< flags 'c': a fragment of a continued line
-  std::string text;         ///< the message with \xNN escapes decoded (may hold \n, NUL, non-UTF-8)
-  std::string raw_text;     ///< the message exactly as the kernel sent it (escaped)
+  std::string text;      ///< the message with \xNN escapes decoded (may hold \n, NUL, non-UTF-8)
+  std::string raw_text;  ///< the message exactly as the kernel sent it (escaped)
   /// The " KEY=value" dictionary, values decoded, in the kernel's order.
   std::vector<std::pair<std::string, std::string>> dict;
 

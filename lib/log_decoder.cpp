@@ -56,8 +56,6 @@ bool is_month(std::string_view s) {
   return false;
 }
 
-
-
 // Raw kernel-space addresses in a text: [<...>] and 0x + 16 digits.
 std::vector<uint64_t> raw_addresses(std::string_view t) {
   std::vector<uint64_t> out;
@@ -65,7 +63,8 @@ std::vector<uint64_t> raw_addresses(std::string_view t) {
     uint64_t v = 0;
     if (t[i] == '[' && t[i + 1] == '<') {
       size_t e = t.find(">]", i);
-      if (e != std::string_view::npos && e - i - 2 <= 16 && parse_hex_u64(t.substr(i + 2, e - i - 2), &v))
+      if (e != std::string_view::npos && e - i - 2 <= 16 &&
+          parse_hex_u64(t.substr(i + 2, e - i - 2), &v))
         out.push_back(v);
     } else if (t[i] == '0' && t[i + 1] == 'x' && i + 18 <= t.size() &&
                parse_hex_u64(t.substr(i + 2, 16), &v)) {
@@ -170,7 +169,8 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
   for_each_line(log, [&](size_t, std::string_view, const LogLine& l) {
     std::string_view t = l.text;
     if (auto off = parse_kernel_offset_line(t)) kernel_offset = off;
-    if (t.starts_with("Command line:") && (std::string(t) + " ").find(" nokaslr ") != std::string::npos)
+    if (t.starts_with("Command line:") &&
+        (std::string(t) + " ").find(" nokaslr ") != std::string::npos)
       cmdline_nokaslr = true;
     if (t.starts_with("Linux version ")) {
       std::string_view r = t.substr(14);
@@ -293,8 +293,8 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
       }
       if (best && best_votes * 2 > pairs.size()) {
         core.slide = *best;
-        setup->slide_source = "raw addresses printed beside their symbols (" +
-                              std::to_string(best_votes) + " pairs)";
+        setup->slide_source =
+            "raw addresses printed beside their symbols (" + std::to_string(best_votes) + " pairs)";
       } else {
         core.slide_known = false;
         setup->slide_source = "none";
@@ -357,8 +357,8 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
         if (f.resolved) {
           *out += ",\"symbol\":";
           append_json_string(f.symbol, out);
-          *out += ",\"offset\":" + std::to_string(f.offset) + ",\"size\":" +
-                  std::to_string(f.size) + ",\"module\":";
+          *out += ",\"offset\":" + std::to_string(f.offset) +
+                  ",\"size\":" + std::to_string(f.size) + ",\"module\":";
           append_json_string(f.module, out);
           *out += ",\"via\":\"" + std::string(to_string(f.via)) + "\"";
           *out += ",\"printed\":";

@@ -44,7 +44,7 @@ struct DecodeInputs {
   std::string kallsyms_path;  ///< --kallsyms
   std::string modules_path;   ///< --modules
   std::optional<int64_t> kaslr_offset;
-  bool force = false;         ///< use a map that fails its check
+  bool force = false;  ///< use a map that fails its check
 };
 
 /// What prepare_decode found out; `notes` are for stderr.

@@ -1,20 +1,18 @@
 #include "map_check.h"
 
-#include "hex.h"
-
 #include <algorithm>
 #include <cstdio>
 
+#include "hex.h"
+
 namespace klogd {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::string ContentCheck::summary() const {
   std::string s = std::to_string(agreed) + "/" + std::to_string(sampled) +
                   " sampled text symbols agree with kallsyms";
-  if (disagreed) s += ", " + std::to_string(disagreed) + " disagree (first: " + first_disagreement + ")";
+  if (disagreed)
+    s += ", " + std::to_string(disagreed) + " disagree (first: " + first_disagreement + ")";
   return s;
 }
 
@@ -49,8 +47,8 @@ ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTabl
     ++c.disagreed;
     if (c.first_disagreement.empty()) {
       c.first_disagreement = std::string(name) + ": map " + hex16(map_address) + ", kallsyms ";
-      c.first_disagreement += hit ? "has " + std::string(hit->name) + "+" + std::to_string(hit->offset)
-                                  : "has nothing";
+      c.first_disagreement +=
+          hit ? "has " + std::string(hit->name) + "+" + std::to_string(hit->offset) : "has nothing";
       c.first_disagreement += " at " + hex16(map_address + static_cast<uint64_t>(c.slide));
     }
   };
@@ -69,14 +67,15 @@ ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTabl
     } else {
       ++c.disagreed;
       if (c.first_disagreement.empty())
-        c.first_disagreement = std::string(anchor) + ": map " + hex16(*a) + ", not in kallsyms at " +
-                               hex16(*a + static_cast<uint64_t>(c.slide));
+        c.first_disagreement = std::string(anchor) + ": map " + hex16(*a) +
+                               ", not in kallsyms at " + hex16(*a + static_cast<uint64_t>(c.slide));
     }
   }
   size_t n = map.size();
   size_t step = n > kContentSamples ? n / kContentSamples : 1;
   for (size_t i = 0; i + 1 < n; i += step) probe(map.address_at(i), map.name_at(i));
-  c.ok = c.sampled >= 4 && static_cast<double>(c.agreed) >= kContentAgreement * static_cast<double>(c.sampled);
+  c.ok = c.sampled >= 4 &&
+         static_cast<double>(c.agreed) >= kContentAgreement * static_cast<double>(c.sampled);
   return c;
 }
 
@@ -97,7 +96,8 @@ uint64_t linux_version_code(std::string_view release) {
       part[k] = part[k] * 10 + static_cast<uint64_t>(release[i++] - '0');
     if (i == start) return k >= 2 ? (part[0] << 16 | part[1] << 8) : 0;
     if (k < 2) {
-      if (i >= release.size() || release[i] != '.') return k == 1 ? (part[0] << 16 | part[1] << 8) : 0;
+      if (i >= release.size() || release[i] != '.')
+        return k == 1 ? (part[0] << 16 | part[1] << 8) : 0;
       ++i;
     }
   }

@@ -22,7 +22,7 @@ struct ContentCheck {
   int64_t slide = 0;
   size_t sampled = 0;
   size_t agreed = 0;
-  size_t disagreed = 0;   ///< kallsyms has another symbol, or an offset, at the slid address
+  size_t disagreed = 0;  ///< kallsyms has another symbol, or an offset, at the slid address
   std::string first_disagreement;  ///< "name: map ADDR, kallsyms has OTHER at ADDR+slide"
   std::string summary() const;
 };

@@ -1,16 +1,15 @@
 #include "map_selection.h"
 
-#include "hex.h"
-
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
+#include "hex.h"
+
 namespace klogd {
 namespace {
-
 
 bool exists(const std::string& path) {
   struct stat st {};
@@ -21,12 +20,18 @@ bool exists(const std::string& path) {
 
 std::string_view to_string(MapTrust t) {
   switch (t) {
-    case MapTrust::kContent: return "verified against kallsyms";
-    case MapTrust::kKallsyms: return "kallsyms itself (real addresses)";
-    case MapTrust::kReleaseName: return "release in the file name (kallsyms hidden)";
-    case MapTrust::kVersionSymbol: return "Version_ symbol matches the release";
-    case MapTrust::kUnverified: return "UNVERIFIED (translated lines are marked)";
-    case MapTrust::kNone: return "no map";
+    case MapTrust::kContent:
+      return "verified against kallsyms";
+    case MapTrust::kKallsyms:
+      return "kallsyms itself (real addresses)";
+    case MapTrust::kReleaseName:
+      return "release in the file name (kallsyms hidden)";
+    case MapTrust::kVersionSymbol:
+      return "Version_ symbol matches the release";
+    case MapTrust::kUnverified:
+      return "UNVERIFIED (translated lines are marked)";
+    case MapTrust::kNone:
+      return "no map";
   }
   return "?";
 }
@@ -75,12 +80,17 @@ std::string MapSelection::report() const {
   s += "chosen: " + (chosen.empty() ? std::string("none") : chosen) + "\n";
   s += "trust: " + std::string(to_string(trust)) + "\n";
   if (!check.empty()) s += "check: " + check + "\n";
-  s += "slide: " + (slide ? signed_hex(*slide) + " (" + slide_source + ")"
-                          : std::string("unknown (") + slide_source + ")") + "\n";
+  s += "slide: " +
+       (slide ? signed_hex(*slide) + " (" + slide_source + ")"
+              : std::string("unknown (") + slide_source + ")") +
+       "\n";
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.1f", check_ms);
   s += "time: " + std::string(ms) + " ms\n";
-  s += std::string("verdict: ") + (verified() ? "verified" : table ? "usable, not verified" : "no map") +
+  s += std::string("verdict: ") +
+       (verified() ? "verified"
+        : table    ? "usable, not verified"
+                   : "no map") +
        "\n";
   return s;
 }
@@ -133,7 +143,8 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
     if (out->kallsyms_real) {
       ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
       if (c.ok) {
-        v.verdict = "taken: " + c.summary() + ", slide " + signed_hex(c.slide) + " (" + counts + ")";
+        v.verdict =
+            "taken: " + c.summary() + ", slide " + signed_hex(c.slide) + " (" + counts + ")";
         out->candidates.push_back(v);
         out->check = "content: " + c.summary();
         out->slide = c.slide;
@@ -183,10 +194,12 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
     }
   }
   if (!o.explicit_map.empty() && best.trust == MapTrust::kNone) {
-    *err = out->candidates.empty() ? o.explicit_map + ": cannot be used"
-                                   : out->candidates.back().path + ": " + out->candidates.back().verdict;
+    *err = out->candidates.empty()
+               ? o.explicit_map + ": cannot be used"
+               : out->candidates.back().path + ": " + out->candidates.back().verdict;
     if (content_failed) *err += " (use --force-map to use it anyway)";
-    out->check_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    out->check_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return false;
   }
 
@@ -216,7 +229,8 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
   if (best.trust == MapTrust::kReleaseName || best.trust == MapTrust::kVersionSymbol ||
       best.trust == MapTrust::kUnverified)
     out->check = std::string(to_string(best.trust));
-  out->check_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  out->check_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return true;
 }
 

@@ -28,17 +28,18 @@
 namespace klogd {
 
 struct MapSearchOptions {
-  std::string root;               ///< prefix for every path ("" = /)
-  std::string release;            ///< uname -r (the caller fills it)
-  std::string explicit_map;       ///< -k FILE ("" = search)
-  bool force = false;             ///< use -k FILE even when its check fails
+  std::string root;                              ///< prefix for every path ("" = /)
+  std::string release;                           ///< uname -r (the caller fills it)
+  std::string explicit_map;                      ///< -k FILE ("" = search)
+  bool force = false;                            ///< use -k FILE even when its check fails
   std::string kallsyms_path = "/proc/kallsyms";  ///< under root (unless root_for_kallsyms false)
   bool root_for_kallsyms = true;
   bool use_kallsyms_fallback = true;  ///< take kallsyms itself when no map is verified
-  std::optional<int64_t> known_slide; ///< --kaslr-offset or other evidence, when kallsyms is hidden
+  std::optional<int64_t>
+      known_slide;  ///< --kaslr-offset or other evidence, when kallsyms is hidden
   std::optional<uint64_t> runtime_text;  ///< _text's runtime address from /proc/kcore
-  std::string no_kaslr_reason;    ///< why KASLR is known to be off (kaslr_disabled)
-  bool kaslr_disabled = false;    ///< nokaslr / RANDOMIZE_BASE unset: slide 0 without evidence
+  std::string no_kaslr_reason;           ///< why KASLR is known to be off (kaslr_disabled)
+  bool kaslr_disabled = false;  ///< nokaslr / RANDOMIZE_BASE unset: slide 0 without evidence
 };
 
 struct CandidateVerdict {
@@ -52,14 +53,14 @@ std::string_view to_string(MapTrust t);
 
 struct MapSelection {
   std::vector<CandidateVerdict> candidates;
-  std::string chosen;          ///< path of the table used ("" = none)
+  std::string chosen;  ///< path of the table used ("" = none)
   MapTrust trust = MapTrust::kNone;
-  std::string check;           ///< what check was done and its numbers
+  std::string check;             ///< what check was done and its numbers
   std::optional<int64_t> slide;  ///< nullopt: unknown (core addresses will not be named)
   std::string slide_source;
   bool kallsyms_real = false;
-  std::string kallsyms_note;   ///< why kallsyms could not be used, if so
-  double check_ms = 0;         ///< time spent loading and checking
+  std::string kallsyms_note;  ///< why kallsyms could not be used, if so
+  double check_ms = 0;        ///< time spent loading and checking
   std::shared_ptr<const SymbolTable> table;
   std::shared_ptr<const SymbolTable> kallsyms;  ///< loaded kallsyms core table, when real
 

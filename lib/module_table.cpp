@@ -40,16 +40,15 @@ bool ModuleTable::load_files(const std::string& modules_path, const std::string&
   if (!modules_path.empty() && !mods.load(modules_path, err)) return false;
   // kallsyms is mostly core symbols: keep only the module lines (those with a tab).
   std::string module_lines;
-  if (!kallsyms_path.empty() &&
-      !for_each_file_line(
-          kallsyms_path,
-          [&](std::string_view line) {
-            if (line.find('\t') != std::string_view::npos) {
-              module_lines.append(line);
-              module_lines.push_back('\n');
-            }
-          },
-          err))
+  if (!kallsyms_path.empty() && !for_each_file_line(
+                                    kallsyms_path,
+                                    [&](std::string_view line) {
+                                      if (line.find('\t') != std::string_view::npos) {
+                                        module_lines.append(line);
+                                        module_lines.push_back('\n');
+                                      }
+                                    },
+                                    err))
     return false;
   return load_text(mods.view(), module_lines, modules_path, kallsyms_path, err);
 }
@@ -148,7 +147,8 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
     uint64_t lo = 0, hi = 0;
     for (; i < pending.size() && pending[i].module == m; ++i) {
       const Sym& s = pending[i].sym;
-      if (info.listed && info.base != 0 && (s.address < info.base || s.address >= info.base + info.size))
+      if (info.listed && info.base != 0 &&
+          (s.address < info.base || s.address >= info.base + info.size))
         continue;  // outside the module's range: cannot be trusted
       if (!symbols_.empty() && info.symbol_count > 0 && symbols_.back().address == s.address)
         continue;  // an alias: the first-ranked name is kept

@@ -30,17 +30,17 @@ struct ModuleInfo {
   std::string name;
   uint64_t base = 0;
   uint64_t size = 0;
-  std::string state;           ///< Live, Loading, Unloading
-  bool listed = true;          ///< false for a pseudo-module known from kallsyms only
-  uint32_t first_symbol = 0;   ///< index range into the table's symbol array
+  std::string state;          ///< Live, Loading, Unloading
+  bool listed = true;         ///< false for a pseudo-module known from kallsyms only
+  uint32_t first_symbol = 0;  ///< index range into the table's symbol array
   uint32_t symbol_count = 0;
 };
 
 struct ModuleLoadReport {
   size_t modules = 0;
-  size_t hidden_bases = 0;     ///< modules whose base reads 0
-  size_t symbols = 0;          ///< module text symbols kept
-  size_t zero_addresses = 0;   ///< module symbols whose address reads 0
+  size_t hidden_bases = 0;    ///< modules whose base reads 0
+  size_t symbols = 0;         ///< module text symbols kept
+  size_t zero_addresses = 0;  ///< module symbols whose address reads 0
   size_t bad_lines = 0;
   std::vector<std::string> first_bad;
 };

@@ -24,8 +24,10 @@ bool salvage(std::string_view raw, ParseError why, KmsgRecord* record) {
   std::string fixed;
   fixed.reserve(raw.size());
   for (char c : raw) {
-    if (c == '\0') fixed += "\\x00";
-    else fixed.push_back(c);
+    if (c == '\0')
+      fixed += "\\x00";
+    else
+      fixed.push_back(c);
   }
   std::string marker;
   if (fixed.size() > kMaxRecordBytes - 128) {

@@ -15,14 +15,14 @@
 namespace klogd {
 
 struct PipelineCounters {
-  uint64_t records = 0;     ///< parsed and handed on
-  uint64_t translated = 0;  ///< records with at least one address named
-  uint64_t malformed = 0;   ///< refused by the parser
-  uint64_t missed = 0;      ///< kernel records lost before we read them (sequence gaps)
-  uint64_t backwards = 0;   ///< sequence numbers that went backwards (ring reset, restart)
+  uint64_t records = 0;        ///< parsed and handed on
+  uint64_t translated = 0;     ///< records with at least one address named
+  uint64_t malformed = 0;      ///< refused by the parser
+  uint64_t missed = 0;         ///< kernel records lost before we read them (sequence gaps)
+  uint64_t backwards = 0;      ///< sequence numbers that went backwards (ring reset, restart)
   uint64_t module_misses = 0;  ///< records with an unresolved module-area address
-  uint64_t skipped = 0;     ///< already forwarded before a restart
-  uint64_t salvaged = 0;    ///< malformed, but delivered with the damage marked
+  uint64_t skipped = 0;        ///< already forwarded before a restart
+  uint64_t salvaged = 0;       ///< malformed, but delivered with the damage marked
 };
 
 class RecordProcessor {

@@ -16,9 +16,15 @@ class Sink {
   /// caller keeps it and retries later.
   virtual bool write(const FinishedRecord& r, std::string* err) = 0;
   /// Pushes out what is buffered (end of a batch, shutdown).
-  virtual bool flush(std::string* err) { (void)err; return true; }
+  virtual bool flush(std::string* err) {
+    (void)err;
+    return true;
+  }
   /// Reopens files after rotation (SIGHUP).
-  virtual bool reopen(std::string* err) { (void)err; return true; }
+  virtual bool reopen(std::string* err) {
+    (void)err;
+    return true;
+  }
   virtual std::string describe() const = 0;
   /// True when the last refusal was "full, try again shortly" (EAGAIN), not "gone".
   virtual bool busy() const { return false; }

@@ -203,8 +203,9 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
   }
   if (entries.empty()) {
     if (report_.zero_addresses > 0) {
-      *err = origin + ": every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
-                      "or no CAP_SYSLOG)";
+      *err = origin +
+             ": every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
+             "or no CAP_SYSLOG)";
     } else if (report_.lines == 0) {
       *err = origin + ": empty file, not a symbol table";
     } else {
@@ -225,7 +226,8 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     for (size_t i = 0; i + 1 < entries.size();) {
       size_t j = i + 1;
       while (j < entries.size() && entries[j].address == entries[i].address) ++j;
-      if (j - i > 1) std::stable_sort(entries.begin() + i, entries.begin() + j, by_address_then_rank);
+      if (j - i > 1)
+        std::stable_sort(entries.begin() + i, entries.begin() + j, by_address_then_rank);
       i = j;
     }
   }

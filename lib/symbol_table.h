@@ -43,15 +43,15 @@ struct SymbolHit {
 /// Counts from a load, for the daemon's log and for --check-map.
 struct SymbolLoadReport {
   size_t lines = 0;
-  size_t text_symbols = 0;   ///< kept (including aliases)
-  size_t other_symbols = 0;  ///< well-formed but not text (data, bss, absolute, ...)
-  size_t module_lines = 0;   ///< lines with a "\t[module]" suffix (not loaded here)
-  size_t zero_addresses = 0; ///< text symbols whose address reads 0 (kptr_restrict hides them)
+  size_t text_symbols = 0;    ///< kept (including aliases)
+  size_t other_symbols = 0;   ///< well-formed but not text (data, bss, absolute, ...)
+  size_t module_lines = 0;    ///< lines with a "\t[module]" suffix (not loaded here)
+  size_t zero_addresses = 0;  ///< text symbols whose address reads 0 (kptr_restrict hides them)
   size_t bad_lines = 0;
   std::vector<std::string> first_bad;  ///< "line N: reason: text" for the first few bad lines
-  int address_digits = 0;  ///< hex width of the file's addresses (8 or 16 usually)
-  bool placeholder = false;  ///< Debian's one-line "The real System.map is in ..." placeholder
-  uint64_t version_code = 0; ///< from an old kernel's "Version_NNNNN" symbol, if any
+  int address_digits = 0;              ///< hex width of the file's addresses (8 or 16 usually)
+  bool placeholder = false;   ///< Debian's one-line "The real System.map is in ..." placeholder
+  uint64_t version_code = 0;  ///< from an old kernel's "Version_NNNNN" symbol, if any
 };
 
 class SymbolTable {
@@ -108,8 +108,8 @@ class SymbolTable {
   }
 
   FileBuffer buffer_;
-  std::vector<Entry> primary_;  // one per distinct address, sorted
-  std::vector<Entry> aliases_;  // the other names at those addresses
+  std::vector<Entry> primary_;    // one per distinct address, sorted
+  std::vector<Entry> aliases_;    // the other names at those addresses
   std::vector<uint32_t> bucket_;  // bucket b: first primary index with address >= base + b<<shift
   unsigned shift_ = 0;
   uint64_t end_ = 0;

@@ -4,9 +4,12 @@ namespace klogd {
 
 std::string_view to_string(ResolvedVia via) {
   switch (via) {
-    case ResolvedVia::kCoreMap: return "map";
-    case ResolvedVia::kModuleSymbol: return "module-symbols";
-    case ResolvedVia::kModuleRange: return "module-range";
+    case ResolvedVia::kCoreMap:
+      return "map";
+    case ResolvedVia::kModuleSymbol:
+      return "module-symbols";
+    case ResolvedVia::kModuleRange:
+      return "module-range";
   }
   return "?";
 }

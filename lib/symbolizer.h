@@ -20,9 +20,9 @@ namespace klogd {
 
 /// How an address was resolved (reported by --json and the journald sink).
 enum class ResolvedVia {
-  kCoreMap,        ///< core text, static map (+ slide)
-  kModuleSymbol,   ///< module text, kallsyms module symbols bounded by /proc/modules
-  kModuleRange,    ///< module text, /proc/modules only: module name and offset
+  kCoreMap,       ///< core text, static map (+ slide)
+  kModuleSymbol,  ///< module text, kallsyms module symbols bounded by /proc/modules
+  kModuleRange,   ///< module text, /proc/modules only: module name and offset
 };
 std::string_view to_string(ResolvedVia via);
 
@@ -37,10 +37,10 @@ struct Resolution {
 /// The core-kernel half of the symbolizer.
 struct CoreSymbols {
   std::shared_ptr<const SymbolTable> table;  ///< addresses as in the map file
-  int64_t slide = 0;           ///< runtime = map address + slide (KASLR)
-  bool slide_known = true;     ///< false: KASLR on, slide unknown: core text is never named
-  bool verified = true;        ///< false: the map could not be proven to match (lines are marked)
-  std::string description;     ///< which map and why, for logs
+  int64_t slide = 0;                         ///< runtime = map address + slide (KASLR)
+  bool slide_known = true;  ///< false: KASLR on, slide unknown: core text is never named
+  bool verified = true;     ///< false: the map could not be proven to match (lines are marked)
+  std::string description;  ///< which map and why, for logs
 };
 
 class Symbolizer {

@@ -22,7 +22,7 @@ namespace klogd {
 struct SyslogSinkOptions {
   std::string socket_path = "/dev/log";
   bool rfc5424 = false;
-  std::string hostname;          ///< RFC 5424 HOSTNAME (default: gethostname)
+  std::string hostname;  ///< RFC 5424 HOSTNAME (default: gethostname)
   std::string sd_id = "kmsg@32473";
   size_t max_bytes = 8192;
 };

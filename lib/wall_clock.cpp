@@ -10,7 +10,8 @@ int64_t boot_wall_usec() {
   timespec rt{}, mono{};
   clock_gettime(CLOCK_REALTIME, &rt);
   clock_gettime(CLOCK_MONOTONIC, &mono);
-  return (static_cast<int64_t>(rt.tv_sec) - mono.tv_sec) * 1000000 + (rt.tv_nsec - mono.tv_nsec) / 1000;
+  return (static_cast<int64_t>(rt.tv_sec) - mono.tv_sec) * 1000000 +
+         (rt.tv_nsec - mono.tv_nsec) / 1000;
 }
 
 std::string rfc3164_time(int64_t wall_usec) {

@@ -12,22 +12,24 @@ struct Fixture {
   Fixture(bool verified = true) {
     auto t = std::make_shared<SymbolTable>();
     std::string err;
-    REQUIRE(t->load_text("ffffffff81000000 T _text\n"
-                         "ffffffff81000100 T do_work\n"
-                         "ffffffff81000180 t helper\n"
-                         "ffffffff810001b0 T kthreadd\n"
-                         "ffffffff81000300 T _etext\n",
-                         "map", &err));
+    REQUIRE(
+        t->load_text("ffffffff81000000 T _text\n"
+                     "ffffffff81000100 T do_work\n"
+                     "ffffffff81000180 t helper\n"
+                     "ffffffff810001b0 T kthreadd\n"
+                     "ffffffff81000300 T _etext\n",
+                     "map", &err));
     CoreSymbols core;
     core.table = t;
     core.verified = verified;
     sym.set_core(core);
     auto m = std::make_shared<ModuleTable>();
-    REQUIRE(m->load_text("ext4 16384 1 - Live 0xffffffffc0100000\n"
-                         "nosyms 4096 0 - Live 0xffffffffc0200000\n",
-                         "ffffffffc0100000 t ext4_a\t[ext4]\n"
-                         "ffffffffc0100040 T ext4_b\t[ext4]\n",
-                         "modules", "kallsyms", &err));
+    REQUIRE(
+        m->load_text("ext4 16384 1 - Live 0xffffffffc0100000\n"
+                     "nosyms 4096 0 - Live 0xffffffffc0200000\n",
+                     "ffffffffc0100000 t ext4_a\t[ext4]\n"
+                     "ffffffffc0100040 T ext4_b\t[ext4]\n",
+                     "modules", "kallsyms", &err));
     sym.set_modules(m);
   }
   std::string run(std::string_view text, AnnotationStyle style = AnnotationStyle::kKlogd) {
@@ -107,8 +109,7 @@ TEST_CASE("annotator: keep style and -x", "[annotator]") {
 
 TEST_CASE("annotator: an unverified map marks the line", "[annotator]") {
   Fixture f(/*verified=*/false);
-  CHECK(f.run("[<ffffffff8100011a>]") ==
-        "[do_work+0x1a/0x80]" + std::string(kUnverifiedMark));
+  CHECK(f.run("[<ffffffff8100011a>]") == "[do_work+0x1a/0x80]" + std::string(kUnverifiedMark));
   // module lookups do not use the map: no mark
   CHECK(f.run("[<ffffffffc0100044>]") == "[ext4:ext4_b+0x4/0x3fc0]");
 }

@@ -34,7 +34,7 @@ TEST_CASE("bad input: record with NUL bytes", "[bad_input]") {
   Pipe p;
   CHECK(p.run(std::string("6,1,2,-;before\0after\n", 21)) == ParseError::kNulByte);
   REQUIRE(p.out.size() == 1);
-  CHECK(p.out[0].text == std::string("before\0after", 12));  // decoded, as the kernel meant it
+  CHECK(p.out[0].text == std::string("before\0after", 12));   // decoded, as the kernel meant it
   CHECK(p.line() == "<6>[    0.000002] before\\x00after\n");  // one line, NUL escaped
   CHECK(p.processor.counters().malformed == 1);
   CHECK(p.processor.counters().salvaged == 1);
@@ -98,22 +98,27 @@ TEST_CASE("bad input: 32-bit addresses in a 64-bit map", "[bad_input]") {
   SymbolLoadReport rep;
   auto t = table("ffffffff81000000 T a\nc0100000 T old\nffffffff81000100 T b\n", &err, &rep);
   CHECK(rep.bad_lines == 1);
-  CHECK(rep.first_bad[0] == "line 2: address width differs from the file's first text symbol: c0100000 T old");
+  CHECK(rep.first_bad[0] ==
+        "line 2: address width differs from the file's first text symbol: c0100000 T old");
   CHECK_FALSE(t.lookup(0xc0100004));
 }
 
 TEST_CASE("bad input: an unsorted map", "[bad_input]") {
   std::string err;
-  auto t = table("ffffffff81000200 T c\nffffffff81000000 T a\nffffffff81000100 T b\n"
-                 "ffffffff81000300 T end\n", &err);
+  auto t = table(
+      "ffffffff81000200 T c\nffffffff81000000 T a\nffffffff81000100 T b\n"
+      "ffffffff81000300 T end\n",
+      &err);
   CHECK(t.lookup(0xffffffff81000150)->name == "b");
   CHECK(t.lookup(0xffffffff81000150)->size == 0x100);
 }
 
 TEST_CASE("bad input: duplicate addresses", "[bad_input]") {
   std::string err;
-  auto t = table("ffffffff81000000 t dup\nffffffff81000000 t dup\nffffffff81000000 W dup_weak\n"
-                 "ffffffff81000100 T end\n", &err);
+  auto t = table(
+      "ffffffff81000000 t dup\nffffffff81000000 t dup\nffffffff81000000 W dup_weak\n"
+      "ffffffff81000100 T end\n",
+      &err);
   CHECK(t.lookup(0xffffffff81000004)->name == "dup");
   CHECK(t.size() == 2);
 }
@@ -145,8 +150,9 @@ TEST_CASE("bad input: /proc/modules with a missing field", "[bad_input]") {
 TEST_CASE("bad input: kallsyms with all-zero addresses", "[bad_input]") {
   std::string err;
   table("0000000000000000 T _text\n0000000000000000 T start_kernel\n", &err);
-  CHECK(err == "bad.map: every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
-               "or no CAP_SYSLOG)");
+  CHECK(err ==
+        "bad.map: every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
+        "or no CAP_SYSLOG)");
   ModuleTable m;
   REQUIRE(m.load_text("", "0000000000000000 t f\t[mod]\n", "modules", "kallsyms", &err));
   CHECK(m.report().zero_addresses == 1);

@@ -22,8 +22,8 @@ const std::string kKlogd = KLOGD_BINARY;
 
 TEST_CASE("daemon life: TSTP suspends logging, CONT resumes it, nothing lost", "[daemon][life]") {
   std::string dir = temp_dir();
-  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
-                    dir + "/err");
+  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir +
+            "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("tstp");
   ::kill(pid.pid(), SIGTSTP);
@@ -47,7 +47,8 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
   std::string tag = unique_tag("term");
   for (int i = 0; i < 200; ++i)
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + " padding padding padding\n"));
-  Child pid(kKlogd + " -n -f " + fifo + " --state-file none --pid-file " + dir + "/pid 2>" + dir + "/err");
+  Child pid(kKlogd + " -n -f " + fifo + " --state-file none --pid-file " + dir + "/pid 2>" + dir +
+            "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // klogd is now blocked writing
   ::kill(pid.pid(), SIGTERM);
@@ -66,8 +67,8 @@ TEST_CASE("daemon life: SIGTERM while the output is slow loses nothing queued", 
 TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or doubled",
           "[daemon][life]") {
   std::string dir = temp_dir();
-  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir + "/pid 2>" +
-                    dir + "/err");
+  Child pid(kKlogd + " -n --start end -f " + dir + "/out --state-file none --pid-file " + dir +
+            "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   std::string tag = unique_tag("hup");
   REQUIRE(inject_kmsg("<6>" + tag + " one\n"));
@@ -100,7 +101,7 @@ TEST_CASE("daemon life: Type=notify READY=1, STATUS= and WATCHDOG=1", "[daemon][
   timeval tv{5, 0};
   ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   Child pid("env NOTIFY_SOCKET=" + path + " WATCHDOG_USEC=400000 " + kKlogd +
-                    " -n -f /dev/null --state-file none --pid-file " + dir + "/pid 2>/dev/null");
+            " -n -f /dev/null --state-file none --pid-file " + dir + "/pid 2>/dev/null");
   std::string got;
   char buf[512];
   for (int i = 0; i < 10 && (got.find("READY=1") == std::string::npos ||
@@ -128,7 +129,8 @@ TEST_CASE("daemon life: without -n it forks, writes its pid file and keeps readi
   std::string tag = unique_tag("bg");
   REQUIRE(inject_kmsg("<6>" + tag + "\n"));
   CHECK(wait_for(dir + "/out", tag));
-  CHECK(run_command("cat /proc/" + std::to_string(child) + "/cwd/etc/hostname >/dev/null").status == 0);
+  CHECK(run_command("cat /proc/" + std::to_string(child) + "/cwd/etc/hostname >/dev/null").status ==
+        0);
   ::kill(child, SIGTERM);
   for (int i = 0; i < 100 && ::kill(child, 0) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -141,7 +143,7 @@ TEST_CASE("daemon life: --user drops to that user with CAP_SYSLOG only", "[daemo
   std::string dir = temp_dir();
   ::chmod(dir.c_str(), 0777);
   Child pid(kKlogd + " -n --start end --user nobody -f " + dir + "/out --pid-file " + dir +
-                    "/pid 2>" + dir + "/err");
+            "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "running as nobody"));
   std::string status = read_file("/proc/" + std::to_string(pid.pid()) + "/status");
   CHECK(status.find("Uid:\t65534\t65534\t65534\t65534") != std::string::npos);
@@ -174,7 +176,8 @@ TEST_CASE("options: -s, /proc/kmsg and a config file", "[daemon][options]") {
   REQUIRE(inject_kmsg("<4>" + tag + " conf [<ffffffff81000000>]\n"));
   r = run_command(kKlogd + " -o --config " + dir + "/klogd.conf");
   CHECK(r.status == 0);
-  CHECK(read_file(dir + "/from-conf.log").find(tag + " conf [<ffffffff81000000>]") != std::string::npos);
+  CHECK(read_file(dir + "/from-conf.log").find(tag + " conf [<ffffffff81000000>]") !=
+        std::string::npos);
   // the command line wins over the file
   r = run_command(kKlogd + " -o --config " + dir + "/klogd.conf -f " + dir + "/cli.log");
   CHECK(read_file(dir + "/cli.log").find(tag + " conf") != std::string::npos);
@@ -192,7 +195,7 @@ TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][
   write_file(dir + "/root/proc/modules", "old 4096 0 - Live 0xffffffffc8700000\n");
   write_file(dir + "/root/proc/kallsyms", "ffffffffc8700000 t old_func\t[old]\n");
   Child pid(kKlogd + " -n -p --start end --root " + dir + "/root -f " + dir + "/out --pid-file " +
-                    dir + "/pid 2>" + dir + "/err");
+            dir + "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/err", "output: file"));
   write_file(dir + "/root/proc/modules", "new 4096 0 - Live 0xffffffffc8700000\n");
   write_file(dir + "/root/proc/kallsyms", "ffffffffc8700000 t new_func\t[new]\n");

@@ -109,7 +109,9 @@ TEST_CASE("daemon: an escaped newline does not split a record", "[daemon]") {
   std::string tag = unique_tag("nl");
   // Written with a real newline inside would be two records; the kernel escapes control bytes
   // such as ESC (0x1b) in one record: it must come out as one line.
-  REQUIRE(inject_kmsg("<6>" + tag + " a\x1b" "b\n"));
+  REQUIRE(inject_kmsg("<6>" + tag +
+                      " a\x1b"
+                      "b\n"));
   auto r = run_command(kKlogd + " -o -n -f - 2>/dev/null | grep " + tag);
   auto lines = lines_of(r.output);
   REQUIRE(lines.size() == 1);
@@ -159,8 +161,8 @@ TEST_CASE("daemon: kallsyms-less address forms print as a kallsyms kernel would"
     std::string in, out;
   };
   std::vector<Case> cases = {
-      {" 0x" + hex(a.address + 5), " " + kform(a, 5)},               // trace entry (%pB)
-      {" ? 0x" + hex(b.address), " ? " + kform(a, a.size)},          // call as last instruction
+      {" 0x" + hex(a.address + 5), " " + kform(a, 5)},       // trace entry (%pB)
+      {" ? 0x" + hex(b.address), " ? " + kform(a, a.size)},  // call as last instruction
       {"RIP: 0010:0x" + hex(a.address + 3), "RIP: 0010:" + kform(a, 3)},
       {"WARNING: CPU: 0 PID: 1 at f.c:29 0x" + hex(b.address),
        "WARNING: CPU: 0 PID: 1 at f.c:29 " + kform(b, 0)},
@@ -205,7 +207,8 @@ TEST_CASE("daemon: kallsyms hidden, the log's Kernel Offset line gives the slide
               root + " -f " + root + "/out 2>" + root + "/err");
   REQUIRE(wait_for(root + "/err", "output: file"));
   REQUIRE(inject_kmsg("<4>" + tag + " before [<" + hex(s.address + 1) + ">]\n"));
-  REQUIRE(inject_kmsg("<0>" + tag + " Kernel Offset: 0x1000000 from 0xffffffff81000000 "
+  REQUIRE(inject_kmsg("<0>" + tag +
+                      " Kernel Offset: 0x1000000 from 0xffffffff81000000 "
                       "(relocation range: 0xffffffff80000000-0xffffffffbfffffff)\n"));
   REQUIRE(inject_kmsg("<4>" + tag + " after [<" + hex(s.address + 1) + ">]\n"));
   REQUIRE(wait_for(root + "/out", tag + " after"));

@@ -23,8 +23,8 @@ std::string fake_kcore(uint64_t text, bool with_text = true) {
     ph.push_back(p);
   };
   load(0xffffa2f500000000ull, 0x40000000);  // direct map
-  if (with_text) load(text, 0x2e00000);      // kernel text
-  load(0xffffffffc0000000ull, 0x3f000000);   // modules
+  if (with_text) load(text, 0x2e00000);     // kernel text
+  load(0xffffffffc0000000ull, 0x3f000000);  // modules
   Elf64_Ehdr eh{};
   std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
   eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -60,7 +60,8 @@ TEST_CASE("kaslr: kernel config says whether KASLR can be on", "[kaslr]") {
 }
 
 TEST_CASE("kaslr: printed symbols are found with their module", "[kaslr]") {
-  auto p = find_printed_symbols("RIP: 0010:crashme_warn+0x11/0x20 [crashme] and vfs_write+0xc7/0x3f0");
+  auto p =
+      find_printed_symbols("RIP: 0010:crashme_warn+0x11/0x20 [crashme] and vfs_write+0xc7/0x3f0");
   REQUIRE(p.size() == 2);
   CHECK(p[0].name == "crashme_warn");
   CHECK(p[0].offset == 0x11);

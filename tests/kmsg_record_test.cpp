@@ -80,7 +80,8 @@ TEST_CASE("kmsg record: every malformed form is refused with its reason", "[kmsg
   CHECK(parse_kmsg_record("x,1,2,-;bad prio\n", &r) == ParseError::kBadNumber);
   CHECK(parse_kmsg_record("6,-1,2,-;negative\n", &r) == ParseError::kBadNumber);
   CHECK(parse_kmsg_record("6,1, 2,-;space\n", &r) == ParseError::kBadNumber);
-  CHECK(parse_kmsg_record("6,99999999999999999999999,2,-;overflow\n", &r) == ParseError::kBadNumber);
+  CHECK(parse_kmsg_record("6,99999999999999999999999,2,-;overflow\n", &r) ==
+        ParseError::kBadNumber);
   CHECK(parse_kmsg_record("6,,2,-;empty seq\n", &r) == ParseError::kBadNumber);
   CHECK(parse_kmsg_record("99999,1,2,-;prio out of range\n", &r) == ParseError::kBadNumber);
   CHECK(parse_kmsg_record("6,1,2,zz;bad flags\n", &r) == ParseError::kBadFlags);

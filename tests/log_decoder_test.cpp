@@ -1,11 +1,10 @@
 // klogd --decode on the real corpora, judged by their truth files, and every input form.
 #include "log_decoder.h"
 
-#include "kaslr.h"
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 
+#include "kaslr.h"
 #include "test_util.h"
 
 using namespace klogd;
@@ -104,10 +103,13 @@ Score judge_nokallsyms(const Decoded& d, const std::string& truth, bool expect_c
     }
     ++s.total;
     bool ok = line.find(want) != std::string::npos;
-    if (named && row[3] != "bracketed") ok = ok && line.size() >= want.size() &&
-                                             line.compare(line.size() - want.size(), want.size(), want) == 0;
-    if (ok) ++s.right;
-    else UNSCOPED_INFO("line " << line_no << ": want '" << want << "' in '" << line << "'");
+    if (named && row[3] != "bracketed")
+      ok = ok && line.size() >= want.size() &&
+           line.compare(line.size() - want.size(), want.size(), want) == 0;
+    if (ok)
+      ++s.right;
+    else
+      UNSCOPED_INFO("line " << line_no << ": want '" << want << "' in '" << line << "'");
   }
   return s;
 }
@@ -167,9 +169,10 @@ TEST_CASE("decode: Debian dmesg with map, kallsyms and modules matches truth.tsv
   CHECK(rows == 7);
 }
 
-TEST_CASE("decode: Debian console with only System.map: slide from Kernel Offset, modules "
-          "untouched",
-          "[decode]") {
+TEST_CASE(
+    "decode: Debian console with only System.map: slide from Kernel Offset, modules "
+    "untouched",
+    "[decode]") {
   DecodeInputs in;
   in.map_path = kDebian + "System.map";
   Decoded d = decode(kDebian + "console.txt", in);
@@ -275,7 +278,8 @@ TEST_CASE("decode: raw kmsg records keep their header and dictionary", "[decode]
   for (const auto& row : read_tsv(kNoKallsyms + "truth.tsv")) {
     if (row[2] != "core" || (row[3] != "trace" && row[3] != "trace?")) continue;
     const std::string& line = d.lines[std::stoul(row[0]) - 1];
-    CHECK(line.substr(line.find(';')) == std::string(";") + (row[3] == "trace?" ? " ? " : " ") + row[8]);
+    CHECK(line.substr(line.find(';')) ==
+          std::string(";") + (row[3] == "trace?" ? " ? " : " ") + row[8]);
     ++traced;
   }
   CHECK(traced > 100);
@@ -367,13 +371,15 @@ TEST_CASE("decode: JSON output, one object per line", "[decode]") {
   auto lines = lines_of(out);
   REQUIRE(lines.size() == lines_of(log).size());
   const std::string& l = lines[358];  // dmesg.txt line 359
-  CHECK(l.rfind("{\"line\":359,\"text\":\"[    2.992057] crashme: raw trace [<ffffffffc04aa000>]", 0) == 0);
+  CHECK(l.rfind("{\"line\":359,\"text\":\"[    2.992057] crashme: raw trace [<ffffffffc04aa000>]",
+                0) == 0);
   CHECK(l.find("{\"address\":\"ffffffffc04aa000\",\"form\":\"bracketed\",\"resolved\":true,"
                "\"symbol\":\"crashme_raw\",\"offset\":0,\"size\":96,\"module\":\"crashme\","
                "\"via\":\"module-symbols\",\"printed\":\"crashme_raw+0x0/0x60 [crashme]\"}") !=
         std::string::npos);
-  CHECK(l.find("\"symbol\":\"schedule\",\"offset\":0,\"size\":208,\"module\":\"\",\"via\":\"map\"") !=
-        std::string::npos);
+  CHECK(
+      l.find("\"symbol\":\"schedule\",\"offset\":0,\"size\":208,\"module\":\"\",\"via\":\"map\"") !=
+      std::string::npos);
   std::string s;
   append_json_string("a\"b\\c\n\x01", &s);
   CHECK(s == "\"a\\\"b\\\\c\\u000a\\u0001\"");

@@ -61,11 +61,14 @@ MapSearchOptions opts(const std::string& root) {
 
 TEST_CASE("map selection: candidate order, de-duplicated", "[map_selection]") {
   auto list = map_candidates("/R", "5.10");
-  std::vector<std::string> want = {
-      "/R/boot/System.map-5.10",  "/R/boot/System.map",        "/R/System.map-5.10",
-      "/R/System.map",            "/R/usr/src/linux/System.map-5.10",
-      "/R/usr/src/linux/System.map", "/R/lib/modules/5.10/System.map",
-      "/R/usr/lib/debug/boot/System.map-5.10"};
+  std::vector<std::string> want = {"/R/boot/System.map-5.10",
+                                   "/R/boot/System.map",
+                                   "/R/System.map-5.10",
+                                   "/R/System.map",
+                                   "/R/usr/src/linux/System.map-5.10",
+                                   "/R/usr/src/linux/System.map",
+                                   "/R/lib/modules/5.10/System.map",
+                                   "/R/usr/lib/debug/boot/System.map-5.10"};
   CHECK(list == want);
 }
 
@@ -120,8 +123,7 @@ TEST_CASE("map selection: -k with a wrong map is an error unless forced", "[map_
   CHECK_FALSE(sel.core().verified);
 }
 
-TEST_CASE("map selection: the same map shifted by a constant gives that slide",
-          "[map_selection]") {
+TEST_CASE("map selection: the same map shifted by a constant gives that slide", "[map_selection]") {
   std::string root = temp_dir();
   put(root, "/proc/kallsyms", make_map(kBase + 0x1be00000, 800));
   put(root, "/System.map", make_map(kBase, 800));
@@ -178,7 +180,7 @@ TEST_CASE("map selection: kallsyms hidden -> the release-name rule", "[map_selec
   std::string hidden;
   for (int i = 0; i < 10; ++i) hidden += "0000000000000000 T fn_" + std::to_string(i) + "\n";
   put(root, "/proc/kallsyms", hidden);
-  put(root, "/System.map", make_map(kBase, 100));                  // plain: unverified
+  put(root, "/System.map", make_map(kBase, 100));                               // plain: unverified
   put(root, "/lib/modules/" + kRelease + "/System.map", make_map(kBase, 100));  // named
   MapSelection sel;
   std::string err;

@@ -74,8 +74,8 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
                                                  : "reload: modules reloaded"));
     REQUIRE(inject_kmsg("<4>" + tag + " after [<ffffffffc84aa010>] [<ffffffffc84ac010>]\n"));
     // the new module's name; and past its end (inside old crashme) nothing at all
-    CHECK(wait_for(dir + "/out",
-                   tag + " after [other:other_func+0x10/0x2000] [<ffffffffc84ac010>]"));
+    CHECK(
+        wait_for(dir + "/out", tag + " after [other:other_func+0x10/0x2000] [<ffffffffc84ac010>]"));
     CHECK(pid.stop() == 0);
   }
 }
@@ -106,13 +106,13 @@ TEST_CASE("daemon: a second instance is refused", "[daemon]") {
   std::string root = temp_dir();
   write_proc(root, kBefore[0], kBefore[1]);
   std::string dir = temp_dir();
-  std::string cmd = kKlogd + " -n --start end -f /dev/null --pid-file " + dir +
-                    "/pid --root " + root + " 2>" + dir + "/err";
+  std::string cmd = kKlogd + " -n --start end -f /dev/null --pid-file " + dir + "/pid --root " +
+                    root + " 2>" + dir + "/err";
   Child pid(cmd);
   REQUIRE(wait_for(dir + "/err", "output:"));
   auto r = run_command(kKlogd + " -n -f /dev/null --pid-file " + dir + "/pid");
   CHECK(r.status == 1);
-  CHECK(r.output.find("another klogd is running (pid " + std::to_string(pid.pid()) + ", pid file") !=
-        std::string::npos);
+  CHECK(r.output.find("another klogd is running (pid " + std::to_string(pid.pid()) +
+                      ", pid file") != std::string::npos);
   pid.stop();
 }

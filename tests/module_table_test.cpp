@@ -116,8 +116,7 @@ TEST_CASE("module table: a reload replaces a stale table", "[module_table]") {
   // crashme unloaded, another module loaded at the same address.
   auto before = std::make_shared<ModuleTable>(load());
   auto after = std::make_shared<ModuleTable>(
-      load("other 8192 0 - Live 0xffffffffc04aa000\n",
-           "ffffffffc04aa000 t other_func\t[other]\n"));
+      load("other 8192 0 - Live 0xffffffffc04aa000\n", "ffffffffc04aa000 t other_func\t[other]\n"));
   Symbolizer s;
   s.set_modules(before);
   CHECK(s.resolve(0xffffffffc04aa010)->symbol == "crashme_raw");
@@ -140,10 +139,11 @@ TEST_CASE("module table: hidden bases and zero kallsyms addresses", "[module_tab
 
 TEST_CASE("module table: malformed /proc/modules lines are skipped and reported",
           "[module_table]") {
-  auto t = load("crashme 16384 0 - Live\n"  // missing the address
-                "ok 4096 0 - Live 0xffffffffc0001000\n"
-                "bad x 0 - Live 0xffffffffc0002000\n",
-                "");
+  auto t = load(
+      "crashme 16384 0 - Live\n"  // missing the address
+      "ok 4096 0 - Live 0xffffffffc0001000\n"
+      "bad x 0 - Live 0xffffffffc0002000\n",
+      "");
   CHECK(t.report().bad_lines == 2);
   REQUIRE(t.report().first_bad.size() == 2);
   CHECK(t.report().first_bad[0].find("line 1") != std::string::npos);

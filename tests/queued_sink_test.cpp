@@ -18,7 +18,8 @@ std::shared_ptr<const FinishedRecord> rec(int i) {
 }
 }  // namespace
 
-TEST_CASE("queued sink: a full disk keeps records queued, bounded, drops counted", "[queued_sink]") {
+TEST_CASE("queued sink: a full disk keeps records queued, bounded, drops counted",
+          "[queued_sink]") {
   FileSinkOptions fo;
   fo.path = "/dev/full";
   auto file = std::make_unique<FileSink>(fo);
@@ -33,7 +34,7 @@ TEST_CASE("queued sink: a full disk keeps records queued, bounded, drops counted
   CHECK(err.find("/dev/full: No space left on device") != std::string::npos);
   CHECK(q.queued_bytes() <= 2000 + 300);
   CHECK(q.dropped_total() + q.queued() + 1 == 50);  // one record sits in the file sink's buffer
-  CHECK(q.first_kernel_seq() == 50 - q.queued());  // the newest are kept
+  CHECK(q.first_kernel_seq() == 50 - q.queued());   // the newest are kept
 }
 
 TEST_CASE("queued sink: recovery drains in order after an exact drop notice", "[queued_sink]") {

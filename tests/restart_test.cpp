@@ -81,13 +81,13 @@ TEST_CASE("restart: a clean restart skips what was forwarded", "[daemon][restart
   std::string dir = temp_dir();
   std::string tag = unique_tag("resume");
   REQUIRE(inject_kmsg("<6>" + tag + " first\n"));
-  Child pid(kKlogd + " -n -f " + dir + "/out1 --state-file " + dir + "/state --pid-file " +
-                    dir + "/pid 2>" + dir + "/err1");
+  Child pid(kKlogd + " -n -f " + dir + "/out1 --state-file " + dir + "/state --pid-file " + dir +
+            "/pid 2>" + dir + "/err1");
   REQUIRE(wait_for(dir + "/out1", tag + " first"));
   pid.stop(SIGTERM);
   REQUIRE(inject_kmsg("<6>" + tag + " second\n"));
   pid.start(kKlogd + " -n -f " + dir + "/out2 --state-file " + dir + "/state --pid-file " + dir +
-              "/pid 2>" + dir + "/err2");
+            "/pid 2>" + dir + "/err2");
   REQUIRE(wait_for(dir + "/out2", tag + " second"));
   pid.stop(SIGTERM);
   CHECK(read_file(dir + "/out2").find(tag + " first") == std::string::npos);
@@ -99,8 +99,8 @@ TEST_CASE("restart: another boot id starts from the oldest record", "[daemon][re
   std::string tag = unique_tag("boot");
   REQUIRE(inject_kmsg("<6>" + tag + " before\n"));
   write_file(dir + "/state", "00000000-1111-2222-3333-444444444444 99999999999999999999\n");
-  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
-                    dir + "/pid 2>" + dir + "/err");
+  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " + dir +
+            "/pid 2>" + dir + "/err");
   CHECK(wait_for(dir + "/out", tag + " before"));
   pid.stop(SIGTERM);
   CHECK(read_file(dir + "/err").find("from another boot") != std::string::npos);
@@ -121,8 +121,8 @@ TEST_CASE("restart: records overwritten meanwhile are stated exactly", "[daemon]
   std::snprintf(line, sizeof line, "%s %020llu\n", boot_id().c_str(),
                 static_cast<unsigned long long>(saved));
   write_file(dir + "/state", line);
-  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " +
-                    dir + "/pid 2>" + dir + "/err");
+  Child pid(kKlogd + " -n -f " + dir + "/out --state-file " + dir + "/state --pid-file " + dir +
+            "/pid 2>" + dir + "/err");
   REQUIRE(wait_for(dir + "/out", "missed"));
   pid.stop(SIGTERM);
   std::string out = read_file(dir + "/out");
@@ -131,7 +131,8 @@ TEST_CASE("restart: records overwritten meanwhile are stated exactly", "[daemon]
   REQUIRE(at != std::string::npos);
   uint64_t stated = std::stoull(out.substr(at + 14));
   CHECK(stated >= 5);
-  CHECK(out.find("klogd: missed " + std::to_string(stated) + " kernel messages") != std::string::npos);
+  CHECK(out.find("klogd: missed " + std::to_string(stated) + " kernel messages") !=
+        std::string::npos);
   // nothing else wrote meanwhile: the gap is exactly from the saved position to the oldest record
   if (oldest_seq() == oldest) CHECK(stated == oldest - saved);
 }

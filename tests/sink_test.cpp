@@ -27,13 +27,18 @@ struct Rsyslog {
   std::string dir = temp_dir();
   Child pid;
   explicit Rsyslog(const std::string& tmpl) {
-    write_file(dir + "/rsyslog.conf",
-               "global(workDirectory=\"" + dir + "\")\n"
-               "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
-               "input(type=\"imuxsock\" Socket=\"" + dir + "/log\" IgnoreTimestamp=\"off\" "
-               "UseSpecialParser=\"off\")\n"
-               "template(name=\"t\" type=\"string\" string=\"" + tmpl + "\\n\")\n"
-               "*.* action(type=\"omfile\" file=\"" + dir + "/out\" template=\"t\")\n");
+    write_file(dir + "/rsyslog.conf", "global(workDirectory=\"" + dir +
+                                          "\")\n"
+                                          "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
+                                          "input(type=\"imuxsock\" Socket=\"" +
+                                          dir +
+                                          "/log\" IgnoreTimestamp=\"off\" "
+                                          "UseSpecialParser=\"off\")\n"
+                                          "template(name=\"t\" type=\"string\" string=\"" +
+                                          tmpl +
+                                          "\\n\")\n"
+                                          "*.* action(type=\"omfile\" file=\"" +
+                                          dir + "/out\" template=\"t\")\n");
   }
   void start() {
     pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
@@ -91,7 +96,8 @@ uint64_t a_real_text_address(std::string* name) {
 }  // namespace
 
 TEST_CASE("syslog sink: rsyslogd gets facility, level, kernel timestamp and tag", "[sinks]") {
-  Rsyslog rs("%syslogfacility-text%|%syslogseverity-text%|%timestamp:::date-rfc3339%|%syslogtag%|%msg%");
+  Rsyslog rs(
+      "%syslogfacility-text%|%syslogseverity-text%|%timestamp:::date-rfc3339%|%syslogtag%|%msg%");
   rs.start();
   // Through the daemon: a record userspace wrote keeps its facility (user), level warning.
   std::string tag = unique_tag("syslog");
@@ -154,8 +160,8 @@ TEST_CASE("syslog sink: RFC 5424 framing with structured data", "[sinks]") {
   REQUIRE(sink.write(r, &err));
   REQUIRE(wait_until([&] { return rs.out().find(tag) != std::string::npos; }));
   CHECK(rs.out().find("kernel|-|-|[kmsg@32473 seq=\"4242\" mono=\"5140900\" subsystem=\"scsi\" "
-                      "device=\"+scsi:0:0:0:0\" symbols=\"do_work+0x1a/0x80 a\\\"b\\]c\"]|" + tag +
-                      " [do_work+0x1a/0x80]") != std::string::npos);
+                      "device=\"+scsi:0:0:0:0\" symbols=\"do_work+0x1a/0x80 a\\\"b\\]c\"]|" +
+                      tag + " [do_work+0x1a/0x80]") != std::string::npos);
 }
 
 TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]") {
@@ -163,13 +169,18 @@ TEST_CASE("syslog sink: down at start, queue limit, exact drop count", "[sinks]"
   std::string dir = temp_dir();
   std::string tag = unique_tag("queue");
   Child pid(kKlogd + " -n --start end --state-file none --sink syslog --syslog-socket " +
-                    rs.socket() + " --queue-max 4000 --pid-file " + dir + "/pid 2>" + dir + "/err");
-  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: syslog") != std::string::npos; }));
+            rs.socket() + " --queue-max 4000 --pid-file " + dir + "/pid 2>" + dir + "/err");
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/err").find("output: syslog") != std::string::npos; }));
   const int total = 100;
-  for (int i = 0; i < total; ++i) REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
-  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("unavailable") != std::string::npos; }));
+  for (int i = 0; i < total; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(
+      wait_until([&] { return read_file(dir + "/err").find("unavailable") != std::string::npos; }));
   rs.start();
-  REQUIRE(wait_until([&] { return rs.out().find(tag + " n=" + std::to_string(total - 1) + ".") != std::string::npos; }));
+  REQUIRE(wait_until([&] {
+    return rs.out().find(tag + " n=" + std::to_string(total - 1) + ".") != std::string::npos;
+  }));
   pid.stop();
   std::string out = rs.out();
   size_t at = out.find("klogd: dropped ");
@@ -212,12 +223,16 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
   std::vector<std::string> e;
   REQUIRE(wait_until([&] { return !(e = journal_entries(tag)).empty(); }));
   const std::string& j = e[0];
-  for (std::string f : {"\"MESSAGE\":\"" + tag + " [do_work+0x1a/0x80]\"", std::string("\"PRIORITY\":\"3\""),
-                        std::string("\"SYSLOG_FACILITY\":\"0\""), std::string("\"SYSLOG_IDENTIFIER\":\"kernel\""),
-                        std::string("\"KERNEL_SEQNUM\":\"777\""), std::string("\"KERNEL_MONOTONIC_USEC\":\"5140900\""),
-                        std::string("\"KERNEL_SUBSYSTEM\":\"scsi\""), std::string("\"KERNEL_DEVICE\":\"+scsi:0:0:0:0\""),
-                        "\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag + " [<ffffffff8100011a>]\"",
-                        std::string("\"KERNEL_SYMBOLS\":\"do_work+0x1a/0x80\""), std::string("\"KERNEL_REALTIME_USEC\":\"")})
+  for (std::string f :
+       {"\"MESSAGE\":\"" + tag + " [do_work+0x1a/0x80]\"", std::string("\"PRIORITY\":\"3\""),
+        std::string("\"SYSLOG_FACILITY\":\"0\""), std::string("\"SYSLOG_IDENTIFIER\":\"kernel\""),
+        std::string("\"KERNEL_SEQNUM\":\"777\""),
+        std::string("\"KERNEL_MONOTONIC_USEC\":\"5140900\""),
+        std::string("\"KERNEL_SUBSYSTEM\":\"scsi\""),
+        std::string("\"KERNEL_DEVICE\":\"+scsi:0:0:0:0\""),
+        "\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag + " [<ffffffff8100011a>]\"",
+        std::string("\"KERNEL_SYMBOLS\":\"do_work+0x1a/0x80\""),
+        std::string("\"KERNEL_REALTIME_USEC\":\"")})
     CHECK(j.find(f) != std::string::npos);
 
   // Through the daemon: a live record with a real address.
@@ -229,7 +244,8 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
   CHECK(res.status == 0);
   REQUIRE(wait_until([&] { return !(e = journal_entries(tag2)).empty(); }));
   CHECK(e[0].find("\"MESSAGE\":\"" + tag2 + " [" + name + "+0x2/0x") != std::string::npos);
-  CHECK(e[0].find("\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag2 + " [<" + hex(addr + 2) + ">]\"") != std::string::npos);
+  CHECK(e[0].find("\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag2 + " [<" + hex(addr + 2) + ">]\"") !=
+        std::string::npos);
   CHECK(e[0].find("\"KERNEL_SYMBOLS\":\"" + name + "+0x2/0x") != std::string::npos);
   CHECK(e[0].find("\"SYSLOG_FACILITY\":\"1\"") != std::string::npos);  // userspace wrote it
 }
@@ -245,8 +261,9 @@ TEST_CASE("journald sink: journald killed mid-stream and restarted: every record
   std::string dir = temp_dir();
   std::string tag = unique_tag("jd-restart");
   Child pid(kKlogd + " -n --start end --state-file none --sink journald --pid-file " + dir +
-                    "/pid 2>" + dir + "/err");
-  REQUIRE(wait_until([&] { return read_file(dir + "/err").find("output: journald") != std::string::npos; }));
+            "/pid 2>" + dir + "/err");
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/err").find("output: journald") != std::string::npos; }));
   const int total = 60;
   for (int i = 0; i < total; ++i) {
     if (i == 20) {
@@ -258,7 +275,8 @@ TEST_CASE("journald sink: journald killed mid-stream and restarted: every record
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  REQUIRE(wait_until([&] { return journal_entries(tag + " n=" + std::to_string(total - 1) + ".").size() == 1; }));
+  REQUIRE(wait_until(
+      [&] { return journal_entries(tag + " n=" + std::to_string(total - 1) + ".").size() == 1; }));
   pid.stop();
   auto e = journal_entries(tag);
   int next = 0;

@@ -58,11 +58,13 @@ TEST_CASE("symbol table: below the first and at/after the last symbol is not fou
 
 TEST_CASE("symbol table: shared addresses follow scripts/kallsyms.c", "[symbol_table]") {
   // strong over weak
-  auto t = load("0000000000001000 W weak_one\n0000000000001000 T strong_one\n0000000000002000 T x\n");
+  auto t =
+      load("0000000000001000 W weak_one\n0000000000001000 T strong_one\n0000000000002000 T x\n");
   CHECK(t.lookup(0x1000)->name == "strong_one");
   // real names over linker-script markers
-  t = load("0000000000001000 T __sched_text_start\n0000000000001000 T __schedule\n"
-           "0000000000002000 T x\n");
+  t = load(
+      "0000000000001000 T __sched_text_start\n0000000000001000 T __schedule\n"
+      "0000000000002000 T x\n");
   CHECK(t.lookup(0x1000)->name == "__schedule");
   // fewer leading underscores
   t = load("0000000000001000 T __do_thing\n0000000000001000 T _do_thing\n0000000000002000 T x\n");
@@ -88,8 +90,9 @@ TEST_CASE("symbol table: linker marker rule is kallsyms.c's", "[symbol_table]") 
 }
 
 TEST_CASE("symbol table: an unsorted map is sorted", "[symbol_table]") {
-  auto t = load("0000000000003000 T c\n0000000000001000 T a\n0000000000002000 T b\n"
-                "0000000000004000 T z\n");
+  auto t = load(
+      "0000000000003000 T c\n0000000000001000 T a\n0000000000002000 T b\n"
+      "0000000000004000 T z\n");
   CHECK(t.lookup(0x1500)->name == "a");
   CHECK(t.lookup(0x2500)->name == "b");
   CHECK(t.lookup(0x3500)->name == "c");
@@ -100,15 +103,17 @@ TEST_CASE("symbol table: bad lines are skipped, counted and reported with line n
   SymbolLoadReport rep;
   std::string err;
   auto t = load(
-      "ffffffff81000000 T a\r\n"       // CRLF is fine
-      "garbage\n"                       // line 2
-      "zzzzzzzzzzzzzzzz T bad_hex\n"    // line 3
-      "ffffffff81000100 T\n"            // line 4: no name
-      "c0100000 T short_address\n"      // line 5: 32-bit address in a 64-bit map
-      "ffffffff81000200 T " + std::string(1000, 'n') + "\n"  // a 1000-character name is fine
-      "ffffffff81000300 D data\n"
-      "ffffffff81000400 T b\n"
-      "ffffffffc0000000 t modsym\t[mod]\n",
+      "ffffffff81000000 T a\r\n"      // CRLF is fine
+      "garbage\n"                     // line 2
+      "zzzzzzzzzzzzzzzz T bad_hex\n"  // line 3
+      "ffffffff81000100 T\n"          // line 4: no name
+      "c0100000 T short_address\n"    // line 5: 32-bit address in a 64-bit map
+      "ffffffff81000200 T " +
+          std::string(1000, 'n') +
+          "\n"  // a 1000-character name is fine
+          "ffffffff81000300 D data\n"
+          "ffffffff81000400 T b\n"
+          "ffffffffc0000000 t modsym\t[mod]\n",
       &err, &rep);
   CHECK(err.empty());
   CHECK(rep.bad_lines == 4);

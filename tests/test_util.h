@@ -8,11 +8,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <functional>
-#include <thread>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace klogd::test {

@@ -30,7 +30,8 @@ bool load(const std::string& path, Table* t) {
   return t->count > 0;
 }
 
-const char* lookup(const Table& t, unsigned long value, unsigned long* offset, unsigned long* size) {
+const char* lookup(const Table& t, unsigned long value, unsigned long* offset,
+                   unsigned long* size) {
   // ksym.c LookupSymbol(): a linear scan for the last symbol below value
   for (int lp = 0; lp < t.count - 1; ++lp) {
     if (value > t.symbols[lp].value && value < t.symbols[lp + 1].value) {

@@ -22,10 +22,14 @@ struct Setup {
                   static_cast<unsigned long long>(t->first_address() + 0x1234));
     // Typical records: most carry no address; one in eight has a classic trace entry.
     const char* plain[] = {
-        "6,%d,1234567,-;EXT4-fs (vda): mounted filesystem with ordered data mode. Quota mode: none.\n",
-        "6,%d,1234567,-;usb 1-1: new high-speed USB device number 2 using xhci_hcd\n SUBSYSTEM=usb\n DEVICE=c189:1\n",
-        "4,%d,1234567,-;audit: type=1400 audit(1700000000.123:42): apparmor=\"DENIED\" operation=\"open\"\n",
-        "6,%d,1234567,-;e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None\n",
+        "6,%d,1234567,-;EXT4-fs (vda): mounted filesystem with ordered data mode. Quota mode: "
+        "none.\n",
+        "6,%d,1234567,-;usb 1-1: new high-speed USB device number 2 using xhci_hcd\n "
+        "SUBSYSTEM=usb\n DEVICE=c189:1\n",
+        "4,%d,1234567,-;audit: type=1400 audit(1700000000.123:42): apparmor=\"DENIED\" "
+        "operation=\"open\"\n",
+        "6,%d,1234567,-;e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow "
+        "Control: None\n",
         "5,%d,1234567,-;random: crng init done\n",
         "6,%d,1234567,-;NET: Registered PF_INET6 protocol family\n",
         "3,%d,1234567,-;blk_update_request: I/O error, dev sda, sector 123456 op 0x0:(READ)\n",

@@ -41,7 +41,8 @@ static void run_lookups(benchmark::State& state, uint64_t lo, uint64_t hi, Looku
   for (auto _ : state) {
     found += lookup(addresses[i++ & 4095]);
   }
-  state.counters["found%"] = 100.0 * static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.counters["found%"] =
+      100.0 * static_cast<double>(found) / static_cast<double>(state.iterations());
 }
 
 static void BM_Lookup(benchmark::State& state) {

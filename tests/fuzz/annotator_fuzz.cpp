@@ -12,8 +12,10 @@ klogd::Symbolizer* make() {
   static klogd::Symbolizer s;
   auto t = std::make_shared<klogd::SymbolTable>();
   std::string err;
-  t->load_text("ffffffff81000000 T _text\nffffffff81000100 T a\nffffffff81000180 t b\n"
-               "ffffffff81000300 T _etext\n", "map", &err);
+  t->load_text(
+      "ffffffff81000000 T _text\nffffffff81000100 T a\nffffffff81000180 t b\n"
+      "ffffffff81000300 T _etext\n",
+      "map", &err);
   klogd::CoreSymbols core;
   core.table = t;
   s.set_core(core);

@@ -11,8 +11,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   klogd::SymbolTable t;
   std::string err;
   if (!t.load_text(text, "fuzz", &err)) return 0;
-  uint64_t probes[] = {0, 1, t.first_address(), t.first_address() - 1, t.end_address(),
-                       t.end_address() - 1, ~0ull, 0xffffffff81000000ull};
+  uint64_t probes[] = {0,
+                       1,
+                       t.first_address(),
+                       t.first_address() - 1,
+                       t.end_address(),
+                       t.end_address() - 1,
+                       ~0ull,
+                       0xffffffff81000000ull};
   for (uint64_t a : probes) t.lookup(a);
   for (size_t i = 0; i < t.size() && i < 64; ++i) t.lookup(t.address_at(i) + (i * 7));
   klogd::check_map_against_kallsyms(t, t);
