@@ -13,7 +13,7 @@ packages=(
   catch2 libbenchmark-dev libssl-dev librelp-dev
 )
 # Real servers and tools the tests start themselves.
-test_packages=(clang libclang-rt-14-dev systemd rsyslog rsyslog-relp rsyslog-openssl openssl dpkg-dev procps)
+test_packages=(clang libclang-rt-14-dev file systemd rsyslog rsyslog-relp rsyslog-openssl openssl dpkg-dev procps)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
