@@ -94,6 +94,13 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "journald's socket, probed before sending (default /run/systemd/journal/socket)")(
       "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
+      "forward", po::value<std::vector<std::string>>(&o->forward)->composing()->value_name("URL"),
+      "also send records to a collector as RFC 5424: udp://HOST[:PORT], "
+      "tcp://HOST[:PORT][?framing=lf] (repeatable)")(
+      "forward-queue-max", po::value<size_t>(&o->forward_queue_max)->value_name("BYTES"),
+      "per --forward target: records kept in memory while it is slow or away (default "
+      "67108864)")("hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
+                   "HOSTNAME in RFC 5424 messages (default: this host's name)")(
       "fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true),
       "fsync the output file after each batch (default false)");
 

@@ -50,6 +50,9 @@ struct Options {
   std::string syslog_format = "rfc3164";
   std::string journal_socket = "/run/systemd/journal/socket";
   size_t queue_max = 8u << 20;
+  std::vector<std::string> forward;  // --forward URL, repeatable
+  size_t forward_queue_max = 64u << 20;
+  std::string hostname;  // RFC 5424 HOSTNAME (default gethostname)
   std::string user;
   std::string state_file = "/run/klogd/kmsg-seqnum";  // drop to this user (keeping CAP_SYSLOG)
 };

@@ -23,6 +23,7 @@
 #include "asio.h"
 #include "daemon_life.h"
 #include "file_sink.h"
+#include "forward_sink.h"
 #include "journal_sink.h"
 #include "kaslr.h"
 #include "kmsg_reader.h"
@@ -370,6 +371,29 @@ bool Daemon::make_sinks(std::string* err) {
   }
   spdlog::info("output: {}", sink->describe());
   sinks_.push_back(std::make_unique<QueuedSink>(std::move(sink), o_.queue_max));
+
+  // Collectors: extra sinks beside the local one, each behind its own queue.
+  Rfc5424Options format;
+  format.hostname = o_.hostname;
+  if (format.hostname.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    format.hostname = host;
+  }
+  read_small_file(o_.root + "/proc/sys/kernel/random/boot_id", &format.boot_id, err);
+  while (!format.boot_id.empty() && format.boot_id.back() == '\n') format.boot_id.pop_back();
+  format.bom = true;
+  for (const std::string& url : o_.forward) {
+    ForwardTarget t;
+    if (!parse_forward_url(url, &t, err)) return false;
+    if (t.scheme == "tls" || t.scheme == "relp") {
+      *err = "--forward " + url + ": " + t.scheme + " is not built yet (udp and tcp are)";
+      return false;
+    }
+    auto f = std::make_unique<ForwardSink>(t, format);
+    spdlog::info("output: {}", f->describe());
+    sinks_.push_back(std::make_unique<QueuedSink>(std::move(f), o_.forward_queue_max));
+  }
   return true;
 }
 

@@ -7,19 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "rfc5424.h"
 #include "wall_clock.h"
 
 namespace klogd {
-
-std::string escape_sd_value(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '"' || c == '\\' || c == ']') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
 
 SyslogSink::SyslogSink(SyslogSinkOptions options) : options_(std::move(options)) {
   if (options_.hostname.empty()) {
@@ -53,30 +44,25 @@ bool SyslogSink::connect(std::string* err) {
 }
 
 std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const {
-  const KmsgRecord& k = r.record;
-  int64_t wall = boot_wall + static_cast<int64_t>(k.ts_usec);
-  std::string m = "<" + std::to_string(k.prio()) + ">";
   if (options_.rfc5424) {
-    m += "1 " + rfc5424_time(wall) + " " + options_.hostname + " kernel - - [" + options_.sd_id +
-         " seq=\"" + std::to_string(k.seq) + "\" mono=\"" + std::to_string(k.ts_usec) + "\"";
-    for (const auto& [key, value] : k.dict) {
-      if (key == "SUBSYSTEM") m += " subsystem=\"" + escape_sd_value(value) + "\"";
-      if (key == "DEVICE") m += " device=\"" + escape_sd_value(value) + "\"";
-    }
-    if (r.translated) m += " symbols=\"" + escape_sd_value(r.symbols) + "\"";
-    m += "] ";
-  } else {
-    m += rfc3164_time(wall) + " kernel: ";
+    Rfc5424Options o;
+    o.hostname = options_.hostname;
+    o.sd_id = options_.sd_id;
+    std::string m = format_rfc5424(r, boot_wall, o);
+    return truncate(std::move(m));
   }
-  std::string text;
-  append_escaped_control(r.text, &text);
-  size_t room = options_.max_bytes > m.size() + 64 ? options_.max_bytes - m.size() - 64 : 0;
-  if (text.size() > room) {
-    size_t cut = text.size() - room;
-    text.resize(room);
-    text += " [klogd: truncated " + std::to_string(cut) + " bytes]";
-  }
-  m += text;
+  std::string m = "<" + std::to_string(r.record.prio()) + ">" +
+                  rfc3164_time(boot_wall + static_cast<int64_t>(r.record.ts_usec)) + " kernel: ";
+  append_escaped_control(r.text, &m);
+  return truncate(std::move(m));
+}
+
+std::string SyslogSink::truncate(std::string m) const {
+  if (m.size() <= options_.max_bytes) return m;
+  size_t keep = options_.max_bytes > 64 ? options_.max_bytes - 64 : options_.max_bytes;
+  size_t cut = m.size() - keep;
+  m.resize(keep);
+  m += " [klogd: truncated " + std::to_string(cut) + " bytes]";
   return m;
 }
 

@@ -39,12 +39,10 @@ class SyslogSink : public Sink {
 
  private:
   bool connect(std::string* err);
+  std::string truncate(std::string m) const;
   SyslogSinkOptions options_;
   int fd_ = -1;
   bool busy_ = false;
 };
-
-/// Escapes an RFC 5424 SD-PARAM value: '"', '\' and ']' get a backslash (§6.3.3).
-std::string escape_sd_value(std::string_view v);
 
 }  // namespace klogd

@@ -289,3 +289,104 @@ TEST_CASE("journald sink: journald killed mid-stream and restarted: every record
   CHECK(next == total);
   CHECK(read_file(dir + "/err").find("journald is back: queue drained") != std::string::npos);
 }
+
+namespace {
+// rsyslogd as a central collector on 127.0.0.1: imtcp or imudp, the raw message to a file.
+struct Collector {
+  std::string dir = temp_dir();
+  int port = 20000 + static_cast<int>(::getpid() % 20000);
+  Child pid;
+  explicit Collector(const std::string& input) {
+    write_file(dir + "/rsyslog.conf",
+               "global(workDirectory=\"" + dir +
+                   "\")\n"
+                   "module(load=\"" +
+                   input +
+                   "\")\n"
+                   "input(type=\"" +
+                   input + "\" address=\"127.0.0.1\" port=\"" + std::to_string(port) +
+                   "\")\n"
+                   "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
+                   "*.* action(type=\"omfile\" file=\"" +
+                   dir + "/out\" template=\"raw\")\n");
+  }
+  void start() {
+    pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
+    // listening: the port (hex) in the local-address column of /proc/net/tcp or /proc/net/udp
+    char hexport[16];
+    std::snprintf(hexport, sizeof hexport, ":%04X ", port);
+    REQUIRE(wait_until([&] {
+      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp")).find(hexport) !=
+             std::string::npos;
+    }));
+  }
+  std::string out() const { return read_file(dir + "/out"); }
+};
+}  // namespace
+
+TEST_CASE("forward: tcp to a real rsyslogd, octet counting and LF framing", "[forward][sinks]") {
+  for (std::string framing : {"", "?framing=lf"}) {
+    INFO(framing);
+    Collector c("imtcp");
+    c.start();
+    std::string dir = temp_dir();
+    std::string tag = unique_tag("fwd-tcp");
+    std::string name;
+    uint64_t addr = a_real_text_address(&name);
+    Child klogd(kKlogd + " -n --start end --state-file none -f " + dir +
+                "/local --forward tcp://127.0.0.1:" + std::to_string(c.port) + framing +
+                " --hostname testhost --pid-file " + dir + "/pid 2>" + dir + "/err");
+    REQUIRE(wait_for(dir + "/err", "output: forward"));
+    REQUIRE(inject_kmsg("<3>" + tag + " at [<" + hex(addr + 4) + ">]\n"));
+    REQUIRE(wait_until([&] { return c.out().find(tag) != std::string::npos; }));
+    klogd.stop();
+    std::string line;
+    for (const auto& l : lines_of(c.out()))
+      if (l.find(tag) != std::string::npos) line = l;
+    // PRI (user.err: userspace wrote it), version, a timestamp of today, host, app, SD, MSG
+    CHECK(line.rfind("<11>1 20", 0) == 0);
+    CHECK(line.find(" testhost kernel - - [kmsg@32473 seq=\"") != std::string::npos);
+    CHECK(line.find(" boot=\"" + lines_of(read_file("/proc/sys/kernel/random/boot_id"))[0] +
+                    "\"") != std::string::npos);
+    CHECK(line.find("symbols=\"" + name + "+0x4/0x") != std::string::npos);
+    CHECK(line.find("] \xef\xbb\xbf" + tag + " at [" + name + "+0x4/0x") != std::string::npos);
+    // the local sink kept working beside it
+    CHECK(read_file(dir + "/local").find(tag + " at [" + name + "+0x4/0x") != std::string::npos);
+  }
+}
+
+TEST_CASE("forward: collector down when klogd starts, delivered when it appears",
+          "[forward][sinks]") {
+  Collector c("imtcp");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-late");
+  Child klogd(kKlogd + " -n --start end --state-file none -f /dev/null --forward tcp://127.0.0.1:" +
+              std::to_string(c.port) + " --pid-file " + dir + "/pid 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: forward"));
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_for(dir + "/err", "unavailable"));
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=19.") != std::string::npos; }, 40000));
+  klogd.stop();
+  std::string out = c.out();
+  size_t last = 0;
+  for (int i = 0; i < 20; ++i) {
+    size_t at = out.find(tag + " n=" + std::to_string(i) + ".");
+    CHECK(at != std::string::npos);
+    CHECK(at >= last);  // in order
+    last = at;
+  }
+}
+
+TEST_CASE("forward: udp to a real rsyslogd", "[forward][sinks]") {
+  Collector c("imudp");
+  c.start();
+  std::string tag = unique_tag("fwd-udp");
+  REQUIRE(inject_kmsg("<6>" + tag + " over udp\n"));
+  auto r =
+      run_command(kKlogd + " -o -f /dev/null --forward udp://127.0.0.1:" + std::to_string(c.port));
+  CHECK(r.status == 0);
+  REQUIRE(wait_until([&] { return c.out().find(tag + " over udp") != std::string::npos; }));
+  CHECK(c.out().find("<14>1 ") != std::string::npos);
+}
