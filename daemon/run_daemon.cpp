@@ -501,11 +501,8 @@ void Daemon::on_signal(int signo) {
 
 int Daemon::run() {
   std::string err;
-  // --start end still opens at the oldest record and reads past what is there (below): a seek to
-  // the end would leave klogd without a sequence number to measure an early overrun against.
-  KmsgReader::Start start = KmsgReader::Start::kOldest;
   std::string source_path = o_.source == "proc" ? o_.root + "/proc/kmsg" : o_.kmsg_path;
-  if (o_.source != "syscall" && !reader_.open(source_path, start, &err)) {
+  if (o_.source != "syscall" && !reader_.open(source_path, &err)) {
     spdlog::error("{}", err);
     return 1;
   }

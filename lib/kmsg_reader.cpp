@@ -14,15 +14,14 @@ KmsgReader::~KmsgReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool KmsgReader::open(const std::string& path, Start start, std::string* err) {
+bool KmsgReader::open(const std::string& path, std::string* err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     *err = path + ": " + std::strerror(errno);
     return false;
   }
-  if (::lseek(fd, 0, start == Start::kEnd ? SEEK_END : SEEK_SET) < 0 && errno != ESPIPE) {
-    // Regular files of records (tests) seek fine; a pipe cannot and need not.
-  }
+  // SEEK_SET on /dev/kmsg = the oldest record. A pipe or /proc/kmsg cannot seek: no matter.
+  (void)::lseek(fd, 0, SEEK_SET);
   adopt(fd);
   return true;
 }

@@ -11,7 +11,6 @@ namespace klogd {
 
 class KmsgReader {
  public:
-  enum class Start { kOldest, kEnd };
   enum class Result { kRecord, kAgain, kOverrun, kEof, kError };
 
   KmsgReader() = default;
@@ -19,14 +18,15 @@ class KmsgReader {
   KmsgReader(const KmsgReader&) = delete;
   KmsgReader& operator=(const KmsgReader&) = delete;
 
-  /// Opens `path` (normally /dev/kmsg) non-blocking and positions it.
-  bool open(const std::string& path, Start start, std::string* err);
+  /// Opens `path` (normally /dev/kmsg) non-blocking at the oldest record the kernel still holds.
+  /// (Starting "at the end" is the caller's job: it reads past what is there, so that it knows
+  /// the last sequence number; a seek to the end would not tell it.)
+  bool open(const std::string& path, std::string* err);
   /// Adopts an fd that is already open (tests: a pipe or a regular file of records).
   void adopt(int fd);
   /// Reads one record into record(). kError sets *err.
   Result read(std::string* err);
   std::string_view record() const { return {buffer_.data(), length_}; }
-  int fd() const { return fd_; }
   /// Gives up ownership of the fd (Asio takes it).
   int release();
 

@@ -14,10 +14,6 @@ std::string_view to_string(ResolvedVia via) {
   return "?";
 }
 
-bool Symbolizer::in_module_space(uint64_t address) const {
-  return modules_ && modules_->find_module(address) != nullptr;
-}
-
 std::optional<Resolution> Symbolizer::resolve(uint64_t address) const {
   // Modules first: a module address must never get a core name, whatever the core table holds.
   if (modules_) {

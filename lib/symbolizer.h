@@ -54,8 +54,6 @@ class Symbolizer {
   std::optional<Resolution> resolve(uint64_t address) const;
   /// Return-address lookup (the kernel's %pB): resolve address - 1, report offset + 1.
   std::optional<Resolution> resolve_return(uint64_t address) const;
-  /// True when the address lies in a known module's [base, base + size).
-  bool in_module_space(uint64_t address) const;
   /// True when the core table is usable (loaded, slide known).
   bool core_ready() const { return core_.table && !core_.table->empty() && core_.slide_known; }
 
