@@ -30,15 +30,6 @@ uint64_t hex_value(std::string_view s) {
   return v;
 }
 
-// A candidate address token in the text.
-struct Token {
-  size_t begin = 0;
-  size_t end = 0;
-  uint64_t address = 0;
-  enum Kind { kBracketed, kHex0x, kRegister } kind = kBracketed;
-  std::string_view reg;  // register name for kRegister
-};
-
 // A stack trace entry: the whole text is "0x<16>" or "? 0x<16>", spaces around.
 bool is_trace_entry(std::string_view text, bool* questionable) {
   size_t b = text.find_first_not_of(' ');
@@ -60,7 +51,7 @@ bool is_kernel_space(uint64_t a, size_t digits) {
   return digits > 8 ? a >= 0xffff800000000000ull : a >= 0xc0000000ull;
 }
 
-void scan(std::string_view t, bool registers, std::vector<Token>* out) {
+void scan(std::string_view t, bool registers, std::vector<AddressToken>* out) {
   const size_t n = t.size();
   for (size_t i = 0; i + 2 < n; ++i) {
     char c = t[i];
@@ -69,7 +60,8 @@ void scan(std::string_view t, bool registers, std::vector<Token>* out) {
       while (j < n && j - (i + 2) <= 16 && is_hex(t[j])) ++j;
       size_t digits = j - (i + 2);
       if (digits >= 1 && digits <= 16 && j + 1 < n && t[j] == '>' && t[j + 1] == ']') {
-        out->push_back({i, j + 2, hex_value(t.substr(i + 2, digits)), Token::kBracketed, {}});
+        out->push_back(
+            {i, j + 2, hex_value(t.substr(i + 2, digits)), AddressToken::kBracketed, {}});
         i = j + 1;
       }
     } else if (c == '0' && t[i + 1] == 'x' && (i == 0 || !is_word(t[i - 1]))) {
@@ -77,7 +69,7 @@ void scan(std::string_view t, bool registers, std::vector<Token>* out) {
         bool all = true;
         for (size_t k = i + 2; k < i + 18 && all; ++k) all = is_hex(t[k]);
         if (all && (i + 18 == n || !is_word(t[i + 18]))) {
-          out->push_back({i, i + 18, hex_value(t.substr(i + 2, 16)), Token::kHex0x, {}});
+          out->push_back({i, i + 18, hex_value(t.substr(i + 2, 16)), AddressToken::kHex0x, {}});
           i += 17;
         }
       }
@@ -93,13 +85,20 @@ void scan(std::string_view t, bool registers, std::vector<Token>* out) {
       bool all = true;
       for (size_t k = v; k < v + 16 && all; ++k) all = is_hex(t[k]);
       if (!all || (v + 16 < n && is_word(t[v + 16]))) continue;
-      out->push_back({v, v + 16, hex_value(t.substr(v, 16)), Token::kRegister, t.substr(s, len)});
+      out->push_back(
+          {v, v + 16, hex_value(t.substr(v, 16)), AddressToken::kRegister, t.substr(s, len)});
       i = v + 15;
     }
   }
 }
 
 }  // namespace
+
+std::vector<AddressToken> find_address_tokens(std::string_view text, bool registers) {
+  std::vector<AddressToken> tokens;
+  scan(text, registers, &tokens);
+  return tokens;
+}
 
 std::string format_kernel_symbol(const FoundAddress& f, bool with_module) {
   std::string s;
@@ -143,7 +142,7 @@ Annotation Annotator::annotate(std::string_view text) const {
     result.text.assign(text);
     return result;
   }
-  std::vector<Token> tokens;
+  std::vector<AddressToken> tokens;
   scan(text, options_.registers, &tokens);
   if (tokens.empty()) {
     result.text.assign(text);
@@ -151,8 +150,8 @@ Annotation Annotator::annotate(std::string_view text) const {
   }
 
   bool questionable = false;
-  bool trace_entry =
-      tokens.size() == 1 && tokens[0].kind == Token::kHex0x && is_trace_entry(text, &questionable);
+  bool trace_entry = tokens.size() == 1 && tokens[0].kind == AddressToken::kHex0x &&
+                     is_trace_entry(text, &questionable);
   const bool keep = options_.style == AnnotationStyle::kKeep && !options_.hide_addresses;
 
   std::string out;
@@ -160,27 +159,27 @@ Annotation Annotator::annotate(std::string_view text) const {
   std::string notes;
   bool used_core = false;
   size_t pos = 0;
-  for (const Token& tok : tokens) {
+  for (const AddressToken& tok : tokens) {
     FoundAddress f;
     f.address = tok.address;
     f.return_address = trace_entry;
-    f.form = tok.kind == Token::kBracketed  ? "bracketed"
-             : tok.kind == Token::kRegister ? "register"
-             : trace_entry                  ? (questionable ? "trace?" : "trace")
-                                            : "0x";
+    f.form = tok.kind == AddressToken::kBracketed  ? "bracketed"
+             : tok.kind == AddressToken::kRegister ? "register"
+             : trace_entry                         ? (questionable ? "trace?" : "trace")
+                                                   : "0x";
     auto r =
         trace_entry ? symbolizer_->resolve_return(tok.address) : symbolizer_->resolve(tok.address);
     std::string_view original = text.substr(tok.begin, tok.end - tok.begin);
     out.append(text.substr(pos, tok.begin - pos));
     pos = tok.end;
     if (!r) {
-      if (tok.kind != Token::kRegister && tok.address >= 0xffffffffa0000000ull &&
+      if (tok.kind != AddressToken::kRegister && tok.address >= 0xffffffffa0000000ull &&
           tok.address < 0xffffffffff000000ull)
         result.module_miss = true;
-      size_t digits = tok.kind == Token::kBracketed ? original.size() - 4 : 16;
-      if (options_.hide_addresses && tok.kind != Token::kRegister &&
+      size_t digits = tok.kind == AddressToken::kBracketed ? original.size() - 4 : 16;
+      if (options_.hide_addresses && tok.kind != AddressToken::kRegister &&
           is_kernel_space(tok.address, digits)) {
-        out += tok.kind == Token::kBracketed ? "[<(hidden)>]" : "0x(hidden)";
+        out += tok.kind == AddressToken::kBracketed ? "[<(hidden)>]" : "0x(hidden)";
         result.changed = true;
       } else {
         out.append(original);
@@ -197,7 +196,7 @@ Annotation Annotator::annotate(std::string_view text) const {
     if (r->via == ResolvedVia::kCoreMap) used_core = true;
     result.changed = true;
 
-    if (tok.kind == Token::kRegister) {
+    if (tok.kind == AddressToken::kRegister) {
       out.append(original);
       notes += notes.empty() ? "  {" : ", ";
       notes.append(tok.reg);
@@ -208,7 +207,7 @@ Annotation Annotator::annotate(std::string_view text) const {
       out += " (";
       out += format_kernel_symbol(f, true);
       out += ')';
-    } else if (tok.kind == Token::kBracketed) {
+    } else if (tok.kind == AddressToken::kBracketed) {
       // sysklogd klogd: "%s+0x%x/0x%02x]" over "<ADDR>]", module symbols as "module:symbol".
       out += '[';
       if (f.symbol.empty()) {

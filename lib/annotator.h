@@ -89,6 +89,19 @@ class Annotator {
   AnnotatorOptions options_;
 };
 
+/// An address token in a line of text, in one of the forms above.
+struct AddressToken {
+  size_t begin = 0;  ///< [begin, end) in the text
+  size_t end = 0;
+  uint64_t address = 0;
+  enum Kind { kBracketed, kHex0x, kRegister } kind = kBracketed;
+  std::string_view reg;  ///< the register's name, for kRegister
+};
+
+/// The address tokens of a text, left to right: the annotator's scanner, also used by --decode to
+/// pair raw addresses with the symbols the kernel printed beside them.
+std::vector<AddressToken> find_address_tokens(std::string_view text, bool registers);
+
 /// "sym+0xOFF/0xSIZE" (kernel form; " [mod]" appended for modules when `with_module`).
 std::string format_kernel_symbol(const FoundAddress& f, bool with_module);
 

@@ -56,25 +56,6 @@ bool is_month(std::string_view s) {
   return false;
 }
 
-// Raw kernel-space addresses in a text: [<...>] and 0x + 16 digits.
-std::vector<uint64_t> raw_addresses(std::string_view t) {
-  std::vector<uint64_t> out;
-  for (size_t i = 0; i + 2 < t.size(); ++i) {
-    uint64_t v = 0;
-    if (t[i] == '[' && t[i + 1] == '<') {
-      size_t e = t.find(">]", i);
-      if (e != std::string_view::npos && e - i - 2 <= 16 &&
-          parse_hex_u64(t.substr(i + 2, e - i - 2), &v))
-        out.push_back(v);
-    } else if (t[i] == '0' && t[i + 1] == 'x' && i + 18 <= t.size() &&
-               parse_hex_u64(t.substr(i + 2, 16), &v)) {
-      out.push_back(v);
-      i += 17;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 LogLine split_log_line(std::string_view line, bool after_kmsg_record) {
@@ -178,10 +159,10 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
     }
     if (t.find("+0x") == std::string_view::npos) return;
     auto ps = find_printed_symbols(t);
-    auto raws = raw_addresses(t);
+    auto raws = find_address_tokens(t, /*registers=*/false);
     if (raws.size() == 1) {
       for (const auto& p : ps)
-        if (p.module.empty()) pairs.emplace_back(raws[0], p);
+        if (p.module.empty()) pairs.emplace_back(raws[0].address, p);
     }
     printed.insert(printed.end(), ps.begin(), ps.end());
   });
