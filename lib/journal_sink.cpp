@@ -11,23 +11,19 @@
 #include <cstring>
 #include <vector>
 
+#include "unix_datagram.h"
 #include "wall_clock.h"
 
 namespace klogd {
 
 bool JournalSink::reachable(std::string* err) const {
-  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int fd = connect_unix_datagram(socket_path_, err);
   if (fd < 0) {
-    *err = std::strerror(errno);
+    *err = "journald: " + *err;
     return false;
   }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path_.c_str());
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  if (!ok) *err = "journald: " + socket_path_ + ": " + std::strerror(errno);
   ::close(fd);
-  return ok;
+  return true;
 }
 
 bool JournalSink::write(const FinishedRecord& r, std::string* err) {

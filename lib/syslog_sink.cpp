@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "rfc5424.h"
+#include "unix_datagram.h"
 #include "wall_clock.h"
 
 namespace klogd {
@@ -25,22 +26,8 @@ SyslogSink::~SyslogSink() {
 }
 
 bool SyslogSink::connect(std::string* err) {
-  if (fd_ >= 0) return true;
-  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) {
-    *err = std::strerror(errno);
-    return false;
-  }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", options_.socket_path.c_str());
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    *err = options_.socket_path + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  fd_ = fd;
-  return true;
+  if (fd_ < 0) fd_ = connect_unix_datagram(options_.socket_path, err);
+  return fd_ >= 0;
 }
 
 std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const {
