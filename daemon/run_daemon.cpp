@@ -121,7 +121,9 @@ bool Daemon::setup_symbols() {
         sel.kallsyms_note);
   }
   symbolizer_.set_core(sel.core());
-  symbolizer_.set_modules(load_modules(o_, false));
+  std::string module_lines;
+  if (sel.kallsyms) module_lines = sel.kallsyms->module_lines();
+  symbolizer_.set_modules(load_modules(o_, false, sel.kallsyms ? &module_lines : nullptr));
   return true;
 }
 

@@ -80,11 +80,16 @@ AnnotatorOptions annotator_options(const Options& o) {
   return ao;
 }
 
-std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet) {
+std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet,
+                                                const std::string* kallsyms_lines) {
   auto table = std::make_shared<ModuleTable>();
   std::string mods = modules_path(o), syms = kallsyms_path(o);
   std::string err;
-  if (!table->load_files(mods, syms, &err)) {
+  FileBuffer mods_text;
+  if (kallsyms_lines) {
+    if (!mods_text.load(mods, &err) && !quiet) spdlog::debug("modules: {}", err);
+    table->load_text(mods_text.view(), *kallsyms_lines, mods, syms, &err);
+  } else if (!table->load_files(mods, syms, &err)) {
     // One of them is missing (a container, a test root): use what there is.
     if (!quiet) spdlog::debug("modules: {}", err);
     std::string e2;

@@ -18,6 +18,9 @@ std::string kallsyms_path(const Options& o);
 /// The annotation settings the options ask for (daemon and --decode alike).
 AnnotatorOptions annotator_options(const Options& o);
 /// Loads the module table; logs (once per call) why module translation is limited.
-std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet);
+/// `kallsyms_lines`: the module lines of kallsyms when the caller has them already (start-up,
+/// from the map check), so the kernel need not produce /proc/kallsyms twice.
+std::shared_ptr<const ModuleTable> load_modules(const Options& o, bool quiet,
+                                                const std::string* kallsyms_lines = nullptr);
 
 }  // namespace klogd

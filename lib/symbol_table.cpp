@@ -311,6 +311,21 @@ std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string SymbolTable::module_lines() const {
+  std::string out;
+  std::string_view all = buffer_.view();
+  for (size_t tab = all.find('\t'); tab != std::string_view::npos; tab = all.find('\t', tab + 1)) {
+    size_t begin = all.rfind('\n', tab);
+    begin = begin == std::string_view::npos ? 0 : begin + 1;
+    size_t end = all.find('\n', tab);
+    if (end == std::string_view::npos) end = all.size();
+    out.append(all.substr(begin, end - begin));
+    out.push_back('\n');
+    tab = end;
+  }
+  return out;
+}
+
 std::vector<uint64_t> SymbolTable::addresses_of(std::string_view name) const {
   std::vector<uint64_t> out;
   for (const auto* v : {&primary_, &aliases_})

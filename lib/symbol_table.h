@@ -87,6 +87,9 @@ class SymbolTable {
   std::string_view name_at(size_t i) const { return name_of(primary_[i]); }
   uint64_t address_at(size_t i) const { return primary_[i].address; }
   const SymbolLoadReport& report() const { return report_; }
+  /// The file's module lines ("ADDR TYPE NAME\t[module]"), for the module table: when the file
+  /// was /proc/kallsyms, this spares reading it again (the kernel takes tens of ms to make it).
+  std::string module_lines() const;
   /// Drops the file's pages from the resident set (see FileBuffer::release_pages).
   void release_pages() const { buffer_.release_pages(); }
 

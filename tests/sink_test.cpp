@@ -383,10 +383,14 @@ TEST_CASE("forward: udp to a real rsyslogd", "[forward][sinks]") {
   Collector c("imudp");
   c.start();
   std::string tag = unique_tag("fwd-udp");
+  // From the end of the ring: UDP drops what a receiver's buffer cannot hold, so the test sends
+  // only its own record rather than the whole ring.
+  std::string dir = temp_dir();
+  Child klogd(kKlogd + " -n --start end --state-file none -f /dev/null --pid-file " + dir +
+              "/pid --forward udp://127.0.0.1:" + std::to_string(c.port) + " 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: forward"));
   REQUIRE(inject_kmsg("<6>" + tag + " over udp\n"));
-  auto r =
-      run_command(kKlogd + " -o -f /dev/null --forward udp://127.0.0.1:" + std::to_string(c.port));
-  CHECK(r.status == 0);
   REQUIRE(wait_until([&] { return c.out().find(tag + " over udp") != std::string::npos; }));
+  CHECK(klogd.stop() == 0);
   CHECK(c.out().find("<14>1 ") != std::string::npos);
 }

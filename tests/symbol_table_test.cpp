@@ -171,3 +171,17 @@ TEST_CASE("symbol table: the real Debian System.map resolves the corpus's core a
   CHECK(h->size == 0x83);
   CHECK(t.report().bad_lines == 0);
 }
+
+TEST_CASE("symbol table: the module lines of a kallsyms file, for the module table",
+          "[symbol_table]") {
+  SymbolTable t;
+  std::string err;
+  REQUIRE(
+      t.load_text("ffffffff81000000 T _text\n"
+                  "ffffffffc04aa000 t crashme_raw\t[crashme]\n"
+                  "ffffffff81000100 T do_work\n"
+                  "ffffffffc04b0010 t dummy_setup\t[dummy]",
+                  "kallsyms", &err));
+  CHECK(t.module_lines() ==
+        "ffffffffc04aa000 t crashme_raw\t[crashme]\nffffffffc04b0010 t dummy_setup\t[dummy]\n");
+}
