@@ -96,10 +96,25 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
       "forward", po::value<std::vector<std::string>>(&o->forward)->composing()->value_name("URL"),
       "also send records to a collector as RFC 5424: udp://HOST[:PORT], "
-      "tcp://HOST[:PORT][?framing=lf] (repeatable)")(
+      "tcp://HOST[:PORT][?framing=lf], tls://HOST[:PORT], relp://HOST:PORT (repeatable)")(
+      "forward-queue-dir", po::value<std::string>(&o->forward_queue_dir)->value_name("DIR"),
+      "where each --forward target's queue spills to files while it is slow or away; kept "
+      "across restarts (default /var/lib/klogd/forward)")(
       "forward-queue-max", po::value<size_t>(&o->forward_queue_max)->value_name("BYTES"),
-      "per --forward target: records kept in memory while it is slow or away (default "
-      "67108864)")("hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
+      "per --forward target: memory and files together, beyond which the oldest records are "
+      "dropped and counted (default 67108864)")(
+      "tls-ca", po::value<std::string>(&o->tls_ca)->value_name("FILE"),
+      "tls://: CA certificates the collector's certificate must chain to (default: the "
+      "system's)")("tls-cert", po::value<std::string>(&o->tls_cert)->value_name("FILE"),
+                   "tls://: this host's certificate, for mutual TLS")(
+      "tls-key", po::value<std::string>(&o->tls_key)->value_name("FILE"),
+      "tls://: the key of --tls-cert")(
+      "tls-name", po::value<std::string>(&o->tls_name)->value_name("NAME"),
+      "tls://: the name the collector's certificate must carry (default: the URL's HOST)")(
+      "tls-insecure-for-tests", po::bool_switch(&o->tls_insecure_for_tests),
+      "tls://: do NOT verify the collector's certificate (tests only; logged as an error)")(
+      "sd-id", po::value<std::string>(&o->sd_id)->value_name("ID"),
+      "RFC 5424 SD-ID of klogd's structured data (default kmsg@32473)")("hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
                    "HOSTNAME in RFC 5424 messages (default: this host's name)")(
       "fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true),
       "fsync the output file after each batch (default false)");

@@ -52,6 +52,10 @@ struct Options {
   size_t queue_max = 8u << 20;
   std::vector<std::string> forward;  // --forward URL, repeatable
   size_t forward_queue_max = 64u << 20;
+  std::string forward_queue_dir = "/var/lib/klogd/forward";
+  std::string tls_ca, tls_cert, tls_key, tls_name;
+  bool tls_insecure_for_tests = false;
+  std::string sd_id = "kmsg@32473";
   std::string hostname;  // RFC 5424 HOSTNAME (default gethostname)
   std::string user;
   std::string state_file = "/run/klogd/kmsg-seqnum";  // drop to this user (keeping CAP_SYSLOG)

@@ -385,16 +385,28 @@ bool Daemon::make_sinks(std::string* err) {
   read_small_file(o_.root + "/proc/sys/kernel/random/boot_id", &format.boot_id, err);
   while (!format.boot_id.empty() && format.boot_id.back() == '\n') format.boot_id.pop_back();
   format.bom = true;
+  format.sd_id = o_.sd_id;
   for (const std::string& url : o_.forward) {
-    ForwardTarget t;
-    if (!parse_forward_url(url, &t, err)) return false;
-    if (t.scheme == "tls" || t.scheme == "relp") {
-      *err = "--forward " + url + ": " + t.scheme + " is not built yet (udp and tcp are)";
-      return false;
-    }
-    auto f = std::make_unique<ForwardSink>(t, format);
+    ForwardSinkOptions fo;
+    if (!parse_forward_url(url, &fo.target, err)) return false;
+    fo.format = format;
+    fo.tls = {o_.tls_ca, o_.tls_cert, o_.tls_key, o_.tls_name, o_.tls_insecure_for_tests};
+    fo.queue.dir = o_.forward_queue_dir + "/" + queue_dir_name(fo.target);
+    for (const auto& q : sinks_)
+      if (q->sink().describe() == "forward " + url) {
+        *err = "--forward " + url + " given twice";
+        return false;
+      }
+    fo.queue.max_bytes = o_.forward_queue_max;
+    fo.log = [](int level, const std::string& msg) {
+      if (level == 0) spdlog::info("{}", msg);
+      else if (level == 1) spdlog::warn("{}", msg);
+      else spdlog::error("{}", msg);
+    };
+    auto f = std::make_unique<ForwardSink>(std::move(fo));
+    if (!f->start(err)) return false;
     spdlog::info("output: {}", f->describe());
-    sinks_.push_back(std::make_unique<QueuedSink>(std::move(f), o_.forward_queue_max));
+    sinks_.push_back(std::make_unique<QueuedSink>(std::move(f), o_.queue_max));
   }
   return true;
 }
@@ -451,7 +463,7 @@ void Daemon::shutdown() {
 void Daemon::final_drain(std::chrono::steady_clock::time_point deadline) {
   deliver();
   bool pending = false;
-  for (auto& q : sinks_) pending = pending || q->queued() > 0;
+  for (auto& q : sinks_) pending = pending || q->queued() > 0 || q->sink().pending() > 0;
   if (pending && std::chrono::steady_clock::now() < deadline) {
     retry_.expires_after(std::chrono::milliseconds(5));
     retry_.async_wait([this, deadline](boost::system::error_code) { final_drain(deadline); });

@@ -1,64 +1,68 @@
 #pragma once
-/// Forwarding to a central collector (rsyslog, syslog-ng, Graylog, Vector, ...) as RFC 5424.
-/// This part of `--forward`: udp://HOST[:PORT] (RFC 5426, default 514) and tcp://HOST[:PORT]
-/// (RFC 6587 octet counting, default 514; "?framing=lf" for newline framing). IPv4, [IPv6]
-/// literals and names (resolved with getaddrinfo when connecting).
-/// Not yet: tls:// and relp:// (parsed, refused with a clear message) and the disk-backed queue.
+/// Forwarding to a central collector (rsyslog, syslog-ng, Graylog, Vector, ...): --forward URL,
+/// one sink per target, beside the local sink. Each record becomes an RFC 5424 message (see
+/// rfc5424.h) and goes into the target's ForwardQueue (memory first, files when the target is
+/// slow or away, bounded); a sender thread per target takes from the queue and delivers through
+/// its ForwardTransport. So write() never waits on the network: reading /dev/kmsg never backs up
+/// behind a collector, and a collector that accepts but never reads stalls only its own thread.
 ///
-/// Never blocks: the socket is non-blocking, connecting included. Whole frames wait in an
-/// outgoing buffer (256 KiB) and are re-sent from the start of the first unfinished frame after a
-/// reconnect; while it is full write() refuses and the record waits in the QueuedSink in front.
-/// Reconnects back off exponentially from 100 ms to 30 s, with ±20 % jitter. Plain TCP can lose
-/// what sat in the kernel's socket buffer when the peer died; RELP exists for that.
+/// The sender reconnects with exponential backoff (100 ms to 30 s, ±20 % jitter); queued
+/// messages go out in order once the target is back, preceded by one that states how many were
+/// dropped meanwhile ("klogd: dropped N records for forward URL while it was unavailable (queue
+/// full)").
 
+#include <atomic>
 #include <chrono>
-#include <cstdint>
-#include <deque>
+#include <functional>
+#include <memory>
 #include <string>
-#include <string_view>
+#include <thread>
 
+#include "forward_queue.h"
+#include "forward_target.h"
+#include "forward_transport.h"
 #include "rfc5424.h"
 #include "sink.h"
 
 namespace klogd {
 
-struct ForwardTarget {
-  std::string scheme;  ///< udp, tcp, tls, relp
-  std::string host;
-  uint16_t port = 0;
-  bool lf_framing = false;  ///< tcp: newline instead of octet counting
-  std::string url;
+struct ForwardSinkOptions {
+  ForwardTarget target;
+  Rfc5424Options format;
+  TlsOptions tls;
+  ForwardQueueOptions queue;
+  /// Where the sender thread's news go (connected, lost, queueing): level 0 info, 1 warning,
+  /// 2 error. Called from the sender thread.
+  std::function<void(int level, const std::string& msg)> log;
 };
-
-/// Parses a --forward URL; false with a message on anything malformed.
-bool parse_forward_url(std::string_view url, ForwardTarget* out, std::string* err);
 
 class ForwardSink : public Sink {
  public:
-  ForwardSink(ForwardTarget target, Rfc5424Options format);
-  ~ForwardSink() override;
+  explicit ForwardSink(ForwardSinkOptions o);
+  ~ForwardSink() override;  // stop()
+  /// Opens the queue (taking up what an earlier run left) and starts the sender.
+  bool start(std::string* err);
+  /// Waits up to `grace` for the target to take what is queued in memory while it is up, then
+  /// stops the sender and writes what is left in memory to the queue's files.
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(0));
+
   bool write(const FinishedRecord& r, std::string* err) override;
   bool flush(std::string* err) override;
-  std::string describe() const override { return "forward " + target_.url; }
-  bool busy() const override { return busy_; }
+  std::string describe() const override { return "forward " + o_.target.url; }
+  size_t pending() const override;
+  ForwardQueue::Stats stats() const { return queue_.stats(); }
 
  private:
-  bool ensure_connected(std::string* err);
-  void disconnect(const std::string& why);
-  bool send_pending(std::string* err);
+  void run();
+  void say(int level, const std::string& msg) const {
+    if (o_.log) o_.log(level, describe() + ": " + msg);
+  }
 
-  ForwardTarget target_;
-  Rfc5424Options format_;
-  int fd_ = -1;
-  bool connecting_ = false;
-  bool busy_ = false;
-  std::string out_;            // frames not yet fully sent start at out_[head_]
-  size_t head_ = 0;            // start of the first unfinished frame
-  size_t sent_ = 0;            // bytes of that frame (and beyond) already sent
-  std::deque<size_t> frames_;  // lengths of the frames from head_ on
-  std::chrono::steady_clock::time_point next_attempt_{};
-  std::chrono::milliseconds backoff_{100};
-  std::string last_error_;
+  ForwardSinkOptions o_;
+  ForwardQueue queue_;
+  std::unique_ptr<ForwardTransport> transport_;
+  std::thread sender_;
+  std::string last_flush_error_;
 };
 
 }  // namespace klogd

@@ -26,6 +26,8 @@ class Sink {
     return true;
   }
   virtual std::string describe() const = 0;
+  /// Records accepted but not yet delivered, worth waiting for at exit (a collector that is up).
+  virtual size_t pending() const { return 0; }
   /// True when the last refusal was "full, try again shortly" (EAGAIN), not "gone".
   virtual bool busy() const { return false; }
 };

@@ -1,0 +1,55 @@
+#pragma once
+/// How frames reach one collector. The sender thread of a --forward target owns one transport and
+/// calls it blocking; only that thread ever waits on the network.
+///   udp   RFC 5426: a datagram per message (cut at 2048 bytes, what every receiver accepts)
+///   tcp   RFC 6587: octet counting ("LEN MSG"), or LF after each message with ?framing=lf
+///   tls   RFC 5425: octet counting inside TLS (OpenSSL through Boost.Asio); the server's
+///         certificate is always verified against --tls-ca (else the system's CAs) and must name
+///         --tls-name (else HOST); --tls-cert/--tls-key for mutual TLS
+///   relp  rsyslog's RELP through librelp: every message acknowledged by the collector; librelp
+///         sends again, after a reconnect, what the collector had not acknowledged
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "forward_target.h"
+
+namespace klogd {
+
+struct TlsOptions {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string name;              ///< the name the server's certificate must carry; HOST if empty
+  bool insecure_no_verify = false;  ///< tests only; the daemon logs it loudly
+};
+
+class ForwardTransport {
+ public:
+  virtual ~ForwardTransport() = default;
+  /// Connects (resolving HOST each time). False with *err on failure.
+  virtual bool connect(std::string* err) = 0;
+  /// Sends the messages in order. True when all were handed over: to the kernel (udp, tcp, tls),
+  /// to librelp's window of unacknowledged messages (relp). False with *err when the connection
+  /// failed; the caller closes, reconnects and sends again those not handed over.
+  /// *sent: how many, from the first, were handed over (also on failure).
+  virtual bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) = 0;
+  /// Whether the collector closed its end while we were idle (checked before sending).
+  virtual bool peer_closed() { return false; }
+  /// After a failure or at exit. (relp keeps librelp's session: a reconnect re-sends what the
+  /// collector had not acknowledged.)
+  virtual void close() = 0;
+  /// From another thread, at exit: makes a blocked connect() or send() return soon.
+  virtual void interrupt() = 0;
+};
+
+std::unique_ptr<ForwardTransport> make_forward_transport(const ForwardTarget& t,
+                                                         const TlsOptions& tls);
+
+/// Blocking TCP connect with a timeout that interrupt_fd (an eventfd) cuts short. The returned
+/// socket is blocking. -1 with *err on failure.
+int connect_tcp(const std::string& host, uint16_t port, int socktype, int timeout_ms,
+                int interrupt_fd, std::string* err);
+
+}  // namespace klogd

@@ -1,0 +1,165 @@
+// tls://: RFC 5425, octet-counted frames inside TLS, OpenSSL through Boost.Asio (blocking calls
+// on the sender thread). The server's certificate is verified, always: chain against --tls-ca
+// (else the system's CAs), name against --tls-name (else HOST), by OpenSSL's own host name check.
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <memory>
+
+#include "forward_transport.h"
+
+namespace klogd {
+namespace {
+
+namespace asio = boost::asio;
+using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+class TlsTransport : public ForwardTransport {
+ public:
+  TlsTransport(ForwardTarget t, TlsOptions o)
+      : t_(std::move(t)),
+        o_(std::move(o)),
+        ctx_(asio::ssl::context::tls_client),
+        interrupt_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (o_.name.empty()) o_.name = t_.host;
+    boost::system::error_code ec;
+    ctx_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    if (!o_.ca_file.empty()) {
+      ctx_.load_verify_file(o_.ca_file, ec);
+      if (ec) setup_error_ = "--tls-ca " + o_.ca_file + ": " + ec.message();
+    } else {
+      ctx_.set_default_verify_paths(ec);
+      if (ec) setup_error_ = "system CA certificates: " + ec.message();
+    }
+    if (!o_.cert_file.empty() && setup_error_.empty()) {
+      ctx_.use_certificate_chain_file(o_.cert_file, ec);
+      if (ec) setup_error_ = "--tls-cert " + o_.cert_file + ": " + ec.message();
+    }
+    if (!o_.key_file.empty() && setup_error_.empty()) {
+      ctx_.use_private_key_file(o_.key_file, asio::ssl::context::pem, ec);
+      if (ec) setup_error_ = "--tls-key " + o_.key_file + ": " + ec.message();
+    }
+  }
+  ~TlsTransport() override {
+    close();
+    if (interrupt_fd_ >= 0) ::close(interrupt_fd_);
+  }
+
+  bool connect(std::string* err) override {
+    close();
+    if (!setup_error_.empty()) {
+      *err = setup_error_;
+      return false;
+    }
+    int fd = connect_tcp(t_.host, t_.port, SOCK_STREAM, 10000, interrupt_fd_, err);
+    if (fd < 0) return false;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+    stream_ = std::make_unique<Stream>(io_, ctx_);
+    boost::system::error_code ec;
+    stream_->lowest_layer().assign(ss.ss_family == AF_INET6 ? asio::ip::tcp::v6()
+                                                            : asio::ip::tcp::v4(),
+                                   fd, ec);
+    if (ec) {
+      ::close(fd);
+      *err = ec.message();
+      stream_.reset();
+      return false;
+    }
+    fd_ = fd;
+    if (o_.insecure_no_verify) {
+      stream_->set_verify_mode(asio::ssl::verify_none);
+    } else {
+      stream_->set_verify_mode(asio::ssl::verify_peer);
+      stream_->set_verify_callback(asio::ssl::host_name_verification(o_.name));
+    }
+    if (!is_ip_literal(o_.name)) SSL_set_tlsext_host_name(stream_->native_handle(), o_.name.c_str());
+    stream_->handshake(asio::ssl::stream_base::client, ec);
+    if (ec) {
+      long v = SSL_get_verify_result(stream_->native_handle());
+      *err = "TLS handshake failed: " + ec.message();
+      if (v != X509_V_OK)
+        *err += std::string(" (certificate: ") + X509_verify_cert_error_string(v) +
+                (v == X509_V_ERR_HOSTNAME_MISMATCH ? ", expected name " + o_.name : "") + ")";
+      close();
+      return false;
+    }
+    return true;
+  }
+
+  bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) override {
+    *sent = 0;
+    std::string buf;
+    std::vector<size_t> ends;
+    for (const std::string& m : messages) {
+      buf += std::to_string(m.size());
+      buf += ' ';
+      buf += m;
+      ends.push_back(buf.size());
+    }
+    boost::system::error_code ec;
+    size_t done = asio::write(*stream_, asio::buffer(buf), ec);
+    while (*sent < ends.size() && ends[*sent] <= done) ++*sent;
+    if (ec) *err = ec.message();
+    return !ec;
+  }
+
+  bool peer_closed() override {
+    int fd = fd_.load();
+    if (fd < 0) return false;
+    pollfd p{fd, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+  }
+
+  void close() override {
+    fd_ = -1;
+    if (stream_) {
+      boost::system::error_code ec;
+      stream_->lowest_layer().close(ec);
+      stream_.reset();
+    }
+  }
+
+  void interrupt() override {
+    uint64_t one = 1;
+    if (::write(interrupt_fd_, &one, sizeof one) < 0) {
+    }
+    int fd = fd_.load();
+    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  }
+
+ private:
+  ForwardTarget t_;
+  TlsOptions o_;
+  asio::io_context io_;
+  asio::ssl::context ctx_;
+  std::unique_ptr<Stream> stream_;
+  std::atomic<int> fd_{-1};
+  int interrupt_fd_;
+  std::string setup_error_;
+};
+
+}  // namespace
+
+std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o) {
+  return std::make_unique<TlsTransport>(t, o);
+}
+
+}  // namespace klogd
