@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "annotator.h"
@@ -386,17 +387,17 @@ bool Daemon::make_sinks(std::string* err) {
   while (!format.boot_id.empty() && format.boot_id.back() == '\n') format.boot_id.pop_back();
   format.bom = true;
   format.sd_id = o_.sd_id;
+  std::set<std::string> queue_dirs;
   for (const std::string& url : o_.forward) {
     ForwardSinkOptions fo;
     if (!parse_forward_url(url, &fo.target, err)) return false;
     fo.format = format;
     fo.tls = {o_.tls_ca, o_.tls_cert, o_.tls_key, o_.tls_name, o_.tls_insecure_for_tests};
     fo.queue.dir = o_.forward_queue_dir + "/" + queue_dir_name(fo.target);
-    for (const auto& q : sinks_)
-      if (q->sink().describe() == "forward " + url) {
-        *err = "--forward " + url + " given twice";
-        return false;
-      }
+    if (!queue_dirs.insert(fo.queue.dir).second) {
+      *err = "--forward " + url + ": the same target given twice";
+      return false;
+    }
     fo.queue.max_bytes = o_.forward_queue_max;
     fo.log = [](int level, const std::string& msg) {
       if (level == 0) spdlog::info("{}", msg);

@@ -1,6 +1,7 @@
 // tls://: RFC 5425, octet-counted frames inside TLS, OpenSSL through Boost.Asio (blocking calls
 // on the sender thread). The server's certificate is verified, always: chain against --tls-ca
-// (else the system's CAs), name against --tls-name (else HOST), by OpenSSL's own host name check.
+// (else the system's CAs), name against --tls-name (else HOST) by OpenSSL's own check
+// (X509_VERIFY_PARAM_set1_host / _ip_asc).
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -88,7 +89,12 @@ class TlsTransport : public ForwardTransport {
       stream_->set_verify_mode(asio::ssl::verify_none);
     } else {
       stream_->set_verify_mode(asio::ssl::verify_peer);
-      stream_->set_verify_callback(asio::ssl::host_name_verification(o_.name));
+      // OpenSSL's own name check, so that a mismatch is reported as one
+      X509_VERIFY_PARAM* param = SSL_get0_param(stream_->native_handle());
+      if (is_ip_literal(o_.name))
+        X509_VERIFY_PARAM_set1_ip_asc(param, o_.name.c_str());
+      else
+        X509_VERIFY_PARAM_set1_host(param, o_.name.c_str(), 0);
     }
     if (!is_ip_literal(o_.name)) SSL_set_tlsext_host_name(stream_->native_handle(), o_.name.c_str());
     stream_->handshake(asio::ssl::stream_base::client, ec);
@@ -97,7 +103,9 @@ class TlsTransport : public ForwardTransport {
       *err = "TLS handshake failed: " + ec.message();
       if (v != X509_V_OK)
         *err += std::string(" (certificate: ") + X509_verify_cert_error_string(v) +
-                (v == X509_V_ERR_HOSTNAME_MISMATCH ? ", expected name " + o_.name : "") + ")";
+                (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH
+                     ? ", expected name " + o_.name
+                     : "") + ")";
       close();
       return false;
     }

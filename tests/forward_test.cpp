@@ -1,0 +1,405 @@
+// --forward against a real collector: rsyslogd from apt with a private config on 127.0.0.1
+// (imtcp, imudp, imtcp with the OpenSSL driver, imrelp), writing each raw message to a file;
+// started here and stopped by PID. Certificates are made by openssl for each test.
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "test_util.h"
+
+using namespace klogd::test;
+
+namespace {
+
+const std::string kKlogd = KLOGD_BINARY;
+
+/// A port nobody listens on now (the kernel's pick for a socket bound to port 0).
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+/// A CA and a server certificate for localhost / 127.0.0.1 signed by it, plus an unrelated CA.
+struct Certificates {
+  std::string dir = temp_dir();
+  Certificates() {
+    std::string d = dir;
+    auto r = run_command(
+        "(cd " + d +
+        " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
+        " -subj /CN=klogd-test-ca"
+        " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr"
+        " -subj /CN=localhost"
+        " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext"
+        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
+        " -out server.pem -days 2 -extfile ext"
+        " && openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2"
+        " -subj /CN=some-other-ca) 2>&1");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+  }
+};
+
+/// rsyslogd as a central collector on 127.0.0.1: `input` is imtcp, imudp, imrelp or imtls
+/// (imtcp through the OpenSSL driver with `certs`); every raw message goes to DIR/out.
+struct Collector {
+  std::string dir = temp_dir();
+  int port = free_port();
+  Child pid;
+  std::string input;
+  Collector(const std::string& in, const Certificates* certs = nullptr) : input(in) {
+    std::string conf = "global(workDirectory=\"" + dir + "\"";
+    if (input == "imtls")
+      conf += " DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" + certs->dir +
+              "/ca.pem\" DefaultNetstreamDriverCertFile=\"" + certs->dir +
+              "/server.pem\" DefaultNetstreamDriverKeyFile=\"" + certs->dir + "/server.key\"";
+    conf += ")\n";
+    if (input == "imtls")
+      conf +=
+          "module(load=\"imtcp\" StreamDriver.Name=\"ossl\" StreamDriver.Mode=\"1\" "
+          "StreamDriver.AuthMode=\"anon\")\n";
+    else
+      conf += "module(load=\"" + input + "\")\n";
+    conf += "input(type=\"" + std::string(input == "imtls" ? "imtcp" : input) +
+            "\" address=\"127.0.0.1\" port=\"" + std::to_string(port) + "\")\n";
+    conf +=
+        "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
+        "*.* action(type=\"omfile\" file=\"" +
+        dir + "/out\" template=\"raw\")\n";
+    write_file(dir + "/rsyslog.conf", conf);
+  }
+  void start() {
+    pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid 2>>" + dir +
+              "/rsyslogd.err");
+    // listening: the port (hex) in the local-address column of /proc/net/{tcp,udp}
+    char hexport[16];
+    std::snprintf(hexport, sizeof hexport, ":%04X ", port);
+    REQUIRE(wait_until([&] {
+      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp")).find(hexport) !=
+             std::string::npos;
+    }));
+  }
+  void stop(int sig = SIGTERM) { pid.stop(sig); }
+  std::string out() const { return read_file(dir + "/out"); }
+};
+
+std::string hex(uint64_t v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+uint64_t a_real_text_address(std::string* name) {
+  for (const auto& l : lines_of(read_file("/proc/kallsyms"))) {
+    if (l.find(" T schedule") != std::string::npos && l.size() == 27) {
+      *name = "schedule";
+      return std::stoull(l.substr(0, 16), nullptr, 16);
+    }
+  }
+  return 0;
+}
+
+/// How often "TAG n=I." occurs in `out` for each I < total; and whether the first occurrences
+/// are in order.
+std::vector<int> occurrences(const std::string& out, const std::string& tag, int total,
+                             bool* in_order) {
+  std::vector<int> count(static_cast<size_t>(total), 0);
+  *in_order = true;
+  int last = -1;
+  for (const auto& l : lines_of(out)) {
+    size_t at = l.find(tag + " n=");
+    if (at == std::string::npos) continue;
+    int i = std::stoi(l.substr(at + tag.size() + 3));
+    if (i < 0 || i >= total) continue;
+    if (count[static_cast<size_t>(i)]++ == 0) {
+      if (i < last) *in_order = false;
+      last = i;
+    }
+  }
+  return count;
+}
+
+size_t seg_files(const std::string& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
+    n += e.path().extension() == ".seg";
+  return n;
+}
+
+std::string klogd_cmd(const std::string& dir, const std::string& forward) {
+  return kKlogd + " -n --start end --state-file none -f " + dir + "/local --forward " + forward +
+         " --forward-queue-dir " + dir + "/queue --hostname testhost --pid-file " + dir +
+         "/pid 2>>" + dir + "/err";
+}
+
+}  // namespace
+
+TEST_CASE("forward: tcp to a real rsyslogd, octet counting and LF framing", "[forward]") {
+  for (std::string framing : {"", "?framing=lf"}) {
+    INFO(framing);
+    Collector c("imtcp");
+    c.start();
+    std::string dir = temp_dir();
+    std::string tag = unique_tag("fwd-tcp");
+    std::string name;
+    uint64_t addr = a_real_text_address(&name);
+    Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(c.port) + framing));
+    REQUIRE(wait_for(dir + "/err", "connected"));
+    auto before = std::chrono::system_clock::now();
+    REQUIRE(inject_kmsg("<3>" + tag + " at [<" + hex(addr + 4) + ">]\n"));
+    REQUIRE(wait_until([&] { return c.out().find(tag) != std::string::npos; }));
+    klogd.stop();
+    std::string line;
+    for (const auto& l : lines_of(c.out()))
+      if (l.find(tag) != std::string::npos) line = l;
+    INFO(line);
+    // PRI (user.err: userspace wrote it), version, timestamp, host, app, SD, MSG
+    CHECK(line.rfind("<11>1 ", 0) == 0);
+    std::string stamp = line.substr(6, line.find(' ', 6) - 6);  // 2026-11-27T20:52:17.111775+00:00
+    REQUIRE(stamp.size() == 32);
+    tm t{};
+    REQUIRE(strptime(stamp.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &t));
+    int off = (stamp[26] == '-' ? -1 : 1) *
+              (std::stoi(stamp.substr(27, 2)) * 3600 + std::stoi(stamp.substr(30, 2)) * 60);
+    time_t when = timegm(&t) - off;
+    time_t injected = std::chrono::system_clock::to_time_t(before);
+    CHECK(std::abs(static_cast<long>(when - injected)) <= 3);
+    CHECK(line.find(" testhost kernel - - [kmsg@32473 seq=\"") != std::string::npos);
+    CHECK(line.find(" boot=\"" + lines_of(read_file("/proc/sys/kernel/random/boot_id"))[0] +
+                    "\"") != std::string::npos);
+    CHECK(line.find("symbols=\"" + name + "+0x4/0x") != std::string::npos);
+    CHECK(line.find("] \xef\xbb\xbf" + tag + " at [" + name + "+0x4/0x") != std::string::npos);
+    // the local sink kept working beside it; nothing was written to files while it was up
+    CHECK(read_file(dir + "/local").find(tag + " at [" + name + "+0x4/0x") != std::string::npos);
+    CHECK(seg_files(dir + "/queue") == 0);
+  }
+}
+
+TEST_CASE("forward: udp to a real rsyslogd", "[forward]") {
+  Collector c("imudp");
+  c.start();
+  std::string tag = unique_tag("fwd-udp");
+  std::string dir = temp_dir();
+  Child klogd(klogd_cmd(dir, "udp://127.0.0.1:" + std::to_string(c.port)));
+  REQUIRE(wait_for(dir + "/err", "connected"));
+  REQUIRE(inject_kmsg("<6>" + tag + " over udp\n"));
+  REQUIRE(wait_until([&] { return c.out().find(tag + " over udp") != std::string::npos; }));
+  CHECK(klogd.stop() == 0);
+  CHECK(c.out().find("<14>1 ") != std::string::npos);
+}
+
+TEST_CASE("forward: collector down when klogd starts: queued to files, delivered in order",
+          "[forward]") {
+  Collector c("imtcp");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-late");
+  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(c.port)));
+  REQUIRE(wait_for(dir + "/err", "Connection refused: queueing records in " + dir + "/queue/tcp-127.0.0.1-" + std::to_string(c.port)));
+  const int total = 50;
+  for (int i = 0; i < total; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_until([&] { return read_file(dir + "/local").find(tag + " n=49.") != std::string::npos; }));
+  CHECK(wait_until([&] { return seg_files(dir + "/queue") > 0; }));  // on disk, not only memory
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=49.") != std::string::npos; }, 40000));
+  REQUIRE(wait_for(dir + "/err", "connected, sending"));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  CHECK(in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == total);
+  CHECK(seg_files(dir + "/queue") == 0);  // delivered: the files are gone
+}
+
+TEST_CASE("forward: kill -9 while the collector is down; the restarted klogd sends it all once",
+          "[forward]") {
+  Collector c("imtcp");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-kill9");
+  std::string url = "tcp://127.0.0.1:" + std::to_string(c.port);
+  const int total = 60;
+  {
+    Child klogd(klogd_cmd(dir, url));
+    REQUIRE(wait_for(dir + "/err", "queueing records"));
+    for (int i = 0; i < total; ++i)
+      REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+    REQUIRE(wait_until(
+        [&] { return read_file(dir + "/local").find(tag + " n=59.") != std::string::npos; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    klogd.stop(SIGKILL);
+  }
+  // a new klogd (reading from the end: the queue files are all it has of them)
+  Child klogd(klogd_cmd(dir, url));
+  REQUIRE(wait_for(dir + "/err", std::to_string(total) + " records waiting in " + dir + "/queue"));
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=59.") != std::string::npos; }, 40000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  CHECK(in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == total);  // each once
+}
+
+TEST_CASE("forward: with a tiny queue and the collector down, the drop count is exact",
+          "[forward]") {
+  Collector c("imtcp");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-drop");
+  const int total = 100;
+  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(c.port)) +
+              " --forward-queue-max 4000");
+  REQUIRE(wait_for(dir + "/err", "queueing records"));
+  for (int i = 0; i < total; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/local").find(tag + " n=99.") != std::string::npos; }));
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=99.") != std::string::npos; }, 40000));
+  CHECK(klogd.stop() == 0);
+  std::string out = c.out();
+  size_t at = out.find("klogd: dropped ");
+  REQUIRE(at != std::string::npos);
+  int dropped = std::stoi(out.substr(at + 15));
+  CHECK(out.find("records for forward tcp://127.0.0.1:" + std::to_string(c.port) +
+                 " while it was unavailable (queue full)") != std::string::npos);
+  bool in_order = false;
+  auto count = occurrences(out, tag, total, &in_order);
+  int delivered = static_cast<int>(std::count(count.begin(), count.end(), 1));
+  CHECK(dropped > 0);
+  CHECK(dropped + delivered == total);
+  CHECK(in_order);
+  for (int i = total - delivered; i < total; ++i) CHECK(count[static_cast<size_t>(i)] == 1);
+  CHECK(at < out.find(tag + " n=" + std::to_string(total - delivered) + "."));  // stated first
+}
+
+TEST_CASE("forward: tls to rsyslogd's OpenSSL driver, certificate checked", "[forward][tls]") {
+  Certificates certs;
+  Collector c("imtls", &certs);
+  c.start();
+  std::string tag = unique_tag("fwd-tls");
+  std::string url = "tls://127.0.0.1:" + std::to_string(c.port);
+  {
+    std::string dir = temp_dir();
+    Child klogd(klogd_cmd(dir, url) + " --tls-ca " + certs.dir + "/ca.pem");
+    REQUIRE(wait_for(dir + "/err", "connected"));
+    REQUIRE(inject_kmsg("<6>" + tag + " over tls\n"));
+    REQUIRE(wait_until([&] { return c.out().find(tag + " over tls") != std::string::npos; }));
+    CHECK(klogd.stop() == 0);
+    CHECK(c.out().find("<14>1 ") != std::string::npos);
+    // by name too (SNI and the certificate's DNS name)
+    Child by_name(klogd_cmd(dir, "tls://localhost:" + std::to_string(c.port)) + " --tls-ca " +
+                  certs.dir + "/ca.pem");
+    REQUIRE(wait_for(dir + "/err", "forward tls://localhost:" + std::to_string(c.port) + ": connected"));
+  }
+  // the wrong CA: refused with a clear error, and nothing reaches the collector
+  std::string bad = unique_tag("fwd-tls-wrong-ca");
+  {
+    std::string dir = temp_dir();
+    Child klogd(klogd_cmd(dir, url) + " --tls-ca " + certs.dir + "/other.pem");
+    REQUIRE(wait_for(dir + "/err", "TLS handshake failed: certificate verify failed"));
+    REQUIRE(inject_kmsg("<6>" + bad + " must not leak\n"));
+    REQUIRE(wait_until([&] { return seg_files(dir + "/queue") > 0; }));  // kept for later
+    CHECK(klogd.stop() == 0);
+    CHECK(read_file(dir + "/err").find("connected") == std::string::npos);
+  }
+  // the right CA but another name than the certificate's
+  {
+    std::string dir = temp_dir();
+    Child klogd(klogd_cmd(dir, url) + " --tls-ca " + certs.dir + "/ca.pem --tls-name wrong.example");
+    REQUIRE(wait_for(dir + "/err", "TLS handshake failed: certificate verify failed"));
+    CHECK(wait_for(dir + "/err", "expected name wrong.example"));
+    REQUIRE(inject_kmsg("<6>" + bad + " must not leak either\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(klogd.stop() == 0);
+  }
+  CHECK(c.out().find(bad) == std::string::npos);
+  // the collector saw the refused handshakes, not clear text
+  CHECK(read_file(c.dir + "/rsyslogd.err").find(bad) == std::string::npos);
+}
+
+TEST_CASE("forward: relp, rsyslogd restarted mid-stream: every record once, in order",
+          "[forward][relp]") {
+  Collector c("imrelp");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-relp");
+  Child klogd(klogd_cmd(dir, "relp://127.0.0.1:" + std::to_string(c.port)));
+  REQUIRE(wait_for(dir + "/err", "connected"));
+  const int total = 300;
+  for (int i = 0; i < total; ++i) {
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+    if (i == 100) c.stop();  // mid-stream, with records in flight
+    if (i == 200) c.start();
+  }
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=299.") != std::string::npos; }, 60000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  CHECK(in_order);
+  std::string missing, twice;
+  for (int i = 0; i < total; ++i) {
+    if (count[static_cast<size_t>(i)] == 0) missing += " " + std::to_string(i);
+    if (count[static_cast<size_t>(i)] > 1) twice += " " + std::to_string(i);
+  }
+  CHECK(missing == "");
+  CHECK(twice == "");
+}
+
+TEST_CASE("forward: a collector that accepts but never reads stalls neither the local sink nor "
+          "another target",
+          "[forward]") {
+  // The silent collector: a listening socket nobody accepts from; the kernel completes the
+  // handshake and buffers until the window is full.
+  int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
+  int rcv = 4096;
+  ::setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+  REQUIRE(::listen(lfd, 1) == 0);
+  Collector c("imtcp");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-silent");
+  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port))) +
+              " --forward tcp://127.0.0.1:" + std::to_string(c.port));
+  REQUIRE(wait_until([&] {
+    std::string e = read_file(dir + "/err");
+    return e.find(std::to_string(c.port) + ": connected") != std::string::npos &&
+           e.find(std::to_string(ntohs(a.sin_port)) + ": connected") != std::string::npos;
+  }));
+  const int total = 8000;  // ~8 MB of messages: far more than the silent socket's buffers
+  std::string pad(900, 'p');
+  for (int i = 0; i < total; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ". " + pad + "\n"));
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/local").find(tag + " n=7999.") != std::string::npos; }));
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=7999.") != std::string::npos; }, 30000));
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == total);
+  CHECK(klogd.stop() == 0);  // exits although one sender is blocked in send()
+  // what the silent one never took is in its queue files for the next start
+  CHECK(seg_files(dir + "/queue/tcp-127.0.0.1-" + std::to_string(ntohs(a.sin_port))) > 0);
+  CHECK(read_file(dir + "/err").find("records kept in " + dir + "/queue/tcp-127.0.0.1-" +
+                                     std::to_string(ntohs(a.sin_port)) + " for the next start") !=
+        std::string::npos);
+  ::close(lfd);
+}
