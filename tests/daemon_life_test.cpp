@@ -204,3 +204,37 @@ TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][
   CHECK(wait_for(dir + "/out", tag + " Oops: 0002 [new:new_func+0x4/0x1000]"));
   pid.stop();
 }
+
+TEST_CASE("options: the shipped klogd.conf names every option, and its defaults parse",
+          "[daemon][options]") {
+  std::string conf = read_file(KLOGD_SOURCE_DIR "/config/klogd.conf");
+  REQUIRE(!conf.empty());
+  auto help = run_command(kKlogd + " --help");
+  std::string missing;
+  for (const auto& l : lines_of(help.output)) {
+    size_t at = l.find("--");
+    if (at == std::string::npos || l.find_first_not_of(" -[a-z]", 0) < at || l.size() < 3 ||
+        l[0] != ' ')
+      continue;
+    std::string name = l.substr(at + 2, l.find_first_of(" ]", at) - at - 2);
+    for (const char* command : {"help", "version", "config", "check-map", "decode", "json", "root",
+                                "tls-insecure-for-tests"})
+      if (name == command) name.clear();
+    if (!name.empty() && conf.find("\n#" + name + " =") == std::string::npos)
+      missing += " " + name;
+  }
+  CHECK(missing == "");
+  // every commented default, uncommented, is a valid config (forward left out: it connects)
+  std::string dir = temp_dir(), active;
+  for (const auto& l : lines_of(conf))
+    if (l.size() > 1 && l[0] == '#' && l.find(" = ") != std::string::npos &&
+        l.find(" = ") + 3 < l.size() && l.rfind("#forward =", 0) != 0 &&
+        l.find_first_of(" ") == l.find(" = "))
+      active += l.substr(1) + "\n";
+  write_file(dir + "/klogd.conf", active);
+  INFO(active);
+  auto r = run_command(kKlogd + " --config " + dir + "/klogd.conf --check-map");
+  INFO(r.output);
+  CHECK(r.status != 2);
+  CHECK(r.output.find("map") != std::string::npos);
+}
