@@ -2,12 +2,16 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "modes.h"
 #include "options.h"
 
 int main(int argc, char** argv) {
+  // A collector that goes away must be an error on that send, not the end of klogd (librelp's
+  // and OpenSSL's writes do not all pass MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   klogd::Options options;
   std::string err;
   switch (klogd::parse_options(argc, argv, &options, &err)) {

@@ -210,11 +210,11 @@ void ForwardQueue::push(std::string frame) {
   mem_.push_back(std::move(frame));
   ++next_q_;
   enforce_limit_locked();
-  cv_.notify_one();
 }
 
 bool ForwardQueue::settle(std::string* err) {
   std::lock_guard lock(mu_);
+  if (cursor_ < next_q_) cv_.notify_one();  // once per batch, not per frame: a wake-up is a syscall
   if (mem_.empty() || (up_ && mem_bytes_ <= o_.memory_bytes)) return true;
   return spill_locked(err);
 }

@@ -46,10 +46,11 @@ class ForwardQueue {
   /// (frames waiting, torn entries cut off); false with *err when the directory is unusable.
   bool open(std::string* report, std::string* err);
 
-  /// Adds a frame (memory). Drops the oldest beyond max_bytes.
+  /// Adds a frame (memory). Drops the oldest beyond max_bytes. The sender sees it at settle().
   void push(std::string frame);
-  /// After a batch of pushes: spills memory to files when the target is down or memory is over
-  /// its limit. False with *err when a file could not be written (frames stay in memory).
+  /// After a batch of pushes: wakes the sender; spills memory to files when the target is down
+  /// or memory is over its limit. False with *err when a file could not be written (frames stay
+  /// in memory).
   bool settle(std::string* err);
   /// Everything in memory to files (exit).
   bool spill(std::string* err);

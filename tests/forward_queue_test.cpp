@@ -60,7 +60,7 @@ TEST_CASE("forward queue: while the target is up, frames stay in memory", "[forw
   CHECK(q.stats().frames == 0);
 }
 
-TEST_CASE("forward queue: down target spills; a killed run's files are sent once by the next",
+TEST_CASE("forward queue: down target spills, and a killed run's files are sent once by the next",
           "[forward_queue]") {
   std::string dir = temp_dir() + "/q";
   pid_t pid = ::fork();

@@ -223,7 +223,7 @@ TEST_CASE("forward: collector down when klogd starts: queued to files, delivered
   CHECK(seg_files(dir + "/queue") == 0);  // delivered: the files are gone
 }
 
-TEST_CASE("forward: kill -9 while the collector is down; the restarted klogd sends it all once",
+TEST_CASE("forward: kill -9 while the collector is down, then the restarted klogd sends it all once",
           "[forward]") {
   Collector c("imtcp");
   std::string dir = temp_dir();

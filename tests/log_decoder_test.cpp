@@ -337,7 +337,7 @@ TEST_CASE("decode: serial console carriage returns and syslog lines", "[decode]"
   CHECK(d.lines[2] == "bare [schedule+0x0/0xd0]");
 }
 
-TEST_CASE("decode: Kernel Offset disabled means zero; same-line pairs give the slide", "[decode]") {
+TEST_CASE("decode: Kernel Offset disabled means zero, and same-line pairs give the slide", "[decode]") {
   CHECK(parse_kernel_offset_line("Kernel Offset: disabled") == 0);
   CHECK(parse_kernel_offset_line("Kernel Offset: 0x1a800000 from 0xffffffff81000000") ==
         0x1a800000);
