@@ -344,29 +344,36 @@ bool ForwardQueue::target_up() const {
   return up_;
 }
 
-bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout) {
+bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout,
+                        uint64_t from_q) {
   std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [&] { return stop_ || cursor_ < next_q_ || unstated_ > 0; });
+  auto start = [&] { return std::max(from_q, cursor_); };
+  cv_.wait_for(lock, timeout, [&] {
+    return stop_ || start() < next_q_ || (unstated_ > 0 && start() == cursor_);
+  });
   b->frames.clear();
-  b->first_q = cursor_;
-  b->drops = unstated_;
+  uint64_t at = start();
+  b->first_q = at;
+  b->drops = at == cursor_ ? unstated_ : 0;
   if (stop_) return false;
-  while (cursor_ < mem_first_q_ && !segments_.empty()) {
-    Segment& s = segments_.front();
-    if (read_segment(&s, &b->frames, cursor_, max_bytes, nullptr) && !b->frames.empty()) break;
+  while (at < mem_first_q_ && !segments_.empty()) {
+    auto s = std::find_if(segments_.begin(), segments_.end(),
+                          [&](const Segment& g) { return at < g.end_q; });
+    if (s == segments_.end()) break;
+    if (read_segment(&*s, &b->frames, at, max_bytes, nullptr) && !b->frames.empty()) break;
     // unreadable now (removed or damaged behind our back): what it held is lost, and said so
-    uint64_t lost = s.end_q > cursor_ ? s.end_q - cursor_ : 0;
+    if (at != cursor_) return false;  // the sender retries from the oldest
+    uint64_t lost = s->end_q > cursor_ ? s->end_q - cursor_ : 0;
     dropped_total_ += lost;
     unstated_ += lost;
+    cursor_ = std::max(cursor_, s->end_q);
+    at = b->first_q = cursor_;
     b->drops = unstated_;
-    cursor_ = std::max(cursor_, s.end_q);
-    b->first_q = cursor_;
     remove_delivered_locked();
-    if (segments_.empty()) break;
   }
-  if (b->frames.empty() && cursor_ >= mem_first_q_) {
+  if (b->frames.empty() && at >= mem_first_q_) {
     size_t taken = 0;
-    for (size_t i = cursor_ - mem_first_q_; i < mem_.size(); ++i) {
+    for (size_t i = at - mem_first_q_; i < mem_.size(); ++i) {
       if (taken > 0 && taken + mem_[i].size() > max_bytes) break;
       b->frames.push_back(mem_[i]);
       taken += mem_[i].size();

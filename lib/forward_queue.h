@@ -64,10 +64,13 @@ class ForwardQueue {
     std::vector<std::string> frames;
     uint64_t drops = 0;  ///< to state before the frames
   };
-  /// Frames from the oldest undelivered on, up to about max_bytes; waits up to `timeout` for one.
-  /// False when there is nothing (or stop() was called).
-  bool take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout);
-  /// The batch (and its drop statement) was delivered.
+  /// Frames from `from_q` on (from the oldest undelivered when that is later, or with kOldest),
+  /// up to about max_bytes; waits up to `timeout` for one. Drops not yet stated come with a
+  /// batch taken from the oldest undelivered. False when there is nothing (or stop() was called).
+  static constexpr uint64_t kOldest = 0;
+  bool take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout,
+            uint64_t from_q = kOldest);
+  /// The batch (and its drop statement) was delivered. Batches are committed in the order taken.
   void commit(const Batch& b);
   /// Wakes take() and sleep(); for exit.
   void stop();

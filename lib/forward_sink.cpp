@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <deque>
 #include <random>
 
 #include "record_processor.h"
@@ -81,6 +82,38 @@ void ForwardSink::run() {
   };
   bool connected = false;
   std::string down_reason;  // what was last said about the target being away
+  // Batches sent on this connection, not yet taken by the collector: committed (gone from the
+  // queue) once the transport's taken() reaches their end; after a failure, as far as it got.
+  struct InFlight {
+    ForwardQueue::Batch batch;
+    std::vector<uint64_t> handed;  // handed_over() after each message (the drop notice first)
+    size_t messages = 0;           // handed.size() < messages: the send failed part-way
+  };
+  std::deque<InFlight> in_flight;
+  uint64_t next_q = ForwardQueue::kOldest;
+  // Commits what the collector took; with `partial`, also the taken head of a batch (after a
+  // failure: the rest is sent again).
+  auto commit_taken = [&](bool partial, uint64_t taken) {
+    while (!in_flight.empty()) {
+      InFlight& f = in_flight.front();
+      if (f.handed.size() == f.messages && (f.handed.empty() || f.handed.back() <= taken)) {
+        queue_.commit(f.batch);
+        in_flight.pop_front();
+        continue;
+      }
+      if (partial) {
+        size_t k = 0;
+        while (k < f.handed.size() && f.handed[k] <= taken) ++k;
+        bool stated = f.batch.drops > 0 && k > 0;
+        size_t frames = k - (stated ? 1 : 0);
+        if (frames > f.batch.frames.size()) frames = f.batch.frames.size();
+        f.batch.frames.resize(frames);
+        if (!stated) f.batch.drops = 0;
+        if (frames > 0 || stated) queue_.commit(f.batch);
+      }
+      break;
+    }
+  };
   while (!queue_.stopped()) {
     std::string err;
     if (!connected) {
@@ -95,14 +128,20 @@ void ForwardSink::run() {
       }
       connected = true;
       backoff = std::chrono::milliseconds(100);
+      in_flight.clear();
+      next_q = ForwardQueue::kOldest;  // what was not taken before goes again
       queue_.set_target_up(true);
       auto s = queue_.stats();
       say(0, "connected" + (s.frames ? ", sending " + std::to_string(s.frames) + " queued records"
                                      : std::string()));
       down_reason.clear();
     }
+    if (!in_flight.empty()) commit_taken(false, transport_->taken());
     ForwardQueue::Batch b;
-    bool have = queue_.take(&b, kBatchBytes, std::chrono::milliseconds(1000));
+    // while something is in flight, look again soon: its acknowledgement frees the queue
+    bool have = queue_.take(&b, kBatchBytes,
+                            std::chrono::milliseconds(in_flight.empty() ? 1000 : 10),
+                            in_flight.empty() ? ForwardQueue::kOldest : next_q);
     if (transport_->peer_closed()) {
       err = "the collector closed the connection";
     } else if (have) {
@@ -115,19 +154,24 @@ void ForwardSink::run() {
             monotonic_usec(), 0);
         messages.push_back(format_rfc5424(notice, boot_wall_usec(), o_.format));
       }
+      size_t count = b.frames.size();
       for (std::string& f : b.frames) messages.push_back(std::move(f));
-      size_t sent = 0;
-      bool ok = transport_->send(messages, &sent, &err);
-      bool stated = b.drops > 0 && sent > 0;
-      size_t frames_sent = sent - (b.drops > 0 && sent > 0 ? 1 : 0);
-      b.frames.resize(frames_sent);  // moved-from strings; only the count matters now
-      if (!stated) b.drops = 0;
-      if (frames_sent > 0 || stated) queue_.commit(b);
-      if (ok) continue;
+      std::vector<uint64_t> handed;
+      bool ok = transport_->send(messages, &handed, &err);
+      b.frames.resize(count);  // moved from: only the count matters now
+      next_q = b.first_q + count;
+      in_flight.push_back({std::move(b), std::move(handed), messages.size()});
+      if (ok) {
+        commit_taken(false, transport_->taken());
+        continue;
+      }
     } else {
       continue;
     }
-    // the connection failed: what was not handed over is sent again after a reconnect
+    // The connection failed: what the collector took is done (relp: all librelp took, as it
+    // sends that again itself); the rest goes again after the reconnect.
+    commit_taken(true, transport_->resends_unacknowledged() ? UINT64_MAX : transport_->taken());
+    in_flight.clear();
     transport_->close();
     connected = false;
     queue_.set_target_up(false);
@@ -137,6 +181,7 @@ void ForwardSink::run() {
       wait();
     }
   }
+  if (!in_flight.empty()) commit_taken(false, transport_->taken());
 }
 
 }  // namespace klogd

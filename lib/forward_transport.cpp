@@ -1,6 +1,7 @@
 #include "forward_transport.h"
 
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -8,13 +9,23 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <sys/ioctl.h>
 
 namespace klogd {
 
 std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o);
 std::unique_ptr<ForwardTransport> make_relp_transport(const ForwardTarget& t);
+
+uint64_t unsent_bytes(int fd) {
+  int outq = 0;
+  if (fd < 0 || ::ioctl(fd, SIOCOUTQ, &outq) != 0 || outq < 0) return 0;
+  return static_cast<uint64_t>(outq);
+}
 
 int connect_tcp(const std::string& host, uint16_t port, int socktype, int timeout_ms,
                 int interrupt_fd, std::string* err) {
@@ -78,11 +89,15 @@ class SocketTransport : public ForwardTransport {
     int fd = connect_tcp(t_.host, t_.port, t_.scheme == "udp" ? SOCK_DGRAM : SOCK_STREAM, 10000,
                          interrupt_fd_, err);
     fd_ = fd;
+    written_ = last_taken_ = 0;
+    failed_ = false;
     return fd >= 0;
   }
 
-  bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) override {
-    *sent = 0;
+  bool send(const std::vector<std::string>& messages, std::vector<uint64_t>* handed,
+            std::string* err) override {
+    handed->clear();
+    uint64_t base = written_;
     if (t_.scheme == "udp") {
       for (const std::string& m : messages) {
         size_t n = std::min<size_t>(m.size(), 2048);  // RFC 5426: what every receiver accepts
@@ -90,7 +105,8 @@ class SocketTransport : public ForwardTransport {
           *err = std::strerror(errno);
           return false;
         }
-        ++*sent;
+        written_ += n;
+        handed->push_back(written_);
       }
       return true;
     }
@@ -108,18 +124,50 @@ class SocketTransport : public ForwardTransport {
       }
       ends.push_back(buf.size());
     }
+    // While the socket is full, look every 5 ms at what the collector has taken: when the
+    // connection then fails, that last view says what need not be sent again.
     size_t done = 0;
+    failed_ = false;
     while (done < buf.size()) {
-      ssize_t n = ::send(fd_, buf.data() + done, buf.size() - done, MSG_NOSIGNAL);
+      ssize_t n = ::send(fd_, buf.data() + done, buf.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && errno == EAGAIN) {  // full: wait a little, and look at what was taken
+        pollfd p[2] = {{fd_, POLLOUT, 0}, {interrupt_fd_, POLLIN, 0}};
+        ::poll(p, 2, 5);
+        if (p[1].revents) {
+          *err = "interrupted";
+          failed_ = true;
+          break;
+        }
+        taken();
+        continue;
+      }
       if (n < 0) {
         if (errno == EINTR) continue;
         *err = std::strerror(errno);
+        failed_ = true;
         break;
       }
       done += static_cast<size_t>(n);
+      written_ += static_cast<size_t>(n);
+      taken();
     }
-    while (*sent < ends.size() && ends[*sent] <= done) ++*sent;
+    for (size_t i = 0; i < ends.size() && ends[i] <= done; ++i) handed->push_back(base + ends[i]);
     return done == buf.size();
+  }
+
+  uint64_t handed_over() const override { return written_; }
+  // What the collector's TCP acknowledged (tcpi_bytes_acked): still readable after a reset, so
+  // exactly what need not be sent again.
+  uint64_t taken() override {
+    if (t_.scheme == "udp") return written_;
+    tcp_info ti{};
+    socklen_t len = sizeof ti;
+    if (fd_ >= 0 && ::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+        len >= offsetof(tcp_info, tcpi_bytes_acked) + sizeof ti.tcpi_bytes_acked)
+      last_taken_ = std::min<uint64_t>(ti.tcpi_bytes_acked, written_);
+    else if (!failed_)
+      last_taken_ = written_ - std::min<uint64_t>(written_, unsent_bytes(fd_));
+    return last_taken_;
   }
 
   bool peer_closed() override {
@@ -145,6 +193,9 @@ class SocketTransport : public ForwardTransport {
   ForwardTarget t_;
   std::atomic<int> fd_{-1};
   int interrupt_fd_;
+  uint64_t written_ = 0;
+  uint64_t last_taken_ = 0;
+  bool failed_ = false;
 };
 
 }  // namespace

@@ -33,8 +33,19 @@ class ForwardTransport {
   /// Sends the messages in order. True when all were handed over: to the kernel (udp, tcp, tls),
   /// to librelp's window of unacknowledged messages (relp). False with *err when the connection
   /// failed; the caller closes, reconnects and sends again those not handed over.
-  /// *sent: how many, from the first, were handed over (also on failure).
-  virtual bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) = 0;
+  /// *handed gets, for each message from the first that was handed over whole (also on failure),
+  /// handed_over() right after it.
+  virtual bool send(const std::vector<std::string>& messages, std::vector<uint64_t>* handed,
+                    std::string* err) = 0;
+  /// Progress since connect(), in the transport's own unit (bytes; messages for relp): how much
+  /// was handed over, and how much of that the collector has taken. For tcp and tls "taken" is
+  /// what the collector's TCP acknowledged (handed over minus SIOCOUTQ): what still sits unsent
+  /// or unacknowledged in our socket buffer is sent again after a reconnect, not lost with it.
+  virtual uint64_t handed_over() const = 0;
+  virtual uint64_t taken() { return handed_over(); }
+  /// Whether messages handed over before a failed send() are re-sent by the transport itself
+  /// after a reconnect (relp: librelp's window), so they must not be sent again from the queue.
+  virtual bool resends_unacknowledged() const { return false; }
   /// Whether the collector closed its end while we were idle (checked before sending).
   virtual bool peer_closed() { return false; }
   /// After a failure or at exit. (relp keeps librelp's session: a reconnect re-sends what the
@@ -49,6 +60,9 @@ std::unique_ptr<ForwardTransport> make_forward_transport(const ForwardTarget& t,
 
 /// Blocking TCP connect with a timeout that interrupt_fd (an eventfd) cuts short. The returned
 /// socket is blocking. -1 with *err on failure.
+/// Bytes in a TCP socket's send queue not yet acknowledged by the peer (SIOCOUTQ); 0 on error.
+uint64_t unsent_bytes(int fd);
+
 int connect_tcp(const std::string& host, uint16_t port, int socktype, int timeout_ms,
                 int interrupt_fd, std::string* err);
 

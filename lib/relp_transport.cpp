@@ -68,8 +68,9 @@ class RelpTransport : public ForwardTransport {
     return rc == RELP_RET_OK;
   }
 
-  bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) override {
-    *sent = 0;
+  bool send(const std::vector<std::string>& messages, std::vector<uint64_t>* handed,
+            std::string* err) override {
+    handed->clear();
     // No relpCltHintBurstBegin(): it corks the socket, and once librelp's window (128 messages)
     // is full it waits for acknowledgements of messages still corked: 128 messages per 200 ms.
     for (const std::string& m : messages) {
@@ -79,10 +80,15 @@ class RelpTransport : public ForwardTransport {
         *err = describe_error(rc);
         return false;
       }
-      ++*sent;
+      handed->push_back(++handed_);
     }
     return true;
   }
+
+  // librelp keeps each message until the collector acknowledges it and re-sends it after a
+  // reconnect: handed over is as good as taken.
+  uint64_t handed_over() const override { return handed_; }
+  bool resends_unacknowledged() const override { return true; }
 
   void close() override {}  // the session stays: relpCltReconnect() re-sends the unacknowledged
 
@@ -98,6 +104,8 @@ class RelpTransport : public ForwardTransport {
     std::string s = "librelp error " + std::to_string(rc);
     if (rc == RELP_RET_SESSION_BROKEN) s = "session broken";
     if (rc == RELP_RET_TIMED_OUT) s = "timed out";
+    if (rc == RELP_RET_SESSION_CLOSED) s = "the collector closed the session";
+    if (rc == RELP_RET_IO_ERR) s = "I/O error";
     if (!last_error_.empty()) s += ": " + last_error_;
     return s;
   }
@@ -108,6 +116,7 @@ class RelpTransport : public ForwardTransport {
   relpClt_t* client_ = nullptr;
   int shutdown_ = 0;
   std::string last_error_;
+  uint64_t handed_ = 0;
 };
 
 }  // namespace

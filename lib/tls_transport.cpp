@@ -85,6 +85,8 @@ class TlsTransport : public ForwardTransport {
       return false;
     }
     fd_ = fd;
+    written_ = last_taken_ = 0;
+    failed_ = false;
     if (o_.insecure_no_verify) {
       stream_->set_verify_mode(asio::ssl::verify_none);
     } else {
@@ -112,8 +114,10 @@ class TlsTransport : public ForwardTransport {
     return true;
   }
 
-  bool send(const std::vector<std::string>& messages, size_t* sent, std::string* err) override {
-    *sent = 0;
+  bool send(const std::vector<std::string>& messages, std::vector<uint64_t>* handed,
+            std::string* err) override {
+    handed->clear();
+    uint64_t base = written_;
     std::string buf;
     std::vector<size_t> ends;
     for (const std::string& m : messages) {
@@ -122,11 +126,33 @@ class TlsTransport : public ForwardTransport {
       buf += m;
       ends.push_back(buf.size());
     }
+    // In slices, noting after each what the collector has taken (see the tcp transport).
     boost::system::error_code ec;
-    size_t done = asio::write(*stream_, asio::buffer(buf), ec);
-    while (*sent < ends.size() && ends[*sent] <= done) ++*sent;
+    size_t done = 0;
+    failed_ = false;
+    while (done < buf.size() && !ec) {
+      size_t n = asio::write(
+          *stream_, asio::buffer(buf.data() + done, std::min<size_t>(buf.size() - done, 16 << 10)),
+          ec);
+      done += n;
+      written_ += n;
+      taken();
+    }
+    failed_ = static_cast<bool>(ec);
+    for (size_t i = 0; i < ends.size() && ends[i] <= done; ++i) handed->push_back(base + ends[i]);
     if (ec) *err = ec.message();
     return !ec;
+  }
+
+  uint64_t handed_over() const override { return written_; }
+  // SIOCOUTQ counts TLS record bytes, a little more than the text they carry: the estimate of
+  // what was taken errs low, towards sending again rather than losing.
+  uint64_t taken() override {
+    if (!failed_) {  // after a failure the kernel has dropped its queue: keep the last view
+      uint64_t outq = unsent_bytes(fd_.load());
+      last_taken_ = written_ > outq ? written_ - outq : 0;
+    }
+    return last_taken_;
   }
 
   bool peer_closed() override {
@@ -162,6 +188,9 @@ class TlsTransport : public ForwardTransport {
   std::atomic<int> fd_{-1};
   int interrupt_fd_;
   std::string setup_error_;
+  uint64_t written_ = 0;
+  uint64_t last_taken_ = 0;
+  bool failed_ = false;
 };
 
 }  // namespace

@@ -102,6 +102,54 @@ std::thread tcp_receiver(int lfd) {
   });
 }
 
+// Which records (by their seq="N") arrived, for the loss and duplicate counts.
+struct SeqTracker {
+  std::vector<uint8_t> seen;
+  std::string partial;
+  void feed(const char* p, size_t n) {
+    partial.append(p, n);
+    size_t at = 0;
+    while ((at = partial.find("seq=\"", at)) != std::string::npos) {
+      size_t end = partial.find('"', at + 5);
+      if (end == std::string::npos) break;
+      uint64_t q = std::stoull(partial.substr(at + 5, end - at - 5));
+      if (q < seen.size() && seen[q] < 255) ++seen[q];
+      at = end;
+    }
+    partial.erase(0, at == std::string::npos ? partial.size() : at);
+  }
+};
+SeqTracker g_seqs;
+
+// The collector dying mid-stream: the first connection is reset (RST, unread data discarded)
+// once `abort_after` frames were read; later ones are read to the end.
+std::thread dying_receiver(int lfd, uint64_t abort_after, bool slow) {
+  return std::thread([lfd, abort_after, slow] {
+    std::vector<char> buf(slow ? 4096 : 64 << 10);
+    bool first = true;
+    while (true) {
+      int c = ::accept(lfd, nullptr, nullptr);
+      if (c < 0) return;
+      FrameCounter fc;
+      uint64_t base = g_count;
+      ssize_t n;
+      while ((n = ::read(c, buf.data(), buf.size())) > 0) {
+        fc.feed(buf.data(), static_cast<size_t>(n));
+        g_seqs.feed(buf.data(), static_cast<size_t>(n));
+        if (first && g_count - base >= abort_after) break;
+        if (first && slow) std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      g_seqs.partial.clear();  // a frame cut by the reset
+      if (first) {
+        linger l{1, 0};
+        ::setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        first = false;
+      }
+      ::close(c);
+    }
+  });
+}
+
 std::thread tls_receiver(int lfd, const std::string& certs) {
   return std::thread([lfd, certs] {
     asio::io_context io;
@@ -272,6 +320,49 @@ int main(int argc, char** argv) {
   std::printf("tcp   counting receiver: %9.0f records/s delivered (inline format+send() baseline %9.0f/s, "
               "ratio %.2f); reader-side hand-over %9.0f records/s\n",
               tcp.delivered, bare, tcp.delivered / bare, tcp.handover);
+
+  // plain TCP's loss window: the collector resets the connection mid-stream
+  for (bool slow : {false, true}) {
+    int kport = 0;
+    int kfd = listen_on(&kport);
+    g_seqs.seen.assign(n, 0);
+    std::thread krx = dying_receiver(kfd, n / 4, slow);
+    uint64_t base = g_count;
+    ForwardSinkOptions o;
+    std::string err;
+    parse_forward_url("tcp://127.0.0.1:" + std::to_string(kport), &o.target, &err);
+    o.queue.dir = dir + "/q-reset";
+    o.format.hostname = "benchhost";
+    std::atomic<int> connects{0};
+    o.log = [&](int level, const std::string& m) {
+      if (m.find("connected") != std::string::npos) ++connects;
+      if (level > 0) std::fprintf(stderr, "%s\n", m.c_str());
+    };
+    ForwardSink sink(o);
+    sink.start(&err);
+    while (connects == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (uint64_t i = 0; i < n; ++i) {
+      sink.write(sample(i), &err);
+      if (i % 512 == 511) sink.flush(&err);
+    }
+    sink.flush(&err);
+    // everything handed over once the second connection has drained the queue
+    while (connects < 2 || sink.stats().frames > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    (void)base;
+    uint64_t lost = 0, twice = 0;
+    for (uint8_t c : g_seqs.seen) lost += c == 0, twice += c > 1;
+    std::printf("tcp   collector reset mid-stream (%s): %llu of %llu records lost (acknowledged by "
+                "its TCP, never read), %llu sent twice (read after klogd's last look)\n",
+                slow ? "a slow collector, buffers full" : "a collector keeping up",
+                static_cast<unsigned long long>(lost), static_cast<unsigned long long>(n),
+                static_cast<unsigned long long>(twice));
+    sink.stop();
+    ::shutdown(kfd, SHUT_RDWR);
+    ::close(kfd);
+    krx.join();
+  }
 
   // disk queue drain: queue to files with the target down, then open the port
   int dport = 0;
