@@ -68,8 +68,9 @@ bool ForwardSink::flush(std::string*) {
   return true;
 }
 
+// Worth waiting for at exit unless the target is known to be away (then the files keep them).
 size_t ForwardSink::pending() const {
-  return queue_.target_up() ? queue_.stats().frames : 0;
+  return reach_ != Reach::kDown ? queue_.stats().frames : 0;
 }
 
 void ForwardSink::run() {
@@ -119,6 +120,7 @@ void ForwardSink::run() {
     if (!connected) {
       if (!transport_->connect(&err)) {
         queue_.set_target_up(false);
+        reach_ = Reach::kDown;
         if (err != down_reason && !queue_.stopped())
           say(1, err + ": queueing records in " + o_.queue.dir + " (up to " +
                      std::to_string(o_.queue.max_bytes) + " bytes), retrying");
@@ -127,6 +129,7 @@ void ForwardSink::run() {
         continue;
       }
       connected = true;
+      reach_ = Reach::kUp;
       backoff = std::chrono::milliseconds(100);
       in_flight.clear();
       next_q = ForwardQueue::kOldest;  // what was not taken before goes again
@@ -175,6 +178,7 @@ void ForwardSink::run() {
     transport_->close();
     connected = false;
     queue_.set_target_up(false);
+    reach_ = Reach::kDown;
     if (!queue_.stopped()) {
       say(1, err + ": queueing records in " + o_.queue.dir + ", reconnecting");
       down_reason = err;

@@ -63,6 +63,8 @@ class ForwardSink : public Sink {
   std::unique_ptr<ForwardTransport> transport_;
   std::thread sender_;
   std::string last_flush_error_;
+  enum class Reach { kUnknown, kUp, kDown };
+  std::atomic<Reach> reach_{Reach::kUnknown};  // set by the sender; read by pending()
 };
 
 }  // namespace klogd

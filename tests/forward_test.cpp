@@ -403,3 +403,20 @@ TEST_CASE("forward: a collector that accepts but never reads stalls neither the 
         std::string::npos);
   ::close(lfd);
 }
+
+TEST_CASE("forward: one-shot (-o) delivers to a collector before it exits", "[forward]") {
+  Collector c("imtcp");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-oneshot");
+  for (int i = 0; i < 30; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  auto r = run_command(kKlogd + " -o --state-file none -f /dev/null --forward tcp://127.0.0.1:" +
+                       std::to_string(c.port) + " --forward-queue-dir " + dir + "/queue 2>&1");
+  CHECK(r.status == 0);
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=29.") != std::string::npos; }));
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, 30, &in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == 30);
+  CHECK(seg_files(dir + "/queue") == 0);
+}
