@@ -21,6 +21,14 @@ namespace klogd {
 std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o);
 std::unique_ptr<ForwardTransport> make_relp_transport(const ForwardTarget& t);
 
+void interrupt_socket(int interrupt_fd, int fd) {
+  uint64_t one = 1;
+  if (::write(interrupt_fd, &one, sizeof one) < 0) {
+    // an eventfd write fails only on overflow: it is signalled already
+  }
+  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
+
 uint64_t unsent_bytes(int fd) {
   int outq = 0;
   if (fd < 0 || ::ioctl(fd, SIOCOUTQ, &outq) != 0 || outq < 0) return 0;
@@ -181,13 +189,7 @@ class SocketTransport : public ForwardTransport {
     if (fd >= 0) ::close(fd);
   }
 
-  void interrupt() override {
-    uint64_t one = 1;
-    if (::write(interrupt_fd_, &one, sizeof one) < 0) {
-    }
-    int fd = fd_.load();
-    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
-  }
+  void interrupt() override { interrupt_socket(interrupt_fd_, fd_.load()); }
 
  private:
   ForwardTarget t_;

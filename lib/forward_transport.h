@@ -60,6 +60,10 @@ std::unique_ptr<ForwardTransport> make_forward_transport(const ForwardTarget& t,
 
 /// Blocking TCP connect with a timeout that interrupt_fd (an eventfd) cuts short. The returned
 /// socket is blocking. -1 with *err on failure.
+/// Signals `interrupt_fd` (an eventfd that connect_tcp() watches) and shuts `fd` down, so that a
+/// connect or send blocked on another thread returns.
+void interrupt_socket(int interrupt_fd, int fd);
+
 /// Bytes in a TCP socket's send queue not yet acknowledged by the peer (SIOCOUTQ); 0 on error.
 uint64_t unsent_bytes(int fd);
 

@@ -171,13 +171,7 @@ class TlsTransport : public ForwardTransport {
     }
   }
 
-  void interrupt() override {
-    uint64_t one = 1;
-    if (::write(interrupt_fd_, &one, sizeof one) < 0) {
-    }
-    int fd = fd_.load();
-    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
-  }
+  void interrupt() override { interrupt_socket(interrupt_fd_, fd_.load()); }
 
  private:
   ForwardTarget t_;

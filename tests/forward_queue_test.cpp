@@ -37,6 +37,19 @@ std::vector<int> drain(ForwardQueue& q, uint64_t* drops = nullptr) {
   return got;
 }
 
+// A run that queued frames 0..9 to one file and exited; returns the file's path.
+std::string ten_frames_in_a_file(const std::string& dir) {
+  ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
+  std::string report, err;
+  REQUIRE(q.open(&report, &err));
+  for (int i = 0; i < 10; ++i) q.push(frame(i));
+  REQUIRE(q.spill(&err));
+  std::string seg;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".seg") seg = e.path();
+  return seg;
+}
+
 std::vector<int> range(int from, int to) {
   std::vector<int> v;
   for (int i = from; i < to; ++i) v.push_back(i);
@@ -107,16 +120,7 @@ TEST_CASE("forward queue: down target spills, and a killed run's files are sent 
 
 TEST_CASE("forward queue: a torn entry at the end is cut off, the rest kept", "[forward_queue]") {
   std::string dir = temp_dir() + "/q";
-  {
-    ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
-    std::string report, err;
-    REQUIRE(q.open(&report, &err));
-    for (int i = 0; i < 10; ++i) q.push(frame(i));
-    REQUIRE(q.spill(&err));
-  }
-  std::string seg;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().extension() == ".seg") seg = e.path();
+  std::string seg = ten_frames_in_a_file(dir);
   std::string bytes = read_file(seg);
   write_file(seg, bytes + bytes.substr(0, 30));  // half an entry: a write cut by a kill
   ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
@@ -132,16 +136,7 @@ TEST_CASE("forward queue: a torn entry at the end is cut off, the rest kept", "[
 
 TEST_CASE("forward queue: garbage in a file loses only what follows it", "[forward_queue]") {
   std::string dir = temp_dir() + "/q";
-  {
-    ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
-    std::string report, err;
-    REQUIRE(q.open(&report, &err));
-    for (int i = 0; i < 10; ++i) q.push(frame(i));
-    REQUIRE(q.spill(&err));
-  }
-  std::string seg;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().extension() == ".seg") seg = e.path();
+  std::string seg = ten_frames_in_a_file(dir);
   std::string bytes = read_file(seg);
   size_t entry = bytes.size() / 10;
   bytes[5 * entry + 20] ^= 0x55;  // inside the sixth frame's bytes: its crc fails

@@ -94,21 +94,6 @@ struct Collector {
   std::string out() const { return read_file(dir + "/out"); }
 };
 
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
-uint64_t a_real_text_address(std::string* name) {
-  for (const auto& l : lines_of(read_file("/proc/kallsyms"))) {
-    if (l.find(" T schedule") != std::string::npos && l.size() == 27) {
-      *name = "schedule";
-      return std::stoull(l.substr(0, 16), nullptr, 16);
-    }
-  }
-  return 0;
-}
 
 /// How often "TAG n=I." occurs in `out` for each I < total; and whether the first occurrences
 /// are in order.
@@ -158,7 +143,7 @@ TEST_CASE("forward: tcp to a real rsyslogd, octet counting and LF framing", "[fo
     Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(c.port) + framing));
     REQUIRE(wait_for(dir + "/err", "connected"));
     auto before = std::chrono::system_clock::now();
-    REQUIRE(inject_kmsg("<3>" + tag + " at [<" + hex(addr + 4) + ">]\n"));
+    REQUIRE(inject_kmsg("<3>" + tag + " at [<" + hex16(addr + 4) + ">]\n"));
     REQUIRE(wait_until([&] { return c.out().find(tag) != std::string::npos; }));
     klogd.stop();
     std::string line;

@@ -77,21 +77,6 @@ std::vector<std::string> journal_entries(const std::string& tag) {
   return out;
 }
 
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
-uint64_t a_real_text_address(std::string* name) {
-  for (const auto& l : lines_of(read_file("/proc/kallsyms"))) {
-    if (l.find(" T schedule") != std::string::npos && l.size() == 27) {
-      *name = "schedule";
-      return std::stoull(l.substr(0, 16), nullptr, 16);
-    }
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -104,7 +89,7 @@ TEST_CASE("syslog sink: rsyslogd gets facility, level, kernel timestamp and tag"
   std::string name;
   uint64_t addr = a_real_text_address(&name);
   REQUIRE(addr);
-  REQUIRE(inject_kmsg("<4>" + tag + " at [<" + hex(addr) + ">]\n"));
+  REQUIRE(inject_kmsg("<4>" + tag + " at [<" + hex16(addr) + ">]\n"));
   auto before = std::chrono::system_clock::now();
   auto r = run_command(kKlogd + " -o --sink syslog --syslog-socket " + rs.socket());
   CHECK(r.status == 0);
@@ -239,12 +224,12 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
   std::string tag2 = unique_tag("journal-live");
   std::string name;
   uint64_t addr = a_real_text_address(&name);
-  REQUIRE(inject_kmsg("<4>" + tag2 + " [<" + hex(addr + 2) + ">]\n"));
+  REQUIRE(inject_kmsg("<4>" + tag2 + " [<" + hex16(addr + 2) + ">]\n"));
   auto res = run_command(kKlogd + " -o --sink journald");
   CHECK(res.status == 0);
   REQUIRE(wait_until([&] { return !(e = journal_entries(tag2)).empty(); }));
   CHECK(e[0].find("\"MESSAGE\":\"" + tag2 + " [" + name + "+0x2/0x") != std::string::npos);
-  CHECK(e[0].find("\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag2 + " [<" + hex(addr + 2) + ">]\"") !=
+  CHECK(e[0].find("\"KERNEL_ORIGINAL_MESSAGE\":\"" + tag2 + " [<" + hex16(addr + 2) + ">]\"") !=
         std::string::npos);
   CHECK(e[0].find("\"KERNEL_SYMBOLS\":\"" + name + "+0x2/0x") != std::string::npos);
   CHECK(e[0].find("\"SYSLOG_FACILITY\":\"1\"") != std::string::npos);  // userspace wrote it

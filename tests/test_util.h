@@ -140,4 +140,22 @@ class Child {
   pid_t pid_ = -1;
 };
 
+/// A 64-bit value as 16 hex digits, as the kernel prints addresses.
+inline std::string hex16(uint64_t v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+/// The live address of `schedule` from /proc/kallsyms (0 when hidden); *name = "schedule".
+inline uint64_t a_real_text_address(std::string* name) {
+  for (const auto& l : lines_of(read_file("/proc/kallsyms"))) {
+    if (l.find(" T schedule") != std::string::npos && l.size() == 27) {
+      *name = "schedule";
+      return std::stoull(l.substr(0, 16), nullptr, 16);
+    }
+  }
+  return 0;
+}
+
 }  // namespace klogd::test
