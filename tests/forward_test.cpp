@@ -58,7 +58,9 @@ struct Collector {
   int port = free_port();
   Child pid;
   std::string input;
-  Collector(const std::string& in, const Certificates* certs = nullptr) : input(in) {
+  Collector(const std::string& in, const Certificates* certs = nullptr,
+            const std::string& address = "127.0.0.1")
+      : input(in) {
     std::string conf = "global(workDirectory=\"" + dir + "\"";
     if (input == "imtls")
       conf += " DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" + certs->dir +
@@ -72,7 +74,7 @@ struct Collector {
     else
       conf += "module(load=\"" + input + "\")\n";
     conf += "input(type=\"" + std::string(input == "imtls" ? "imtcp" : input) +
-            "\" address=\"127.0.0.1\" port=\"" + std::to_string(port) + "\")\n";
+            "\" address=\"" + address + "\" port=\"" + std::to_string(port) + "\")\n";
     conf +=
         "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
         "*.* action(type=\"omfile\" file=\"" +
@@ -86,8 +88,9 @@ struct Collector {
     char hexport[16];
     std::snprintf(hexport, sizeof hexport, ":%04X ", port);
     REQUIRE(wait_until([&] {
-      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp")).find(hexport) !=
-             std::string::npos;
+      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp") +
+              read_file("/proc/net/tcp6"))
+                 .find(hexport) != std::string::npos;
     }));
   }
   void stop(int sig = SIGTERM) { pid.stop(sig); }
@@ -170,6 +173,24 @@ TEST_CASE("forward: tcp to a real rsyslogd, octet counting and LF framing", "[fo
     CHECK(read_file(dir + "/local").find(tag + " at [" + name + "+0x4/0x") != std::string::npos);
     CHECK(seg_files(dir + "/queue") == 0);
   }
+}
+
+TEST_CASE("forward: tcp to an IPv6 literal", "[forward]") {
+  if (read_file("/proc/net/if_inet6").find("00000000000000000000000000000001") ==
+      std::string::npos) {
+    WARN("no IPv6 loopback (::1) here: not tested");
+    return;
+  }
+  Collector c("imtcp", nullptr, "::1");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-ipv6");
+  Child klogd(klogd_cmd(dir, "tcp://[::1]:" + std::to_string(c.port)));
+  REQUIRE(wait_for(dir + "/err", "forward tcp://[::1]:" + std::to_string(c.port) + ": connected"));
+  REQUIRE(inject_kmsg("<6>" + tag + " over ipv6\n"));
+  REQUIRE(wait_until([&] { return c.out().find(tag + " over ipv6") != std::string::npos; }));
+  CHECK(klogd.stop() == 0);
+  CHECK(std::filesystem::exists(dir + "/queue/tcp-__1-" + std::to_string(c.port)));
 }
 
 TEST_CASE("forward: udp to a real rsyslogd", "[forward]") {
