@@ -423,7 +423,7 @@ int main(int argc, char** argv) {
     TlsOptions tls;
     tls.ca_file = certs + "/ca.pem";
     Result r = run_sink("tls://127.0.0.1:" + std::to_string(tport), n, dir + "/q-tls", counted, tls);
-    std::printf("tls   counting receiver: %9.0f records/s delivered (ratio to bare tcp %.2f); "
+    std::printf("tls   counting receiver: %9.0f records/s delivered (ratio to the inline tcp baseline %.2f); "
                 "reader-side hand-over %9.0f records/s\n",
                 r.delivered, r.delivered / bare, r.handover);
     ::shutdown(tfd, SHUT_RDWR);
