@@ -354,7 +354,7 @@ int main(int argc, char** argv) {
     uint64_t lost = 0, twice = 0;
     for (uint8_t c : g_seqs.seen) lost += c == 0, twice += c > 1;
     std::printf("tcp   collector reset mid-stream (%s): %llu of %llu records lost (acknowledged by "
-                "its TCP, never read), %llu sent twice (read after klogd's last look)\n",
+                "its TCP, never read), %llu sent twice (received, not yet acknowledged)\n",
                 slow ? "a slow collector, buffers full" : "a collector keeping up",
                 static_cast<unsigned long long>(lost), static_cast<unsigned long long>(n),
                 static_cast<unsigned long long>(twice));
