@@ -1,9 +1,13 @@
 #include "forward_transport.h"
 
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,10 +15,6 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <fcntl.h>
-#include <linux/sockios.h>
-#include <linux/tcp.h>
-#include <sys/ioctl.h>
 
 namespace klogd {
 
@@ -27,6 +27,30 @@ void interrupt_socket(int interrupt_fd, int fd) {
     // an eventfd write fails only on overflow: it is signalled already
   }
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
+
+StreamFrames::StreamFrames(const std::vector<std::string>& messages, bool lf) {
+  for (const std::string& m : messages) {
+    if (lf) {
+      bytes += m;
+      bytes += '\n';
+    } else {
+      bytes += std::to_string(m.size());
+      bytes += ' ';
+      bytes += m;
+    }
+    ends.push_back(bytes.size());
+  }
+}
+
+void StreamFrames::handed(size_t done, uint64_t base, std::vector<uint64_t>* out) const {
+  for (size_t i = 0; i < ends.size() && ends[i] <= done; ++i) out->push_back(base + ends[i]);
+}
+
+bool peer_hung_up(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 uint64_t unsent_bytes(int fd) {
@@ -118,20 +142,8 @@ class SocketTransport : public ForwardTransport {
       }
       return true;
     }
-    // One write for the batch; `ends` marks where each message's frame ends.
-    std::string buf;
-    std::vector<size_t> ends;
-    for (const std::string& m : messages) {
-      if (t_.lf_framing) {
-        buf += m;
-        buf += '\n';
-      } else {
-        buf += std::to_string(m.size());
-        buf += ' ';
-        buf += m;
-      }
-      ends.push_back(buf.size());
-    }
+    StreamFrames frames(messages, t_.lf_framing);  // one write for the batch
+    const std::string& buf = frames.bytes;
     // While the socket is full, look every 5 ms at what the collector has taken: when the
     // connection then fails, that last view says what need not be sent again.
     size_t done = 0;
@@ -159,7 +171,7 @@ class SocketTransport : public ForwardTransport {
       written_ += static_cast<size_t>(n);
       taken();
     }
-    for (size_t i = 0; i < ends.size() && ends[i] <= done; ++i) handed->push_back(base + ends[i]);
+    frames.handed(done, base, handed);
     return done == buf.size();
   }
 
@@ -178,11 +190,7 @@ class SocketTransport : public ForwardTransport {
     return last_taken_;
   }
 
-  bool peer_closed() override {
-    if (fd_ < 0 || t_.scheme == "udp") return false;
-    pollfd p{fd_, POLLRDHUP, 0};
-    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
-  }
+  bool peer_closed() override { return t_.scheme != "udp" && peer_hung_up(fd_); }
 
   void close() override {
     int fd = fd_.exchange(-1);

@@ -21,7 +21,7 @@ struct TlsOptions {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
-  std::string name;              ///< the name the server's certificate must carry; HOST if empty
+  std::string name;                 ///< the name the server's certificate must carry; HOST if empty
   bool insecure_no_verify = false;  ///< tests only; the daemon logs it loudly
 };
 
@@ -63,6 +63,20 @@ std::unique_ptr<ForwardTransport> make_forward_transport(const ForwardTarget& t,
 /// Signals `interrupt_fd` (an eventfd that connect_tcp() watches) and shuts `fd` down, so that a
 /// connect or send blocked on another thread returns.
 void interrupt_socket(int interrupt_fd, int fd);
+
+/// A batch of messages framed for a stream: RFC 6587 octet counting ("LEN MSG"), or MSG and a
+/// newline with `lf`. `ends[i]` is where message i's frame ends in `bytes`.
+struct StreamFrames {
+  std::string bytes;
+  std::vector<size_t> ends;
+  StreamFrames(const std::vector<std::string>& messages, bool lf);
+  /// For each message whose frame lies within the first `done` bytes: `base` (the transport's
+  /// handed_over() before the batch) plus its end, as send() reports them.
+  void handed(size_t done, uint64_t base, std::vector<uint64_t>* out) const;
+};
+
+/// Whether the peer of a connected stream socket shut down or reset it (a zero-timeout poll).
+bool peer_hung_up(int fd);
 
 /// Bytes in a TCP socket's send queue not yet acknowledged by the peer (SIOCOUTQ); 0 on error.
 uint64_t unsent_bytes(int fd);

@@ -98,7 +98,8 @@ class RelpTransport : public ForwardTransport {
   static void on_error(void* usr, char* objinfo, char* errmsg, relpRetVal) {
     if (!usr) return;
     auto* self = static_cast<RelpTransport*>(usr);
-    self->last_error_ = std::string(errmsg ? errmsg : "") + (objinfo ? std::string(" (") + objinfo + ")" : "");
+    self->last_error_ =
+        std::string(errmsg ? errmsg : "") + (objinfo ? std::string(" (") + objinfo + ")" : "");
   }
   std::string describe_error(relpRetVal rc) const {
     std::string s = "librelp error " + std::to_string(rc);

@@ -3,7 +3,6 @@
 // (else the system's CAs), name against --tls-name (else HOST) by OpenSSL's own check
 // (X509_VERIFY_PARAM_set1_host / _ip_asc).
 #include <openssl/x509v3.h>
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -75,9 +74,8 @@ class TlsTransport : public ForwardTransport {
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
     stream_ = std::make_unique<Stream>(io_, ctx_);
     boost::system::error_code ec;
-    stream_->lowest_layer().assign(ss.ss_family == AF_INET6 ? asio::ip::tcp::v6()
-                                                            : asio::ip::tcp::v4(),
-                                   fd, ec);
+    stream_->lowest_layer().assign(
+        ss.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
     if (ec) {
       ::close(fd);
       *err = ec.message();
@@ -98,7 +96,8 @@ class TlsTransport : public ForwardTransport {
       else
         X509_VERIFY_PARAM_set1_host(param, o_.name.c_str(), 0);
     }
-    if (!is_ip_literal(o_.name)) SSL_set_tlsext_host_name(stream_->native_handle(), o_.name.c_str());
+    if (!is_ip_literal(o_.name))
+      SSL_set_tlsext_host_name(stream_->native_handle(), o_.name.c_str());
     stream_->handshake(asio::ssl::stream_base::client, ec);
     if (ec) {
       long v = SSL_get_verify_result(stream_->native_handle());
@@ -107,7 +106,8 @@ class TlsTransport : public ForwardTransport {
         *err += std::string(" (certificate: ") + X509_verify_cert_error_string(v) +
                 (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH
                      ? ", expected name " + o_.name
-                     : "") + ")";
+                     : "") +
+                ")";
       close();
       return false;
     }
@@ -118,14 +118,8 @@ class TlsTransport : public ForwardTransport {
             std::string* err) override {
     handed->clear();
     uint64_t base = written_;
-    std::string buf;
-    std::vector<size_t> ends;
-    for (const std::string& m : messages) {
-      buf += std::to_string(m.size());
-      buf += ' ';
-      buf += m;
-      ends.push_back(buf.size());
-    }
+    StreamFrames frames(messages, false);
+    const std::string& buf = frames.bytes;
     // In slices, noting after each what the collector has taken (see the tcp transport).
     boost::system::error_code ec;
     size_t done = 0;
@@ -139,7 +133,7 @@ class TlsTransport : public ForwardTransport {
       taken();
     }
     failed_ = static_cast<bool>(ec);
-    for (size_t i = 0; i < ends.size() && ends[i] <= done; ++i) handed->push_back(base + ends[i]);
+    frames.handed(done, base, handed);
     if (ec) *err = ec.message();
     return !ec;
   }
@@ -155,12 +149,7 @@ class TlsTransport : public ForwardTransport {
     return last_taken_;
   }
 
-  bool peer_closed() override {
-    int fd = fd_.load();
-    if (fd < 0) return false;
-    pollfd p{fd, POLLRDHUP, 0};
-    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
-  }
+  bool peer_closed() override { return peer_hung_up(fd_.load()); }
 
   void close() override {
     fd_ = -1;
