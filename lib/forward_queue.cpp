@@ -20,7 +20,8 @@ uint32_t entry_crc(uint64_t q, const char* data, size_t n) {
   unsigned char qb[8];
   std::memcpy(qb, &q, 8);
   uLong c = crc32(0L, qb, 8);
-  return static_cast<uint32_t>(crc32(c, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(n)));
+  return static_cast<uint32_t>(
+      crc32(c, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(n)));
 }
 
 void append_entry(uint64_t q, const std::string& frame, std::string* out) {
@@ -126,9 +127,10 @@ bool ForwardQueue::open(std::string* report, std::string* err) {
   }
   uint64_t waiting = next_q_ - cursor_;
   if (waiting > 0 || !notes.empty())
-    *report = std::to_string(waiting) + " records waiting in " + o_.dir + " from an earlier run" +
-              (unstated_ ? " (and " + std::to_string(unstated_) + " dropped, not yet stated)" : "") +
-              notes;
+    *report =
+        std::to_string(waiting) + " records waiting in " + o_.dir + " from an earlier run" +
+        (unstated_ ? " (and " + std::to_string(unstated_) + " dropped, not yet stated)" : "") +
+        notes;
   return true;
 }
 
@@ -339,18 +341,12 @@ void ForwardQueue::set_target_up(bool up) {
   up_ = up;
 }
 
-bool ForwardQueue::target_up() const {
-  std::lock_guard lock(mu_);
-  return up_;
-}
-
 bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout,
                         uint64_t from_q) {
   std::unique_lock lock(mu_);
   auto start = [&] { return std::max(from_q, cursor_); };
-  cv_.wait_for(lock, timeout, [&] {
-    return stop_ || start() < next_q_ || (unstated_ > 0 && start() == cursor_);
-  });
+  cv_.wait_for(lock, timeout,
+               [&] { return stop_ || start() < next_q_ || (unstated_ > 0 && start() == cursor_); });
   b->frames.clear();
   uint64_t at = start();
   b->first_q = at;

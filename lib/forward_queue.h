@@ -29,10 +29,10 @@
 namespace klogd {
 
 struct ForwardQueueOptions {
-  std::string dir;                       ///< created when missing
-  size_t max_bytes = 64 << 20;           ///< memory and files together
-  size_t memory_bytes = 1 << 20;         ///< memory part while the target is up
-  size_t segment_bytes = 4 << 20;        ///< one file's size (at most max_bytes / 8)
+  std::string dir;                 ///< created when missing
+  size_t max_bytes = 64 << 20;     ///< memory and files together
+  size_t memory_bytes = 1 << 20;   ///< memory part while the target is up
+  size_t segment_bytes = 4 << 20;  ///< one file's size (at most max_bytes / 8)
 };
 
 class ForwardQueue {
@@ -57,7 +57,6 @@ class ForwardQueue {
 
   /// The sender's view of the target: while down, every frame goes to files at settle().
   void set_target_up(bool up);
-  bool target_up() const;
 
   struct Batch {
     uint64_t first_q = 0;
@@ -112,8 +111,8 @@ class ForwardQueue {
   uint64_t disk_bytes_ = 0;
   int write_fd_ = -1;  // the last segment, open for appending
   int cursor_fd_ = -1;
-  uint64_t cursor_ = 0;      // first q not delivered
-  uint64_t unstated_ = 0;    // drops not yet stated to the collector
+  uint64_t cursor_ = 0;    // first q not delivered
+  uint64_t unstated_ = 0;  // drops not yet stated to the collector
   uint64_t dropped_total_ = 0;
   // where the next take() from files starts, when it continues the last one
   uint64_t read_seg_ = UINT64_MAX;

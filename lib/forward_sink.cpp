@@ -31,24 +31,23 @@ bool ForwardSink::start(std::string* err) {
   if (!queue_.open(&report, err)) return false;
   if (!report.empty()) say(0, report);
   if (o_.tls.insecure_no_verify)
-    say(2, "TLS certificate verification is OFF (--tls-insecure-for-tests): anyone can read and "
-           "forge this log stream");
+    say(2,
+        "TLS certificate verification is OFF (--tls-insecure-for-tests): anyone can read and "
+        "forge this log stream");
   sender_ = std::thread([this] { run(); });
   return true;
 }
 
-void ForwardSink::stop(std::chrono::milliseconds grace) {
+void ForwardSink::stop() {
   if (!sender_.joinable()) return;
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  while (pending() > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   queue_.stop();
   transport_->interrupt();
   sender_.join();
   std::string err;
   if (!queue_.spill(&err)) say(2, err + ": records lost at exit");
   auto s = queue_.stats();
-  if (s.frames) say(0, std::to_string(s.frames) + " records kept in " + o_.queue.dir + " for the next start");
+  if (s.frames)
+    say(0, std::to_string(s.frames) + " records kept in " + o_.queue.dir + " for the next start");
   transport_->close();
 }
 
@@ -69,9 +68,7 @@ bool ForwardSink::flush(std::string*) {
 }
 
 // Worth waiting for at exit unless the target is known to be away (then the files keep them).
-size_t ForwardSink::pending() const {
-  return reach_ != Reach::kDown ? queue_.stats().frames : 0;
-}
+size_t ForwardSink::pending() const { return reach_ != Reach::kDown ? queue_.stats().frames : 0; }
 
 void ForwardSink::run() {
   std::mt19937 rng{std::random_device{}()};
@@ -119,8 +116,7 @@ void ForwardSink::run() {
     std::string err;
     if (!connected) {
       if (!transport_->connect(&err)) {
-        queue_.set_target_up(false);
-        reach_ = Reach::kDown;
+        reached(Reach::kDown);
         if (err != down_reason && !queue_.stopped())
           say(1, err + ": queueing records in " + o_.queue.dir + " (up to " +
                      std::to_string(o_.queue.max_bytes) + " bytes), retrying");
@@ -129,11 +125,10 @@ void ForwardSink::run() {
         continue;
       }
       connected = true;
-      reach_ = Reach::kUp;
+      reached(Reach::kUp);
       backoff = std::chrono::milliseconds(100);
       in_flight.clear();
       next_q = ForwardQueue::kOldest;  // what was not taken before goes again
-      queue_.set_target_up(true);
       auto s = queue_.stats();
       say(0, "connected" + (s.frames ? ", sending " + std::to_string(s.frames) + " queued records"
                                      : std::string()));
@@ -142,9 +137,9 @@ void ForwardSink::run() {
     if (!in_flight.empty()) commit_taken(false, transport_->taken());
     ForwardQueue::Batch b;
     // while something is in flight, look again soon: its acknowledgement frees the queue
-    bool have = queue_.take(&b, kBatchBytes,
-                            std::chrono::milliseconds(in_flight.empty() ? 1000 : 10),
-                            in_flight.empty() ? ForwardQueue::kOldest : next_q);
+    bool have =
+        queue_.take(&b, kBatchBytes, std::chrono::milliseconds(in_flight.empty() ? 1000 : 10),
+                    in_flight.empty() ? ForwardQueue::kOldest : next_q);
     if (transport_->peer_closed()) {
       err = "the collector closed the connection";
     } else if (have) {
@@ -177,8 +172,7 @@ void ForwardSink::run() {
     in_flight.clear();
     transport_->close();
     connected = false;
-    queue_.set_target_up(false);
-    reach_ = Reach::kDown;
+    reached(Reach::kDown);
     if (!queue_.stopped()) {
       say(1, err + ": queueing records in " + o_.queue.dir + ", reconnecting");
       down_reason = err;

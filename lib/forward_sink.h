@@ -42,9 +42,9 @@ class ForwardSink : public Sink {
   ~ForwardSink() override;  // stop()
   /// Opens the queue (taking up what an earlier run left) and starts the sender.
   bool start(std::string* err);
-  /// Waits up to `grace` for the target to take what is queued in memory while it is up, then
-  /// stops the sender and writes what is left in memory to the queue's files.
-  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(0));
+  /// Stops the sender and writes what is left in memory to the queue's files. (The daemon waits
+  /// for pending() first, at exit.)
+  void stop();
 
   bool write(const FinishedRecord& r, std::string* err) override;
   bool flush(std::string* err) override;
@@ -54,6 +54,12 @@ class ForwardSink : public Sink {
 
  private:
   void run();
+  enum class Reach { kUnknown, kUp, kDown };
+  /// What the sender learnt of the target: for pending(), and for the queue (down: spill).
+  void reached(Reach r) {
+    reach_ = r;
+    queue_.set_target_up(r == Reach::kUp);
+  }
   void say(int level, const std::string& msg) const {
     if (o_.log) o_.log(level, describe() + ": " + msg);
   }
@@ -63,7 +69,6 @@ class ForwardSink : public Sink {
   std::unique_ptr<ForwardTransport> transport_;
   std::thread sender_;
   std::string last_flush_error_;
-  enum class Reach { kUnknown, kUp, kDown };
   std::atomic<Reach> reach_{Reach::kUnknown};  // set by the sender; read by pending()
 };
 
