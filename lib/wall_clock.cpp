@@ -14,19 +14,26 @@ int64_t boot_wall_usec() {
          (rt.tv_nsec - mono.tv_nsec) / 1000;
 }
 
-std::string rfc3164_time(int64_t wall_usec) {
+namespace {
+
+tm local_time(int64_t wall_usec) {
   time_t t = static_cast<time_t>(wall_usec / 1000000);
   tm local{};
   localtime_r(&t, &local);
+  return local;
+}
+
+}  // namespace
+
+std::string rfc3164_time(int64_t wall_usec) {
+  tm local = local_time(wall_usec);
   char buf[32];
   strftime(buf, sizeof buf, "%b %e %H:%M:%S", &local);
   return buf;
 }
 
 std::string rfc5424_time(int64_t wall_usec) {
-  time_t t = static_cast<time_t>(wall_usec / 1000000);
-  tm local{};
-  localtime_r(&t, &local);
+  tm local = local_time(wall_usec);
   char date[32];
   strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
   long off = local.tm_gmtoff / 60;

@@ -18,17 +18,27 @@ namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
 
-/// A port nobody listens on now (the kernel's pick for a socket bound to port 0).
-int free_port() {
+/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (*port), with a receive buffer
+/// of `rcvbuf` bytes (0: the default) that the accepted connections inherit.
+int listen_loopback(int* port, int rcvbuf = 0, int backlog = 4) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  *port = ntohs(a.sin_port);
+  if (rcvbuf) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  REQUIRE(::listen(fd, backlog) == 0);
+  return fd;
+}
+
+/// A port nobody listens on now.
+int free_port() {
+  int port = 0;
+  ::close(listen_loopback(&port));
+  return port;
 }
 
 /// A CA and a server certificate for localhost / 127.0.0.1 signed by it, plus an unrelated CA.
@@ -74,8 +84,8 @@ struct Collector {
           "StreamDriver.AuthMode=\"anon\")\n";
     else
       conf += "module(load=\"" + input + "\")\n";
-    conf += "input(type=\"" + std::string(input == "imtls" ? "imtcp" : input) +
-            "\" address=\"" + address + "\" port=\"" + std::to_string(port) + "\")\n";
+    conf += "input(type=\"" + std::string(input == "imtls" ? "imtcp" : input) + "\" address=\"" +
+            address + "\" port=\"" + std::to_string(port) + "\")\n";
     conf +=
         "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
         "*.* action(type=\"omfile\" file=\"" +
@@ -89,15 +99,13 @@ struct Collector {
     char hexport[16];
     std::snprintf(hexport, sizeof hexport, ":%04X ", port);
     REQUIRE(wait_until([&] {
-      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp") +
-              read_file("/proc/net/tcp6"))
+      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp") + read_file("/proc/net/tcp6"))
                  .find(hexport) != std::string::npos;
     }));
   }
   void stop(int sig = SIGTERM) { pid.stop(sig); }
   std::string out() const { return read_file(dir + "/out"); }
 };
-
 
 /// How often "TAG n=I." occurs in `out` for each I < total; and whether the first occurrences
 /// are in order.
@@ -213,11 +221,13 @@ TEST_CASE("forward: collector down when klogd starts: queued to files, delivered
   std::string dir = temp_dir();
   std::string tag = unique_tag("fwd-late");
   Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(c.port)));
-  REQUIRE(wait_for(dir + "/err", "Connection refused: queueing records in " + dir + "/queue/tcp-127.0.0.1-" + std::to_string(c.port)));
+  REQUIRE(wait_for(dir + "/err", "Connection refused: queueing records in " + dir +
+                                     "/queue/tcp-127.0.0.1-" + std::to_string(c.port)));
   const int total = 50;
   for (int i = 0; i < total; ++i)
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
-  REQUIRE(wait_until([&] { return read_file(dir + "/local").find(tag + " n=49.") != std::string::npos; }));
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/local").find(tag + " n=49.") != std::string::npos; }));
   CHECK(wait_until([&] { return seg_files(dir + "/queue") > 0; }));  // on disk, not only memory
   c.start();
   REQUIRE(wait_until([&] { return c.out().find(tag + " n=49.") != std::string::npos; }, 40000));
@@ -230,8 +240,9 @@ TEST_CASE("forward: collector down when klogd starts: queued to files, delivered
   CHECK(seg_files(dir + "/queue") == 0);  // delivered: the files are gone
 }
 
-TEST_CASE("forward: kill -9 while the collector is down, then the restarted klogd sends it all once",
-          "[forward]") {
+TEST_CASE(
+    "forward: kill -9 while the collector is down, then the restarted klogd sends it all once",
+    "[forward]") {
   Collector c("imtcp");
   std::string dir = temp_dir();
   std::string tag = unique_tag("fwd-kill9");
@@ -326,7 +337,8 @@ TEST_CASE("forward: tls to rsyslogd's OpenSSL driver, certificate checked", "[fo
   // the right CA but another name than the certificate's
   {
     std::string dir = temp_dir();
-    Child klogd(klogd_cmd(dir, url) + " --tls-ca " + certs.dir + "/ca.pem --tls-name wrong.example");
+    Child klogd(klogd_cmd(dir, url) + " --tls-ca " + certs.dir +
+                "/ca.pem --tls-name wrong.example");
     REQUIRE(wait_for(dir + "/err", "TLS handshake failed: certificate verify failed"));
     CHECK(wait_for(dir + "/err", "expected name wrong.example"));
     REQUIRE(inject_kmsg("<6>" + bad + " must not leak either\n"));
@@ -367,31 +379,24 @@ TEST_CASE("forward: relp, rsyslogd restarted mid-stream: every record once, in o
   CHECK(twice == "");
 }
 
-TEST_CASE("forward: a collector that accepts but never reads stalls neither the local sink nor "
-          "another target",
-          "[forward]") {
+TEST_CASE(
+    "forward: a collector that accepts but never reads stalls neither the local sink nor "
+    "another target",
+    "[forward]") {
   // The silent collector: a listening socket nobody accepts from; the kernel completes the
   // handshake and buffers until the window is full.
-  int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
-  int rcv = 4096;
-  ::setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
-  REQUIRE(::listen(lfd, 1) == 0);
+  int silent_port = 0;
+  int lfd = listen_loopback(&silent_port, 4096, 1);
   Collector c("imtcp");
   c.start();
   std::string dir = temp_dir();
   std::string tag = unique_tag("fwd-silent");
-  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port))) +
+  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(silent_port)) +
               " --forward tcp://127.0.0.1:" + std::to_string(c.port));
   REQUIRE(wait_until([&] {
     std::string e = read_file(dir + "/err");
     return e.find(std::to_string(c.port) + ": connected") != std::string::npos &&
-           e.find(std::to_string(ntohs(a.sin_port)) + ": connected") != std::string::npos;
+           e.find(std::to_string(silent_port) + ": connected") != std::string::npos;
   }));
   const int total = 8000;  // ~8 MB of messages: far more than the silent socket's buffers
   std::string pad(900, 'p');
@@ -405,10 +410,10 @@ TEST_CASE("forward: a collector that accepts but never reads stalls neither the 
   CHECK(std::count(count.begin(), count.end(), 1) == total);
   CHECK(klogd.stop() == 0);  // exits although one sender is blocked in send()
   // what the silent one never took is in its queue files for the next start
-  CHECK(seg_files(dir + "/queue/tcp-127.0.0.1-" + std::to_string(ntohs(a.sin_port))) > 0);
-  CHECK(read_file(dir + "/err").find("records kept in " + dir + "/queue/tcp-127.0.0.1-" +
-                                     std::to_string(ntohs(a.sin_port)) + " for the next start") !=
-        std::string::npos);
+  CHECK(seg_files(dir + "/queue/tcp-127.0.0.1-" + std::to_string(silent_port)) > 0);
+  CHECK(read_file(dir + "/err")
+            .find("records kept in " + dir + "/queue/tcp-127.0.0.1-" + std::to_string(silent_port) +
+                  " for the next start") != std::string::npos);
   ::close(lfd);
 }
 
@@ -429,21 +434,14 @@ TEST_CASE("forward: one-shot (-o) delivers to a collector before it exits", "[fo
   CHECK(seg_files(dir + "/queue") == 0);
 }
 
-TEST_CASE("forward: a tcp collector reset mid-stream loses at most its receive buffer, and "
-          "gets only what it had not acknowledged twice",
-          "[forward]") {
+TEST_CASE(
+    "forward: a tcp collector reset mid-stream loses at most its receive buffer, and "
+    "gets only what it had not acknowledged twice",
+    "[forward]") {
   // The collector: reads slowly (so klogd's socket buffer fills), resets the connection after
   // `reset_after` records with unread data (RST), then reads the next connection to the end.
-  int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t alen = sizeof a;
-  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &alen);
-  int rcvbuf = 64 << 10;  // what a reset can lose: acknowledged by its TCP, never read
-  ::setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  REQUIRE(::listen(lfd, 4) == 0);
+  int port = 0;
+  int lfd = listen_loopback(&port, 64 << 10);  // what a reset can lose: acked, never read
   const int total = 20000, reset_after = 4000;
   std::string tag = unique_tag("fwd-reset");
   std::atomic<bool> done{false}, got_last{false};
@@ -486,8 +484,7 @@ TEST_CASE("forward: a tcp collector reset mid-stream loses at most its receive b
     }
   });
   std::string dir = temp_dir();
-  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) +
-                                 "?framing=lf"));
+  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(port) + "?framing=lf"));
   REQUIRE(wait_for(dir + "/err", "connected"));
   for (int i = 0; i < total; ++i)
     REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
@@ -504,7 +501,8 @@ TEST_CASE("forward: a tcp collector reset mid-stream loses at most its receive b
   bool in_order = false;
   auto count = occurrences(received, tag, total, &in_order);
   int lost = static_cast<int>(std::count(count.begin(), count.end(), 0));
-  int twice = static_cast<int>(std::count_if(count.begin(), count.end(), [](int c) { return c > 1; }));
+  int twice =
+      static_cast<int>(std::count_if(count.begin(), count.end(), [](int c) { return c > 1; }));
   std::string which;
   for (int i = 0; i < total; ++i)
     if (count[static_cast<size_t>(i)] != 1 && which.size() < 200) which += " " + std::to_string(i);
