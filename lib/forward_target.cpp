@@ -78,7 +78,8 @@ bool parse_forward_url(std::string_view url, ForwardTarget* out, std::string* er
 }
 
 std::string queue_dir_name(const ForwardTarget& t) {
-  std::string name = t.scheme + "-" + t.host + "-" + std::to_string(t.port) + (t.lf_framing ? "-lf" : "");
+  std::string name =
+      t.scheme + "-" + t.host + "-" + std::to_string(t.port) + (t.lf_framing ? "-lf" : "");
   for (char& c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
           c == '-'))

@@ -96,7 +96,8 @@ std::thread tcp_receiver(int lfd) {
       if (c < 0) return;
       FrameCounter fc;
       ssize_t n;
-      while ((n = ::read(c, buf.data(), buf.size())) > 0) fc.feed(buf.data(), static_cast<size_t>(n));
+      while ((n = ::read(c, buf.data(), buf.size())) > 0)
+        fc.feed(buf.data(), static_cast<size_t>(n));
       ::close(c);
     }
   });
@@ -185,14 +186,16 @@ FinishedRecord sample(uint64_t seq) {
   r.record.level = 4;
   r.record.seq = seq;
   r.record.ts_usec = 5140900 + seq;
-  r.text = "WARNING: CPU: 1 PID: 4242 at drivers/net/e1000e/netdev.c:5540 [e1000_watchdog_task+0x1a/0x80]";
+  r.text =
+      "WARNING: CPU: 1 PID: 4242 at drivers/net/e1000e/netdev.c:5540 "
+      "[e1000_watchdog_task+0x1a/0x80]";
   r.translated = true;
   r.symbols = "e1000_watchdog_task+0x1a/0x80";
   return r;
 }
 
 struct Result {
-  double handover = 0;  // records/s handed over by the reader-side write()
+  double handover = 0;   // records/s handed over by the reader-side write()
   double delivered = 0;  // records/s until the receiver counted all
 };
 
@@ -283,8 +286,8 @@ uint64_t count_lines(const std::string& path) {
 
 pid_t start_rsyslogd(const std::string& dir, const std::string& input, int port) {
   std::ofstream(dir + "/rsyslog.conf")
-      << "global(workDirectory=\"" << dir << "\")\nmodule(load=\"" << input
-      << "\")\ninput(type=\"" << input << "\" address=\"127.0.0.1\" port=\"" << port
+      << "global(workDirectory=\"" << dir << "\")\nmodule(load=\"" << input << "\")\ninput(type=\""
+      << input << "\" address=\"127.0.0.1\" port=\"" << port
       << "\")\ntemplate(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
          "*.* action(type=\"omfile\" file=\""
       << dir << "/out\" template=\"raw\")\n";
@@ -306,9 +309,12 @@ int main(int argc, char** argv) {
   uint64_t n = argc > 1 ? std::stoull(argv[1]) : 200000;
   char tmpl[] = "/tmp/klogd-forward-bench-XXXXXX";
   std::string dir = ::mkdtemp(tmpl);
-  std::printf("forward_bench: %llu records of %zu bytes (RFC 5424 message), loopback\n",
-              static_cast<unsigned long long>(n),
-              format_rfc5424(sample(1), 0, {"benchhost", "kmsg@32473", "274d6866-8c0e-4828-adba-4cb5d4dc16a8", true}).size());
+  std::printf(
+      "forward_bench: %llu records of %zu bytes (RFC 5424 message), loopback\n",
+      static_cast<unsigned long long>(n),
+      format_rfc5424(sample(1), 0,
+                     {"benchhost", "kmsg@32473", "274d6866-8c0e-4828-adba-4cb5d4dc16a8", true})
+          .size());
   auto counted = [] { return g_count.load(); };
 
   // tcp into the counting receiver, and the bare baseline
@@ -317,9 +323,10 @@ int main(int argc, char** argv) {
   std::thread rx = tcp_receiver(lfd);
   double bare = bare_tcp(port, n);
   Result tcp = run_sink("tcp://127.0.0.1:" + std::to_string(port), n, dir + "/q-tcp", counted);
-  std::printf("tcp   counting receiver: %9.0f records/s delivered (inline format+send() baseline %9.0f/s, "
-              "ratio %.2f); reader-side hand-over %9.0f records/s\n",
-              tcp.delivered, bare, tcp.delivered / bare, tcp.handover);
+  std::printf(
+      "tcp   counting receiver: %9.0f records/s delivered (inline format+send() baseline %9.0f/s, "
+      "ratio %.2f); reader-side hand-over %9.0f records/s\n",
+      tcp.delivered, bare, tcp.delivered / bare, tcp.handover);
 
   // plain TCP's loss window: the collector resets the connection mid-stream
   for (bool slow : {false, true}) {
@@ -353,11 +360,12 @@ int main(int argc, char** argv) {
     (void)base;
     uint64_t lost = 0, twice = 0;
     for (uint8_t c : g_seqs.seen) lost += c == 0, twice += c > 1;
-    std::printf("tcp   collector reset mid-stream (%s): %llu of %llu records lost (acknowledged by "
-                "its TCP, never read), %llu sent twice (received, not yet acknowledged)\n",
-                slow ? "a slow collector, buffers full" : "a collector keeping up",
-                static_cast<unsigned long long>(lost), static_cast<unsigned long long>(n),
-                static_cast<unsigned long long>(twice));
+    std::printf(
+        "tcp   collector reset mid-stream (%s): %llu of %llu records lost (acknowledged by "
+        "its TCP, never read), %llu sent twice (received, not yet acknowledged)\n",
+        slow ? "a slow collector, buffers full" : "a collector keeping up",
+        static_cast<unsigned long long>(lost), static_cast<unsigned long long>(n),
+        static_cast<unsigned long long>(twice));
     sink.stop();
     ::shutdown(kfd, SHUT_RDWR);
     ::close(kfd);
@@ -397,10 +405,11 @@ int main(int argc, char** argv) {
     while (g_count - base < n) std::this_thread::sleep_for(std::chrono::microseconds(200));
     auto done = Clock::now().time_since_epoch().count();
     double secs = (done - connected_at) / 1e9;
-    std::printf("disk  queue drain over tcp: %llu records (%llu in files, %.1f MB) in %.3f s "
-                "= %9.0f records/s\n",
-                static_cast<unsigned long long>(n), static_cast<unsigned long long>(s.file_frames),
-                s.bytes / 1e6, secs, n / secs);
+    std::printf(
+        "disk  queue drain over tcp: %llu records (%llu in files, %.1f MB) in %.3f s "
+        "= %9.0f records/s\n",
+        static_cast<unsigned long long>(n), static_cast<unsigned long long>(s.file_frames),
+        s.bytes / 1e6, secs, n / secs);
     sink.stop();
     ::shutdown(dl, SHUT_RDWR);
     ::close(dl);
@@ -410,22 +419,26 @@ int main(int argc, char** argv) {
   // tls
   std::string certs = dir + "/certs";
   std::filesystem::create_directories(certs);
-  std::string mk = "(cd " + certs +
-                   " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
-                   " -subj /CN=bench-ca && openssl req -newkey rsa:2048 -nodes -keyout server.key"
-                   " -out server.csr -subj /CN=localhost && printf 'subjectAltName=IP:127.0.0.1\\n'"
-                   " > ext && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key"
-                   " -CAcreateserial -out server.pem -days 2 -extfile ext) >/dev/null 2>&1";
+  std::string mk =
+      "(cd " + certs +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
+      " -subj /CN=bench-ca && openssl req -newkey rsa:2048 -nodes -keyout server.key"
+      " -out server.csr -subj /CN=localhost && printf 'subjectAltName=IP:127.0.0.1\\n'"
+      " > ext && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key"
+      " -CAcreateserial -out server.pem -days 2 -extfile ext) >/dev/null 2>&1";
   if (std::system(mk.c_str()) == 0) {
     int tport = 0;
     int tfd = listen_on(&tport);
     std::thread trx = tls_receiver(tfd, certs);
     TlsOptions tls;
     tls.ca_file = certs + "/ca.pem";
-    Result r = run_sink("tls://127.0.0.1:" + std::to_string(tport), n, dir + "/q-tls", counted, tls);
-    std::printf("tls   counting receiver: %9.0f records/s delivered (ratio to the inline tcp baseline %.2f); "
-                "reader-side hand-over %9.0f records/s\n",
-                r.delivered, r.delivered / bare, r.handover);
+    Result r =
+        run_sink("tls://127.0.0.1:" + std::to_string(tport), n, dir + "/q-tls", counted, tls);
+    std::printf(
+        "tls   counting receiver: %9.0f records/s delivered (ratio to the inline tcp baseline "
+        "%.2f); "
+        "reader-side hand-over %9.0f records/s\n",
+        r.delivered, r.delivered / bare, r.handover);
     ::shutdown(tfd, SHUT_RDWR);
     ::close(tfd);
     trx.join();
@@ -450,9 +463,10 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     uint64_t rn = n / 2;
     Result r = run_sink("relp://127.0.0.1:" + rp, rn, dir + "/q-relp", counted);
-    std::printf("relp  counting receiver: %9.0f records/s delivered (%llu records, every one "
-                "acknowledged)\n",
-                r.delivered, static_cast<unsigned long long>(rn));
+    std::printf(
+        "relp  counting receiver: %9.0f records/s delivered (%llu records, every one "
+        "acknowledged)\n",
+        r.delivered, static_cast<unsigned long long>(rn));
     relpEngineSetStop(eng);
     rrx.join();
     relpEngineDestruct(&eng);
@@ -467,9 +481,9 @@ int main(int argc, char** argv) {
     ::close(p);
     pid_t pid = start_rsyslogd(rdir, input, rsport);
     uint64_t rn = n / 2;
-    Result r = run_sink((input == "imtcp" ? "tcp://127.0.0.1:" : "relp://127.0.0.1:") +
-                            std::to_string(rsport),
-                        rn, dir + "/q-rs-" + input, [&] { return count_lines(rdir + "/out"); });
+    Result r = run_sink(
+        (input == "imtcp" ? "tcp://127.0.0.1:" : "relp://127.0.0.1:") + std::to_string(rsport), rn,
+        dir + "/q-rs-" + input, [&] { return count_lines(rdir + "/out"); });
     std::printf("%-5s into rsyslogd (%s -> omfile): %9.0f records/s\n",
                 input == "imtcp" ? "tcp" : "relp", input.c_str(), r.delivered);
     ::kill(pid, SIGTERM);
