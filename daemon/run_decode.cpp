@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "file_buffer.h"
+#include "util/file_buffer.h"
 #include "log_decoder.h"
 #include "modes.h"
 #include "symbols.h"

@@ -5,7 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "file_buffer.h"
+#include "util/file_buffer.h"
 #include "kaslr.h"
 
 namespace klogd {

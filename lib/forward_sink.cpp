@@ -6,7 +6,7 @@
 #include <random>
 
 #include "record_processor.h"
-#include "wall_clock.h"
+#include "util/wall_clock.h"
 
 namespace klogd {
 namespace {

@@ -11,8 +11,8 @@
 #include <cstring>
 #include <vector>
 
-#include "unix_datagram.h"
-#include "wall_clock.h"
+#include "util/unix_datagram.h"
+#include "util/wall_clock.h"
 
 namespace klogd {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <set>
 
-#include "hex.h"
+#include "util/hex.h"
 
 namespace klogd {
 namespace {

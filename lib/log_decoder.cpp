@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <map>
 
-#include "hex.h"
+#include "util/hex.h"
 #include "kaslr.h"
 #include "map_check.h"
 #include "module_table.h"

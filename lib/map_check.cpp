@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "hex.h"
+#include "util/hex.h"
 
 namespace klogd {
 namespace {}  // namespace

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "hex.h"
+#include "util/hex.h"
 
 namespace klogd {
 namespace {

@@ -1,6 +1,6 @@
 #include "rfc5424.h"
 
-#include "wall_clock.h"
+#include "util/wall_clock.h"
 
 namespace klogd {
 

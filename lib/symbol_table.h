@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "file_buffer.h"
+#include "util/file_buffer.h"
 
 namespace klogd {
 

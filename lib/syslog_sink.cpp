@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "rfc5424.h"
-#include "unix_datagram.h"
-#include "wall_clock.h"
+#include "util/unix_datagram.h"
+#include "util/wall_clock.h"
 
 namespace klogd {
 

@@ -12,7 +12,7 @@
 #include "journal_sink.h"
 #include "syslog_sink.h"
 #include "test_util.h"
-#include "wall_clock.h"
+#include "util/wall_clock.h"
 
 using namespace klogd;
 using namespace klogd::test;

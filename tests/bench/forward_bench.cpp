@@ -29,7 +29,7 @@
 #include <thread>
 
 #include "forward_sink.h"
-#include "wall_clock.h"
+#include "util/wall_clock.h"
 
 extern "C" {
 #include <librelp.h>

@@ -1,4 +1,4 @@
-#include "unix_datagram.h"
+#include "util/unix_datagram.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -1,4 +1,4 @@
-#include "wall_clock.h"
+#include "util/wall_clock.h"
 
 #include <time.h>
 

@@ -1,4 +1,4 @@
-#include "file_buffer.h"
+#include "util/file_buffer.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
