@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "util/text.h"
+
 namespace klogd {
 
 PidFile::~PidFile() {
@@ -32,8 +34,7 @@ bool PidFile::acquire(const std::string& path, std::string* err) {
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char buf[32] = {};
     ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    std::string pid(trim_right(n > 0 ? std::string_view(buf, static_cast<size_t>(n)) : "?"));
     *err = "another klogd is running (pid " + pid + ", pid file " + path + ")";
     ::close(fd);
     return false;

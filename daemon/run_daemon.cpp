@@ -36,6 +36,7 @@
 #include "syslog_line.h"
 #include "syslog_sink.h"
 #include "uevent.h"
+#include "util/host.h"
 
 namespace klogd {
 namespace {
@@ -377,14 +378,8 @@ bool Daemon::make_sinks(std::string* err) {
 
   // Collectors: extra sinks beside the local one, each behind its own queue.
   Rfc5424Options format;
-  format.hostname = o_.hostname;
-  if (format.hostname.empty()) {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    format.hostname = host;
-  }
-  read_small_file(o_.root + "/proc/sys/kernel/random/boot_id", &format.boot_id, err);
-  while (!format.boot_id.empty() && format.boot_id.back() == '\n') format.boot_id.pop_back();
+  format.hostname = o_.hostname.empty() ? host_name() : o_.hostname;
+  format.boot_id = read_boot_id(o_.root + kBootIdPath);
   format.bom = true;
   format.sd_id = o_.sd_id;
   std::set<std::string> queue_dirs;
@@ -544,9 +539,7 @@ int Daemon::run() {
   // Restart continuity: only for the daemon reading /dev/kmsg from the oldest record.
   if (!o_.one_shot && o_.source == "kmsg" && o_.start == "oldest" && o_.state_file != "none" &&
       !o_.state_file.empty()) {
-    std::string boot_id;
-    read_small_file(o_.root + "/proc/sys/kernel/random/boot_id", &boot_id, &err);
-    while (!boot_id.empty() && boot_id.back() == '\n') boot_id.pop_back();
+    std::string boot_id = read_boot_id(o_.root + kBootIdPath);
     std::string dir = o_.state_file.substr(0, o_.state_file.rfind('/'));
     if (!dir.empty()) ::mkdir(dir.c_str(), 0755);
     if (boot_id.empty()) {

@@ -2,9 +2,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
+#include "util/fd_io.h"
 #include "util/file_buffer.h"
 #include "log_decoder.h"
 #include "modes.h"
@@ -15,9 +18,10 @@ namespace klogd {
 int run_decode(const Options& o) {
   std::string log, err;
   if (o.decode_file == "-") {
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0) log.append(buf, static_cast<size_t>(n));
+    if (!read_all(STDIN_FILENO, &log)) {
+      spdlog::error("standard input: {}", std::strerror(errno));
+      return 1;
+    }
   } else {
     FileBuffer fb;
     if (!fb.load(o.decode_file, &err)) {

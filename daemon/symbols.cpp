@@ -7,6 +7,8 @@
 
 #include "util/file_buffer.h"
 #include "kaslr.h"
+#include "util/gzip_file.h"
+#include "util/text.h"
 
 namespace klogd {
 
@@ -14,7 +16,7 @@ std::string running_release(const Options& o) {
   std::string rel;
   std::string err;
   if (!o.root.empty() && read_small_file(o.root + "/proc/sys/kernel/osrelease", &rel, &err)) {
-    while (!rel.empty() && (rel.back() == '\n' || rel.back() == ' ')) rel.pop_back();
+    trim_right(&rel);
     return rel;
   }
   struct utsname u {};

@@ -2,27 +2,16 @@
 
 #include <cstring>
 
+#include "util/hex.h"
+
 namespace klogd {
 namespace {
 
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex(char c) { return is_hex_digit(c); }
 bool is_word(char c) {
   return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '_';
 }
 bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
-void append_hex(std::string* out, uint64_t v, int min_digits = 1) {
-  char buf[17];
-  int n = 0;
-  do {
-    buf[n++] = "0123456789abcdef"[v & 15];
-    v >>= 4;
-  } while (v);
-  while (n < min_digits) buf[n++] = '0';
-  while (n) out->push_back(buf[--n]);
-}
 
 uint64_t hex_value(std::string_view s) {
   uint64_t v = 0;

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/fd_io.h"
+
 namespace klogd {
 
 FileSink::~FileSink() {
@@ -43,16 +45,11 @@ bool FileSink::write(const FinishedRecord& r, std::string* err) {
 
 bool FileSink::flush(std::string* err) {
   size_t done = 0;
-  while (done < pending_.size()) {
-    ssize_t n = ::write(fd_, pending_.data() + done, pending_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *err = options_.path + ": " + std::strerror(errno);
-      pending_.erase(0, done);
-      failed_ = true;
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!write_all(fd_, pending_, &done)) {
+    *err = options_.path + ": " + std::strerror(errno);
+    pending_.erase(0, done);
+    failed_ = true;
+    return false;
   }
   pending_.clear();
   failed_ = false;

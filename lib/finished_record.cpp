@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "util/text.h"
+
 namespace klogd {
 
 void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out) {

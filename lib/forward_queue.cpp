@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "util/fd_io.h"
+
 namespace klogd {
 namespace {
 
@@ -33,19 +35,6 @@ void append_entry(uint64_t q, const std::string& frame, std::string* out) {
   std::memcpy(h + 8, &q, 8);
   out->append(h, kHeader);
   out->append(frame);
-}
-
-bool write_all(int fd, const std::string& buf) {
-  size_t done = 0;
-  while (done < buf.size()) {
-    ssize_t n = ::write(fd, buf.data() + done, buf.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 std::string segment_name(uint64_t first_q) {

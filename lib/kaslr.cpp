@@ -1,7 +1,6 @@
 #include "kaslr.h"
 
 #include <elf.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <set>
@@ -20,7 +19,7 @@ bool is_sym_char(char c) {
 bool read_hex(std::string_view t, size_t* p, uint64_t* out) {
   if (*p + 2 >= t.size() || t[*p] != '0' || t[*p + 1] != 'x') return false;
   size_t s = *p + 2, e = s;
-  while (e < t.size() && e - s < 16 && std::isxdigit(static_cast<unsigned char>(t[e]))) ++e;
+  while (e < t.size() && e - s < 16 && is_hex_digit(t[e])) ++e;
   if (e == s || !parse_hex_u64(t.substr(s, e - s), out)) return false;
   *p = e;
   return true;
@@ -65,22 +64,6 @@ std::optional<uint64_t> runtime_text_from_kcore(std::string_view h, std::string*
   }
   *why = "no kernel text segment in the program headers";
   return std::nullopt;
-}
-
-bool read_gzip_file(const std::string& path, std::string* out, std::string* err) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) {
-    *err = path + ": cannot be opened";
-    return false;
-  }
-  out->clear();
-  char buf[65536];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out->append(buf, static_cast<size_t>(n));
-  bool ok = n == 0;
-  if (!ok) *err = path + ": not readable as gzip";
-  gzclose(f);
-  return ok;
 }
 
 bool config_disables_kaslr(std::string_view config) {

@@ -22,9 +22,6 @@ std::optional<int64_t> parse_kernel_offset_line(std::string_view text);
 /// headers). nullopt, with *why, when it is not a 64-bit ELF core or has no such segment.
 std::optional<uint64_t> runtime_text_from_kcore(std::string_view elf_header, std::string* why);
 
-/// Reads a gzip'ed file whole (/proc/config.gz). False with a message naming it on error.
-bool read_gzip_file(const std::string& path, std::string* out, std::string* err);
-
 /// "CONFIG_RANDOMIZE_BASE is not set" (or no CONFIG_RANDOMIZE_BASE=y) in a kernel config.
 bool config_disables_kaslr(std::string_view config);
 

@@ -2,15 +2,10 @@
 
 #include <cstring>
 
+#include "util/hex.h"
+
 namespace klogd {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Parses an unsigned decimal field; rejects empty fields, signs, spaces and overflow.
 bool parse_u64(std::string_view s, uint64_t* out) {
@@ -86,7 +81,7 @@ void decode_kmsg_escapes(std::string_view in, std::string* out) {
     i = stop;
     if (i >= in.size()) break;
     if (i + 3 < in.size() && in[i + 1] == 'x') {
-      int hi = hex_value(in[i + 2]), lo = hex_value(in[i + 3]);
+      int hi = hex_digit(in[i + 2]), lo = hex_digit(in[i + 3]);
       if (hi >= 0 && lo >= 0) {
         out->push_back(static_cast<char>(hi * 16 + lo));
         i += 4;
@@ -101,27 +96,6 @@ void decode_kmsg_escapes(std::string_view in, std::string* out) {
 std::string decode_kmsg_escapes(std::string_view in) {
   std::string out;
   decode_kmsg_escapes(in, &out);
-  return out;
-}
-
-void append_escaped_control(std::string_view in, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : in) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out->append("\\x");
-      out->push_back(kHex[u >> 4]);
-      out->push_back(kHex[u & 15]);
-    } else {
-      out->push_back(c);
-    }
-  }
-}
-
-std::string escape_control(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  append_escaped_control(in, &out);
   return out;
 }
 

@@ -64,9 +64,4 @@ ParseError parse_kmsg_record(std::string_view buf, KmsgRecord* out, bool require
 std::string decode_kmsg_escapes(std::string_view in);
 void decode_kmsg_escapes(std::string_view in, std::string* out);
 
-/// Escapes bytes < 0x20 and 0x7f as "\xNN", so one record is one line of output whatever its
-/// decoded text holds (sysklogd 2.x split records at decoded newlines). UTF-8 passes through.
-std::string escape_control(std::string_view in);
-void append_escaped_control(std::string_view in, std::string* out);
-
 }  // namespace klogd

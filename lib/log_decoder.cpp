@@ -4,6 +4,7 @@
 #include <map>
 
 #include "util/hex.h"
+#include "util/text.h"
 #include "kaslr.h"
 #include "map_check.h"
 #include "module_table.h"
@@ -13,20 +14,16 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Each line of the log with its form; a " KEY=value" line is a dictionary line only after a
+// raw record.
 template <typename Fn>
-void for_each_line(std::string_view log, Fn fn) {
+void for_each_log_line(std::string_view log, Fn fn) {
   bool after_kmsg = false;
-  size_t line_no = 0;
-  while (!log.empty()) {
-    size_t nl = log.find('\n');
-    std::string_view line = log.substr(0, nl);
-    log = nl == std::string_view::npos ? std::string_view{} : log.substr(nl + 1);
-    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++line_no;
+  for_each_line(log, [&](std::string_view line, size_t line_no) {
     LogLine l = split_log_line(line, after_kmsg);
     after_kmsg = l.form == LogLine::Form::kKmsgRecord || l.form == LogLine::Form::kKmsgDictionary;
     fn(line_no, line, l);
-  }
+  });
 }
 
 // "prio,seq,ts[,flags...];"
@@ -147,7 +144,7 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
   std::string log_release;
   std::vector<PrintedSymbol> printed;
   std::vector<std::pair<uint64_t, PrintedSymbol>> pairs;
-  for_each_line(log, [&](size_t, std::string_view, const LogLine& l) {
+  for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {
     std::string_view t = l.text;
     if (auto off = parse_kernel_offset_line(t)) kernel_offset = off;
     if (t.starts_with("Command line:") &&
@@ -292,27 +289,9 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
   return true;
 }
 
-void append_json_string(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (u < 0x20 || u == 0x7f) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", u);
-      out->append(b);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out) {
-  for_each_line(log, [&](size_t line_no, std::string_view line, const LogLine& l) {
+  for_each_log_line(log, [&](size_t line_no, std::string_view line, const LogLine& l) {
     if (l.form == LogLine::Form::kKmsgDictionary) {
       if (!how.json) {
         out->append(line);

@@ -68,7 +68,4 @@ struct DecodeOutput {
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out);
 
-/// JSON string escaping (control bytes as \u00XX; other bytes as they are).
-void append_json_string(std::string_view s, std::string* out);
-
 }  // namespace klogd

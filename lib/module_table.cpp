@@ -3,36 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "util/hex.h"
+#include "util/text.h"
+
 namespace klogd {
-namespace {
-
-std::vector<std::string_view> split_ws(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
-    if (j > i) out.push_back(line.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-template <typename Fn>
-void for_each_line(std::string_view text, Fn fn) {
-  size_t line_no = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty()) fn(line, line_no);
-  }
-}
-
-}  // namespace
 
 bool ModuleTable::load_files(const std::string& modules_path, const std::string& kallsyms_path,
                              std::string* err) {
@@ -71,7 +45,8 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
 
   std::map<std::string, size_t, std::less<>> index;  // module name -> modules_ index
   for_each_line(modules_text, [&](std::string_view line, size_t line_no) {
-    auto f = split_ws(line);
+    if (line.empty()) return;
+    auto f = split_fields(line);
     // name size refcount deps state address [taints]
     if (f.size() < 6) return bad(modules_origin, line_no, "fewer than 6 fields", line);
     uint64_t size = 0, base = 0;

@@ -1,5 +1,7 @@
 #include "record_processor.h"
 
+#include "util/text.h"
+
 namespace klogd {
 
 FinishedRecord RecordProcessor::make_notice(std::string text, uint64_t ts_usec, uint64_t seq) {

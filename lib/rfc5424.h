@@ -29,7 +29,4 @@ std::string format_rfc5424(const FinishedRecord& r, int64_t boot_wall_usec,
 /// Escapes an RFC 5424 SD-PARAM value: '"', '\' and ']' get a backslash (§6.3.3).
 std::string escape_sd_value(std::string_view v);
 
-/// Appends text with control bytes and invalid UTF-8 written as \xNN: the result is valid UTF-8.
-void append_utf8_safe(std::string_view in, std::string* out);
-
 }  // namespace klogd

@@ -1,24 +1,16 @@
 #include "symbol_table.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
+
+#include "util/hex.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
 
 constexpr size_t kMaxReportedBadLines = 5;
-
-// Hex digit values, -1 for anything else: one table lookup per character on the load path.
-constexpr auto kHexTable = [] {
-  std::array<int8_t, 256> t{};
-  for (auto& v : t) v = -1;
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(c - 'A' + 10);
-  return t;
-}();
 
 }  // namespace
 
@@ -28,20 +20,6 @@ uint8_t kallsyms_rank(char type, std::string_view name) {
   size_t underscores = name.find_first_not_of('_');
   if (underscores == std::string_view::npos) underscores = name.size();
   return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(underscores, 63));
-}
-
-bool parse_hex_u64(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 16) return false;
-  uint64_t v = 0;
-  int bad = 0;
-  for (char c : s) {
-    int d = kHexTable[static_cast<unsigned char>(c)];
-    bad |= d;  // any -1 sets the sign bit
-    v = v << 4 | static_cast<uint64_t>(d & 15);
-  }
-  if (bad < 0) return false;
-  *out = v;
-  return true;
 }
 
 bool is_linker_script_marker(std::string_view name) {
@@ -81,7 +59,6 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
   bool sorted = true;
   uint64_t previous = 0;
   size_t line_no = 0;
-  size_t pos = 0;
 
   auto bad = [&](std::string_view why, std::string_view line) {
     ++report_.bad_lines;
@@ -94,33 +71,27 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     }
   };
 
-  while (pos < all.size()) {
-    const char* start = all.data() + pos;
-    const void* nl = std::memchr(start, '\n', all.size() - pos);
-    size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) : all.size() - pos;
-    std::string_view line(start, len);
-    size_t line_offset = pos;
-    pos += len + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
+  for_each_line(all, [&](std::string_view line, size_t number) {
+    line_no = number;
+    if (line.empty()) return;
+    size_t line_offset = static_cast<size_t>(line.data() - all.data());
     ++report_.lines;
 
     // ADDR
     size_t sp = line.find(' ');
     if (sp == std::string_view::npos) {
       bad("no fields", line);
-      continue;
+      return;
     }
     uint64_t address = 0;
     if (!parse_hex_u64(line.substr(0, sp), &address)) {
       bad(sp > 16 ? "address longer than 16 hex digits" : "address is not hex", line);
-      continue;
+      return;
     }
     // TYPE
     if (line.size() < sp + 4 || line[sp + 2] != ' ' || line[sp + 1] == ' ') {
       bad("no type and name after the address", line);
-      continue;
+      return;
     }
     char type = line[sp + 1];
     std::string_view name = line.substr(sp + 3);
@@ -133,14 +104,14 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     if (name.find(' ') != std::string_view::npos) {
       if (name.starts_with("The real System.map is in")) {
         report_.placeholder = true;
-        continue;
+        return;
       }
       bad("space in symbol name", line);
-      continue;
+      return;
     }
     if (name.empty()) {
       bad("empty symbol name", line);
-      continue;
+      return;
     }
     if (!module.empty()) {
       if (module.size() < 3 || module.front() != '[' || module.back() != ']') {
@@ -148,7 +119,7 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
       } else {
         ++report_.module_lines;
       }
-      continue;
+      return;
     }
     if (name.starts_with("Version_")) {
       uint64_t code = 0;
@@ -165,34 +136,34 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
       } else {
         bad("unknown symbol type", line);
       }
-      continue;
+      return;
     }
     if (address == 0) {
       ++report_.zero_addresses;
-      continue;
+      return;
     }
     int digits = static_cast<int>(sp);
     if (report_.address_digits == 0) {
       report_.address_digits = digits;
     } else if (digits != report_.address_digits) {
       bad("address width differs from the file's first text symbol", line);
-      continue;
+      return;
     }
     if (name.size() > UINT16_MAX) {
       bad("symbol name too long", line);
-      continue;
+      return;
     }
     if (address < previous) sorted = false;
     previous = address;
     size_t name_offset = line_offset + sp + 3;
     if (name_offset > UINT32_MAX) {
       bad("file too large", line);
-      continue;
+      return;
     }
     entries.push_back(Entry{address, static_cast<uint32_t>(name_offset),
                             static_cast<uint16_t>(name.size()), kallsyms_rank(type, name),
                             static_cast<uint8_t>(type)});
-  }
+  });
   report_.text_symbols = entries.size();
 
   if (report_.placeholder && entries.empty()) {

@@ -130,7 +130,4 @@ uint8_t kallsyms_rank(char type, std::string_view name);
 /// kallsyms.c's "may be a linker script provided symbol" test, exactly.
 bool is_linker_script_marker(std::string_view name);
 
-/// Parses up to 16 hex digits (no prefix); false on anything else.
-bool parse_hex_u64(std::string_view s, uint64_t* out);
-
 }  // namespace klogd

@@ -8,17 +8,15 @@
 #include <cstring>
 
 #include "rfc5424.h"
+#include "util/host.h"
+#include "util/text.h"
 #include "util/unix_datagram.h"
 #include "util/wall_clock.h"
 
 namespace klogd {
 
 SyslogSink::SyslogSink(SyslogSinkOptions options) : options_(std::move(options)) {
-  if (options_.hostname.empty()) {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    options_.hostname = host[0] ? host : "-";
-  }
+  if (options_.hostname.empty()) options_.hostname = host_name();
 }
 
 SyslogSink::~SyslogSink() {

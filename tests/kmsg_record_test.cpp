@@ -1,4 +1,5 @@
 #include "kmsg_record.h"
+#include "util/text.h"
 
 #include <catch2/catch.hpp>
 

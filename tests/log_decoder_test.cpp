@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "kaslr.h"
+#include "util/text.h"
 #include "test_util.h"
 
 using namespace klogd;

@@ -9,29 +9,12 @@
 #include <cstring>
 #include <functional>
 
+#include "util/fd_io.h"
+
 namespace klogd {
 namespace {
 
 std::string errno_message(const std::string& path) { return path + ": " + std::strerror(errno); }
-
-bool read_all(int fd, std::string* out, size_t max_bytes, const std::string& path,
-              std::string* err) {
-  char chunk[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *err = errno_message(path);
-      return false;
-    }
-    if (n == 0) return true;
-    if (out->size() + static_cast<size_t>(n) > max_bytes) {
-      *err = path + ": file is larger than " + std::to_string(max_bytes) + " bytes";
-      return false;
-    }
-    out->append(chunk, static_cast<size_t>(n));
-  }
-}
 
 }  // namespace
 
@@ -152,7 +135,10 @@ bool FileBuffer::load(const std::string& path, std::string* err, size_t max_byte
   }
   // /proc files report size 0 and some cannot be mapped: read them.
   std::string bytes;
-  bool ok = read_all(fd, &bytes, max_bytes, path, err);
+  bool ok = read_all(fd, &bytes, max_bytes);
+  if (!ok)
+    *err = errno == EFBIG ? path + ": file is larger than " + std::to_string(max_bytes) + " bytes"
+                          : errno_message(path);
   ::close(fd);
   if (!ok) return false;
   assign(std::move(bytes));

@@ -1,28 +1,33 @@
 #pragma once
-/// Hex spellings used in messages and output, in one place.
+/// Hex digits in one place: parsing them (addresses in maps, records, logs) and spelling them in
+/// messages and output.
+
 #include <cstdint>
-#include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace klogd {
 
+/// The value of a hex digit (either case), or -1.
+constexpr int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+constexpr bool is_hex_digit(char c) { return hex_digit(c) >= 0; }
+
+/// Parses 1 to 16 hex digits, no prefix; false on anything else. (The map loader's hot path.)
+bool parse_hex_u64(std::string_view s, uint64_t* out);
+
+/// Appends `v` in lower-case hex, no prefix, at least `min_digits` digits.
+void append_hex(std::string* out, uint64_t v, int min_digits = 1);
+
 /// "ffffffff81000000": 16 digits, no prefix (how the kernel prints a 64-bit address).
-inline std::string hex16(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
+std::string hex16(uint64_t v);
 /// "0x1be00000"
-inline std::string hex0x(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
+std::string hex0x(uint64_t v);
 /// "0x1be00000" or "-0x1000" (a KASLR slide can be negative against a map).
-inline std::string signed_hex(int64_t v) {
-  return v < 0 ? "-" + hex0x(static_cast<uint64_t>(-v)) : hex0x(static_cast<uint64_t>(v));
-}
+std::string signed_hex(int64_t v);
 
 }  // namespace klogd

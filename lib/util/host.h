@@ -1,0 +1,17 @@
+#pragma once
+/// What klogd says about the host it runs on: the boot id (restart continuity, RFC 5424 boot=) and
+/// the host name (RFC 5424 HOSTNAME).
+
+#include <string>
+
+namespace klogd {
+
+inline constexpr const char* kBootIdPath = "/proc/sys/kernel/random/boot_id";
+
+/// The boot id from `path` without its newline; "" when it cannot be read.
+std::string read_boot_id(const std::string& path = kBootIdPath);
+
+/// gethostname(), or "" when the host has no name (formatters then write RFC 5424's "-").
+std::string host_name();
+
+}  // namespace klogd

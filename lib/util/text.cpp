@@ -1,0 +1,123 @@
+#include "util/text.h"
+
+#include <cstdio>
+
+namespace klogd {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_byte_escape(unsigned char u, std::string* out) {
+  out->append("\\x");
+  out->push_back(kHexDigits[u >> 4]);
+  out->push_back(kHexDigits[u & 15]);
+}
+
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0.
+size_t utf8_sequence(std::string_view s, size_t i) {
+  auto u = static_cast<unsigned char>(s[i]);
+  size_t len = u >= 0xf0 && u <= 0xf4 ? 4 : u >= 0xe0 ? 3 : u >= 0xc2 && u <= 0xdf ? 2 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (len == 3 && ((u == 0xe0 && b1 < 0xa0) || (u == 0xed && b1 >= 0xa0))) return 0;
+  if (len == 4 && ((u == 0xf0 && b1 < 0x90) || (u == 0xf4 && b1 >= 0x90))) return 0;
+  return len;
+}
+
+}  // namespace
+
+std::string_view trim_right(std::string_view s, std::string_view chars) {
+  size_t end = s.find_last_not_of(chars);
+  return end == std::string_view::npos ? std::string_view{} : s.substr(0, end + 1);
+}
+
+void trim_right(std::string* s, std::string_view chars) {
+  s->resize(trim_right(std::string_view(*s), chars).size());
+}
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) out.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+void append_escaped_control(std::string_view in, std::string* out) {
+  for (char c : in) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      append_byte_escape(u, out);
+    else
+      out->push_back(c);
+  }
+}
+
+std::string escape_control(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  append_escaped_control(in, &out);
+  return out;
+}
+
+void append_utf8_safe(std::string_view in, std::string* out) {
+  size_t i = 0;
+  while (i < in.size()) {
+    auto u = static_cast<unsigned char>(in[i]);
+    if (u < 0x20 || u == 0x7f) {
+      append_byte_escape(u, out);
+      ++i;
+    } else if (u < 0x80) {
+      out->push_back(static_cast<char>(u));
+      ++i;
+    } else if (size_t len = utf8_sequence(in, i)) {
+      out->append(in.substr(i, len));
+      i += len;
+    } else {
+      append_byte_escape(u, out);
+      ++i;
+    }
+  }
+}
+
+size_t utf8_cut(std::string_view s, size_t max) {
+  if (max >= s.size()) return s.size();
+  size_t n = max;
+  // Back up over continuation bytes to the start of the sequence that the cut would split.
+  size_t back = 0;
+  while (n > 0 && back < 3 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) {
+    --n;
+    ++back;
+  }
+  if (back == 0) return max;  // s[max] starts a character (or is a stray byte)
+  size_t len = utf8_sequence(s, n);
+  return len > 0 && n + len > max ? n : max;  // a real character that the cut would split
+}
+
+void append_json_string(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (u < 0x20 || u == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", u);
+      out->append(b);
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace klogd

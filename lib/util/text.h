@@ -1,0 +1,54 @@
+#pragma once
+/// Small text helpers shared by every layer: walking the lines of a text, trimming, splitting
+/// fields, and the three escapings klogd writes: control bytes as "\xNN" (one record is one line),
+/// valid UTF-8 (what RFC 5424 collectors parse), and JSON strings.
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace klogd {
+
+/// Calls fn(line, line_no) for every line of `text`, 1-based, empty ones included. `line` is a
+/// view into `text` (line.data() - text.data() is its offset) without its '\n' and without
+/// trailing '\r's (CRLF files, serial captures). A final '\n' does not start another line.
+template <typename Fn>
+void for_each_line(std::string_view text, Fn fn) {
+  size_t line_no = 0;
+  while (!text.empty()) {
+    const void* nl = std::memchr(text.data(), '\n', text.size());
+    size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    std::string_view line = text.substr(0, len);
+    text.remove_prefix(nl ? len + 1 : len);
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    fn(line, ++line_no);
+  }
+}
+
+/// `s` without trailing characters from `chars` (default: white space and line ends).
+std::string_view trim_right(std::string_view s, std::string_view chars = " \t\r\n");
+void trim_right(std::string* s, std::string_view chars = " \t\r\n");
+
+/// The fields of a line separated by runs of spaces and tabs.
+std::vector<std::string_view> split_fields(std::string_view line);
+
+/// Appends `in` with bytes < 0x20 and 0x7f written as "\xNN", so that one record is one line
+/// whatever its decoded text holds. Other bytes (UTF-8 included) pass through.
+void append_escaped_control(std::string_view in, std::string* out);
+std::string escape_control(std::string_view in);
+
+/// Appends `in` with control bytes and bytes that are not part of well-formed UTF-8 written as
+/// "\xNN": the result is valid UTF-8.
+void append_utf8_safe(std::string_view in, std::string* out);
+
+/// The largest n <= max such that s.substr(0, n) does not end inside a UTF-8 sequence: where a
+/// message may be cut without splitting a character in two.
+size_t utf8_cut(std::string_view s, size_t max);
+
+/// Appends `s` as a JSON string: '"' and '\' escaped, control bytes as \u00XX, other bytes as
+/// they are.
+void append_json_string(std::string_view s, std::string* out);
+
+}  // namespace klogd
