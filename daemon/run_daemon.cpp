@@ -27,15 +27,15 @@
 #include "forward_sink.h"
 #include "journal_sink.h"
 #include "kaslr.h"
-#include "kmsg_reader.h"
+#include "kmsg/kmsg_reader.h"
 #include "modes.h"
 #include "queued_sink.h"
 #include "record_processor.h"
-#include "seqnum_state.h"
+#include "kmsg/seqnum_state.h"
 #include "symbols.h"
-#include "syslog_line.h"
+#include "kmsg/text_line.h"
 #include "syslog_sink.h"
-#include "uevent.h"
+#include "kmsg/uevent.h"
 #include "util/host.h"
 
 namespace klogd {
@@ -178,7 +178,7 @@ void Daemon::take_text(std::string_view chunk) {
   size_t start = 0, nl;
   while ((nl = text_carry_.find('\n', start)) != std::string::npos) {
     KmsgRecord r;
-    parse_syslog_line(std::string_view(text_carry_).substr(start, nl - start), text_seq_++, &r);
+    parse_text_line(std::string_view(text_carry_).substr(start, nl - start), text_seq_++, &r);
     processor_->finish(std::move(r), &batch_);
     start = nl + 1;
   }

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "kmsg_record.h"
+#include "kmsg/kmsg_record.h"
 
 namespace klogd {
 

@@ -10,7 +10,7 @@
 
 #include "annotator.h"
 #include "finished_record.h"
-#include "kmsg_record.h"
+#include "kmsg/kmsg_record.h"
 
 namespace klogd {
 

@@ -1,4 +1,4 @@
-#include "kmsg_record.h"
+#include "kmsg/kmsg_record.h"
 #include "util/text.h"
 
 #include <catch2/catch.hpp>

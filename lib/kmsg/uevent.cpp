@@ -1,4 +1,4 @@
-#include "uevent.h"
+#include "kmsg/uevent.h"
 
 namespace klogd {
 

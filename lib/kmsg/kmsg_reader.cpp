@@ -1,4 +1,4 @@
-#include "kmsg_reader.h"
+#include "kmsg/kmsg_reader.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "kmsg_record.h"
+#include "kmsg/kmsg_record.h"
 
 namespace klogd {
 

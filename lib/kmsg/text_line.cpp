@@ -1,8 +1,8 @@
-#include "syslog_line.h"
+#include "kmsg/text_line.h"
 
 namespace klogd {
 
-void parse_syslog_line(std::string_view line, uint64_t seq, KmsgRecord* out) {
+void parse_text_line(std::string_view line, uint64_t seq, KmsgRecord* out) {
   *out = {};
   out->seq = seq;
   out->level = 4;

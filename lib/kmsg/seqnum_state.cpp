@@ -1,4 +1,4 @@
-#include "seqnum_state.h"
+#include "kmsg/seqnum_state.h"
 
 #include <fcntl.h>
 #include <unistd.h>

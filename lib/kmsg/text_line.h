@@ -6,12 +6,12 @@
 
 #include <string_view>
 
-#include "kmsg_record.h"
+#include "kmsg/kmsg_record.h"
 
 namespace klogd {
 
 /// Parses one line (without '\n'). A missing "<PRIO>" means level 4 / kernel (as klogd 1.5
 /// assumed, LOG_WARNING); a missing timestamp means ts_usec 0. Never fails.
-void parse_syslog_line(std::string_view line, uint64_t seq, KmsgRecord* out);
+void parse_text_line(std::string_view line, uint64_t seq, KmsgRecord* out);
 
 }  // namespace klogd
