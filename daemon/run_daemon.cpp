@@ -26,7 +26,7 @@
 #include "file_sink.h"
 #include "forward_sink.h"
 #include "journal_sink.h"
-#include "kaslr.h"
+#include "symbols/kaslr.h"
 #include "kmsg/kmsg_reader.h"
 #include "modes.h"
 #include "queued_sink.h"

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "util/file_buffer.h"
-#include "kaslr.h"
+#include "symbols/kaslr.h"
 #include "util/gzip_file.h"
 #include "util/text.h"
 

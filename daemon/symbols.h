@@ -4,8 +4,8 @@
 #include <string>
 
 #include "annotator.h"
-#include "map_selection.h"
-#include "module_table.h"
+#include "symbols/map_selection.h"
+#include "symbols/module_table.h"
 #include "options.h"
 
 namespace klogd {

@@ -32,7 +32,7 @@
 #include <string_view>
 #include <vector>
 
-#include "symbolizer.h"
+#include "symbols/symbolizer.h"
 
 namespace klogd {
 

@@ -5,9 +5,10 @@
 
 #include "util/hex.h"
 #include "util/text.h"
-#include "kaslr.h"
-#include "map_check.h"
-#include "module_table.h"
+#include "symbols/kaslr.h"
+#include "symbols/printed_symbols.h"
+#include "symbols/map_check.h"
+#include "symbols/module_table.h"
 
 namespace klogd {
 namespace {

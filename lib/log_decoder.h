@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "annotator.h"
-#include "symbolizer.h"
+#include "symbols/symbolizer.h"
 
 namespace klogd {
 

@@ -2,7 +2,7 @@
 // (untranslated where it must be) whenever it can be.
 #include <catch2/catch.hpp>
 
-#include "module_table.h"
+#include "symbols/module_table.h"
 #include "record_processor.h"
 
 using namespace klogd;

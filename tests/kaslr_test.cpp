@@ -1,4 +1,5 @@
-#include "kaslr.h"
+#include "symbols/kaslr.h"
+#include "symbols/printed_symbols.h"
 
 #include <elf.h>
 

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 
-#include "kaslr.h"
+#include "symbols/kaslr.h"
 #include "util/text.h"
 #include "test_util.h"
 

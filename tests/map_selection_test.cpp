@@ -1,5 +1,5 @@
 // Map search, the content check and the slide, on whole fake trees under a root prefix.
-#include "map_selection.h"
+#include "symbols/map_selection.h"
 
 #include <sys/stat.h>
 

@@ -1,8 +1,8 @@
-#include "module_table.h"
+#include "symbols/module_table.h"
 
 #include <catch2/catch.hpp>
 
-#include "symbolizer.h"
+#include "symbols/symbolizer.h"
 
 using namespace klogd;
 

@@ -1,4 +1,4 @@
-#include "symbol_table.h"
+#include "symbols/symbol_table.h"
 
 #include <catch2/catch.hpp>
 

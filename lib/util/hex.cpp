@@ -29,6 +29,16 @@ bool parse_hex_u64(std::string_view s, uint64_t* out) {
   return true;
 }
 
+bool read_0x_hex(std::string_view t, size_t* pos, uint64_t* out) {
+  size_t p = *pos;
+  if (p + 2 >= t.size() || t[p] != '0' || t[p + 1] != 'x') return false;
+  size_t s = p + 2, e = s;
+  while (e < t.size() && e - s < 16 && is_hex_digit(t[e])) ++e;
+  if (e == s || !parse_hex_u64(t.substr(s, e - s), out)) return false;
+  *pos = e;
+  return true;
+}
+
 void append_hex(std::string* out, uint64_t v, int min_digits) {
   char buf[17];
   int n = 0;

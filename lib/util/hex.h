@@ -20,6 +20,9 @@ constexpr bool is_hex_digit(char c) { return hex_digit(c) >= 0; }
 /// Parses 1 to 16 hex digits, no prefix; false on anything else. (The map loader's hot path.)
 bool parse_hex_u64(std::string_view s, uint64_t* out);
 
+/// Reads "0x" and 1 to 16 hex digits at t[*pos]; on success advances *pos past them.
+bool read_0x_hex(std::string_view t, size_t* pos, uint64_t* out);
+
 /// Appends `v` in lower-case hex, no prefix, at least `min_digits` digits.
 void append_hex(std::string* out, uint64_t v, int min_digits = 1);
 

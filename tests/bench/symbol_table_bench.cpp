@@ -5,7 +5,7 @@
 
 #include "bench_data.h"
 #include "naive_klogd15.h"
-#include "symbol_table.h"
+#include "symbols/symbol_table.h"
 
 static void BM_MapLoad(benchmark::State& state) {
   const std::string& path = bench_map_path();

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "symbolizer.h"
+#include "symbols/symbolizer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view all(reinterpret_cast<const char*>(data), size);

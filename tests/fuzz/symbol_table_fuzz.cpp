@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "map_check.h"
-#include "symbol_table.h"
+#include "symbols/map_check.h"
+#include "symbols/symbol_table.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

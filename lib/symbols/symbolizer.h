@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "module_table.h"
-#include "symbol_table.h"
+#include "symbols/module_table.h"
+#include "symbols/symbol_table.h"
 
 namespace klogd {
 

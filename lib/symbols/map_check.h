@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "symbol_table.h"
+#include "symbols/symbol_table.h"
 
 namespace klogd {
 

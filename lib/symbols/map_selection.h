@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "map_check.h"
-#include "symbol_table.h"
-#include "symbolizer.h"
+#include "symbols/map_check.h"
+#include "symbols/symbol_table.h"
+#include "symbols/symbolizer.h"
 
 namespace klogd {
 

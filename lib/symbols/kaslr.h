@@ -6,9 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
-
-#include "symbol_table.h"
 
 namespace klogd {
 
@@ -24,26 +21,5 @@ std::optional<uint64_t> runtime_text_from_kcore(std::string_view elf_header, std
 
 /// "CONFIG_RANDOMIZE_BASE is not set" (or no CONFIG_RANDOMIZE_BASE=y) in a kernel config.
 bool config_disables_kaslr(std::string_view config);
-
-/// A symbol the kernel printed itself: "name+0xOFF/0xSIZE", optionally followed by " [mod]".
-struct PrintedSymbol {
-  std::string name;
-  uint64_t offset = 0;
-  uint64_t size = 0;
-  std::string module;  ///< empty for core kernel
-};
-/// Every printed symbol in one line of text.
-std::vector<PrintedSymbol> find_printed_symbols(std::string_view text);
-
-/// Offline version check without kallsyms: each core symbol the kernel printed must exist in
-/// the map with the same size. Returns how many agreed; *disagreement names the first one that
-/// did not ("name: log says size 0x80, map says 0x90" / "name: not in the map").
-struct PrintedCheck {
-  size_t checked = 0;
-  size_t agreed = 0;
-  std::string disagreement;
-};
-PrintedCheck check_printed_symbols(const std::vector<PrintedSymbol>& printed,
-                                   const SymbolTable& map);
 
 }  // namespace klogd

@@ -1,4 +1,4 @@
-#include "map_check.h"
+#include "symbols/map_check.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "map_selection.h"
+#include "symbols/map_selection.h"
 
 #include <sys/stat.h>
 

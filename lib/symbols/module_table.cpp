@@ -1,4 +1,4 @@
-#include "module_table.h"
+#include "symbols/module_table.h"
 
 #include <algorithm>
 #include <map>

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "symbol_table.h"
+#include "symbols/symbol_table.h"
 
 namespace klogd {
 

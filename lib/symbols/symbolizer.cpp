@@ -1,4 +1,4 @@
-#include "symbolizer.h"
+#include "symbols/symbolizer.h"
 
 namespace klogd {
 
