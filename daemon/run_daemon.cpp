@@ -20,7 +20,7 @@
 #include <set>
 #include <thread>
 
-#include "annotator.h"
+#include "annotate/annotator.h"
 #include "asio.h"
 #include "daemon_life.h"
 #include "file_sink.h"
@@ -30,7 +30,7 @@
 #include "kmsg/kmsg_reader.h"
 #include "modes.h"
 #include "queued_sink.h"
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 #include "kmsg/seqnum_state.h"
 #include "symbols.h"
 #include "kmsg/text_line.h"

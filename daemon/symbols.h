@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "annotator.h"
+#include "annotate/annotator.h"
 #include "symbols/map_selection.h"
 #include "symbols/module_table.h"
 #include "options.h"

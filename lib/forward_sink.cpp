@@ -5,7 +5,7 @@
 #include <deque>
 #include <random>
 
-#include "record_processor.h"
+#include "annotate/notices.h"
 #include "util/wall_clock.h"
 
 namespace klogd {
@@ -146,10 +146,8 @@ void ForwardSink::run() {
       std::vector<std::string> messages;
       messages.reserve(b.frames.size() + 1);
       if (b.drops) {
-        FinishedRecord notice = RecordProcessor::make_notice(
-            "klogd: dropped " + std::to_string(b.drops) + " records for " + describe() +
-                " while it was unavailable (queue full)",
-            monotonic_usec(), 0);
+        FinishedRecord notice =
+            make_notice(dropped_notice(b.drops, describe()), monotonic_usec(), 0);
         messages.push_back(format_rfc5424(notice, boot_wall_usec(), o_.format));
       }
       size_t count = b.frames.size();

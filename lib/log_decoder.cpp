@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <map>
 
-#include "util/hex.h"
-#include "util/text.h"
 #include "symbols/kaslr.h"
-#include "symbols/printed_symbols.h"
 #include "symbols/map_check.h"
 #include "symbols/module_table.h"
+#include "symbols/printed_symbols.h"
+#include "util/hex.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {

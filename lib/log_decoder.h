@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "annotator.h"
+#include "annotate/annotator.h"
 #include "symbols/symbolizer.h"
 
 namespace klogd {

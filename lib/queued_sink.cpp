@@ -1,6 +1,6 @@
 #include "queued_sink.h"
 
-#include "record_processor.h"
+#include "annotate/notices.h"
 
 namespace klogd {
 
@@ -18,10 +18,8 @@ void QueuedSink::push(std::shared_ptr<const FinishedRecord> r) {
 bool QueuedSink::drain(std::string* err) {
   if (dropped_ > 0 && !queue_.empty()) {
     const KmsgRecord& next = queue_.front()->record;
-    FinishedRecord notice = RecordProcessor::make_notice(
-        "klogd: dropped " + std::to_string(dropped_) + " records for " + sink_->describe() +
-            " while it was unavailable (queue full)",
-        next.ts_usec, next.seq);
+    FinishedRecord notice =
+        make_notice(dropped_notice(dropped_, sink_->describe()), next.ts_usec, next.seq);
     if (!sink_->write(notice, err)) {
       down_ = true;
       return false;

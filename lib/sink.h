@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "finished_record.h"
+#include "annotate/finished_record.h"
 
 namespace klogd {
 

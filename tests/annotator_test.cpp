@@ -1,4 +1,4 @@
-#include "annotator.h"
+#include "annotate/annotator.h"
 
 #include <catch2/catch.hpp>
 

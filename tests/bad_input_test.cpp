@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "symbols/module_table.h"
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 
 using namespace klogd;
 

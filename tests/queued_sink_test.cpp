@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "file_sink.h"
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 #include "test_util.h"
 
 using namespace klogd;

@@ -1,9 +1,9 @@
 // Records per second through parse -> annotate -> format (klogd file line).
 #include <benchmark/benchmark.h>
 
-#include "annotator.h"
+#include "annotate/annotator.h"
 #include "bench_data.h"
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "annotator.h"
+#include "annotate/annotator.h"
 #include "log_decoder.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);

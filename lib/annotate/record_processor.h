@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "annotator.h"
-#include "finished_record.h"
+#include "annotate/annotator.h"
+#include "annotate/finished_record.h"
 #include "kmsg/kmsg_record.h"
 
 namespace klogd {
@@ -46,9 +46,6 @@ class RecordProcessor {
     resume_ = seq;
   }
   const PipelineCounters& counters() const { return counters_; }
-
-  /// A record made by klogd itself (facility kern, level warning) with the given text.
-  static FinishedRecord make_notice(std::string text, uint64_t ts_usec, uint64_t seq);
 
  private:
   const Annotator* annotator_;

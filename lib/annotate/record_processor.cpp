@@ -1,21 +1,9 @@
-#include "record_processor.h"
+#include "annotate/record_processor.h"
 
+#include "annotate/notices.h"
 #include "util/text.h"
 
 namespace klogd {
-
-FinishedRecord RecordProcessor::make_notice(std::string text, uint64_t ts_usec, uint64_t seq) {
-  FinishedRecord r;
-  r.record.facility = 0;
-  r.record.level = 4;
-  r.record.ts_usec = ts_usec;
-  r.record.seq = seq;
-  r.record.raw_text = text;
-  r.record.text = text;
-  r.text = std::move(text);
-  r.synthetic = true;
-  return r;
-}
 
 namespace {
 
@@ -74,8 +62,7 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
     if (record.seq > *expected_) {
       uint64_t missed = record.seq - *expected_;
       counters_.missed += missed;
-      out->push_back(make_notice("klogd: missed " + std::to_string(missed) + " kernel messages",
-                                 record.ts_usec, *expected_));
+      out->push_back(make_notice(missed_notice(missed), record.ts_usec, *expected_));
     } else if (record.seq < *expected_) {
       ++counters_.backwards;
     }

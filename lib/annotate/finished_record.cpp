@@ -1,4 +1,4 @@
-#include "finished_record.h"
+#include "annotate/finished_record.h"
 
 #include <cstdio>
 

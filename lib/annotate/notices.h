@@ -1,0 +1,23 @@
+#pragma once
+/// The records klogd writes itself, in-band beside the kernel's, so that every loss is stated
+/// where the records are read, with its exact count (journald's "Missed N kernel messages").
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "annotate/finished_record.h"
+
+namespace klogd {
+
+/// A record made by klogd (facility kern, level warning, synthetic) with the given text.
+FinishedRecord make_notice(std::string text, uint64_t ts_usec, uint64_t seq);
+
+/// "klogd: missed N kernel messages": the kernel overwrote records before klogd read them.
+std::string missed_notice(uint64_t count);
+
+/// "klogd: dropped N records for WHERE while it was unavailable (queue full)": a sink's or a
+/// collector's queue was full and its oldest records went.
+std::string dropped_notice(uint64_t count, std::string_view where);
+
+}  // namespace klogd
