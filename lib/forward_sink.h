@@ -21,8 +21,8 @@
 #include "forward_queue.h"
 #include "forward_target.h"
 #include "forward_transport.h"
-#include "rfc5424.h"
-#include "sink.h"
+#include "sinks/rfc5424.h"
+#include "sinks/sink.h"
 
 namespace klogd {
 

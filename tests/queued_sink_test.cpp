@@ -1,9 +1,9 @@
 // The bounded queue in front of a sink, with a real failing device: /dev/full (ENOSPC).
-#include "queued_sink.h"
+#include "sinks/queued_sink.h"
 
 #include <catch2/catch.hpp>
 
-#include "file_sink.h"
+#include "sinks/file_sink.h"
 #include "annotate/record_processor.h"
 #include "test_util.h"
 

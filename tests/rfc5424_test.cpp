@@ -1,5 +1,5 @@
 // The RFC 5424 messages sent to collectors.
-#include "rfc5424.h"
+#include "sinks/rfc5424.h"
 #include "util/text.h"
 
 #include <catch2/catch.hpp>

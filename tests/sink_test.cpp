@@ -9,8 +9,8 @@
 #include <chrono>
 #include <thread>
 
-#include "journal_sink.h"
-#include "syslog_sink.h"
+#include "sinks/journal_sink.h"
+#include "sinks/syslog_sink.h"
 #include "test_util.h"
 #include "util/wall_clock.h"
 

@@ -1,4 +1,4 @@
-#include "file_sink.h"
+#include "sinks/file_sink.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -18,7 +18,7 @@
 
 #include <string>
 
-#include "sink.h"
+#include "sinks/sink.h"
 
 namespace klogd {
 

@@ -1,4 +1,4 @@
-#include "rfc5424.h"
+#include "sinks/rfc5424.h"
 
 #include "util/text.h"
 #include "util/wall_clock.h"

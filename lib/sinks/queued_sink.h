@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "sink.h"
+#include "sinks/sink.h"
 
 namespace klogd {
 

@@ -15,7 +15,7 @@
 
 #include <string>
 
-#include "sink.h"
+#include "sinks/sink.h"
 
 namespace klogd {
 

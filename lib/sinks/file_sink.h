@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "sink.h"
+#include "sinks/sink.h"
 
 namespace klogd {
 

@@ -1,4 +1,4 @@
-#include "syslog_sink.h"
+#include "sinks/syslog_sink.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "rfc5424.h"
+#include "sinks/rfc3164.h"
+#include "sinks/rfc5424.h"
 #include "util/host.h"
-#include "util/text.h"
 #include "util/unix_datagram.h"
 #include "util/wall_clock.h"
 
@@ -36,10 +36,7 @@ std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const
     std::string m = format_rfc5424(r, boot_wall, o);
     return truncate(std::move(m));
   }
-  std::string m = "<" + std::to_string(r.record.prio()) + ">" +
-                  rfc3164_time(boot_wall + static_cast<int64_t>(r.record.ts_usec)) + " kernel: ";
-  append_escaped_control(r.text, &m);
-  return truncate(std::move(m));
+  return truncate(format_rfc3164(r, boot_wall));
 }
 
 std::string SyslogSink::truncate(std::string m) const {

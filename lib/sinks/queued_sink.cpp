@@ -1,4 +1,4 @@
-#include "queued_sink.h"
+#include "sinks/queued_sink.h"
 
 #include "annotate/notices.h"
 

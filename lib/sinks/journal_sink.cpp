@@ -1,4 +1,4 @@
-#include "journal_sink.h"
+#include "sinks/journal_sink.h"
 
 #include <sys/socket.h>
 #include <sys/uio.h>
