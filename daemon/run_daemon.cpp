@@ -24,7 +24,7 @@
 #include "asio.h"
 #include "daemon_life.h"
 #include "sinks/file_sink.h"
-#include "forward_sink.h"
+#include "forward/forward_sink.h"
 #include "sinks/journal_sink.h"
 #include "symbols/kaslr.h"
 #include "kmsg/kmsg_reader.h"

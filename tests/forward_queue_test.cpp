@@ -1,7 +1,7 @@
 // The forward queue on real files: memory first, spill when the target is down, taken up again
 // by the next run (a forked child killed without cleanup stands for kill -9), torn entries, the
 // byte limit with exact drop counts.
-#include "forward_queue.h"
+#include "forward/forward_queue.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // --forward URLs.
-#include "forward_target.h"
+#include "forward/forward_target.h"
 
 #include <catch2/catch.hpp>
 

@@ -28,7 +28,7 @@
 #include <string>
 #include <thread>
 
-#include "forward_sink.h"
+#include "forward/forward_sink.h"
 #include "util/wall_clock.h"
 
 extern "C" {

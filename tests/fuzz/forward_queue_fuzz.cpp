@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "forward_queue.h"
+#include "forward/forward_queue.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = "/tmp/klogd-fuzz-queue-" + std::to_string(::getpid());

@@ -1,4 +1,4 @@
-#include "forward_target.h"
+#include "forward/forward_target.h"
 
 namespace klogd {
 

@@ -1,4 +1,4 @@
-#include "forward_transport.h"
+#include "forward/forward_transport.h"
 
 #include <fcntl.h>
 #include <linux/sockios.h>

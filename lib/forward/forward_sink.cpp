@@ -1,4 +1,4 @@
-#include "forward_sink.h"
+#include "forward/forward_sink.h"
 
 #include <time.h>
 

@@ -9,12 +9,9 @@
 /// (memory and files together) the oldest are dropped and counted; the sender states the count to
 /// the collector before the next frame it sends.
 ///
-/// Files, in DIR:
-///   SSSSSSSSSSSSSSSSSSSS.seg  frames, named by the first q they hold: entries of
-///                             [u32 length][u32 crc32 of q and bytes][u64 q][bytes]
-///   cursor                    [u64 next q to deliver][u64 drops not yet stated][u32 crc32]
-/// An entry torn by a kill in the middle of a write is cut off at start-up (and said so); a file
-/// with a bad entry in the middle is kept up to that entry.
+/// Files, in DIR: segments of frames and a cursor (forward/queue_format.h). An entry torn by a kill
+/// in the middle of a write is cut off at start-up (and said so); a file with a bad entry in the
+/// middle is kept up to that entry.
 ///
 /// Thread-safe: the daemon's loop pushes and settles; one sender thread takes and commits.
 

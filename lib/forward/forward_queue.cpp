@@ -1,49 +1,20 @@
-#include "forward_queue.h"
+#include "forward/forward_queue.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
+#include "forward/queue_format.h"
 #include "util/fd_io.h"
 
 namespace klogd {
-namespace {
 
-constexpr size_t kHeader = 16;  // u32 length, u32 crc, u64 q
-constexpr size_t kCursorSize = 20;
-
-uint32_t entry_crc(uint64_t q, const char* data, size_t n) {
-  unsigned char qb[8];
-  std::memcpy(qb, &q, 8);
-  uLong c = crc32(0L, qb, 8);
-  return static_cast<uint32_t>(
-      crc32(c, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(n)));
-}
-
-void append_entry(uint64_t q, const std::string& frame, std::string* out) {
-  uint32_t len = static_cast<uint32_t>(frame.size());
-  uint32_t crc = entry_crc(q, frame.data(), frame.size());
-  char h[kHeader];
-  std::memcpy(h, &len, 4);
-  std::memcpy(h + 4, &crc, 4);
-  std::memcpy(h + 8, &q, 8);
-  out->append(h, kHeader);
-  out->append(frame);
-}
-
-std::string segment_name(uint64_t first_q) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%020llu.seg", static_cast<unsigned long long>(first_q));
-  return b;
-}
-
-}  // namespace
+using namespace queue_format;
 
 ForwardQueue::ForwardQueue(ForwardQueueOptions o) : o_(std::move(o)) {
   o_.segment_bytes = std::max<size_t>(1, std::min(o_.segment_bytes, o_.max_bytes / 8));
@@ -63,25 +34,18 @@ bool ForwardQueue::open(std::string* report, std::string* err) {
     *err = "forward queue " + o_.dir + ": " + ec.message();
     return false;
   }
-  cursor_fd_ = ::open((o_.dir + "/cursor").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  std::string cursor_path = o_.dir + "/" + kCursorName;
+  cursor_fd_ = ::open(cursor_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (cursor_fd_ < 0) {
-    *err = "forward queue " + o_.dir + "/cursor: " + std::strerror(errno);
+    *err = "forward queue " + cursor_path + ": " + std::strerror(errno);
     return false;
   }
   char c[kCursorSize];
-  bool have_cursor = false;
-  if (::pread(cursor_fd_, c, kCursorSize, 0) == static_cast<ssize_t>(kCursorSize)) {
-    uint32_t crc = 0;
-    std::memcpy(&crc, c + 16, 4);
-    if (crc == static_cast<uint32_t>(crc32(0L, reinterpret_cast<Bytef*>(c), 16))) {
-      std::memcpy(&cursor_, c, 8);
-      std::memcpy(&unstated_, c + 8, 8);
-      have_cursor = true;
-    }
-  }
+  bool have_cursor = ::pread(cursor_fd_, c, kCursorSize, 0) == static_cast<ssize_t>(kCursorSize) &&
+                     decode_cursor(std::string_view(c, kCursorSize), &cursor_, &unstated_);
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(o_.dir, ec))
-    if (e.path().extension() == ".seg") names.push_back(e.path().filename());
+    if (e.path().extension() == kSegmentSuffix) names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
   std::string notes;
   for (const std::string& name : names) {
@@ -145,22 +109,19 @@ bool ForwardQueue::read_segment(Segment* s, std::vector<std::string>* frames, ui
     bool eof = static_cast<size_t>(n) < chunk;
     size_t pos = 0, need = 0;
     bool bad = false;
-    while (pos + kHeader <= static_cast<size_t>(n)) {
-      uint32_t len, crc;
-      uint64_t eq;
-      std::memcpy(&len, buf.data() + pos, 4);
-      std::memcpy(&crc, buf.data() + pos + 4, 4);
-      std::memcpy(&eq, buf.data() + pos + 8, 8);
-      if (eq != q || len > (64u << 20)) {
+    while (pos + kEntryHeader <= static_cast<size_t>(n)) {
+      EntryHeader h = read_entry_header(buf.data() + pos);
+      uint32_t len = h.length;
+      if (h.q != q || len > kMaxFrame) {
         bad = true;
         break;
       }
-      if (pos + kHeader + len > static_cast<size_t>(n)) {
-        need = kHeader + len;
+      if (pos + kEntryHeader + len > static_cast<size_t>(n)) {
+        need = kEntryHeader + len;
         break;
       }
-      const char* data = buf.data() + pos + kHeader;
-      if (crc != entry_crc(q, data, len)) {
+      const char* data = buf.data() + pos + kEntryHeader;
+      if (h.crc != entry_crc(q, std::string_view(data, len))) {
         bad = true;
         break;
       }
@@ -172,7 +133,7 @@ bool ForwardQueue::read_segment(Segment* s, std::vector<std::string>* frames, ui
         frames->emplace_back(data, len);
         taken += len;
       }
-      pos += kHeader + len;
+      pos += kEntryHeader + len;
       ++q;
     }
     off += pos;
@@ -197,7 +158,7 @@ bool ForwardQueue::read_segment(Segment* s, std::vector<std::string>* frames, ui
 
 void ForwardQueue::push(std::string frame) {
   std::lock_guard lock(mu_);
-  mem_bytes_ += frame.size() + kHeader;
+  mem_bytes_ += frame.size() + kEntryHeader;
   mem_.push_back(std::move(frame));
   ++next_q_;
   enforce_limit_locked();
@@ -252,7 +213,7 @@ bool ForwardQueue::spill_locked(std::string* err) {
   }
   // what went to files leaves memory
   for (size_t k = 0; k < i; ++k) {
-    mem_bytes_ -= mem_.front().size() + kHeader;
+    mem_bytes_ -= mem_.front().size() + kEntryHeader;
     mem_.pop_front();
   }
   mem_first_q_ += i;
@@ -284,7 +245,7 @@ void ForwardQueue::enforce_limit_locked() {
       cursor_ = std::max(cursor_, s.end_q);
       changed = true;
     } else if (segments_.empty() && mem_.size() > 1) {
-      mem_bytes_ -= mem_.front().size() + kHeader;
+      mem_bytes_ -= mem_.front().size() + kEntryHeader;
       mem_.pop_front();
       lost = mem_first_q_ >= cursor_ ? 1 : 0;
       ++mem_first_q_;
@@ -300,7 +261,7 @@ void ForwardQueue::enforce_limit_locked() {
 
 void ForwardQueue::remove_delivered_locked() {
   while (!mem_.empty() && mem_first_q_ < cursor_) {
-    mem_bytes_ -= mem_.front().size() + kHeader;
+    mem_bytes_ -= mem_.front().size() + kEntryHeader;
     mem_.pop_front();
     ++mem_first_q_;
   }
@@ -317,12 +278,8 @@ void ForwardQueue::remove_delivered_locked() {
 
 bool ForwardQueue::write_cursor_locked() {
   if (cursor_fd_ < 0) return false;
-  char c[kCursorSize];
-  std::memcpy(c, &cursor_, 8);
-  std::memcpy(c + 8, &unstated_, 8);
-  uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<Bytef*>(c), 16));
-  std::memcpy(c + 16, &crc, 4);
-  return ::pwrite(cursor_fd_, c, kCursorSize, 0) == static_cast<ssize_t>(kCursorSize);
+  std::string c = encode_cursor(cursor_, unstated_);
+  return ::pwrite(cursor_fd_, c.data(), c.size(), 0) == static_cast<ssize_t>(c.size());
 }
 
 void ForwardQueue::set_target_up(bool up) {

@@ -18,9 +18,9 @@
 #include <string>
 #include <thread>
 
-#include "forward_queue.h"
-#include "forward_target.h"
-#include "forward_transport.h"
+#include "forward/forward_queue.h"
+#include "forward/forward_target.h"
+#include "forward/forward_transport.h"
 #include "sinks/rfc5424.h"
 #include "sinks/sink.h"
 

@@ -13,7 +13,7 @@ extern "C" {
 #include <memory>
 #include <mutex>
 
-#include "forward_transport.h"
+#include "forward/forward_transport.h"
 
 namespace klogd {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "forward_target.h"
+#include "forward/forward_target.h"
 
 namespace klogd {
 

@@ -14,7 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 
-#include "forward_transport.h"
+#include "forward/forward_transport.h"
 
 namespace klogd {
 namespace {
