@@ -9,7 +9,9 @@
 
 #include "util/fd_io.h"
 #include "util/file_buffer.h"
-#include "log_decoder.h"
+#include "decode/decode_output.h"
+#include "decode/decode_setup.h"
+#include "decode/log_line.h"
 #include "modes.h"
 #include "symbols.h"
 

@@ -1,5 +1,7 @@
 // klogd --decode on the real corpora, judged by their truth files, and every input form.
-#include "log_decoder.h"
+#include "decode/decode_output.h"
+#include "decode/decode_setup.h"
+#include "decode/log_line.h"
 
 #include <catch2/catch.hpp>
 #include <cstdio>

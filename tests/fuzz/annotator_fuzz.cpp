@@ -5,7 +5,9 @@
 #include <string_view>
 
 #include "annotate/annotator.h"
-#include "log_decoder.h"
+#include "decode/decode_output.h"
+#include "decode/decode_setup.h"
+#include "decode/log_line.h"
 
 namespace {
 klogd::Symbolizer* make() {

@@ -1,11 +1,6 @@
 #pragma once
-/// Offline decoding of a saved kernel log (klogd --decode): the successor of ksymoops.
-///
-/// Input forms, detected per line: raw /dev/kmsg records ("prio,seq,ts,flags;text" and their
-/// " KEY=value" lines), dmesg ("[    2.395438] text", also with a "[    T1]" caller field and
-/// dmesg -T's "[Fri Nov 27 17:14:58 2026] text"), syslog and journalctl -k
-/// ("Nov 25 02:00:00 host kernel: text"), serial console captures (stray '\r' removed), and bare
-/// text. The prefix is kept as it was; only the message text is annotated.
+/// Offline decoding of a saved kernel log (klogd --decode), the successor of ksymoops: the
+/// symbols of the crashed machine, loaded from the files named, checked against the log.
 ///
 /// The whole input is read before anything is written: the panic prints "Kernel Offset:" last.
 /// Evidence for the KASLR slide, strongest first (the one used is reported):
@@ -23,21 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "annotate/annotator.h"
 #include "symbols/symbolizer.h"
 
 namespace klogd {
-
-struct LogLine {
-  enum class Form { kKmsgRecord, kKmsgDictionary, kDmesg, kSyslog, kBare };
-  Form form = Form::kBare;
-  std::string_view prefix;  ///< kept unchanged
-  std::string_view text;    ///< the message, annotated
-};
-
-/// Splits one line (without '\n'; a trailing '\r' already removed). `after_kmsg_record` says the
-/// previous line was a raw record, so " KEY=value" is its dictionary.
-LogLine split_log_line(std::string_view line, bool after_kmsg_record);
 
 struct DecodeInputs {
   std::string map_path;       ///< -k
@@ -58,14 +41,5 @@ struct DecodeSetup {
 /// cannot be used or the map is refused.
 bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* setup,
                     std::string* err);
-
-struct DecodeOutput {
-  bool twice = false;  ///< -2: translated line, then the original
-  bool json = false;   ///< one JSON object per input line
-};
-
-/// Annotates the whole log and appends the result to *out.
-void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
-                std::string* out);
 
 }  // namespace klogd

@@ -1,0 +1,59 @@
+#include "decode/decode_output.h"
+
+#include "decode/log_line.h"
+#include "util/hex.h"
+#include "util/text.h"
+
+namespace klogd {
+
+void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
+                std::string* out) {
+  for_each_log_line(log, [&](size_t line_no, std::string_view line, const LogLine& l) {
+    if (l.form == LogLine::Form::kKmsgDictionary) {
+      if (!how.json) {
+        out->append(line);
+        out->push_back('\n');
+      }
+      return;
+    }
+    Annotation a = annotator.annotate(l.text);
+    if (how.json) {
+      *out += "{\"line\":" + std::to_string(line_no) + ",\"text\":";
+      append_json_string(line, out);
+      *out += ",\"annotated\":";
+      std::string annotated(l.prefix);
+      annotated += a.text;
+      append_json_string(annotated, out);
+      *out += ",\"addresses\":[";
+      bool first = true;
+      for (const FoundAddress& f : a.found) {
+        if (!first) out->push_back(',');
+        first = false;
+        *out += "{\"address\":\"" + hex16(f.address) + "\",\"form\":\"" + f.form +
+                "\",\"resolved\":" + (f.resolved ? "true" : "false");
+        if (f.resolved) {
+          *out += ",\"symbol\":";
+          append_json_string(f.symbol, out);
+          *out += ",\"offset\":" + std::to_string(f.offset) +
+                  ",\"size\":" + std::to_string(f.size) + ",\"module\":";
+          append_json_string(f.module, out);
+          *out += ",\"via\":\"" + std::string(to_string(f.via)) + "\"";
+          *out += ",\"printed\":";
+          append_json_string(format_kernel_symbol(f, true), out);
+        }
+        out->push_back('}');
+      }
+      *out += "]}\n";
+      return;
+    }
+    out->append(l.prefix);
+    out->append(a.text);
+    out->push_back('\n');
+    if (how.twice && a.changed) {
+      out->append(line);
+      out->push_back('\n');
+    }
+  });
+}
+
+}  // namespace klogd
