@@ -66,8 +66,6 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")(
       "start", po::value<std::string>(&o->start)->value_name("oldest|end"),
       "where to start reading /dev/kmsg (default oldest)")(
-      "root", po::value<std::string>(&o->root)->value_name("DIR"),
-      "prefix for map search and /proc files (default none)")(
       "kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"),
       "kallsyms file (daemon default /proc/kallsyms; --decode: none)")(
       "modules", po::value<std::string>(&o->modules_file)->value_name("FILE"),
@@ -114,8 +112,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "tls-insecure-for-tests", po::bool_switch(&o->tls_insecure_for_tests),
       "tls://: do NOT verify the collector's certificate (tests only; logged as an error)")(
       "sd-id", po::value<std::string>(&o->sd_id)->value_name("ID"),
-      "RFC 5424 SD-ID of klogd's structured data (default kmsg@32473)")("hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
-                   "HOSTNAME in RFC 5424 messages (default: this host's name)")(
+      "RFC 5424 SD-ID of klogd's structured data (default kmsg@32473)")(
+      "hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
+      "HOSTNAME in RFC 5424 messages (default: this host's name)")(
       "fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true),
       "fsync the output file after each batch (default false)");
 
@@ -232,6 +231,33 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     return ParseOutcome::kUsageError;
   }
   return ParseOutcome::kRun;
+}
+
+KernelPaths kernel_paths(const Options& o) {
+  KernelPaths p;
+  p.kmsg = o.kmsg_path;
+  if (!o.kallsyms_file.empty()) p.kallsyms = o.kallsyms_file;
+  if (!o.modules_file.empty()) p.modules = o.modules_file;
+  return p;
+}
+
+SymbolOptions symbol_options(const Options& o) {
+  SymbolOptions s;
+  s.paths = kernel_paths(o);
+  s.map_file = o.map_file;
+  s.force_map = o.force_map;
+  s.kaslr_offset = o.kaslr_offset;
+  return s;
+}
+
+AnnotatorOptions annotator_options(const Options& o) {
+  AnnotatorOptions ao;
+  ao.style = o.no_translate      ? AnnotationStyle::kNone
+             : o.style == "keep" ? AnnotationStyle::kKeep
+                                 : AnnotationStyle::kKlogd;
+  ao.registers = o.registers;
+  ao.hide_addresses = o.hide_addresses;
+  return ao;
 }
 
 }  // namespace klogd

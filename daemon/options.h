@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "annotate/annotator.h"
+#include "symbols/symbol_loading.h"
+#include "util/kernel_paths.h"
+
 namespace klogd {
 
 struct Options {
@@ -35,7 +39,6 @@ struct Options {
   std::string kmsg_path = "/dev/kmsg";
   std::string source = "kmsg";   // kmsg | proc | syscall
   std::string start = "oldest";  // oldest | end
-  std::string root;              // prefix for map search and proc files (tests)
   std::string kallsyms_file;     // default /proc/kallsyms (daemon), none (decode)
   std::string modules_file;      // default /proc/modules (daemon), none (decode)
   bool force_map = false;
@@ -65,5 +68,12 @@ enum class ParseOutcome { kRun, kExitOk, kUsageError };
 
 /// Parses argv and the config file. Prints --help itself; on a usage error fills *err.
 ParseOutcome parse_options(int argc, char** argv, Options* out, std::string* err);
+
+/// The kernel files the options name (--kmsg, --kallsyms, --modules), real paths otherwise.
+KernelPaths kernel_paths(const Options& o);
+/// Where the daemon's symbols come from (-k, --force-map, --kaslr-offset, the kernel files).
+SymbolOptions symbol_options(const Options& o);
+/// The annotation settings the options ask for (daemon and --decode alike).
+AnnotatorOptions annotator_options(const Options& o);
 
 }  // namespace klogd

@@ -21,21 +21,22 @@
 #include <thread>
 
 #include "annotate/annotator.h"
+#include "annotate/record_processor.h"
 #include "asio.h"
 #include "daemon_life.h"
-#include "sinks/file_sink.h"
 #include "forward/forward_sink.h"
-#include "sinks/journal_sink.h"
-#include "symbols/kaslr.h"
 #include "kmsg/kmsg_reader.h"
-#include "modes.h"
-#include "sinks/queued_sink.h"
-#include "annotate/record_processor.h"
 #include "kmsg/seqnum_state.h"
-#include "symbols.h"
 #include "kmsg/text_line.h"
-#include "sinks/syslog_sink.h"
 #include "kmsg/uevent.h"
+#include "log_notes.h"
+#include "modes.h"
+#include "sinks/file_sink.h"
+#include "sinks/journal_sink.h"
+#include "sinks/queued_sink.h"
+#include "sinks/syslog_sink.h"
+#include "symbols/kaslr.h"
+#include "symbols/symbol_loading.h"
 #include "util/host.h"
 
 namespace klogd {
@@ -45,7 +46,7 @@ namespace asio = boost::asio;
 
 class Daemon {
  public:
-  explicit Daemon(const Options& o) : o_(o) {}
+  explicit Daemon(const Options& o) : o_(o), paths_(kernel_paths(o)) {}
   int run();
 
  private:
@@ -65,6 +66,7 @@ class Daemon {
   void tick();
 
   const Options& o_;
+  const KernelPaths paths_;
   asio::io_context io_;
   asio::posix::stream_descriptor kmsg_{io_};
   asio::signal_set signals_{io_};
@@ -104,7 +106,10 @@ bool Daemon::setup_symbols() {
   }
   MapSelection sel;
   std::string err;
-  if (!select_map(map_search_options(o_), &sel, &err)) {
+  Notes notes;
+  bool selected = select_map(map_search_options(symbol_options(o_), &notes), &sel, &err);
+  log_notes(notes);
+  if (!selected) {
     spdlog::error("map: {}", err);
     return false;
   }
@@ -125,7 +130,10 @@ bool Daemon::setup_symbols() {
   symbolizer_.set_core(sel.core());
   std::string module_lines;
   if (sel.kallsyms) module_lines = sel.kallsyms->module_lines();
-  symbolizer_.set_modules(load_modules(o_, false, sel.kallsyms ? &module_lines : nullptr));
+  Notes module_notes;
+  symbolizer_.set_modules(
+      load_modules(paths_, &module_notes, sel.kallsyms ? &module_lines : nullptr));
+  log_notes(module_notes);
   return true;
 }
 
@@ -142,12 +150,14 @@ void Daemon::reload(bool all) {
     if (all) {
       MapSelection s;
       std::string err;
-      if (select_map(map_search_options(o_), &s, &err))
+      Notes ignored;
+      if (select_map(map_search_options(symbol_options(o_), &ignored), &s, &err))
         sel = std::move(s);
       else
         spdlog::error("reload: map: {}", err);
     }
-    auto modules = load_modules(o_, true);
+    Notes quiet;
+    auto modules = load_modules(paths_, &quiet);
     asio::post(io_, [this, all, sel = std::move(sel), modules]() mutable {
       if (sel) symbolizer_.set_core(sel->core());
       symbolizer_.set_modules(modules);
@@ -251,7 +261,8 @@ void Daemon::drain() {
       if (o_.paranoid && (raw.find("Oops:") != std::string_view::npos ||
                           raw.find("BUG:") != std::string_view::npos)) {
         // klogd -p: fresh module symbols before an oops is translated (synchronous here).
-        symbolizer_.set_modules(load_modules(o_, true));
+        Notes quiet;
+        symbolizer_.set_modules(load_modules(paths_, &quiet));
       }
       if (!symbolizer_.core().slide_known && symbolizer_.core().table &&
           raw.find("Kernel Offset: ") != std::string_view::npos) {
@@ -379,7 +390,7 @@ bool Daemon::make_sinks(std::string* err) {
   // Collectors: extra sinks beside the local one, each behind its own queue.
   Rfc5424Options format;
   format.hostname = o_.hostname.empty() ? host_name() : o_.hostname;
-  format.boot_id = read_boot_id(o_.root + kBootIdPath);
+  format.boot_id = read_boot_id(paths_.boot_id);
   format.bom = true;
   format.sd_id = o_.sd_id;
   std::set<std::string> queue_dirs;
@@ -395,9 +406,12 @@ bool Daemon::make_sinks(std::string* err) {
     }
     fo.queue.max_bytes = o_.forward_queue_max;
     fo.log = [](int level, const std::string& msg) {
-      if (level == 0) spdlog::info("{}", msg);
-      else if (level == 1) spdlog::warn("{}", msg);
-      else spdlog::error("{}", msg);
+      if (level == 0)
+        spdlog::info("{}", msg);
+      else if (level == 1)
+        spdlog::warn("{}", msg);
+      else
+        spdlog::error("{}", msg);
     };
     auto f = std::make_unique<ForwardSink>(std::move(fo));
     if (!f->start(err)) return false;
@@ -511,7 +525,7 @@ void Daemon::on_signal(int signo) {
 
 int Daemon::run() {
   std::string err;
-  std::string source_path = o_.source == "proc" ? o_.root + "/proc/kmsg" : o_.kmsg_path;
+  std::string source_path = o_.source == "proc" ? paths_.proc_kmsg : paths_.kmsg;
   if (o_.source != "syscall" && !reader_.open(source_path, &err)) {
     spdlog::error("{}", err);
     return 1;
@@ -539,7 +553,7 @@ int Daemon::run() {
   // Restart continuity: only for the daemon reading /dev/kmsg from the oldest record.
   if (!o_.one_shot && o_.source == "kmsg" && o_.start == "oldest" && o_.state_file != "none" &&
       !o_.state_file.empty()) {
-    std::string boot_id = read_boot_id(o_.root + kBootIdPath);
+    std::string boot_id = read_boot_id(paths_.boot_id);
     std::string dir = o_.state_file.substr(0, o_.state_file.rfind('/'));
     if (!dir.empty()) ::mkdir(dir.c_str(), 0755);
     if (boot_id.empty()) {
@@ -630,7 +644,8 @@ int run_daemon(const Options& o) {
 int run_check_map(const Options& o) {
   MapSelection sel;
   std::string err;
-  MapSearchOptions m = map_search_options(o);
+  Notes notes;
+  MapSearchOptions m = map_search_options(symbol_options(o), &notes);
   bool ok = select_map(m, &sel, &err);
   std::cout << "release: " << m.release << "\n" << sel.report();
   if (!ok) std::cout << "error: " << err << "\n";

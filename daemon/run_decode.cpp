@@ -7,13 +7,12 @@
 #include <cstring>
 #include <iostream>
 
-#include "util/fd_io.h"
-#include "util/file_buffer.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
 #include "modes.h"
-#include "symbols.h"
+#include "util/fd_io.h"
+#include "util/file_buffer.h"
 
 namespace klogd {
 

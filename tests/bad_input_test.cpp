@@ -2,8 +2,8 @@
 // (untranslated where it must be) whenever it can be.
 #include <catch2/catch.hpp>
 
-#include "symbols/module_table.h"
 #include "annotate/record_processor.h"
+#include "symbols/module_table.h"
 
 using namespace klogd;
 

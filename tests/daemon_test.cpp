@@ -188,23 +188,23 @@ TEST_CASE("daemon: kallsyms-less address forms print as a kallsyms kernel would"
 }
 
 TEST_CASE("daemon: kallsyms hidden, the log's Kernel Offset line gives the slide", "[daemon]") {
-  // A fake root: kallsyms hidden (zeros), a map named for the release, addresses in the map
+  // kallsyms hidden (zeros), a map named for the running release, addresses in the map
   // 0x1000000 below the running kernel's (as if the slide were 0x1000000).
   auto syms = real_text_symbols();
   REQUIRE(syms.size() > 100);
   std::string root = temp_dir();
-  run_command("mkdir -p " + root + "/proc/sys/kernel " + root + "/boot");
-  write_file(root + "/proc/sys/kernel/osrelease", "9.9.9-klogdtest\n");
-  write_file(root + "/proc/kallsyms", "0000000000000000 T _text\n0000000000000000 T schedule\n");
+  std::string release = lines_of(read_file("/proc/sys/kernel/osrelease"))[0];
+  write_file(root + "/kallsyms", "0000000000000000 T _text\n0000000000000000 T schedule\n");
   std::string map;
   for (const KSym& s : syms) map += hex(s.address - 0x1000000) + " T " + s.name + "\n";
   map += hex(syms.back().address + syms.back().size - 0x1000000) + " T zz_end\n";
-  write_file(root + "/boot/System.map-9.9.9-klogdtest", map);
+  write_file(root + "/System.map-" + release, map);
   const KSym& s = syms[syms.size() / 2];
   std::string tag = unique_tag("koffset");
   // From the end: a Kernel Offset line of an earlier run may still be in the ring.
-  Child klogd(kKlogd + " -n --start end --state-file none --pid-file " + root + "/pid --root " +
-              root + " -f " + root + "/out 2>" + root + "/err");
+  Child klogd(kKlogd + " -n --start end --state-file none --pid-file " + root + "/pid -k " + root +
+              "/System.map-" + release + " --kallsyms " + root + "/kallsyms -f " + root +
+              "/out 2>" + root + "/err");
   REQUIRE(wait_for(root + "/err", "output: file"));
   REQUIRE(inject_kmsg("<4>" + tag + " before [<" + hex(s.address + 1) + ">]\n"));
   REQUIRE(inject_kmsg("<0>" + tag +
@@ -214,7 +214,7 @@ TEST_CASE("daemon: kallsyms hidden, the log's Kernel Offset line gives the slide
   REQUIRE(wait_for(root + "/out", tag + " after"));
   CHECK(klogd.stop() == 0);
   std::string err = read_file(root + "/err");
-  CHECK(err.find("usable: name carries release 9.9.9-klogdtest") != std::string::npos);
+  CHECK(err.find("usable: name carries release " + release) != std::string::npos);
   CHECK(err.find("slide 16777216 from the log's Kernel Offset line") != std::string::npos);
   std::string out = read_file(root + "/out");
   CHECK(out.find(tag + " before [<" + hex(s.address + 1) + ">]") != std::string::npos);

@@ -1,10 +1,11 @@
 #include "symbols/kaslr.h"
-#include "symbols/printed_symbols.h"
 
 #include <elf.h>
 
 #include <catch2/catch.hpp>
 #include <cstring>
+
+#include "symbols/printed_symbols.h"
 
 using namespace klogd;
 

@@ -1,7 +1,8 @@
 #include "kmsg/kmsg_record.h"
-#include "util/text.h"
 
 #include <catch2/catch.hpp>
+
+#include "util/text.h"
 
 using namespace klogd;
 

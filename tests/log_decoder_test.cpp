@@ -1,14 +1,13 @@
 // klogd --decode on the real corpora, judged by their truth files, and every input form.
-#include "decode/decode_output.h"
-#include "decode/decode_setup.h"
-#include "decode/log_line.h"
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 
+#include "decode/decode_output.h"
+#include "decode/decode_setup.h"
+#include "decode/log_line.h"
 #include "symbols/kaslr.h"
-#include "util/text.h"
 #include "test_util.h"
+#include "util/text.h"
 
 using namespace klogd;
 using namespace klogd::test;
@@ -340,7 +339,8 @@ TEST_CASE("decode: serial console carriage returns and syslog lines", "[decode]"
   CHECK(d.lines[2] == "bare [schedule+0x0/0xd0]");
 }
 
-TEST_CASE("decode: Kernel Offset disabled means zero, and same-line pairs give the slide", "[decode]") {
+TEST_CASE("decode: Kernel Offset disabled means zero, and same-line pairs give the slide",
+          "[decode]") {
   CHECK(parse_kernel_offset_line("Kernel Offset: disabled") == 0);
   CHECK(parse_kernel_offset_line("Kernel Offset: 0x1a800000 from 0xffffffff81000000") ==
         0x1a800000);

@@ -52,7 +52,8 @@ const std::string kRelease = "6.1.0-test";
 
 MapSearchOptions opts(const std::string& root) {
   MapSearchOptions o;
-  o.root = root;
+  o.map_root = root;
+  o.kallsyms_path = root + "/proc/kallsyms";
   o.release = kRelease;
   return o;
 }

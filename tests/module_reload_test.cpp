@@ -1,5 +1,6 @@
 // Module tables kept fresh in a running daemon: -i / -I (SIGUSR1 / SIGUSR2) and a kernel uevent
-// make it reload /proc/modules and /proc/kallsyms (here: files shaped like them under --root),
+// make it reload /proc/modules and /proc/kallsyms (here: files shaped like them, named by
+// --modules and --kallsyms),
 // and a stale table is never used afterwards.
 #include <linux/netlink.h>
 #include <signal.h>
@@ -24,6 +25,11 @@ void write_proc(const std::string& root, const std::string& modules, const std::
   write_file(root + "/proc/kallsyms.tmp", kallsyms);
   ::rename((root + "/proc/modules.tmp").c_str(), (root + "/proc/modules").c_str());
   ::rename((root + "/proc/kallsyms.tmp").c_str(), (root + "/proc/kallsyms").c_str());
+}
+
+// The daemon's options that name those files instead of /proc's.
+std::string proc_files(const std::string& root) {
+  return " --modules " + root + "/proc/modules --kallsyms " + root + "/proc/kallsyms";
 }
 
 const char* kBefore[2] = {"crashme 16384 0 - Live 0xffffffffc84aa000 (OE)\n",
@@ -53,8 +59,8 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     std::string root = temp_dir();
     write_proc(root, kBefore[0], kBefore[1]);
     std::string dir = temp_dir();
-    std::string cmd = kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir +
-                      "/pid --root " + root + " 2>" + dir + "/err";
+    std::string cmd = kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid" +
+                      proc_files(root) + " 2>" + dir + "/err";
     Child pid(cmd);
     REQUIRE(wait_for(dir + "/err", "output: file"));
     std::string tag = unique_tag("reload");
@@ -85,8 +91,8 @@ TEST_CASE("module reload: a lookup miss in module space reloads (at most once a 
   std::string root = temp_dir();
   write_proc(root, kBefore[0], kBefore[1]);
   std::string dir = temp_dir();
-  std::string cmd = kKlogd + " -n -d --start end -f " + dir + "/out --pid-file " + dir +
-                    "/pid --root " + root + " 2>" + dir + "/err";
+  std::string cmd = kKlogd + " -n -d --start end -f " + dir + "/out --pid-file " + dir + "/pid" +
+                    proc_files(root) + " 2>" + dir + "/err";
   Child pid(cmd);
   REQUIRE(wait_for(dir + "/err", "output: file"));
   // a module appears without any announcement
@@ -106,8 +112,8 @@ TEST_CASE("daemon: a second instance is refused", "[daemon]") {
   std::string root = temp_dir();
   write_proc(root, kBefore[0], kBefore[1]);
   std::string dir = temp_dir();
-  std::string cmd = kKlogd + " -n --start end -f /dev/null --pid-file " + dir + "/pid --root " +
-                    root + " 2>" + dir + "/err";
+  std::string cmd = kKlogd + " -n --start end -f /dev/null --pid-file " + dir + "/pid" +
+                    proc_files(root) + " 2>" + dir + "/err";
   Child pid(cmd);
   REQUIRE(wait_for(dir + "/err", "output:"));
   auto r = run_command(kKlogd + " -n -f /dev/null --pid-file " + dir + "/pid");

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sinks/file_sink.h"
 #include "annotate/record_processor.h"
+#include "sinks/file_sink.h"
 #include "test_util.h"
 
 using namespace klogd;

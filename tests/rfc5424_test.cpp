@@ -1,8 +1,9 @@
 // The RFC 5424 messages sent to collectors.
 #include "sinks/rfc5424.h"
-#include "util/text.h"
 
 #include <catch2/catch.hpp>
+
+#include "util/text.h"
 
 using namespace klogd;
 

@@ -77,7 +77,6 @@ std::vector<std::string> journal_entries(const std::string& tag) {
   return out;
 }
 
-
 }  // namespace
 
 TEST_CASE("syslog sink: rsyslogd gets facility, level, kernel timestamp and tag", "[sinks]") {

@@ -100,7 +100,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
   *out = MapSelection{};
   auto kallsyms = std::make_shared<SymbolTable>();
   std::string kerr;
-  std::string kpath = o.root_for_kallsyms ? o.root + o.kallsyms_path : o.kallsyms_path;
+  const std::string& kpath = o.kallsyms_path;
   if (!o.kallsyms_path.empty() && kallsyms->load_file(kpath, &kerr)) {
     out->kallsyms_real = true;
     out->kallsyms = kallsyms;
@@ -109,7 +109,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
   }
 
   std::vector<std::string> list =
-      o.explicit_map.empty() ? map_candidates(o.root, o.release) : std::vector{o.explicit_map};
+      o.explicit_map.empty() ? map_candidates(o.map_root, o.release) : std::vector{o.explicit_map};
 
   struct Fallback {
     std::shared_ptr<const SymbolTable> table;

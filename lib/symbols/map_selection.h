@@ -1,7 +1,7 @@
 #pragma once
 /// Chooses the System.map for the running kernel, checks it, and finds the KASLR slide.
 ///
-/// Candidates, tried in this order, duplicates dropped (RELEASE = uname -r), all under `root`:
+/// Candidates, tried in this order, duplicates dropped (RELEASE = uname -r), all under `map_root`:
 ///   klogd 1.5:  /boot/System.map-RELEASE, /boot/System.map, /System.map-RELEASE, /System.map,
 ///               /usr/src/linux/System.map-RELEASE, /usr/src/linux/System.map
 ///   ps (procps): /lib/modules/RELEASE/System.map (the rest of its list is above)
@@ -28,13 +28,12 @@
 namespace klogd {
 
 struct MapSearchOptions {
-  std::string root;                              ///< prefix for every path ("" = /)
+  std::string map_root;                          ///< prefix of every candidate ("" = /)
   std::string release;                           ///< uname -r (the caller fills it)
   std::string explicit_map;                      ///< -k FILE ("" = search)
   bool force = false;                            ///< use -k FILE even when its check fails
-  std::string kallsyms_path = "/proc/kallsyms";  ///< under root (unless root_for_kallsyms false)
-  bool root_for_kallsyms = true;
-  bool use_kallsyms_fallback = true;  ///< take kallsyms itself when no map is verified
+  std::string kallsyms_path = "/proc/kallsyms";  ///< "" = do not read kallsyms
+  bool use_kallsyms_fallback = true;             ///< take kallsyms itself when no map is verified
   std::optional<int64_t>
       known_slide;  ///< --kaslr-offset or other evidence, when kallsyms is hidden
   std::optional<uint64_t> runtime_text;  ///< _text's runtime address from /proc/kcore

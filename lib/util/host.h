@@ -6,10 +6,8 @@
 
 namespace klogd {
 
-inline constexpr const char* kBootIdPath = "/proc/sys/kernel/random/boot_id";
-
-/// The boot id from `path` without its newline; "" when it cannot be read.
-std::string read_boot_id(const std::string& path = kBootIdPath);
+/// The boot id from `path` (KernelPaths::boot_id) without its newline; "" when it cannot be read.
+std::string read_boot_id(const std::string& path);
 
 /// gethostname(), or "" when the host has no name (formatters then write RFC 5424's "-").
 std::string host_name();
