@@ -17,6 +17,11 @@
 #include "util/text.h"
 
 namespace klogd {
+namespace {
+
+constexpr int kSyslogActionConsoleLevel = 8;  // syslog(2): set the console log level
+
+}  // namespace
 
 PidFile::~PidFile() {
   if (fd_ >= 0) {
@@ -92,7 +97,7 @@ bool drop_to_user(const std::string& user, std::string* err) {
 }
 
 bool set_console_level(int level, std::string* err) {
-  if (::klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, nullptr, level) != 0) {
+  if (::klogctl(kSyslogActionConsoleLevel, nullptr, level) != 0) {
     *err = std::string("cannot set the console log level: ") + std::strerror(errno);
     return false;
   }

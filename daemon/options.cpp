@@ -9,6 +9,25 @@ namespace po = boost::program_options;
 namespace klogd {
 namespace {
 
+// One of `choices` by name; otherwise "--NAME: must be a, b or c, not VALUE".
+template <typename E>
+bool parse_choice(const char* name, const std::string& value,
+                  std::initializer_list<std::pair<const char*, E>> choices, E* out,
+                  std::string* err) {
+  std::string names;
+  size_t i = 0;
+  for (const auto& [text, e] : choices) {
+    if (value == text) {
+      *out = e;
+      return true;
+    }
+    names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(text);
+    ++i;
+  }
+  *err = std::string("--") + name + ": must be " + names + ", not " + value;
+  return false;
+}
+
 bool parse_offset(const std::string& s, int64_t* out) {
   try {
     size_t used = 0;
@@ -26,6 +45,9 @@ bool parse_offset(const std::string& s, int64_t* out) {
 }  // namespace
 
 ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) {
+  // The choice options as written; turned into their enums once parsing is done.
+  std::string style = "klogd", source = "kmsg", start = "oldest", sink = "auto",
+              syslog_format = "rfc3164";
   // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
   // the config file; the command line wins over the file.
   po::options_description klogd15("sysklogd klogd 1.5 options");
@@ -54,7 +76,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")(
       "no-translate", po::value<bool>()->value_name("BOOL"), "= -x (default false)")(
       "twice", po::value<bool>()->value_name("BOOL"), "= -2 (default false)")(
-      "style", po::value<std::string>(&o->style)->value_name("klogd|keep"),
+      "style", po::value<std::string>(&style)->value_name("klogd|keep"),
       "how translated addresses are printed (default klogd)")(
       "registers", po::value<bool>(&o->registers)->value_name("BOOL"),
       "annotate register values in oops dumps (default true)")(
@@ -62,9 +84,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "never print kernel addresses (default false)")(
       "kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"),
       "the kernel log device (default /dev/kmsg)")(
-      "source", po::value<std::string>(&o->source)->value_name("kmsg|proc|syscall"),
+      "source", po::value<std::string>(&source)->value_name("kmsg|proc|syscall"),
       "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")(
-      "start", po::value<std::string>(&o->start)->value_name("oldest|end"),
+      "start", po::value<std::string>(&start)->value_name("oldest|end"),
       "where to start reading /dev/kmsg (default oldest)")(
       "kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"),
       "kallsyms file (daemon default /proc/kallsyms; --decode: none)")(
@@ -81,12 +103,12 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "/run/klogd/kmsg-seqnum)")(
       "user", po::value<std::string>(&o->user)->value_name("NAME"),
       "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")(
-      "sink", po::value<std::string>(&o->sink)->value_name("auto|journald|syslog|stdout"),
+      "sink", po::value<std::string>(&sink)->value_name("auto|journald|syslog|stdout"),
       "where records go when -f is not given; auto: journald if its socket exists, else /dev/log, "
       "else stdout (default auto)")("syslog-socket",
                                     po::value<std::string>(&o->syslog_socket)->value_name("PATH"),
                                     "syslog's datagram socket (default /dev/log)")(
-      "syslog-format", po::value<std::string>(&o->syslog_format)->value_name("rfc3164|rfc5424"),
+      "syslog-format", po::value<std::string>(&syslog_format)->value_name("rfc3164|rfc5424"),
       "syslog framing (default rfc3164)")(
       "journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"),
       "journald's socket, probed before sending (default /run/systemd/journal/socket)")(
@@ -109,8 +131,6 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "tls://: the key of --tls-cert")(
       "tls-name", po::value<std::string>(&o->tls_name)->value_name("NAME"),
       "tls://: the name the collector's certificate must carry (default: the URL's HOST)")(
-      "tls-insecure-for-tests", po::bool_switch(&o->tls_insecure_for_tests),
-      "tls://: do NOT verify the collector's certificate (tests only; logged as an error)")(
       "sd-id", po::value<std::string>(&o->sd_id)->value_name("ID"),
       "RFC 5424 SD-ID of klogd's structured data (default kmsg@32473)")(
       "hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
@@ -209,27 +229,25 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     }
     o->kaslr_offset = v;
   }
-  if (o->style != "klogd" && o->style != "keep") {
-    *err = "--style: must be klogd or keep, not " + o->style;
+  using S = AnnotationStyle;
+  if (!parse_choice("style", style, {{"klogd", S::kKlogd}, {"keep", S::kKeep}}, &o->style, err) ||
+      !parse_choice(
+          "source", source,
+          {{"kmsg", Source::kKmsg}, {"proc", Source::kProc}, {"syscall", Source::kSyscall}},
+          &o->source, err) ||
+      !parse_choice("sink", sink,
+                    {{"auto", SinkChoice::kAuto},
+                     {"journald", SinkChoice::kJournald},
+                     {"syslog", SinkChoice::kSyslog},
+                     {"stdout", SinkChoice::kStdout}},
+                    &o->sink, err) ||
+      !parse_choice("syslog-format", syslog_format,
+                    {{"rfc3164", SyslogFormat::kRfc3164}, {"rfc5424", SyslogFormat::kRfc5424}},
+                    &o->syslog_format, err) ||
+      !parse_choice("start", start, {{"oldest", StartAt::kOldest}, {"end", StartAt::kEnd}},
+                    &o->start, err))
     return ParseOutcome::kUsageError;
-  }
-  if (o->source != "kmsg" && o->source != "proc" && o->source != "syscall") {
-    *err = "--source: must be kmsg, proc or syscall, not " + o->source;
-    return ParseOutcome::kUsageError;
-  }
-  if (o->use_syscall) o->source = "syscall";
-  if (o->sink != "auto" && o->sink != "journald" && o->sink != "syslog" && o->sink != "stdout") {
-    *err = "--sink: must be auto, journald, syslog or stdout, not " + o->sink;
-    return ParseOutcome::kUsageError;
-  }
-  if (o->syslog_format != "rfc3164" && o->syslog_format != "rfc5424") {
-    *err = "--syslog-format: must be rfc3164 or rfc5424, not " + o->syslog_format;
-    return ParseOutcome::kUsageError;
-  }
-  if (o->start != "oldest" && o->start != "end") {
-    *err = "--start: must be oldest or end, not " + o->start;
-    return ParseOutcome::kUsageError;
-  }
+  if (o->use_syscall) o->source = Source::kSyscall;
   return ParseOutcome::kRun;
 }
 
@@ -252,9 +270,7 @@ SymbolOptions symbol_options(const Options& o) {
 
 AnnotatorOptions annotator_options(const Options& o) {
   AnnotatorOptions ao;
-  ao.style = o.no_translate      ? AnnotationStyle::kNone
-             : o.style == "keep" ? AnnotationStyle::kKeep
-                                 : AnnotationStyle::kKlogd;
+  ao.style = o.no_translate ? AnnotationStyle::kNone : o.style;
   ao.registers = o.registers;
   ao.hide_addresses = o.hide_addresses;
   return ao;

@@ -14,6 +14,12 @@
 
 namespace klogd {
 
+// The choices of the options that take one, parsed once here; nothing else compares option text.
+enum class Source { kKmsg, kProc, kSyscall };                  ///< --source, -s
+enum class SinkChoice { kAuto, kJournald, kSyslog, kStdout };  ///< --sink (-f FILE: a file)
+enum class StartAt { kOldest, kEnd };                          ///< --start
+enum class SyslogFormat { kRfc3164, kRfc5424 };                ///< --syslog-format
+
 struct Options {
   // sysklogd klogd 1.5
   std::optional<int> console_level;  // -c N
@@ -33,14 +39,14 @@ struct Options {
   // new
   std::string config_file = "/etc/klogd.conf";
   bool config_given = false;
-  std::string style = "klogd";  // klogd | keep
+  AnnotationStyle style = AnnotationStyle::kKlogd;  // --style klogd | keep (-x: kNone)
   bool registers = true;
   bool hide_addresses = false;
   std::string kmsg_path = "/dev/kmsg";
-  std::string source = "kmsg";   // kmsg | proc | syscall
-  std::string start = "oldest";  // oldest | end
-  std::string kallsyms_file;     // default /proc/kallsyms (daemon), none (decode)
-  std::string modules_file;      // default /proc/modules (daemon), none (decode)
+  Source source = Source::kKmsg;
+  StartAt start = StartAt::kOldest;
+  std::string kallsyms_file;  // default /proc/kallsyms (daemon), none (decode)
+  std::string modules_file;   // default /proc/modules (daemon), none (decode)
   bool force_map = false;
   std::optional<int64_t> kaslr_offset;
   bool check_map = false;
@@ -48,20 +54,19 @@ struct Options {
   bool json = false;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
-  std::string sink = "auto";  // auto | journald | syslog | stdout (-f FILE: file)
+  SinkChoice sink = SinkChoice::kAuto;
   std::string syslog_socket = "/dev/log";
-  std::string syslog_format = "rfc3164";
+  SyslogFormat syslog_format = SyslogFormat::kRfc3164;
   std::string journal_socket = "/run/systemd/journal/socket";
   size_t queue_max = 8u << 20;
   std::vector<std::string> forward;  // --forward URL, repeatable
   size_t forward_queue_max = 64u << 20;
   std::string forward_queue_dir = "/var/lib/klogd/forward";
   std::string tls_ca, tls_cert, tls_key, tls_name;
-  bool tls_insecure_for_tests = false;
   std::string sd_id = "kmsg@32473";
-  std::string hostname;  // RFC 5424 HOSTNAME (default gethostname)
-  std::string user;
-  std::string state_file = "/run/klogd/kmsg-seqnum";  // drop to this user (keeping CAP_SYSLOG)
+  std::string hostname;                               // RFC 5424 HOSTNAME (default gethostname)
+  std::string user;                                   // drop to this user (keeping CAP_SYSLOG)
+  std::string state_file = "/run/klogd/kmsg-seqnum";  // "none" = off
 };
 
 enum class ParseOutcome { kRun, kExitOk, kUsageError };

@@ -44,6 +44,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+// syslog(2)'s actions (klogctl), as the kernel numbers them (linux/syslog.h).
+constexpr int kSyslogActionRead = 2;     // wait for and consume the log
+constexpr int kSyslogActionReadAll = 3;  // read what the ring holds, without consuming it
+
 class Daemon {
  public:
   explicit Daemon(const Options& o) : o_(o), paths_(kernel_paths(o)) {}
@@ -94,7 +98,8 @@ class Daemon {
   bool suspended_ = false;
   bool stopping_ = false;
   bool reloading_ = false;
-  int pending_reload_ = 0;  // 0 none, 1 modules, 2 all
+  enum class Reload { kNone, kModules, kAll };  // a reload asked for while one runs
+  Reload pending_reload_ = Reload::kNone;
   std::thread reloader_;
   uint64_t malformed_logged_ = 0;
 };
@@ -140,7 +145,7 @@ bool Daemon::setup_symbols() {
 void Daemon::reload(bool all) {
   if (o_.no_translate) return;
   if (reloading_) {
-    pending_reload_ = std::max(pending_reload_, all ? 2 : 1);
+    pending_reload_ = std::max(pending_reload_, all ? Reload::kAll : Reload::kModules);
     return;
   }
   reloading_ = true;
@@ -165,9 +170,9 @@ void Daemon::reload(bool all) {
                    all ? "static map and modules reloaded" : "modules reloaded",
                    modules->report().modules, modules->report().symbols);
       reloading_ = false;
-      if (pending_reload_) {
-        bool next_all = pending_reload_ == 2;
-        pending_reload_ = 0;
+      if (pending_reload_ != Reload::kNone) {
+        bool next_all = pending_reload_ == Reload::kAll;
+        pending_reload_ = Reload::kNone;
         reload(next_all);
       }
     });
@@ -220,7 +225,7 @@ void Daemon::start_syscall_reader() {
   // -s was; it runs on its own thread and hands text to the loop. One-shot uses READ_ALL.
   if (o_.one_shot) {
     std::string buf(1 << 20, '\0');
-    int n = ::klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf.data(), static_cast<int>(buf.size()));
+    int n = ::klogctl(kSyslogActionReadAll, buf.data(), static_cast<int>(buf.size()));
     if (n < 0) {
       spdlog::error("syslog(2): {}", std::strerror(errno));
     } else {
@@ -233,7 +238,7 @@ void Daemon::start_syscall_reader() {
   syscall_reader_ = std::thread([this] {
     char buf[16384];
     for (;;) {
-      int n = ::klogctl(2 /* SYSLOG_ACTION_READ */, buf, sizeof buf);
+      int n = ::klogctl(kSyslogActionRead, buf, sizeof buf);
       if (n < 0) {
         if (errno == EINTR) continue;
         int e = errno;
@@ -252,7 +257,7 @@ void Daemon::start_syscall_reader() {
 }
 
 void Daemon::drain() {
-  if (o_.source == "proc") return drain_text();
+  if (o_.source == Source::kProc) return drain_text();
   std::string err;
   for (int budget = 0; budget < 4096 && !suspended_; ++budget) {
     KmsgReader::Result r = reader_.read(&err);
@@ -351,35 +356,48 @@ void Daemon::deliver() {
 }
 
 bool Daemon::make_sinks(std::string* err) {
-  std::string kind = o_.sink;
-  if (!o_.output_file.empty()) {
-    kind = "file";
-  } else if (kind == "auto") {
-    struct stat st {};
-    if (::stat(o_.journal_socket.c_str(), &st) == 0)
-      kind = "journald";
-    else if (::stat(o_.syslog_socket.c_str(), &st) == 0)
-      kind = "syslog";
-    else
-      kind = "stdout";
-    spdlog::info("sink: {} (auto: {})", kind,
-                 kind == "journald" ? o_.journal_socket + " exists"
-                 : kind == "syslog" ? o_.syslog_socket + " exists, no journald"
-                                    : "neither journald nor " + o_.syslog_socket + " found");
+  enum class Kind { kFile, kStdout, kSyslog, kJournald } kind = Kind::kFile;
+  switch (o_.sink) {
+    case SinkChoice::kJournald:
+      kind = Kind::kJournald;
+      break;
+    case SinkChoice::kSyslog:
+      kind = Kind::kSyslog;
+      break;
+    case SinkChoice::kStdout:
+      kind = Kind::kStdout;
+      break;
+    case SinkChoice::kAuto: {
+      struct stat st {};
+      std::string why;
+      if (::stat(o_.journal_socket.c_str(), &st) == 0) {
+        kind = Kind::kJournald;
+        why = "journald (auto: " + o_.journal_socket + " exists)";
+      } else if (::stat(o_.syslog_socket.c_str(), &st) == 0) {
+        kind = Kind::kSyslog;
+        why = "syslog (auto: " + o_.syslog_socket + " exists, no journald)";
+      } else {
+        kind = Kind::kStdout;
+        why = "stdout (auto: neither journald nor " + o_.syslog_socket + " found)";
+      }
+      if (o_.output_file.empty()) spdlog::info("sink: {}", why);
+      break;
+    }
   }
+  if (!o_.output_file.empty()) kind = Kind::kFile;
   std::unique_ptr<Sink> sink;
-  if (kind == "file" || kind == "stdout") {
+  if (kind == Kind::kFile || kind == Kind::kStdout) {
     FileSinkOptions fo;
-    fo.path = kind == "stdout" ? "-" : o_.output_file;
+    fo.path = kind == Kind::kStdout ? "-" : o_.output_file;
     fo.twice = o_.twice;
     fo.fsync = o_.fsync;
     auto file = std::make_unique<FileSink>(fo);
     if (!file->open(err)) return false;
     sink = std::move(file);
-  } else if (kind == "syslog") {
+  } else if (kind == Kind::kSyslog) {
     SyslogSinkOptions so;
     so.socket_path = o_.syslog_socket;
-    so.rfc5424 = o_.syslog_format == "rfc5424";
+    so.rfc5424 = o_.syslog_format == SyslogFormat::kRfc5424;
     sink = std::make_unique<SyslogSink>(so);
   } else {
     sink = std::make_unique<JournalSink>(o_.journal_socket);
@@ -398,20 +416,17 @@ bool Daemon::make_sinks(std::string* err) {
     ForwardSinkOptions fo;
     if (!parse_forward_url(url, &fo.target, err)) return false;
     fo.format = format;
-    fo.tls = {o_.tls_ca, o_.tls_cert, o_.tls_key, o_.tls_name, o_.tls_insecure_for_tests};
+    fo.tls = {o_.tls_ca, o_.tls_cert, o_.tls_key, o_.tls_name};
     fo.queue.dir = o_.forward_queue_dir + "/" + queue_dir_name(fo.target);
     if (!queue_dirs.insert(fo.queue.dir).second) {
       *err = "--forward " + url + ": the same target given twice";
       return false;
     }
     fo.queue.max_bytes = o_.forward_queue_max;
-    fo.log = [](int level, const std::string& msg) {
-      if (level == 0)
-        spdlog::info("{}", msg);
-      else if (level == 1)
-        spdlog::warn("{}", msg);
-      else
-        spdlog::error("{}", msg);
+    fo.log = [](Note::Level level, const std::string& msg) {
+      Notes n;
+      n.add(level, msg);
+      log_notes(n);
     };
     auto f = std::make_unique<ForwardSink>(std::move(fo));
     if (!f->start(err)) return false;
@@ -525,8 +540,8 @@ void Daemon::on_signal(int signo) {
 
 int Daemon::run() {
   std::string err;
-  std::string source_path = o_.source == "proc" ? paths_.proc_kmsg : paths_.kmsg;
-  if (o_.source != "syscall" && !reader_.open(source_path, &err)) {
+  std::string source_path = o_.source == Source::kProc ? paths_.proc_kmsg : paths_.kmsg;
+  if (o_.source != Source::kSyscall && !reader_.open(source_path, &err)) {
     spdlog::error("{}", err);
     return 1;
   }
@@ -538,7 +553,7 @@ int Daemon::run() {
   if (!setup_symbols()) return 1;
   annotator_ = std::make_unique<Annotator>(&symbolizer_, annotator_options(o_));
   processor_ = std::make_unique<RecordProcessor>(annotator_.get());
-  if (o_.start == "end" && o_.source == "kmsg") {
+  if (o_.start == StartAt::kEnd && o_.source == Source::kKmsg) {
     // Skip what the ring holds now, remembering the last sequence number.
     std::optional<uint64_t> last;
     for (;;) {
@@ -551,8 +566,8 @@ int Daemon::run() {
     if (last) processor_->set_expected_seq(*last + 1);
   }
   // Restart continuity: only for the daemon reading /dev/kmsg from the oldest record.
-  if (!o_.one_shot && o_.source == "kmsg" && o_.start == "oldest" && o_.state_file != "none" &&
-      !o_.state_file.empty()) {
+  if (!o_.one_shot && o_.source == Source::kKmsg && o_.start == StartAt::kOldest &&
+      o_.state_file != "none" && !o_.state_file.empty()) {
     std::string boot_id = read_boot_id(paths_.boot_id);
     std::string dir = o_.state_file.substr(0, o_.state_file.rfind('/'));
     if (!dir.empty()) ::mkdir(dir.c_str(), 0755);
@@ -571,7 +586,8 @@ int Daemon::run() {
     spdlog::error("{}", err);
     return 1;
   }
-  bool stdout_output = o_.output_file == "-" || (o_.output_file.empty() && o_.sink == "stdout");
+  bool stdout_output =
+      o_.output_file == "-" || (o_.output_file.empty() && o_.sink == SinkChoice::kStdout);
   if (o_.console_level && !set_console_level(*o_.console_level, &err)) spdlog::error("{}", err);
   if (!o_.one_shot) {
     if (!o_.no_fork) {
@@ -609,7 +625,7 @@ int Daemon::run() {
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) on_signal(s);
   });
-  if (o_.source == "syscall") {
+  if (o_.source == Source::kSyscall) {
     asio::post(io_, [this] {
       start_syscall_reader();
       sd_notify(0, "READY=1");
@@ -622,10 +638,10 @@ int Daemon::run() {
       sd_notify(0, "READY=1");
     });
   }
-  spdlog::debug("source: {}", o_.source == "syscall" ? "syslog(2)" : source_path);
+  spdlog::debug("source: {}", o_.source == Source::kSyscall ? "syslog(2)" : source_path);
   io_.run();
   if (reloader_.joinable()) reloader_.join();
-  if (o_.source != "syscall") reader_.release();  // the stream_descriptor closes it
+  if (o_.source != Source::kSyscall) reader_.release();  // the stream_descriptor closes it
   notify_status();
   const auto& c = processor_->counters();
   spdlog::debug("records {}, translated {}, missed {}, malformed {}, skipped {}", c.records,

@@ -104,8 +104,9 @@ TEST_CASE("module table: the symbolizer's three answers", "[module_table]") {
   // never a core name for a module address, even if a core table would "cover" it
   auto core = std::make_shared<SymbolTable>();
   std::string err;
-  REQUIRE(core->load_text("ffffffffc0000000 T fake_core\n", "core", &err));
-  core->set_end(0xffffffffd0000000);
+  // a core table whose fake_core spans every module address
+  REQUIRE(core->load_text("ffffffffc0000000 T fake_core\nffffffffd0000000 T fake_core_end\n",
+                          "core", &err));
   CoreSymbols c;
   c.table = core;
   s.set_core(c);

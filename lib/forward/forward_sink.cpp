@@ -29,11 +29,7 @@ ForwardSink::~ForwardSink() { stop(); }
 bool ForwardSink::start(std::string* err) {
   std::string report;
   if (!queue_.open(&report, err)) return false;
-  if (!report.empty()) say(0, report);
-  if (o_.tls.insecure_no_verify)
-    say(2,
-        "TLS certificate verification is OFF (--tls-insecure-for-tests): anyone can read and "
-        "forge this log stream");
+  if (!report.empty()) say(Note::Level::kInfo, report);
   sender_ = std::thread([this] { run(); });
   return true;
 }
@@ -44,10 +40,11 @@ void ForwardSink::stop() {
   transport_->interrupt();
   sender_.join();
   std::string err;
-  if (!queue_.spill(&err)) say(2, err + ": records lost at exit");
+  if (!queue_.spill(&err)) say(Note::Level::kError, err + ": records lost at exit");
   auto s = queue_.stats();
   if (s.frames)
-    say(0, std::to_string(s.frames) + " records kept in " + o_.queue.dir + " for the next start");
+    say(Note::Level::kInfo,
+        std::to_string(s.frames) + " records kept in " + o_.queue.dir + " for the next start");
   transport_->close();
 }
 
@@ -59,7 +56,7 @@ bool ForwardSink::write(const FinishedRecord& r, std::string*) {
 bool ForwardSink::flush(std::string*) {
   std::string err;
   if (!queue_.settle(&err)) {
-    if (err != last_flush_error_) say(2, err);
+    if (err != last_flush_error_) say(Note::Level::kError, err);
     last_flush_error_ = err;
   } else {
     last_flush_error_.clear();
@@ -118,8 +115,8 @@ void ForwardSink::run() {
       if (!transport_->connect(&err)) {
         reached(Reach::kDown);
         if (err != down_reason && !queue_.stopped())
-          say(1, err + ": queueing records in " + o_.queue.dir + " (up to " +
-                     std::to_string(o_.queue.max_bytes) + " bytes), retrying");
+          say(Note::Level::kWarning, err + ": queueing records in " + o_.queue.dir + " (up to " +
+                                         std::to_string(o_.queue.max_bytes) + " bytes), retrying");
         down_reason = err;
         wait();
         continue;
@@ -130,8 +127,9 @@ void ForwardSink::run() {
       in_flight.clear();
       next_q = ForwardQueue::kOldest;  // what was not taken before goes again
       auto s = queue_.stats();
-      say(0, "connected" + (s.frames ? ", sending " + std::to_string(s.frames) + " queued records"
-                                     : std::string()));
+      say(Note::Level::kInfo,
+          "connected" + (s.frames ? ", sending " + std::to_string(s.frames) + " queued records"
+                                  : std::string()));
       down_reason.clear();
     }
     if (!in_flight.empty()) commit_taken(false, transport_->taken());
@@ -172,7 +170,7 @@ void ForwardSink::run() {
     connected = false;
     reached(Reach::kDown);
     if (!queue_.stopped()) {
-      say(1, err + ": queueing records in " + o_.queue.dir + ", reconnecting");
+      say(Note::Level::kWarning, err + ": queueing records in " + o_.queue.dir + ", reconnecting");
       down_reason = err;
       wait();
     }

@@ -23,6 +23,7 @@
 #include "forward/forward_transport.h"
 #include "sinks/rfc5424.h"
 #include "sinks/sink.h"
+#include "util/notes.h"
 
 namespace klogd {
 
@@ -31,9 +32,9 @@ struct ForwardSinkOptions {
   Rfc5424Options format;
   TlsOptions tls;
   ForwardQueueOptions queue;
-  /// Where the sender thread's news go (connected, lost, queueing): level 0 info, 1 warning,
-  /// 2 error. Called from the sender thread.
-  std::function<void(int level, const std::string& msg)> log;
+  /// Where the sender thread's news go (connected, lost, queueing). Called from the sender
+  /// thread.
+  std::function<void(Note::Level level, const std::string& msg)> log;
 };
 
 class ForwardSink : public Sink {
@@ -60,7 +61,7 @@ class ForwardSink : public Sink {
     reach_ = r;
     queue_.set_target_up(r == Reach::kUp);
   }
-  void say(int level, const std::string& msg) const {
+  void say(Note::Level level, const std::string& msg) const {
     if (o_.log) o_.log(level, describe() + ": " + msg);
   }
 

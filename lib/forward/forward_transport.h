@@ -21,8 +21,7 @@ struct TlsOptions {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
-  std::string name;                 ///< the name the server's certificate must carry; HOST if empty
-  bool insecure_no_verify = false;  ///< tests only; the daemon logs it loudly
+  std::string name;  ///< the name the server's certificate must carry; HOST if empty
 };
 
 class ForwardTransport {

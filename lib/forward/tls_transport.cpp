@@ -85,17 +85,13 @@ class TlsTransport : public ForwardTransport {
     fd_ = fd;
     written_ = last_taken_ = 0;
     failed_ = false;
-    if (o_.insecure_no_verify) {
-      stream_->set_verify_mode(asio::ssl::verify_none);
-    } else {
-      stream_->set_verify_mode(asio::ssl::verify_peer);
-      // OpenSSL's own name check, so that a mismatch is reported as one
-      X509_VERIFY_PARAM* param = SSL_get0_param(stream_->native_handle());
-      if (is_ip_literal(o_.name))
-        X509_VERIFY_PARAM_set1_ip_asc(param, o_.name.c_str());
-      else
-        X509_VERIFY_PARAM_set1_host(param, o_.name.c_str(), 0);
-    }
+    stream_->set_verify_mode(asio::ssl::verify_peer);
+    // OpenSSL's own name check, so that a mismatch is reported as one
+    X509_VERIFY_PARAM* param = SSL_get0_param(stream_->native_handle());
+    if (is_ip_literal(o_.name))
+      X509_VERIFY_PARAM_set1_ip_asc(param, o_.name.c_str());
+    else
+      X509_VERIFY_PARAM_set1_host(param, o_.name.c_str(), 0);
     if (!is_ip_literal(o_.name))
       SSL_set_tlsext_host_name(stream_->native_handle(), o_.name.c_str());
     stream_->handshake(asio::ssl::stream_base::client, ec);

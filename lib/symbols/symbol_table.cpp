@@ -244,7 +244,7 @@ void SymbolTable::build_index() {
 
 uint64_t SymbolTable::end_address() const {
   if (primary_.empty()) return 0;
-  return std::max(end_, primary_.back().address);
+  return primary_.back().address;
 }
 
 std::optional<SymbolHit> SymbolTable::lookup(uint64_t address) const {
@@ -262,14 +262,8 @@ std::optional<SymbolHit> SymbolTable::lookup(uint64_t address) const {
   }
   const Entry& e = primary_[index];
   if (e.type == kEndMarker) return std::nullopt;  // between _etext and the next text section
-  uint64_t size;
-  if (index + 1 < primary_.size()) {
-    size = primary_[index + 1].address - e.address;
-  } else if (end_ > e.address) {
-    size = end_ - e.address;
-  } else {
-    return std::nullopt;
-  }
+  if (index + 1 == primary_.size()) return std::nullopt;  // the last symbol has no size
+  uint64_t size = primary_[index + 1].address - e.address;
   uint64_t offset = address - e.address;
   if (offset >= size) return std::nullopt;
   return SymbolHit{name_of(e), e.address, offset, size};

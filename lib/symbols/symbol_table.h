@@ -14,8 +14,7 @@
 /// - _etext and _einittext end the kernel's text: an address at or after one of them, before the
 ///   next text symbol, is not found (it is rodata or data).
 /// - size = distance from a symbol to the next symbol at a higher address. The last symbol has
-///   no successor: its size is the distance to the end bound when one is set (a module's end from
-///   /proc/modules), else 0, and an address at or past it is not found. An address below the first
+///   no successor and no size: an address at or past it is not found. An address below the first
 ///   symbol is not found. Not found is never a wrong name.
 /// - Lines that do not parse are skipped and counted; the first few are kept with their line
 ///   numbers. Module lines ("\t[mod]") are counted and left to the module table.
@@ -74,9 +73,6 @@ class SymbolTable {
   /// Every address carrying that name (static functions share names across files).
   std::vector<uint64_t> addresses_of(std::string_view name) const;
 
-  /// Bounds the last symbol (see the contract). Ignored when below the last symbol.
-  void set_end(uint64_t end) { end_ = end; }
-
   bool empty() const { return primary_.empty(); }
   size_t size() const { return primary_.size(); }  ///< distinct addresses
   size_t alias_count() const { return aliases_.size(); }
@@ -115,7 +111,6 @@ class SymbolTable {
   std::vector<Entry> aliases_;    // the other names at those addresses
   std::vector<uint32_t> bucket_;  // bucket b: first primary index with address >= base + b<<shift
   unsigned shift_ = 0;
-  uint64_t end_ = 0;
   SymbolLoadReport report_;
 };
 

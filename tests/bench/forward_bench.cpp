@@ -211,9 +211,9 @@ Result run_sink(const std::string& url, uint64_t n, const std::string& qdir,
   o.tls = tls;
   o.queue.dir = qdir;
   std::atomic<bool> up{false};
-  o.log = [&](int level, const std::string& m) {
+  o.log = [&](Note::Level level, const std::string& m) {
     if (m.find("connected") != std::string::npos) up = true;
-    if (level > 0) std::fprintf(stderr, "%s\n", m.c_str());
+    if (level > Note::Level::kInfo) std::fprintf(stderr, "%s\n", m.c_str());
   };
   ForwardSink sink(o);
   if (!sink.start(&err)) {
@@ -341,9 +341,9 @@ int main(int argc, char** argv) {
     o.queue.dir = dir + "/q-reset";
     o.format.hostname = "benchhost";
     std::atomic<int> connects{0};
-    o.log = [&](int level, const std::string& m) {
+    o.log = [&](Note::Level level, const std::string& m) {
       if (m.find("connected") != std::string::npos) ++connects;
-      if (level > 0) std::fprintf(stderr, "%s\n", m.c_str());
+      if (level > Note::Level::kInfo) std::fprintf(stderr, "%s\n", m.c_str());
     };
     ForwardSink sink(o);
     sink.start(&err);
@@ -384,7 +384,7 @@ int main(int argc, char** argv) {
     o.format.hostname = "benchhost";
     std::atomic<bool> connected{false};
     std::atomic<int64_t> connected_at{0};
-    o.log = [&](int, const std::string& m) {
+    o.log = [&](Note::Level, const std::string& m) {
       if (m.find("connected") != std::string::npos) {
         connected_at = Clock::now().time_since_epoch().count();
         connected = true;
