@@ -2,8 +2,8 @@
 #include <benchmark/benchmark.h>
 
 #include "annotate/annotator.h"
-#include "bench_data.h"
 #include "annotate/record_processor.h"
+#include "bench_data.h"
 
 namespace {
 

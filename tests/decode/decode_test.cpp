@@ -383,7 +383,4 @@ TEST_CASE("decode: JSON output, one object per line", "[decode]") {
   CHECK(
       l.find("\"symbol\":\"schedule\",\"offset\":0,\"size\":208,\"module\":\"\",\"via\":\"map\"") !=
       std::string::npos);
-  std::string s;
-  append_json_string("a\"b\\c\n\x01", &s);
-  CHECK(s == "\"a\\\"b\\\\c\\u000a\\u0001\"");
 }

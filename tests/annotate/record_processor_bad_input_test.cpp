@@ -1,0 +1,80 @@
+// Bad records, one test per row: no crash, a clear reason, and the record still delivered with
+// its damage marked whenever it can be.
+#include <catch2/catch.hpp>
+
+#include "annotate/record_processor.h"
+
+using namespace klogd;
+
+namespace {
+
+struct Pipe {
+  Symbolizer sym;
+  Annotator annotator{&sym, {}};
+  RecordProcessor processor{&annotator};
+  std::vector<FinishedRecord> out;
+  ParseError run(std::string_view raw) { return processor.process(raw, &out); }
+  std::string line(size_t i = 0) {
+    std::string s;
+    append_klogd_line(out.at(i), out.at(i).text, &s);
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("bad input: record with NUL bytes", "[bad_input]") {
+  Pipe p;
+  CHECK(p.run(std::string("6,1,2,-;before\0after\n", 21)) == ParseError::kNulByte);
+  REQUIRE(p.out.size() == 1);
+  CHECK(p.out[0].text == std::string("before\0after", 12));   // decoded, as the kernel meant it
+  CHECK(p.line() == "<6>[    0.000002] before\\x00after\n");  // one line, NUL escaped
+  CHECK(p.processor.counters().malformed == 1);
+  CHECK(p.processor.counters().salvaged == 1);
+}
+
+TEST_CASE("bad input: record over 8 KiB", "[bad_input]") {
+  Pipe p;
+  std::string big = "6,1,2,-;" + std::string(20000, 'x') + "\n";
+  CHECK(p.run(big) == ParseError::kTooLong);
+  REQUIRE(p.out.size() == 1);
+  CHECK(p.out[0].text.find("[klogd: record cut, ") != std::string::npos);
+  CHECK(p.out[0].text.find(" bytes not kept]") != std::string::npos);
+  CHECK(p.out[0].text.size() < kMaxRecordBytes);
+}
+
+TEST_CASE("bad input: invalid escapes", "[bad_input]") {
+  Pipe p;
+  CHECK(p.run("6,1,2,-;a\\xZZ b\\x4 c\\\n") == ParseError::kOk);
+  REQUIRE(p.out.size() == 1);
+  CHECK(p.out[0].text == "a\\xZZ b\\x4 c\\");
+}
+
+TEST_CASE("bad input: non-UTF-8 bytes", "[bad_input]") {
+  Pipe p;
+  CHECK(p.run("6,1,2,-;caf\\xe9 \\xff\\xfe\n") == ParseError::kOk);
+  REQUIRE(p.out.size() == 1);
+  CHECK(p.out[0].text == "caf\xe9 \xff\xfe");
+  CHECK(p.line() == "<6>[    0.000002] caf\xe9 \xff\xfe\n");  // bytes kept as they are
+}
+
+TEST_CASE("bad input: priority out of range", "[bad_input]") {
+  Pipe p;
+  CHECK(p.run("99999,7,2,-;strange prio\n") == ParseError::kBadNumber);
+  REQUIRE(p.out.size() == 1);
+  CHECK(p.out[0].synthetic);
+  CHECK(p.out[0].text ==
+        "klogd: malformed kernel record (non-numeric or out-of-range header field): "
+        "99999,7,2,-;strange prio\\x0a");
+}
+
+TEST_CASE("bad input: sequence number going backwards", "[bad_input]") {
+  Pipe p;
+  p.run("6,100,2,-;a\n");
+  p.run("6,50,3,-;b\n");
+  p.run("6,51,4,-;c\n");
+  REQUIRE(p.out.size() == 3);  // all delivered, no invented loss record
+  CHECK(p.out[1].text == "b");
+  CHECK(p.processor.counters().backwards == 1);
+  CHECK(p.processor.counters().missed == 0);
+}

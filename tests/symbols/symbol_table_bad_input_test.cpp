@@ -1,0 +1,68 @@
+// Bad maps, one test per row: no crash, bad lines skipped, counted and named, and what can be
+// kept still resolves.
+#include <catch2/catch.hpp>
+
+#include "symbols/symbol_table.h"
+
+using namespace klogd;
+
+namespace {
+
+SymbolTable table(std::string text, std::string* err, SymbolLoadReport* rep = nullptr) {
+  SymbolTable t;
+  t.load_text(std::move(text), "bad.map", err, rep);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("bad input: map with CRLF line ends", "[bad_input]") {
+  std::string err;
+  auto t = table("ffffffff81000000 T a\r\nffffffff81000100 T b\r\nffffffff81000200 T c\r\n", &err);
+  REQUIRE(err.empty());
+  CHECK(t.lookup(0xffffffff81000105)->name == "b");
+}
+
+TEST_CASE("bad input: 32-bit addresses in a 64-bit map", "[bad_input]") {
+  std::string err;
+  SymbolLoadReport rep;
+  auto t = table("ffffffff81000000 T a\nc0100000 T old\nffffffff81000100 T b\n", &err, &rep);
+  CHECK(rep.bad_lines == 1);
+  CHECK(rep.first_bad[0] ==
+        "line 2: address width differs from the file's first text symbol: c0100000 T old");
+  CHECK_FALSE(t.lookup(0xc0100004));
+}
+
+TEST_CASE("bad input: an unsorted map", "[bad_input]") {
+  std::string err;
+  auto t = table(
+      "ffffffff81000200 T c\nffffffff81000000 T a\nffffffff81000100 T b\n"
+      "ffffffff81000300 T end\n",
+      &err);
+  CHECK(t.lookup(0xffffffff81000150)->name == "b");
+  CHECK(t.lookup(0xffffffff81000150)->size == 0x100);
+}
+
+TEST_CASE("bad input: duplicate addresses", "[bad_input]") {
+  std::string err;
+  auto t = table(
+      "ffffffff81000000 t dup\nffffffff81000000 t dup\nffffffff81000000 W dup_weak\n"
+      "ffffffff81000100 T end\n",
+      &err);
+  CHECK(t.lookup(0xffffffff81000004)->name == "dup");
+  CHECK(t.size() == 2);
+}
+
+TEST_CASE("bad input: a 1000-character symbol name", "[bad_input]") {
+  std::string err;
+  std::string name(1000, 'n');
+  auto t = table("ffffffff81000000 T " + name + "\nffffffff81000100 T end\n", &err);
+  auto h = t.lookup(0xffffffff81000010);
+  REQUIRE(h);
+  CHECK(h->name == name);
+  // and 70,000 characters: skipped with a message, not a crash
+  SymbolLoadReport rep;
+  table("ffffffff81000000 T " + std::string(70000, 'n') + "\nffffffff81000100 T x\n", &err, &rep);
+  CHECK(rep.bad_lines == 1);
+  CHECK(rep.first_bad[0].find("symbol name too long") != std::string::npos);
+}
