@@ -10,10 +10,11 @@ mode=${1:-run}
 packages=(
   g++ cmake make pkg-config gzip
   libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev zlib1g-dev
-  catch2 libbenchmark-dev libssl-dev librelp-dev
+  libssl-dev librelp-dev
 )
-# Real servers and tools the tests start themselves.
-test_packages=(clang libclang-rt-14-dev file systemd rsyslog rsyslog-relp rsyslog-openssl openssl dpkg-dev procps)
+# The test and benchmark libraries, and the real servers and tools the tests start themselves.
+test_packages=(catch2 libbenchmark-dev clang libclang-rt-14-dev file systemd rsyslog rsyslog-relp
+  rsyslog-openssl openssl dpkg-dev procps)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
@@ -32,14 +33,16 @@ fi
 jobs=$(nproc)
 case $mode in
   run)
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    cmake --build build -j"$jobs"
+    # The daemon only: a newcomer waits for nothing else.
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_TESTS=OFF -DKLOGD_BENCH=OFF
+    cmake --build build -j"$jobs" --target klogd
     # Foreground, records to stdout, diagnostics to stderr: Ctrl-C stops it.
     exec ./build/daemon/klogd -n -f -
     ;;
   test)
     # 1. The whole suite, -Werror.
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_WERROR=ON
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_WERROR=ON -DKLOGD_TESTS=ON \
+      -DKLOGD_BENCH=ON
     cmake --build build -j"$jobs"
     (cd build && ctest --output-on-failure -j"$jobs")
     # 2. The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (the package

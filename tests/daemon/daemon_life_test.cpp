@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "test_util.h"
@@ -206,23 +207,45 @@ TEST_CASE("options: -p reloads module symbols before an Oops record", "[daemon][
   pid.stop();
 }
 
-TEST_CASE("options: the shipped klogd.conf names every option, and its defaults parse",
+TEST_CASE("options: klogd.conf and klogd(8) name every option of --help, and its defaults parse",
           "[daemon][options]") {
   std::string conf = read_file(KLOGD_SOURCE_DIR "/config/klogd.conf");
+  std::string man = read_file(KLOGD_SOURCE_DIR "/daemon/klogd.8");
   REQUIRE(!conf.empty());
+  REQUIRE(!man.empty());
   auto help = run_command(kKlogd + " --help");
-  std::string missing;
+  std::string missing, missing_in_man;
+  std::set<std::string> in_help;
   for (const auto& l : lines_of(help.output)) {
     size_t at = l.find("--");
     if (at == std::string::npos || l.find_first_not_of(" -[a-z]", 0) < at || l.size() < 3 ||
         l[0] != ' ')
       continue;
     std::string name = l.substr(at + 2, l.find_first_of(" ]", at) - at - 2);
+    in_help.insert(name);
+    // the man page spells "--name" as "\-\-name" (troff), each dash escaped
+    std::string troff = "\\-\\-";
+    for (char c : name) troff += c == '-' ? std::string("\\-") : std::string(1, c);
+    if (man.find(troff + " ") == std::string::npos && man.find(troff + "\n") == std::string::npos)
+      missing_in_man += " " + name;
     for (const char* command : {"help", "version", "config", "check-map", "decode", "json"})
       if (name == command) name.clear();
     if (!name.empty() && conf.find("\n#" + name + " =") == std::string::npos) missing += " " + name;
   }
   CHECK(missing == "");
+  CHECK(missing_in_man == "");
+  // and the man page names no option that --help does not have
+  std::string stale;
+  for (size_t at = man.find(".BI \\-\\-"); at != std::string::npos;
+       at = man.find(".BI \\-\\-", at + 1)) {
+    size_t b = at + 8, e = man.find_first_of(" \n", b);
+    std::string name = man.substr(b, e - b);
+    std::string plain;
+    for (size_t i = 0; i < name.size(); ++i)
+      if (name[i] != '\\') plain += name[i];
+    if (!in_help.count(plain)) stale += " " + plain;
+  }
+  CHECK(stale == "");
   // every commented default, uncommented, is a valid config (forward left out: it connects)
   std::string dir = temp_dir(), active;
   for (const auto& l : lines_of(conf))
