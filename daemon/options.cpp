@@ -69,8 +69,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   po::options_description modern("Options (also config file keys, without the dashes)");
   modern.add_options()("console-level", po::value<int>()->value_name("N"), "= -c")(
       "debug", po::value<bool>()->value_name("BOOL"), "= -d (default false)")(
-      "output", po::value<std::string>()->value_name("FILE"), "= -f (default: none, --sink chooses)")(
-      "map", po::value<std::string>()->value_name("FILE"), "= -k (default: search, see klogd(8))")(
+      "output", po::value<std::string>()->value_name("FILE"),
+      "= -f (default: none, --sink chooses)")("map", po::value<std::string>()->value_name("FILE"),
+                                              "= -k (default: search, see klogd(8))")(
       "foreground", po::value<bool>()->value_name("BOOL"), "= -n (default false)")(
       "one-shot", po::value<bool>()->value_name("BOOL"), "= -o (default false)")(
       "paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")(

@@ -23,7 +23,6 @@
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
 #include "asio.h"
-#include "daemon_life.h"
 #include "forward/forward_sink.h"
 #include "kmsg/kmsg_reader.h"
 #include "kmsg/seqnum_state.h"
@@ -31,6 +30,7 @@
 #include "kmsg/uevent.h"
 #include "log_notes.h"
 #include "modes.h"
+#include "process_life.h"
 #include "sinks/file_sink.h"
 #include "sinks/journal_sink.h"
 #include "sinks/queued_sink.h"
@@ -655,33 +655,6 @@ int Daemon::run() {
 int run_daemon(const Options& o) {
   Daemon d(o);
   return d.run();
-}
-
-int run_check_map(const Options& o) {
-  MapSelection sel;
-  std::string err;
-  Notes notes;
-  MapSearchOptions m = map_search_options(symbol_options(o), &notes);
-  bool ok = select_map(m, &sel, &err);
-  std::cout << "release: " << m.release << "\n" << sel.report();
-  if (!ok) std::cout << "error: " << err << "\n";
-  return ok && sel.verified() ? 0 : 1;
-}
-
-int run_signal(const Options& o) {
-  std::string pid_text, err;
-  if (!read_small_file(o.pid_file, &pid_text, &err)) {
-    spdlog::error("no running klogd: {}", err);
-    return 1;
-  }
-  pid_t pid = static_cast<pid_t>(std::atol(pid_text.c_str()));
-  int sig = o.signal_usr2 ? SIGUSR2 : SIGUSR1;
-  if (pid <= 0 || ::kill(pid, sig) != 0) {
-    spdlog::error("cannot signal klogd (pid file {}): {}", o.pid_file,
-                  pid <= 0 ? "bad pid" : std::strerror(errno));
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace klogd

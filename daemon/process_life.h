@@ -1,5 +1,6 @@
 #pragma once
-// Process-wide things the daemon does once: pid file, fork, console level.
+// Process life: the pid file, forking into the background, dropping privileges, the console
+// level; and -i/-I, which signal the running klogd through its pid file.
 #include <string>
 
 namespace klogd {

@@ -1,9 +1,11 @@
-#include "daemon_life.h"
+#include "process_life.h"
 
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
@@ -14,6 +16,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "modes.h"
+#include "util/file_buffer.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -102,6 +106,22 @@ bool set_console_level(int level, std::string* err) {
     return false;
   }
   return true;
+}
+
+int run_signal(const Options& o) {
+  std::string pid_text, err;
+  if (!read_small_file(o.pid_file, &pid_text, &err)) {
+    spdlog::error("no running klogd: {}", err);
+    return 1;
+  }
+  pid_t pid = static_cast<pid_t>(std::atol(pid_text.c_str()));
+  int sig = o.signal_usr2 ? SIGUSR2 : SIGUSR1;
+  if (pid <= 0 || ::kill(pid, sig) != 0) {
+    spdlog::error("cannot signal klogd (pid file {}): {}", o.pid_file,
+                  pid <= 0 ? "bad pid" : std::strerror(errno));
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace klogd

@@ -1,0 +1,21 @@
+// klogd --check-map: the map search and its check, printed; exit 0 only for a verified map.
+#include <iostream>
+
+#include "modes.h"
+#include "symbols/map_selection.h"
+#include "symbols/symbol_loading.h"
+
+namespace klogd {
+
+int run_check_map(const Options& o) {
+  MapSelection sel;
+  std::string err;
+  Notes notes;
+  MapSearchOptions m = map_search_options(symbol_options(o), &notes);
+  bool ok = select_map(m, &sel, &err);
+  std::cout << "release: " << m.release << "\n" << sel.report();
+  if (!ok) std::cout << "error: " << err << "\n";
+  return ok && sel.verified() ? 0 : 1;
+}
+
+}  // namespace klogd
