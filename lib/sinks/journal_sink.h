@@ -28,10 +28,10 @@ class JournalSink : public Sink {
       : socket_path_(std::move(socket_path)) {}
   bool write(const FinishedRecord& r, std::string* err) override;
   std::string describe() const override { return "journald"; }
-  /// True when journald answers on its socket now.
-  bool reachable(std::string* err) const;
 
  private:
+  /// True when journald answers on its socket now.
+  bool reachable(std::string* err) const;
   std::string socket_path_;
 };
 

@@ -34,10 +34,9 @@ class SyslogSink : public Sink {
   bool write(const FinishedRecord& r, std::string* err) override;
   std::string describe() const override { return "syslog " + options_.socket_path; }
   bool busy() const override { return busy_; }
-  /// The datagram write() would send (tests).
-  std::string format(const FinishedRecord& r, int64_t boot_wall_usec) const;
 
  private:
+  std::string format(const FinishedRecord& r, int64_t boot_wall_usec) const;
   bool connect(std::string* err);
   std::string truncate(std::string m) const;
   SyslogSinkOptions options_;
