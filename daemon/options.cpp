@@ -102,6 +102,8 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "state-file", po::value<std::string>(&o->state_file)->value_name("FILE"),
       "next kmsg sequence number and boot id, for restarts ('none' = off; default "
       "/run/klogd/kmsg-seqnum)")(
+      "reader-priority", po::value<int>(&o->reader_priority)->value_name("N"),
+      "run the reading thread at SCHED_FIFO priority N (1-99; default 0: normal)")(
       "user", po::value<std::string>(&o->user)->value_name("NAME"),
       "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")(
       "sink", po::value<std::string>(&sink)->value_name("auto|journald|syslog|stdout"),
@@ -124,6 +126,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "forward-queue-max", po::value<size_t>(&o->forward_queue_max)->value_name("BYTES"),
       "per --forward target: memory and files together, beyond which the oldest records are "
       "dropped and counted (default 67108864)")(
+      "forward-fsync", po::value<bool>(&o->forward_fsync)->value_name("BOOL"),
+      "fdatasync the queue files after each spill, so that a power loss cannot take what they "
+      "hold (default false)")(
       "tls-ca", po::value<std::string>(&o->tls_ca)->value_name("FILE"),
       "tls://: CA certificates the collector's certificate must chain to (default: the "
       "system's)")("tls-cert", po::value<std::string>(&o->tls_cert)->value_name("FILE"),
@@ -249,6 +254,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
                     &o->start, err))
     return ParseOutcome::kUsageError;
   if (o->use_syscall) o->source = Source::kSyscall;
+  if (o->reader_priority < 0 || o->reader_priority > 99) {
+    *err = "--reader-priority: must be 0-99, not " + std::to_string(o->reader_priority);
+    return ParseOutcome::kUsageError;
+  }
   return ParseOutcome::kRun;
 }
 

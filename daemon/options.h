@@ -61,12 +61,14 @@ struct Options {
   size_t queue_max = 8u << 20;
   std::vector<std::string> forward;  // --forward URL, repeatable
   size_t forward_queue_max = 64u << 20;
+  bool forward_fsync = false;
   std::string forward_queue_dir = "/var/lib/klogd/forward";
   std::string tls_ca, tls_cert, tls_key, tls_name;
   std::string sd_id = "kmsg@32473";
   std::string hostname;                               // RFC 5424 HOSTNAME (default gethostname)
   std::string user;                                   // drop to this user (keeping CAP_SYSLOG)
   std::string state_file = "/run/klogd/kmsg-seqnum";  // "none" = off
+  int reader_priority = 0;  // SCHED_FIFO priority of the reading thread (0 = normal)
 };
 
 enum class ParseOutcome { kRun, kExitOk, kUsageError };

@@ -9,12 +9,15 @@
 #include <sys/file.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "modes.h"
 #include "util/file_buffer.h"
@@ -108,13 +111,62 @@ bool set_console_level(int level, std::string* err) {
   return true;
 }
 
+bool hand_to_user(const std::string& path, const std::string& user, std::string* err) {
+  if (user.empty() || ::geteuid() != 0) return true;
+  struct passwd* pw = ::getpwnam(user.c_str());
+  if (!pw) {
+    *err = "--user " + user + ": no such user";
+    return false;
+  }
+  if (::lchown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    *err = path + ": cannot hand it to " + user + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool prepare_writable_dir(const std::string& dir, const std::string& user, std::string* err) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    *err = dir + ": " + ec.message();
+    return false;
+  }
+  if (!hand_to_user(dir, user, err)) return false;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (!hand_to_user(e.path(), user, err)) return false;
+  return true;
+}
+
+void allow_realtime(int priority) {
+  if (priority <= 0 || ::geteuid() != 0) return;
+  rlimit r{};
+  if (::getrlimit(RLIMIT_RTPRIO, &r) == 0 && r.rlim_max >= static_cast<rlim_t>(priority) &&
+      r.rlim_cur >= static_cast<rlim_t>(priority))
+    return;
+  r.rlim_cur = r.rlim_max = static_cast<rlim_t>(priority);
+  ::setrlimit(RLIMIT_RTPRIO, &r);
+}
+
 int run_signal(const Options& o) {
-  std::string pid_text, err;
-  if (!read_small_file(o.pid_file, &pid_text, &err)) {
-    spdlog::error("no running klogd: {}", err);
+  // Only a pid file that a running klogd holds locked names a klogd: a stale one (a klogd that
+  // crashed, its pid reused since) must not get a signal meant for klogd.
+  int fd = ::open(o.pid_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    spdlog::error("no running klogd: {}: {}", o.pid_file, std::strerror(errno));
     return 1;
   }
-  pid_t pid = static_cast<pid_t>(std::atol(pid_text.c_str()));
+  char buf[32] = {};
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  pid_t pid = n > 0 ? static_cast<pid_t>(std::atol(buf)) : 0;
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    ::close(fd);
+    spdlog::error("no running klogd: {} is not locked by one (a stale pid file naming pid {})",
+                  o.pid_file, pid);
+    return 1;
+  }
+  ::close(fd);
   int sig = o.signal_usr2 ? SIGUSR2 : SIGUSR1;
   if (pid <= 0 || ::kill(pid, sig) != 0) {
     spdlog::error("cannot signal klogd (pid file {}): {}", o.pid_file,

@@ -31,4 +31,17 @@ bool drop_to_user(const std::string& user, std::string* err);
 /// klogd -c N: the console log level through syslog(2) (SYSLOG_ACTION_CONSOLE_LEVEL).
 bool set_console_level(int level, std::string* err);
 
+/// Makes `dir` (with its parents) and, when klogd runs as root and will drop to `user`, hands it
+/// and what it holds to that user, so that klogd can still write there afterwards (queue files,
+/// the state file). False with the reason: the daemon then refuses to start.
+bool prepare_writable_dir(const std::string& dir, const std::string& user, std::string* err);
+
+/// Hands one file to `user` (when klogd runs as root and will drop to it).
+bool hand_to_user(const std::string& path, const std::string& user, std::string* err);
+
+/// Lets this process (and the user it drops to) run a thread at SCHED_FIFO `priority`: raises
+/// RLIMIT_RTPRIO while still root. A no-op for 0 or when not root (then the limit is systemd's
+/// LimitRTPRIO=).
+void allow_realtime(int priority);
+
 }  // namespace klogd

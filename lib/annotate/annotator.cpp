@@ -127,7 +127,10 @@ bool Annotator::has_candidate(std::string_view text, bool registers) {
 
 Annotation Annotator::annotate(std::string_view text) const {
   Annotation result;
-  if (options_.style == AnnotationStyle::kNone || !has_candidate(text, options_.registers)) {
+  // The panic's "Kernel Offset: 0x1be00000 from 0xffffffff81000000" is the slide's own evidence,
+  // and its addresses are not code: the line stays as the kernel wrote it.
+  if (options_.style == AnnotationStyle::kNone || !has_candidate(text, options_.registers) ||
+      text.find("Kernel Offset: ") != std::string_view::npos) {
     result.text.assign(text);
     return result;
   }

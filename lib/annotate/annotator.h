@@ -11,6 +11,7 @@
 ///                            Elsewhere (RIP: 0010:0x..., WARNING ... at f.c:29 0x...) exact.
 ///   RAX: ffffffff9d2d4448    a register value in an oops dump (optional): the line is left as
 ///                            it is and a note is appended: "  {R11: sym+0x8/0x40}".
+/// A "Kernel Offset:" line (the panic's statement of the slide) is never rewritten.
 /// An address is rewritten only when the symbolizer resolves it, i.e. it lies in core-kernel text
 /// or a known module's text: user-space, data and stack addresses are never named, and text the
 /// kernel already symbolized has no such token and passes through unchanged.

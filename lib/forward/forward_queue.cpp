@@ -11,6 +11,7 @@
 
 #include "forward/queue_format.h"
 #include "util/fd_io.h"
+#include "util/file_buffer.h"
 
 namespace klogd {
 
@@ -52,15 +53,29 @@ bool ForwardQueue::open(std::string* report, std::string* err) {
     Segment s;
     s.path = o_.dir + "/" + name;
     s.first_q = s.end_q = std::strtoull(name.c_str(), nullptr, 10);
-    uint64_t torn_at = UINT64_MAX;
-    read_segment(&s, nullptr, 0, SIZE_MAX, &torn_at);
-    if (torn_at != UINT64_MAX) {
-      notes += "; " + name + ": damaged entry at byte " + std::to_string(torn_at) +
-               " (killed mid-write?), cut off there";
-      if (::truncate(s.path.c_str(), static_cast<off_t>(torn_at)) != 0)
-        notes += " (" + std::string(std::strerror(errno)) + ")";
-      s.bytes = torn_at;
+    FileBuffer file;
+    std::string ignored;
+    if (!file.load(s.path, &ignored)) continue;
+    std::string_view bytes = file.view();
+    // Every good entry in order; a damaged stretch is skipped to the next good entry (its
+    // records are counted lost when the sender reaches them); a damaged end is cut off.
+    size_t off = 0;
+    Entry e;
+    while (next_entry(bytes, off, s.end_q, &e)) {
+      if (e.offset != off)
+        notes += "; " + name + ": damaged entries at bytes " + std::to_string(off) + "-" +
+                 std::to_string(e.offset) + " skipped (" + std::to_string(e.q - s.end_q) +
+                 " records lost)";
+      s.end_q = e.q + 1;
+      off = e.end;
     }
+    if (off < bytes.size()) {
+      notes += "; " + name + ": damaged entry at byte " + std::to_string(off) +
+               " (killed mid-write?), cut off there";
+      if (::truncate(s.path.c_str(), static_cast<off_t>(off)) != 0)
+        notes += " (" + std::string(std::strerror(errno)) + ")";
+    }
+    s.bytes = off;
     if (s.end_q == s.first_q || s.end_q <= cursor_ ||
         (!segments_.empty() && s.first_q < segments_.back().end_q)) {
       ::unlink(s.path.c_str());  // empty, delivered, or overlapping an earlier file
@@ -87,79 +102,10 @@ bool ForwardQueue::open(std::string* report, std::string* err) {
   return true;
 }
 
-// Scans a segment: fills `frames` (when given) from `from_q` on up to max_bytes, and sets
-// s->end_q / s->bytes (when scanning whole). *torn_at = offset of the first bad entry.
-bool ForwardQueue::read_segment(Segment* s, std::vector<std::string>* frames, uint64_t from_q,
-                                size_t max_bytes, uint64_t* torn_at) {
-  int fd = ::open(s->path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  uint64_t off = 0, q = s->first_q;
-  if (frames && read_seg_ == s->first_q && read_q_ == from_q) {  // continues the last take
-    off = read_off_;
-    q = read_q_;
-  }
-  size_t taken = 0;
-  bool full = false;
-  std::string buf;
-  size_t chunk = 256 << 10;
-  while (!full) {
-    buf.resize(chunk);
-    ssize_t n = ::pread(fd, buf.data(), chunk, static_cast<off_t>(off));
-    if (n <= 0) break;
-    bool eof = static_cast<size_t>(n) < chunk;
-    size_t pos = 0, need = 0;
-    bool bad = false;
-    while (pos + kEntryHeader <= static_cast<size_t>(n)) {
-      EntryHeader h = read_entry_header(buf.data() + pos);
-      uint32_t len = h.length;
-      if (h.q != q || len > kMaxFrame) {
-        bad = true;
-        break;
-      }
-      if (pos + kEntryHeader + len > static_cast<size_t>(n)) {
-        need = kEntryHeader + len;
-        break;
-      }
-      const char* data = buf.data() + pos + kEntryHeader;
-      if (h.crc != entry_crc(q, std::string_view(data, len))) {
-        bad = true;
-        break;
-      }
-      if (frames && q >= from_q) {
-        if (taken > 0 && taken + len > max_bytes) {
-          full = true;
-          break;
-        }
-        frames->emplace_back(data, len);
-        taken += len;
-      }
-      pos += kEntryHeader + len;
-      ++q;
-    }
-    off += pos;
-    if (bad || (eof && pos < static_cast<size_t>(n)) || (eof && need)) {
-      if (torn_at) *torn_at = off;  // a bad entry, or the file ends inside one
-      break;
-    }
-    if (eof) break;
-    if (need > chunk) chunk = need;  // one entry larger than the chunk
-  }
-  ::close(fd);
-  if (frames) {
-    read_seg_ = s->first_q;
-    read_q_ = q;
-    read_off_ = off;
-  } else {
-    s->end_q = q;
-    s->bytes = off;
-  }
-  return true;
-}
-
-void ForwardQueue::push(std::string frame) {
+void ForwardQueue::push(std::string frame, std::optional<uint64_t> seq) {
   std::lock_guard lock(mu_);
   mem_bytes_ += frame.size() + kEntryHeader;
-  mem_.push_back(std::move(frame));
+  mem_.push_back({std::move(frame), seq.value_or(kNoSeq)});
   ++next_q_;
   enforce_limit_locked();
 }
@@ -178,9 +124,16 @@ bool ForwardQueue::spill(std::string* err) {
 
 bool ForwardQueue::spill_locked(std::string* err) {
   size_t i = 0;
+  bool new_file = false;
+  auto sync = [&] {
+    if (o_.fsync && write_fd_ >= 0) ::fdatasync(write_fd_);
+  };
   while (i < mem_.size()) {
     if (write_fd_ < 0 || segments_.empty() || segments_.back().bytes >= o_.segment_bytes) {
-      if (write_fd_ >= 0) ::close(write_fd_);
+      if (write_fd_ >= 0) {
+        sync();
+        ::close(write_fd_);
+      }
       Segment s;
       s.first_q = s.end_q = mem_first_q_ + i;
       s.path = o_.dir + "/" + segment_name(s.first_q);
@@ -190,12 +143,13 @@ bool ForwardQueue::spill_locked(std::string* err) {
         break;
       }
       segments_.push_back(s);
+      new_file = true;
     }
     Segment& s = segments_.back();
     std::string buf;
     size_t j = i;
     while (j < mem_.size() && s.bytes + buf.size() < o_.segment_bytes) {
-      append_entry(mem_first_q_ + j, mem_[j], &buf);
+      append_entry(mem_first_q_ + j, mem_[j].bytes, &buf);
       ++j;
     }
     if (!write_all(write_fd_, buf)) {
@@ -211,9 +165,17 @@ bool ForwardQueue::spill_locked(std::string* err) {
     disk_bytes_ += buf.size();
     i = j;
   }
+  sync();
+  if (new_file && o_.fsync) {  // the new file's name, too
+    int dfd = ::open(o_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
   // what went to files leaves memory
   for (size_t k = 0; k < i; ++k) {
-    mem_bytes_ -= mem_.front().size() + kEntryHeader;
+    mem_bytes_ -= mem_.front().bytes.size() + kEntryHeader;
     mem_.pop_front();
   }
   mem_first_q_ += i;
@@ -238,6 +200,7 @@ void ForwardQueue::enforce_limit_locked() {
         ::close(write_fd_);
         write_fd_ = -1;
       }
+      if (cache_first_q_ == s.first_q) cache_first_q_ = UINT64_MAX;
       ::unlink(s.path.c_str());
       disk_bytes_ -= s.bytes;
       uint64_t from = std::max(s.first_q, cursor_);
@@ -245,7 +208,7 @@ void ForwardQueue::enforce_limit_locked() {
       cursor_ = std::max(cursor_, s.end_q);
       changed = true;
     } else if (segments_.empty() && mem_.size() > 1) {
-      mem_bytes_ -= mem_.front().size() + kEntryHeader;
+      mem_bytes_ -= mem_.front().bytes.size() + kEntryHeader;
       mem_.pop_front();
       lost = mem_first_q_ >= cursor_ ? 1 : 0;
       ++mem_first_q_;
@@ -261,7 +224,7 @@ void ForwardQueue::enforce_limit_locked() {
 
 void ForwardQueue::remove_delivered_locked() {
   while (!mem_.empty() && mem_first_q_ < cursor_) {
-    mem_bytes_ -= mem_.front().size() + kEntryHeader;
+    mem_bytes_ -= mem_.front().bytes.size() + kEntryHeader;
     mem_.pop_front();
     ++mem_first_q_;
   }
@@ -269,6 +232,11 @@ void ForwardQueue::remove_delivered_locked() {
     if (segments_.size() == 1 && write_fd_ >= 0) {
       ::close(write_fd_);
       write_fd_ = -1;
+    }
+    if (cache_first_q_ == segments_.front().first_q) {
+      cache_first_q_ = UINT64_MAX;
+      cache_.clear();
+      cache_.shrink_to_fit();
     }
     ::unlink(segments_.front().path.c_str());
     disk_bytes_ -= segments_.front().bytes;
@@ -282,9 +250,109 @@ bool ForwardQueue::write_cursor_locked() {
   return ::pwrite(cursor_fd_, c.data(), c.size(), 0) == static_cast<ssize_t>(c.size());
 }
 
+void ForwardQueue::lose_locked(uint64_t up_to_q) {
+  if (up_to_q <= cursor_) return;
+  uint64_t lost = up_to_q - cursor_;
+  dropped_total_ += lost;
+  unstated_ += lost;
+  cursor_ = up_to_q;
+  remove_delivered_locked();
+  write_cursor_locked();
+}
+
 void ForwardQueue::set_target_up(bool up) {
   std::lock_guard lock(mu_);
   up_ = up;
+}
+
+bool ForwardQueue::load_segment_locked(const Segment& s) {
+  if (cache_first_q_ == s.first_q && cache_.size() == s.bytes) return true;
+  if (cache_first_q_ != s.first_q) {  // another segment: read it from its start
+    cache_.clear();
+    cache_first_q_ = s.first_q;
+    cache_q_ = UINT64_MAX;
+    cache_off_ = 0;
+  }
+  // The last segment grows while frames spill: only what was appended is read.
+  int fd = ::open(s.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    cache_first_q_ = UINT64_MAX;
+    return false;
+  }
+  size_t have = cache_.size();
+  cache_.resize(s.bytes);
+  bool ok = true;
+  while (have < s.bytes) {
+    ssize_t n = ::pread(fd, cache_.data() + have, s.bytes - have, static_cast<off_t>(have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    have += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  cache_.resize(have);
+  if (!ok && have == 0) cache_first_q_ = UINT64_MAX;
+  return ok || have > 0;
+}
+
+// Frames from the files, from q `at` on. Records lost to damage (q numbers with no good entry)
+// are counted when reading reaches them at the cursor: then they move it, and the drop
+// statement of this batch says so. Reading ahead of the cursor stops before such a gap.
+void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_bytes) {
+  while (b->frames.empty() && at < mem_first_q_) {
+    auto s = std::find_if(segments_.begin(), segments_.end(),
+                          [&](const Segment& g) { return at < g.end_q; });
+    uint64_t gap_end = s == segments_.end() ? mem_first_q_ : s->first_q;
+    if (s == segments_.end() || at < s->first_q) {  // no entry holds these q numbers
+      if (at != cursor_) return;
+      lose_locked(gap_end);
+      at = b->first_q = cursor_;
+      b->drops = unstated_;
+      continue;
+    }
+    if (!load_segment_locked(*s)) {  // removed or unreadable behind our back
+      if (at != cursor_) return;
+      lose_locked(s->end_q);
+      at = b->first_q = cursor_;
+      b->drops = unstated_;
+      continue;
+    }
+    std::string_view seg(cache_);
+    size_t off = 0;
+    if (cache_q_ == at) {
+      off = cache_off_;  // continues the last take
+    } else {
+      Entry e;  // skip what was delivered already
+      while (entry_at(seg, off, 0, &e) && e.q < at) off = e.end;
+    }
+    size_t taken = 0;
+    uint64_t expect = at;
+    Entry e;
+    while (next_entry(seg, off, expect, &e)) {
+      if (e.q != expect) {  // damaged entries in between
+        if (!b->frames.empty() || at != cursor_) break;
+        lose_locked(e.q);
+        at = expect = b->first_q = e.q;
+        b->drops = unstated_;
+      }
+      if (!b->frames.empty() && taken + e.frame.size() > max_bytes) break;
+      b->frames.emplace_back(e.frame);
+      b->qs.push_back(e.q);
+      taken += e.frame.size();
+      expect = e.q + 1;
+      off = e.end;
+    }
+    cache_q_ = expect;
+    cache_off_ = off;
+    if (b->frames.empty()) {  // the rest of this segment is damage
+      if (at != cursor_) return;
+      lose_locked(s->end_q);
+      at = b->first_q = cursor_;
+      b->drops = unstated_;
+    }
+  }
 }
 
 bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds timeout,
@@ -294,31 +362,20 @@ bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds ti
   cv_.wait_for(lock, timeout,
                [&] { return stop_ || start() < next_q_ || (unstated_ > 0 && start() == cursor_); });
   b->frames.clear();
+  b->qs.clear();
   uint64_t at = start();
   b->first_q = at;
   b->drops = at == cursor_ ? unstated_ : 0;
   if (stop_) return false;
-  while (at < mem_first_q_ && !segments_.empty()) {
-    auto s = std::find_if(segments_.begin(), segments_.end(),
-                          [&](const Segment& g) { return at < g.end_q; });
-    if (s == segments_.end()) break;
-    if (read_segment(&*s, &b->frames, at, max_bytes, nullptr) && !b->frames.empty()) break;
-    // unreadable now (removed or damaged behind our back): what it held is lost, and said so
-    if (at != cursor_) return false;  // the sender retries from the oldest
-    uint64_t lost = s->end_q > cursor_ ? s->end_q - cursor_ : 0;
-    dropped_total_ += lost;
-    unstated_ += lost;
-    cursor_ = std::max(cursor_, s->end_q);
-    at = b->first_q = cursor_;
-    b->drops = unstated_;
-    remove_delivered_locked();
-  }
+  if (at < mem_first_q_) take_from_files_locked(b, at, max_bytes);
+  at = b->first_q;
   if (b->frames.empty() && at >= mem_first_q_) {
     size_t taken = 0;
     for (size_t i = at - mem_first_q_; i < mem_.size(); ++i) {
-      if (taken > 0 && taken + mem_[i].size() > max_bytes) break;
-      b->frames.push_back(mem_[i]);
-      taken += mem_[i].size();
+      if (taken > 0 && taken + mem_[i].bytes.size() > max_bytes) break;
+      b->frames.push_back(mem_[i].bytes);
+      b->qs.push_back(mem_first_q_ + i);
+      taken += mem_[i].bytes.size();
     }
   }
   return !b->frames.empty() || b->drops > 0;
@@ -326,14 +383,13 @@ bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds ti
 
 void ForwardQueue::commit(const Batch& b) {
   std::lock_guard lock(mu_);
-  uint64_t end = b.first_q + b.frames.size();
-  if (cursor_ > b.first_q) {  // dropped while being sent: they were delivered after all
-    uint64_t delivered_anyway = std::min(end, cursor_) - b.first_q;
-    dropped_total_ -= std::min(dropped_total_, delivered_anyway);
-    unstated_ -= std::min(unstated_, delivered_anyway);
-  }
+  // Frames the limit dropped while they were being sent were delivered after all.
+  uint64_t delivered_anyway = 0;
+  for (uint64_t q : b.qs) delivered_anyway += q < cursor_ ? 1 : 0;
+  dropped_total_ -= std::min(dropped_total_, delivered_anyway);
+  unstated_ -= std::min(unstated_, delivered_anyway);
   unstated_ -= std::min(unstated_, b.drops);
-  cursor_ = std::max(cursor_, end);
+  cursor_ = std::max(cursor_, b.end_q());
   remove_delivered_locked();
   if (!segments_.empty() || b.drops > 0) write_cursor_locked();
 }
@@ -352,6 +408,13 @@ bool ForwardQueue::stopped() const {
 void ForwardQueue::sleep(std::chrono::milliseconds d) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, d, [&] { return stop_; });
+}
+
+std::optional<uint64_t> ForwardQueue::oldest_memory_seq() const {
+  std::lock_guard lock(mu_);
+  for (size_t i = cursor_ > mem_first_q_ ? cursor_ - mem_first_q_ : 0; i < mem_.size(); ++i)
+    if (mem_[i].seq != kNoSeq) return mem_[i].seq;
+  return std::nullopt;
 }
 
 ForwardQueue::Stats ForwardQueue::stats() const {

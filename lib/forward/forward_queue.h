@@ -9,9 +9,16 @@
 /// (memory and files together) the oldest are dropped and counted; the sender states the count to
 /// the collector before the next frame it sends.
 ///
-/// Files, in DIR: segments of frames and a cursor (forward/queue_format.h). An entry torn by a kill
-/// in the middle of a write is cut off at start-up (and said so); a file with a bad entry in the
-/// middle is kept up to that entry.
+/// Files, in DIR: segments of frames and a cursor (forward/queue_format.h). An entry torn by a
+/// kill in the middle of a write is cut off at start-up (and said so). A damaged entry anywhere
+/// else is skipped to the next good one, and the records it held are counted into the drop
+/// statement. With `fsync`, every spill reaches the disk before spill() returns (the daemon's
+/// restart point passes a record only then); without, a power loss can lose or damage what the
+/// kernel had not yet written back (seconds of spills), which the next start finds and counts.
+///
+/// The kernel sequence number of each frame is kept beside it while it is in memory:
+/// oldest_memory_seq() is the oldest record that exists only in this process (neither delivered
+/// nor in a file), which the daemon's restart point must not pass.
 ///
 /// Thread-safe: the daemon's loop pushes and settles; one sender thread takes and commits.
 
@@ -20,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +38,7 @@ struct ForwardQueueOptions {
   size_t max_bytes = 64 << 20;     ///< memory and files together
   size_t memory_bytes = 1 << 20;   ///< memory part while the target is up
   size_t segment_bytes = 4 << 20;  ///< one file's size (at most max_bytes / 8)
+  bool fsync = false;              ///< fdatasync each spill
 };
 
 class ForwardQueue {
@@ -40,11 +49,13 @@ class ForwardQueue {
   ForwardQueue& operator=(const ForwardQueue&) = delete;
 
   /// Creates the directory and takes up what an earlier run left. *report says what was found
-  /// (frames waiting, torn entries cut off); false with *err when the directory is unusable.
+  /// (frames waiting, damaged entries skipped or cut off); false with *err when the directory is
+  /// unusable.
   bool open(std::string* report, std::string* err);
 
-  /// Adds a frame (memory). Drops the oldest beyond max_bytes. The sender sees it at settle().
-  void push(std::string frame);
+  /// Adds a frame (memory), with the kernel sequence number of its record (none for klogd's own
+  /// notices). Drops the oldest beyond max_bytes. The sender sees it at settle().
+  void push(std::string frame, std::optional<uint64_t> seq = std::nullopt);
   /// After a batch of pushes: wakes the sender; spills memory to files when the target is down
   /// or memory is over its limit. False with *err when a file could not be written (frames stay
   /// in memory).
@@ -58,7 +69,14 @@ class ForwardQueue {
   struct Batch {
     uint64_t first_q = 0;
     std::vector<std::string> frames;
-    uint64_t drops = 0;  ///< to state before the frames
+    std::vector<uint64_t> qs;  ///< each frame's q (damaged entries skipped leave gaps)
+    uint64_t drops = 0;        ///< to state before the frames
+    /// Keeps the first n frames (the rest was not delivered).
+    void keep(size_t n) {
+      frames.resize(n);
+      qs.resize(n);
+    }
+    uint64_t end_q() const { return qs.empty() ? first_q : qs.back() + 1; }
   };
   /// Frames from `from_q` on (from the oldest undelivered when that is later, or with kOldest),
   /// up to about max_bytes; waits up to `timeout` for one. Drops not yet stated come with a
@@ -74,6 +92,9 @@ class ForwardQueue {
   /// Sleeps up to `d` unless stop() is called meanwhile.
   void sleep(std::chrono::milliseconds d);
 
+  /// See the class comment.
+  std::optional<uint64_t> oldest_memory_seq() const;
+
   struct Stats {
     uint64_t frames = 0;       ///< waiting, memory and files
     uint64_t bytes = 0;        ///< memory and files
@@ -83,9 +104,14 @@ class ForwardQueue {
   Stats stats() const;
 
  private:
+  struct Frame {
+    std::string bytes;
+    uint64_t seq;  // kNoSeq for notices
+  };
+  static constexpr uint64_t kNoSeq = UINT64_MAX;
   struct Segment {
     uint64_t first_q = 0;
-    uint64_t end_q = 0;
+    uint64_t end_q = 0;  // one past its last good entry's q
     uint64_t bytes = 0;
     std::string path;
   };
@@ -93,14 +119,15 @@ class ForwardQueue {
   void enforce_limit_locked();
   void remove_delivered_locked();
   bool write_cursor_locked();
-  bool read_segment(Segment* s, std::vector<std::string>* frames, uint64_t from_q, size_t max_bytes,
-                    uint64_t* torn_at);
+  void lose_locked(uint64_t up_to_q);
+  bool load_segment_locked(const Segment& s);
+  void take_from_files_locked(Batch* b, uint64_t at, size_t max_bytes);
   uint64_t bytes_locked() const { return mem_bytes_ + disk_bytes_; }
 
   ForwardQueueOptions o_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> mem_;  // frames [mem_first_q_, next_q_)
+  std::deque<Frame> mem_;  // frames [mem_first_q_, next_q_)
   uint64_t mem_first_q_ = 0;
   uint64_t next_q_ = 0;
   uint64_t mem_bytes_ = 0;
@@ -111,10 +138,11 @@ class ForwardQueue {
   uint64_t cursor_ = 0;    // first q not delivered
   uint64_t unstated_ = 0;  // drops not yet stated to the collector
   uint64_t dropped_total_ = 0;
-  // where the next take() from files starts, when it continues the last one
-  uint64_t read_seg_ = UINT64_MAX;
-  uint64_t read_q_ = UINT64_MAX;
-  uint64_t read_off_ = 0;
+  // The segment being read (whole, in memory while it is drained) and where reading stopped.
+  std::string cache_;
+  uint64_t cache_first_q_ = UINT64_MAX;
+  uint64_t cache_q_ = UINT64_MAX;  // the q reading continues with ...
+  size_t cache_off_ = 0;           // ... at this offset
   bool up_ = false;
   bool stop_ = false;
 };

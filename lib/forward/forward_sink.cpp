@@ -26,7 +26,15 @@ ForwardSink::ForwardSink(ForwardSinkOptions o)
 
 ForwardSink::~ForwardSink() { stop(); }
 
+bool ForwardSink::check(std::string* err) const {
+  std::string why = transport_->setup_error();
+  if (why.empty()) return true;
+  *err = describe() + ": " + why;
+  return false;
+}
+
 bool ForwardSink::start(std::string* err) {
+  if (!check(err)) return false;
   std::string report;
   if (!queue_.open(&report, err)) return false;
   if (!report.empty()) say(Note::Level::kInfo, report);
@@ -37,19 +45,28 @@ bool ForwardSink::start(std::string* err) {
 void ForwardSink::stop() {
   if (!sender_.joinable()) return;
   queue_.stop();
+  // The sender ends by itself (after a graceful close where the protocol has one) unless it is
+  // stuck on the network: then it is interrupted.
+  for (int i = 0; i < 100 && !sender_done_.load(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   transport_->interrupt();
   sender_.join();
   std::string err;
-  if (!queue_.spill(&err)) say(Note::Level::kError, err + ": records lost at exit");
+  if (!queue_.spill(&err)) {
+    say(Note::Level::kError,
+        err + ": " + std::to_string(queue_.stats().frames - queue_.stats().file_frames) +
+            " records lost at exit");
+  }
   auto s = queue_.stats();
-  if (s.frames)
+  if (s.file_frames)
     say(Note::Level::kInfo,
-        std::to_string(s.frames) + " records kept in " + o_.queue.dir + " for the next start");
+        std::to_string(s.file_frames) + " records kept in " + o_.queue.dir + " for the next start");
   transport_->close();
 }
 
 bool ForwardSink::write(const FinishedRecord& r, std::string*) {
-  queue_.push(format_rfc5424(r, boot_wall_usec(), o_.format));
+  queue_.push(format_rfc5424(r, boot_wall_usec(), o_.format),
+              r.synthetic ? std::nullopt : std::optional<uint64_t>(r.record.seq));
   return true;  // queued; the queue drops the oldest and counts them when full
 }
 
@@ -102,7 +119,7 @@ void ForwardSink::run() {
         bool stated = f.batch.drops > 0 && k > 0;
         size_t frames = k - (stated ? 1 : 0);
         if (frames > f.batch.frames.size()) frames = f.batch.frames.size();
-        f.batch.frames.resize(frames);
+        f.batch.keep(frames);
         if (!stated) f.batch.drops = 0;
         if (frames > 0 || stated) queue_.commit(f.batch);
       }
@@ -152,8 +169,8 @@ void ForwardSink::run() {
       for (std::string& f : b.frames) messages.push_back(std::move(f));
       std::vector<uint64_t> handed;
       bool ok = transport_->send(messages, &handed, &err);
-      b.frames.resize(count);  // moved from: only the count matters now
-      next_q = b.first_q + count;
+      b.keep(count);  // moved from: only the count and the q numbers matter now
+      next_q = b.end_q();
       in_flight.push_back({std::move(b), std::move(handed), messages.size()});
       if (ok) {
         commit_taken(false, transport_->taken());
@@ -162,9 +179,9 @@ void ForwardSink::run() {
     } else {
       continue;
     }
-    // The connection failed: what the collector took is done (relp: all librelp took, as it
-    // sends that again itself); the rest goes again after the reconnect.
-    commit_taken(true, transport_->resends_unacknowledged() ? UINT64_MAX : transport_->taken());
+    // The connection failed: what the collector took is done; the rest goes again after the
+    // reconnect.
+    commit_taken(true, transport_->taken());
     in_flight.clear();
     transport_->close();
     connected = false;
@@ -175,7 +192,9 @@ void ForwardSink::run() {
       wait();
     }
   }
-  if (!in_flight.empty()) commit_taken(false, transport_->taken());
+  if (connected) transport_->finish();
+  if (!in_flight.empty()) commit_taken(true, transport_->taken());
+  sender_done_ = true;
 }
 
 }  // namespace klogd

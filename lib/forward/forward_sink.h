@@ -41,16 +41,23 @@ class ForwardSink : public Sink {
  public:
   explicit ForwardSink(ForwardSinkOptions o);
   ~ForwardSink() override;  // stop()
-  /// Opens the queue (taking up what an earlier run left) and starts the sender.
-  bool start(std::string* err);
+  /// Whether the target can be tried at all (TLS files readable): said before the daemon forks.
+  bool check(std::string* err) const;
+  /// Opens the queue (taking up what an earlier run left) and starts the sender. After the fork
+  /// and the privilege drop, so that the queue's files belong to the user klogd runs as.
+  bool start(std::string* err) override;
   /// Stops the sender and writes what is left in memory to the queue's files. (The daemon waits
   /// for pending() first, at exit.)
-  void stop();
+  void stop() override;
 
   bool write(const FinishedRecord& r, std::string* err) override;
   bool flush(std::string* err) override;
   std::string describe() const override { return "forward " + o_.target.url; }
   size_t pending() const override;
+  bool keeps_pending() const override { return true; }
+  std::optional<uint64_t> oldest_volatile_seq() const override {
+    return queue_.oldest_memory_seq();
+  }
   ForwardQueue::Stats stats() const { return queue_.stats(); }
 
  private:
@@ -71,6 +78,7 @@ class ForwardSink : public Sink {
   std::thread sender_;
   std::string last_flush_error_;
   std::atomic<Reach> reach_{Reach::kUnknown};  // set by the sender; read by pending()
+  std::atomic<bool> sender_done_{false};
 };
 
 }  // namespace klogd

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "util/text.h"
+
 namespace klogd {
 
 std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o);
@@ -132,7 +134,8 @@ class SocketTransport : public ForwardTransport {
     uint64_t base = written_;
     if (t_.scheme == "udp") {
       for (const std::string& m : messages) {
-        size_t n = std::min<size_t>(m.size(), 2048);  // RFC 5426: what every receiver accepts
+        // RFC 5426: 2048 bytes is what every receiver accepts; never half a character
+        size_t n = utf8_cut(m, 2048);
         if (::send(fd_, m.data(), n, MSG_NOSIGNAL) < 0) {
           *err = std::strerror(errno);
           return false;

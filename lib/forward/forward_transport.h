@@ -6,8 +6,8 @@
 ///   tls   RFC 5425: octet counting inside TLS (OpenSSL through Boost.Asio); the server's
 ///         certificate is always verified against --tls-ca (else the system's CAs) and must name
 ///         --tls-name (else HOST); --tls-cert/--tls-key for mutual TLS
-///   relp  rsyslog's RELP through librelp: every message acknowledged by the collector; librelp
-///         sends again, after a reconnect, what the collector had not acknowledged
+///   relp  rsyslog's RELP: every message acknowledged by the collector ("rsp 200"); what it had
+///         not acknowledged when the connection broke is sent again after the reconnect
 
 #include <memory>
 #include <string>
@@ -29,8 +29,8 @@ class ForwardTransport {
   virtual ~ForwardTransport() = default;
   /// Connects (resolving HOST each time). False with *err on failure.
   virtual bool connect(std::string* err) = 0;
-  /// Sends the messages in order. True when all were handed over: to the kernel (udp, tcp, tls),
-  /// to librelp's window of unacknowledged messages (relp). False with *err when the connection
+  /// Sends the messages in order. True when all were handed over to the kernel's socket. False
+  /// with *err when the connection
   /// failed; the caller closes, reconnects and sends again those not handed over.
   /// *handed gets, for each message from the first that was handed over whole (also on failure),
   /// handed_over() right after it.
@@ -40,16 +40,19 @@ class ForwardTransport {
   /// was handed over, and how much of that the collector has taken. For tcp and tls "taken" is
   /// what the collector's TCP acknowledged (handed over minus SIOCOUTQ): what still sits unsent
   /// or unacknowledged in our socket buffer is sent again after a reconnect, not lost with it.
+  /// For relp it is the messages the collector answered "200 OK", in order.
   virtual uint64_t handed_over() const = 0;
   virtual uint64_t taken() { return handed_over(); }
-  /// Whether messages handed over before a failed send() are re-sent by the transport itself
-  /// after a reconnect (relp: librelp's window), so they must not be sent again from the queue.
-  virtual bool resends_unacknowledged() const { return false; }
   /// Whether the collector closed its end while we were idle (checked before sending).
   virtual bool peer_closed() { return false; }
-  /// After a failure or at exit. (relp keeps librelp's session: a reconnect re-sends what the
-  /// collector had not acknowledged.)
+  /// At exit, before close(): ends the session gracefully where the protocol has a way (relp:
+  /// "close", then the answers still coming), so that taken() is as exact as it can be.
+  virtual void finish() {}
+  /// After a failure or at exit.
   virtual void close() = 0;
+  /// What keeps the transport from ever connecting (an unreadable --tls-ca, say), found when it
+  /// is made: the daemon refuses to start with it. Empty when it can try.
+  virtual std::string setup_error() const { return {}; }
   /// From another thread, at exit: makes a blocked connect() or send() return soon.
   virtual void interrupt() = 0;
 };

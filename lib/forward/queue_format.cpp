@@ -7,31 +7,56 @@
 
 namespace klogd::queue_format {
 
-uint32_t entry_crc(uint64_t q, std::string_view bytes) {
-  unsigned char qb[8];
-  std::memcpy(qb, &q, 8);
-  uLong c = crc32(0L, qb, 8);
+namespace {
+
+uint32_t entry_crc(uint32_t length, uint64_t q, std::string_view bytes) {
+  unsigned char head[12];
+  std::memcpy(head, &length, 4);
+  std::memcpy(head + 4, &q, 8);
+  uLong c = crc32(0L, head, sizeof head);
   return static_cast<uint32_t>(
       crc32(c, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
+}  // namespace
+
 void append_entry(uint64_t q, std::string_view frame, std::string* out) {
+  uint32_t magic = kEntryMagic;
   uint32_t len = static_cast<uint32_t>(frame.size());
-  uint32_t crc = entry_crc(q, frame);
+  uint32_t crc = entry_crc(len, q, frame);
   char h[kEntryHeader];
-  std::memcpy(h, &len, 4);
-  std::memcpy(h + 4, &crc, 4);
-  std::memcpy(h + 8, &q, 8);
+  std::memcpy(h, &magic, 4);
+  std::memcpy(h + 4, &len, 4);
+  std::memcpy(h + 8, &crc, 4);
+  std::memcpy(h + 12, &q, 8);
   out->append(h, kEntryHeader);
   out->append(frame);
 }
 
-EntryHeader read_entry_header(const char* p) {
-  EntryHeader h;
-  std::memcpy(&h.length, p, 4);
-  std::memcpy(&h.crc, p + 4, 4);
-  std::memcpy(&h.q, p + 8, 8);
-  return h;
+bool entry_at(std::string_view seg, size_t offset, uint64_t min_q, Entry* e) {
+  if (offset > seg.size() || seg.size() - offset < kEntryHeader) return false;
+  const char* p = seg.data() + offset;
+  uint32_t magic, len, crc;
+  uint64_t q;
+  std::memcpy(&magic, p, 4);
+  std::memcpy(&len, p + 4, 4);
+  std::memcpy(&crc, p + 8, 4);
+  std::memcpy(&q, p + 12, 8);
+  if (magic != kEntryMagic || len > kMaxFrame || q < min_q) return false;
+  if (seg.size() - offset - kEntryHeader < len) return false;
+  std::string_view frame(p + kEntryHeader, len);
+  if (crc != entry_crc(len, q, frame)) return false;
+  *e = {q, frame, offset, offset + kEntryHeader + len};
+  return true;
+}
+
+bool next_entry(std::string_view seg, size_t offset, uint64_t min_q, Entry* e) {
+  const uint32_t magic = kEntryMagic;
+  const std::string_view needle(reinterpret_cast<const char*>(&magic), 4);
+  for (size_t at = seg.find(needle, offset); at != std::string_view::npos;
+       at = seg.find(needle, at + 1))
+    if (entry_at(seg, at, min_q, e)) return true;
+  return false;
 }
 
 std::string encode_cursor(uint64_t next_q, uint64_t unstated_drops) {

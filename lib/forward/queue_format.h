@@ -4,8 +4,10 @@
 /// byte order: the files never leave the host that wrote them.
 ///
 ///   NNNNNNNNNNNNNNNNNNNN.seg  a segment: the first queue number q it holds (20 digits), then
-///                             entries  [u32 length][u32 crc32 of q and bytes][u64 q][bytes]
-///                             with q growing by one from entry to entry
+///                             entries [u32 magic][u32 length][u32 crc][u64 q][bytes], the crc
+///                             (crc32) over length, q and bytes, q growing from entry to entry.
+///                             The magic lets a reader that meets a damaged entry find the next
+///                             good one; the q numbers it skipped are the records lost.
 ///   cursor                    [u64 next q to deliver][u64 drops not yet stated][u32 crc32 of
 ///                             the 16 bytes before]
 
@@ -16,23 +18,28 @@
 
 namespace klogd::queue_format {
 
-inline constexpr size_t kEntryHeader = 16;
+inline constexpr uint32_t kEntryMagic = 0x3145514b;  // "KQE1"
+inline constexpr size_t kEntryHeader = 20;
 inline constexpr uint32_t kMaxFrame = 64u << 20;  ///< a longer length is damage, not a frame
 inline constexpr size_t kCursorSize = 20;
 inline constexpr const char* kCursorName = "cursor";
 inline constexpr const char* kSegmentSuffix = ".seg";
 
-struct EntryHeader {
-  uint32_t length = 0;
-  uint32_t crc = 0;
-  uint64_t q = 0;
-};
-
-uint32_t entry_crc(uint64_t q, std::string_view bytes);
 /// Appends one entry (header and bytes) for frame number q.
 void append_entry(uint64_t q, std::string_view frame, std::string* out);
-/// The header at p (kEntryHeader bytes readable).
-EntryHeader read_entry_header(const char* p);
+
+/// An entry found in a segment's bytes.
+struct Entry {
+  uint64_t q = 0;
+  std::string_view frame;
+  size_t offset = 0;  ///< where its header starts
+  size_t end = 0;     ///< one past its bytes
+};
+/// Whether a whole, undamaged entry with a q of at least `min_q` starts at `offset`.
+bool entry_at(std::string_view segment, size_t offset, uint64_t min_q, Entry* e);
+/// The first whole, undamaged entry with a q of at least `min_q` at or after `offset` (found by
+/// its magic), or false.
+bool next_entry(std::string_view segment, size_t offset, uint64_t min_q, Entry* e);
 
 std::string encode_cursor(uint64_t next_q, uint64_t unstated_drops);
 /// False when `bytes` is not a whole cursor with a good checksum.

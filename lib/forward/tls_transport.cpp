@@ -147,6 +147,8 @@ class TlsTransport : public ForwardTransport {
 
   bool peer_closed() override { return peer_hung_up(fd_.load()); }
 
+  std::string setup_error() const override { return setup_error_; }
+
   void close() override {
     fd_ = -1;
     if (stream_) {

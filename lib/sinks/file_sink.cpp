@@ -38,23 +38,38 @@ bool FileSink::write(const FinishedRecord& r, std::string* err) {
   // refused and wait in the bounded queue in front of this sink, so memory stays bounded.
   if (!pending_.empty() && failed_ && !flush(err)) return false;
   append_klogd_line(r, r.text, &pending_);
-  if (options_.twice && r.translated) append_klogd_line(r, r.original, &pending_);
+  if (options_.twice && r.translated && !r.original.empty())
+    append_klogd_line(r, r.original, &pending_);
+  lines_.push_back({pending_.size(), r.record.seq, !r.synthetic});
   if (pending_.size() >= 64 * 1024) flush(err);  // a failure keeps the bytes: the record is in
   return true;
 }
 
 bool FileSink::flush(std::string* err) {
   size_t done = 0;
-  if (!write_all(fd_, pending_, &done)) {
-    *err = options_.path + ": " + std::strerror(errno);
+  bool ok = write_all(fd_, pending_, &done);
+  int e = errno;
+  // Whole lines that went out are delivered; a line cut by the failure is finished later from
+  // where it stopped (nothing is written twice).
+  while (!lines_.empty() && lines_.front().end <= done) lines_.pop_front();
+  if (!ok) {
+    *err = options_.path + ": " + std::strerror(e);
     pending_.erase(0, done);
+    for (Line& l : lines_) l.end -= done;
     failed_ = true;
     return false;
   }
   pending_.clear();
+  lines_.clear();
   failed_ = false;
   if (options_.fsync && owns_fd_ && done > 0) ::fsync(fd_);
   return true;
+}
+
+std::optional<uint64_t> FileSink::oldest_volatile_seq() const {
+  for (const Line& l : lines_)
+    if (l.kernel) return l.seq;
+  return std::nullopt;
 }
 
 bool FileSink::reopen(std::string* err) {

@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+// sd_journal_sendv() is a macro that adds klogd's own CODE_FILE/CODE_LINE/CODE_FUNC to every
+// entry unless this is defined: a kernel record has no source location in klogd.
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 

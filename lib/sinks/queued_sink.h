@@ -6,6 +6,7 @@
 /// says exactly how many were dropped: "klogd: dropped N records for SINK while it was
 /// unavailable (queue full)". Single-threaded (the daemon's loop).
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -30,11 +31,18 @@ class QueuedSink {
   size_t queued_bytes() const { return bytes_; }
   uint64_t dropped_total() const { return dropped_total_; }
   bool down() const { return down_; }
-  /// The sequence number of the oldest kernel record still queued (restart continuity).
-  std::optional<uint64_t> first_kernel_seq() const {
+  /// The oldest kernel record still queued here (its sequence number).
+  std::optional<uint64_t> oldest_queued_seq() const {
     for (const auto& r : queue_)
       if (!r->synthetic) return r->record.seq;
     return std::nullopt;
+  }
+  /// The oldest kernel record that exists only in this process: accepted by the sink and
+  /// neither delivered nor on disk, or queued here (restart continuity).
+  std::optional<uint64_t> oldest_volatile_seq() const {
+    std::optional<uint64_t> in_sink = sink_->oldest_volatile_seq(), queued = oldest_queued_seq();
+    if (in_sink && queued) return std::min(*in_sink, *queued);
+    return in_sink ? in_sink : queued;
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "sinks/rfc3164.h"
 #include "sinks/rfc5424.h"
 #include "util/host.h"
+#include "util/text.h"
 #include "util/unix_datagram.h"
 #include "util/wall_clock.h"
 
@@ -42,6 +43,7 @@ std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const
 std::string SyslogSink::truncate(std::string m) const {
   if (m.size() <= options_.max_bytes) return m;
   size_t keep = options_.max_bytes > 64 ? options_.max_bytes - 64 : options_.max_bytes;
+  keep = utf8_cut(m, keep);  // never half a character
   size_t cut = m.size() - keep;
   m.resize(keep);
   m += " [klogd: truncated " + std::to_string(cut) + " bytes]";

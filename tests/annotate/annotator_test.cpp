@@ -149,3 +149,13 @@ TEST_CASE("annotator: core names need a known slide", "[annotator]") {
   f.sym.set_core(c);
   CHECK(f.run("[<ffffffff8200011a>]") == "[<ffffffff8200011a>]");
 }
+
+TEST_CASE("annotator: the panic's Kernel Offset line is left as the kernel wrote it",
+          "[annotator]") {
+  Fixture f;
+  std::string line =
+      "Kernel Offset: 0x0000000000000100 from 0xffffffff81000100 (relocation range: "
+      "0xffffffff80000000-0xffffffffbfffffff)";
+  CHECK(f.run(line) == line);  // 0xffffffff81000100 would name do_work
+  CHECK(f.run("at 0xffffffff81000100") == "at do_work+0x0/0x80");
+}

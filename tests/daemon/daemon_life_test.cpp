@@ -78,7 +78,7 @@ TEST_CASE("daemon life: SIGHUP reopens the file after rotation, nothing lost or 
   REQUIRE(inject_kmsg("<6>" + tag + " two\n"));  // still goes to the moved file
   REQUIRE(wait_for(dir + "/out.1", tag + " two"));
   ::kill(pid.pid(), SIGHUP);
-  REQUIRE(wait_for(dir + "/err", "output reopened"));
+  REQUIRE(wait_for(dir + "/err", "SIGHUP: file " + dir + "/out reopened"));
   REQUIRE(inject_kmsg("<6>" + tag + " three\n"));
   REQUIRE(wait_for(dir + "/out", tag + " three"));
   CHECK(pid.stop() == 0);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -134,7 +135,8 @@ TEST_CASE("forward queue: a torn entry at the end is cut off, the rest kept", "[
   CHECK(drain(q) == range(0, 12));
 }
 
-TEST_CASE("forward queue: garbage in a file loses only what follows it", "[forward_queue]") {
+TEST_CASE("forward queue: a damaged entry is skipped to the next good one, its loss stated",
+          "[forward_queue]") {
   std::string dir = temp_dir() + "/q";
   std::string seg = ten_frames_in_a_file(dir);
   std::string bytes = read_file(seg);
@@ -144,9 +146,57 @@ TEST_CASE("forward queue: garbage in a file loses only what follows it", "[forwa
   ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
   std::string report, err;
   REQUIRE(q.open(&report, &err));
-  CHECK(report.find("5 records waiting") != std::string::npos);
-  CHECK(report.find("damaged entry at byte " + std::to_string(5 * entry)) != std::string::npos);
-  CHECK(drain(q) == range(0, 5));
+  CHECK(report.find("10 records waiting") != std::string::npos);
+  CHECK(report.find("damaged entries at bytes " + std::to_string(5 * entry) + "-" +
+                    std::to_string(6 * entry) + " skipped (1 records lost)") != std::string::npos);
+  // the frames after the damage are delivered, and the one lost is stated before them
+  std::vector<int> got;
+  uint64_t stated_before_6 = 0, drops = 0;
+  ForwardQueue::Batch b;
+  while (q.take(&b, 1000, std::chrono::milliseconds(0))) {
+    drops += b.drops;
+    for (const auto& f : b.frames) {
+      if (std::stoi(f.substr(6)) == 6) stated_before_6 = drops;
+      got.push_back(std::stoi(f.substr(6)));
+    }
+    q.commit(b);
+  }
+  CHECK(got == std::vector<int>{0, 1, 2, 3, 4, 6, 7, 8, 9});
+  CHECK(drops == 1);
+  CHECK(stated_before_6 == 1);
+  CHECK(q.stats().dropped == 1);
+  CHECK(q.stats().frames == 0);
+}
+
+TEST_CASE("forward queue: damage at a segment's end and a missing segment are counted",
+          "[forward_queue]") {
+  std::string dir = temp_dir() + "/q";
+  {
+    ForwardQueue q({dir, 1 << 20, 1 << 20, 1000});  // about 9 frames a file
+    std::string report, err;
+    REQUIRE(q.open(&report, &err));
+    for (int i = 0; i < 40; ++i) q.push(frame(i));
+    REQUIRE(q.spill(&err));
+  }
+  std::vector<std::string> segs;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".seg") segs.push_back(e.path());
+  std::sort(segs.begin(), segs.end());
+  REQUIRE(segs.size() >= 4);
+  std::string first = read_file(segs[0]);
+  write_file(segs[0], first.substr(0, first.size() - 10));  // its last entry torn
+  std::filesystem::remove(segs[1]);                         // a whole file gone
+  ForwardQueue q({dir, 1 << 20, 1 << 20, 1000});
+  std::string report, err;
+  REQUIRE(q.open(&report, &err));
+  CHECK(report.find("cut off there") != std::string::npos);
+  uint64_t drops = 0;
+  std::vector<int> got = drain(q, &drops);
+  CHECK(drops > 0);
+  CHECK(drops + got.size() == 40);  // every record delivered or stated lost
+  CHECK(std::is_sorted(got.begin(), got.end()));
+  CHECK(got.back() == 39);
+  CHECK(q.stats().frames == 0);
 }
 
 TEST_CASE("forward queue: beyond the limit the oldest go, counted exactly", "[forward_queue]") {

@@ -34,7 +34,8 @@ TEST_CASE("queued sink: a full disk keeps records queued, bounded, drops counted
   CHECK(err.find("/dev/full: No space left on device") != std::string::npos);
   CHECK(q.queued_bytes() <= 2000 + 300);
   CHECK(q.dropped_total() + q.queued() + 1 == 50);  // one record sits in the file sink's buffer
-  CHECK(q.first_kernel_seq() == 50 - q.queued());   // the newest are kept
+  CHECK(q.oldest_queued_seq() == 50 - q.queued());  // the newest are kept
+  CHECK(q.oldest_volatile_seq() == 0);  // record 0, in the file sink's buffer: not on disk
 }
 
 TEST_CASE("queued sink: recovery drains in order after an exact drop notice", "[queued_sink]") {

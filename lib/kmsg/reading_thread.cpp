@@ -1,0 +1,174 @@
+#include "kmsg/reading_thread.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/klog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "kmsg/kmsg_record.h"
+
+namespace klogd {
+namespace {
+
+// syslog(2)'s actions (klogctl), as the kernel numbers them (linux/syslog.h).
+constexpr int kSyslogActionRead = 2;         // wait for and consume the log
+constexpr int kSyslogActionReadAll = 3;      // read what the ring holds, without consuming it
+constexpr int kSyslogActionSizeBuffer = 10;  // the size of the kernel's log buffer
+constexpr size_t kChunkBytes = 16384;
+
+void on_wake_signal(int) {}
+
+// The signal that interrupts a blocked read() (no SA_RESTART: the call returns EINTR).
+int wake_signal() {
+  static const int sig = [] {
+    struct sigaction sa {};
+    sa.sa_handler = on_wake_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    ::sigaction(SIGRTMIN, &sa, nullptr);
+    return SIGRTMIN;
+  }();
+  return sig;
+}
+
+void set_blocking(int fd, bool blocking) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+}
+
+}  // namespace
+
+bool ReadingThread::start(int priority, std::string* err) {
+  wake_signal();
+  if (source_->fd() >= 0 && source_->kind() != LogSource::Kind::kCapture)
+    set_blocking(source_->fd(), !one_shot_);
+  thread_ = std::thread([this] { run(); });
+  if (priority == 0) return true;
+  sched_param p{};
+  p.sched_priority = priority;
+  int rc = ::pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &p);
+  if (rc != 0) {
+    *err = "the reading thread cannot run at SCHED_FIFO priority " + std::to_string(priority) +
+           ": " + std::strerror(rc) +
+           " (it needs root, CAP_SYS_NICE or a RLIMIT_RTPRIO of at least that: systemd's "
+           "LimitRTPRIO=, with RestrictRealtime=no)";
+    return false;
+  }
+  return true;
+}
+
+void ReadingThread::stop() {
+  if (!thread_.joinable()) return;
+  stop_.store(true);
+  ring_->close();
+  // A read() blocked in the kernel returns EINTR on the signal; one sent just before the thread
+  // entered read() is missed, so it is sent again until the thread is gone.
+  while (!done_.load()) {
+    ::pthread_kill(thread_.native_handle(), wake_signal());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  thread_.join();
+}
+
+void ReadingThread::run() {
+  switch (source_->kind()) {
+    case LogSource::Kind::kDevice:
+      read_device();
+      break;
+    case LogSource::Kind::kSyscall:
+      read_syscall();
+      break;
+    default:
+      read_chunks();
+      break;
+  }
+  done_.store(true);
+}
+
+void ReadingThread::read_device() {
+  const int fd = source_->fd();
+  while (!stop_.load(std::memory_order_relaxed)) {
+    std::span<char> room = ring_->begin_write(kMaxRecordBytes + 1);
+    if (room.empty()) return;  // closed
+    ssize_t n = ::read(fd, room.data(), room.size());
+    if (n > 0) {
+      ring_->commit(RecordRing::Kind::kRecord, static_cast<size_t>(n));
+      continue;
+    }
+    int e = n == 0 ? 0 : errno;  // errno, read at the call that set it
+    if (e == EINTR) continue;
+    if (e == EPIPE) {  // our position was overwritten: reading goes on from the oldest record
+      overruns_.fetch_add(1, std::memory_order_relaxed);
+      ring_->put(RecordRing::Kind::kOverrun);
+      continue;
+    }
+    if (e == EAGAIN || e == 0) {  // one-shot: drained (0: not a kmsg device; its end)
+      ring_->put(RecordRing::Kind::kEnd);
+      return;
+    }
+    ring_->put(RecordRing::Kind::kError, source_->path() + ": " + std::strerror(e));
+    return;
+  }
+}
+
+void ReadingThread::read_chunks() {
+  const int fd = source_->fd();
+  while (!stop_.load(std::memory_order_relaxed)) {
+    std::span<char> room = ring_->begin_write(kChunkBytes);
+    if (room.empty()) return;
+    ssize_t n = ::read(fd, room.data(), room.size());
+    if (n > 0) {
+      ring_->commit(RecordRing::Kind::kChunk, static_cast<size_t>(n));
+      continue;
+    }
+    int e = n == 0 ? 0 : errno;
+    if (e == EINTR) continue;
+    if (e == 0 || e == EAGAIN) {  // end of a capture; /proc/kmsg drained in one-shot mode
+      ring_->put(RecordRing::Kind::kEnd);
+      return;
+    }
+    ring_->put(RecordRing::Kind::kError, source_->path() + ": " + std::strerror(e));
+    return;
+  }
+}
+
+void ReadingThread::read_syscall() {
+  if (one_shot_) {
+    // The whole ring in one call: as much room as the kernel's buffer (half the ring at most).
+    int size = ::klogctl(kSyslogActionSizeBuffer, nullptr, 0);
+    size_t want = size > 0 ? static_cast<size_t>(size) : size_t{1} << 20;
+    std::span<char> room = ring_->begin_write(std::min(want, ring_->capacity() / 2));
+    if (room.empty()) return;
+    int n = ::klogctl(kSyslogActionReadAll, room.data(), static_cast<int>(room.size()));
+    int e = errno;
+    if (n < 0) {
+      ring_->put(RecordRing::Kind::kError, std::string("syslog(2): ") + std::strerror(e));
+      return;
+    }
+    ring_->commit(RecordRing::Kind::kChunk, static_cast<size_t>(n));
+    ring_->put(RecordRing::Kind::kEnd);
+    return;
+  }
+  while (!stop_.load(std::memory_order_relaxed)) {
+    std::span<char> room = ring_->begin_write(kChunkBytes);
+    if (room.empty()) return;
+    int n = ::klogctl(kSyslogActionRead, room.data(), static_cast<int>(room.size()));
+    int e = errno;
+    if (n >= 0) {
+      ring_->commit(RecordRing::Kind::kChunk, static_cast<size_t>(n));
+      continue;
+    }
+    if (e == EINTR) continue;
+    ring_->put(RecordRing::Kind::kError, std::string("syslog(2): ") + std::strerror(e));
+    return;
+  }
+}
+
+}  // namespace klogd

@@ -1,0 +1,56 @@
+#pragma once
+/// The thread that reads the kernel log, and does nothing else: read() into the preallocated
+/// RecordRing, count the overruns, hand over the end or an error. No parsing, no allocation, no
+/// lock on the way (the ring is single-producer, single-consumer). What loses records in a burst
+/// is the reader's scheduling latency, not its speed (a 5 ms pause can be the whole kernel
+/// ring), so this thread alone can run SCHED_FIFO (--reader-priority), while parsing,
+/// annotating and the sinks run on the loop thread.
+///
+/// /dev/kmsg is read blocking (one system call per record, as a bare read() loop), except in
+/// one-shot mode, which reads until the ring is drained and ends there. stop() interrupts a
+/// blocked read() with a signal of its own (SIGRTMIN, installed without SA_RESTART), sent until
+/// the thread has gone.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "kmsg/log_source.h"
+#include "kmsg/record_ring.h"
+
+namespace klogd {
+
+class ReadingThread {
+ public:
+  /// `source` must stay open while the thread runs.
+  ReadingThread(const LogSource* source, RecordRing* ring, bool one_shot)
+      : source_(source), ring_(ring), one_shot_(one_shot) {}
+  ~ReadingThread() { stop(); }
+  ReadingThread(const ReadingThread&) = delete;
+  ReadingThread& operator=(const ReadingThread&) = delete;
+
+  /// Starts the thread, at SCHED_FIFO `priority` (1-99) when it is not 0. False with *err when
+  /// that priority is refused (the thread then runs at normal priority).
+  bool start(int priority, std::string* err);
+  /// Stops and joins the thread (idempotent).
+  void stop();
+
+  uint64_t overruns() const { return overruns_.load(std::memory_order_relaxed); }
+
+ private:
+  void run();
+  void read_device();
+  void read_chunks();
+  void read_syscall();
+
+  const LogSource* source_;
+  RecordRing* ring_;
+  bool one_shot_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  std::atomic<uint64_t> overruns_{0};
+};
+
+}  // namespace klogd

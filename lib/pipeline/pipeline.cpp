@@ -1,0 +1,192 @@
+#include "pipeline/pipeline.h"
+
+#include <unistd.h>
+
+#include "kmsg/text_line.h"
+
+namespace klogd {
+
+namespace asio = boost::asio;
+
+Pipeline::Pipeline(asio::io_context& io, RecordRing* ring, RecordProcessor* processor,
+                   SinkSet* sinks, SeqnumState* state, PipelineOptions options, Hooks hooks)
+    : io_(io),
+      ring_(ring),
+      processor_(processor),
+      sinks_(sinks),
+      state_(state),
+      o_(options),
+      hooks_(std::move(hooks)),
+      wake_(io, ::dup(ring->wake_fd())),
+      linger_(io),
+      retry_(io) {}
+
+void Pipeline::start() {
+  asio::post(io_, [this] { turn(); });
+}
+
+void Pipeline::suspend() { suspended_ = true; }
+
+void Pipeline::resume() {
+  if (!suspended_) return;
+  suspended_ = false;
+  if (!waiting_) asio::post(io_, [this] { turn(); });
+}
+
+// One turn: up to a batch of entries from the ring, then delivery.
+void Pipeline::turn() {
+  if (suspended_ || stopping_) return;
+  size_t n = 0;
+  RecordRing::Entry e;
+  while (n < o_.batch && !stopping_ && ring_->peek(&e)) {
+    handle(e);
+    ring_->pop();
+    ++n;
+  }
+  deliver();
+  if (stopping_ || suspended_) return;
+  if (n == o_.batch) {
+    asio::post(io_, [this] { turn(); });  // more is waiting: go on, signals and timers first
+  } else if (n > 0) {
+    linger_.expires_after(o_.linger);  // let records gather: one wake-up per few ms
+    linger_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) turn();
+    });
+  } else {
+    wait_for_records();
+  }
+}
+
+void Pipeline::wait_for_records() {
+  if (!ring_->sleep()) {  // something arrived meanwhile
+    asio::post(io_, [this] { turn(); });
+    return;
+  }
+  waiting_ = true;
+  wake_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    waiting_ = false;
+    if (ec) return;
+    ring_->woken();
+    turn();
+  });
+}
+
+void Pipeline::handle(const RecordRing::Entry& e) {
+  switch (e.kind) {
+    case RecordRing::Kind::kRecord:
+      process_raw(e.bytes);
+      break;
+    case RecordRing::Kind::kChunk:
+      if (o_.source == LogSource::Kind::kCapture) {
+        capture_.feed(e.bytes, [&](std::string_view raw) { process_raw(raw); });
+      } else {
+        lines_.feed(e.bytes, [&](std::string_view line) {
+          KmsgRecord r;
+          parse_text_line(line, text_seq_++, &r);
+          processor_->finish(std::move(r), &batch_);
+          if (hooks_.after) hooks_.after(batch_.back(), false);
+        });
+      }
+      break;
+    case RecordRing::Kind::kOverrun:  // the sequence gap says how many
+      break;
+    case RecordRing::Kind::kEnd:
+      capture_.finish([&](std::string_view raw) { process_raw(raw); });
+      lines_.finish([&](std::string_view line) {
+        KmsgRecord r;
+        parse_text_line(line, text_seq_++, &r);
+        processor_->finish(std::move(r), &batch_);
+      });
+      asio::post(io_, [this] { shutdown(status_); });
+      break;
+    case RecordRing::Kind::kError: {
+      Notes n;
+      n.error(std::string(e.bytes));
+      log(n);
+      asio::post(io_, [this] { shutdown(1); });
+      break;
+    }
+  }
+}
+
+void Pipeline::process_raw(std::string_view raw) {
+  if (hooks_.before) hooks_.before(raw);
+  size_t first = batch_.size();
+  uint64_t misses = processor_->counters().module_misses;
+  ParseError pe = processor_->process(raw, &batch_);
+  if (pe != ParseError::kOk && malformed_logged_++ < 10) {
+    Notes n;
+    n.warn("malformed record delivered with its damage marked (" + std::string(to_string(pe)) +
+           ")");
+    log(n);
+  }
+  bool miss = processor_->counters().module_misses != misses;
+  if (hooks_.after)
+    for (size_t i = first; i < batch_.size(); ++i) hooks_.after(batch_[i], miss);
+}
+
+void Pipeline::deliver() {
+  Notes notes;
+  SinkSet::Outcome o = sinks_->deliver(&batch_, &notes);
+  log(notes);
+  if (o.pending && !retry_armed_ && !stopping_) {
+    retry_armed_ = true;
+    retry_.expires_after(std::chrono::milliseconds(o.retry_ms()));
+    retry_.async_wait([this](boost::system::error_code ec) {
+      retry_armed_ = false;
+      if (!ec) deliver();
+    });
+  }
+  save_restart_point();
+}
+
+// The restart point: the oldest record some sink holds only in memory, else the next to read.
+void Pipeline::save_restart_point() {
+  if (!state_ || !processor_->expected_seq()) return;
+  uint64_t next = *processor_->expected_seq();
+  if (auto held = sinks_->oldest_volatile_seq()) next = std::min(next, *held);
+  std::string err;
+  if (!state_->save(next, &err)) {
+    Notes n;
+    n.warn(err);
+    log(n);
+  }
+}
+
+void Pipeline::shutdown(int status) {
+  if (stopping_) return;
+  stopping_ = true;
+  status_ = status;
+  boost::system::error_code ec;
+  wake_.cancel(ec);
+  linger_.cancel();
+  retry_.cancel();
+  // What the reader handed over before it stopped is processed too.
+  RecordRing::Entry e;
+  while (ring_->peek(&e)) {
+    if (e.kind != RecordRing::Kind::kEnd) handle(e);
+    ring_->pop();
+  }
+  final_drain(std::chrono::steady_clock::now() + o_.exit_wait);
+}
+
+// Exit writes out what is queued: retried for a bounded time while a sink is busy or down.
+void Pipeline::final_drain(std::chrono::steady_clock::time_point deadline) {
+  Notes notes;
+  sinks_->deliver(&batch_, &notes);
+  log(notes);
+  save_restart_point();
+  if (sinks_->worth_waiting() && std::chrono::steady_clock::now() < deadline) {
+    retry_.expires_after(std::chrono::milliseconds(5));
+    retry_.async_wait([this, deadline](boost::system::error_code) { final_drain(deadline); });
+    return;
+  }
+  Notes end;
+  uint64_t lost = sinks_->undelivered(&end);
+  sinks_->stop();  // forward targets keep what is left in their files
+  save_restart_point();
+  log(end);
+  if (hooks_.done) hooks_.done(lost > 0 ? 1 : status_);
+}
+
+}  // namespace klogd

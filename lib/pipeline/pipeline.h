@@ -1,0 +1,99 @@
+#pragma once
+/// The daemon's record path, on the loop thread: raw records that the reading thread left in the
+/// ring -> the record processor (parse, annotate, in-band loss notices) -> every sink's queue ->
+/// the restart point (the state file never passes a record that exists only in this process).
+///
+/// It drains the ring in turns of at most `batch` records, delivering after each; between turns
+/// the loop takes signals and timers. When a turn found records but fewer than a batch, it lets
+/// more gather for `linger` before the next (one wake-up per few milliseconds, not per record);
+/// when it found none it sleeps on the ring's eventfd, which the reader signals only then.
+/// shutdown() processes what the ring still holds, retries the sinks for a bounded time, and
+/// says how it went (done(status): 1 when records could not be delivered).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "annotate/record_processor.h"
+#include "kmsg/capture.h"
+#include "kmsg/line_assembler.h"
+#include "kmsg/log_source.h"
+#include "kmsg/record_ring.h"
+#include "kmsg/seqnum_state.h"
+#include "pipeline/asio.h"
+#include "sinks/sink_set.h"
+#include "util/notes.h"
+
+namespace klogd {
+
+struct PipelineOptions {
+  LogSource::Kind source = LogSource::Kind::kDevice;
+  size_t batch = 4096;
+  std::chrono::milliseconds linger{5};
+  std::chrono::milliseconds exit_wait{5000};  ///< how long shutdown() retries the sinks
+};
+
+class Pipeline {
+ public:
+  struct Hooks {
+    /// Before a raw record is processed (-p: fresh module symbols before an oops).
+    std::function<void(std::string_view raw)> before;
+    /// After a record was finished; `module_miss`: a module-area address nothing resolved.
+    std::function<void(const FinishedRecord& r, bool module_miss)> after;
+    /// What is worth telling the user.
+    std::function<void(const Notes& notes)> log;
+    /// The source ended or failed and the shutdown that followed is done, or shutdown() is:
+    /// the daemon leaves its loop with this exit status.
+    std::function<void(int status)> done;
+  };
+
+  /// `state` may be null (restart continuity off).
+  Pipeline(boost::asio::io_context& io, RecordRing* ring, RecordProcessor* processor,
+           SinkSet* sinks, SeqnumState* state, PipelineOptions options, Hooks hooks);
+
+  void start();
+  /// SIGTSTP / SIGCONT: records stay in the ring (and then in the kernel's) meanwhile.
+  void suspend();
+  void resume();
+  /// Exit: what the ring holds is processed, the sinks get `exit_wait` to take it, then done().
+  /// The reading thread must have stopped first.
+  void shutdown(int status = 0);
+  bool stopping() const { return stopping_; }
+
+ private:
+  void turn();
+  void wait_for_records();
+  void handle(const RecordRing::Entry& e);
+  void process_raw(std::string_view raw);
+  void deliver();
+  void save_restart_point();
+  void final_drain(std::chrono::steady_clock::time_point deadline);
+  void log(Notes& notes) {
+    if (!notes.all().empty() && hooks_.log) hooks_.log(notes);
+  }
+
+  boost::asio::io_context& io_;
+  RecordRing* ring_;
+  RecordProcessor* processor_;
+  SinkSet* sinks_;
+  SeqnumState* state_;
+  PipelineOptions o_;
+  Hooks hooks_;
+  boost::asio::posix::stream_descriptor wake_;
+  boost::asio::steady_timer linger_;
+  boost::asio::steady_timer retry_;
+  bool retry_armed_ = false;
+  bool waiting_ = false;  // on the ring's eventfd
+  bool suspended_ = false;
+  bool stopping_ = false;
+  int status_ = 0;
+  std::vector<FinishedRecord> batch_;
+  LineAssembler lines_;    // text sources
+  CaptureReader capture_;  // a replayed capture
+  uint64_t text_seq_ = 0;  // text sources have no sequence numbers: klogd counts
+  uint64_t malformed_logged_ = 0;
+};
+
+}  // namespace klogd

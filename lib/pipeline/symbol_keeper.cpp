@@ -1,0 +1,184 @@
+#include "pipeline/symbol_keeper.h"
+
+#include <linux/netlink.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "kmsg/uevent.h"
+#include "symbols/kaslr.h"
+#include "util/hex.h"
+
+namespace klogd {
+
+namespace asio = boost::asio;
+
+SymbolKeeper::SymbolKeeper(asio::io_context& io, Symbolizer* symbolizer, SymbolKeeperOptions o,
+                           std::function<void(const Notes&)> log)
+    : io_(io), symbolizer_(symbolizer), o_(std::move(o)), log_(std::move(log)), uevents_(io) {}
+
+SymbolKeeper::~SymbolKeeper() { stop(); }
+
+std::string SymbolKeeper::describe_slide(int64_t slide) const {
+  return o_.hide_slide ? "(hidden)" : signed_hex(slide);
+}
+
+bool SymbolKeeper::load(std::string* err) {
+  Notes notes;
+  if (!o_.translate) {
+    notes.info("symbols: translation off (-x)");
+    log_(notes);
+    return true;
+  }
+  MapSelection sel;
+  bool selected = select_map(map_search_options(o_.symbols, &notes), &sel, err);
+  if (!selected) {
+    *err = "map: " + *err;
+    log_(notes);
+    return false;
+  }
+  for (const auto& c : sel.candidates)
+    notes.add(c.exists ? Note::Level::kInfo : Note::Level::kDebug,
+              "map candidate " + c.path + ": " + c.verdict);
+  if (sel.table) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", sel.check_ms);
+    notes.info("map: using " + sel.chosen + " (" + std::string(to_string(sel.trust)) + "), " +
+               std::to_string(sel.table->size()) + " symbols, slide " +
+               (sel.slide ? describe_slide(*sel.slide) : std::string("unknown")) + ", " + ms +
+               " ms");
+    if (!sel.slide) notes.warn("map: " + sel.slide_source);
+  } else {
+    notes.warn("map: no usable System.map and kallsyms unavailable (" + sel.kallsyms_note +
+               "): core kernel addresses stay untranslated");
+  }
+  symbolizer_->set_core(sel.core());
+  std::string module_lines;
+  if (sel.kallsyms) module_lines = sel.kallsyms->module_lines();
+  symbolizer_->set_modules(
+      load_modules(o_.symbols.paths, &notes, sel.kallsyms ? &module_lines : nullptr));
+  log_(notes);
+  return true;
+}
+
+void SymbolKeeper::listen_uevents() {
+  if (!o_.translate) return;
+  boost::system::error_code ec;
+  uevents_.open(asio::generic::raw_protocol(AF_NETLINK, NETLINK_KOBJECT_UEVENT), ec);
+  sockaddr_nl nl{};
+  nl.nl_family = AF_NETLINK;
+  nl.nl_groups = 1;
+  if (!ec) uevents_.bind(asio::generic::raw_protocol::endpoint(&nl, sizeof nl), ec);
+  if (ec) {
+    Notes n;
+    n.warn("uevents: " + ec.message() +
+           ": module changes are noticed only on a lookup miss or a signal");
+    log_(n);
+    return;
+  }
+  receive_uevent();
+}
+
+void SymbolKeeper::receive_uevent() {
+  uevents_.async_receive(
+      asio::buffer(uevent_buffer_), [this](boost::system::error_code ec, size_t n) {
+        if (ec) return;
+        Uevent e;
+        if (parse_uevent(std::string_view(uevent_buffer_.data(), n), &e) && is_module_change(e)) {
+          Notes notes;
+          notes.info("uevent: module " + e.devpath.substr(e.devpath.rfind('/') + 1) + " " +
+                     (e.action == "add" ? "loaded" : "unloaded") + ": reloading module symbols");
+          log_(notes);
+          reload(false);
+        }
+        receive_uevent();
+      });
+}
+
+void SymbolKeeper::reload(bool all) {
+  if (!o_.translate) return;
+  if (reloading_) {
+    pending_ = std::max(pending_, all ? Reload::kAll : Reload::kModules);
+    return;
+  }
+  reloading_ = true;
+  if (worker_.joinable()) worker_.join();
+  worker_ = std::thread([this, all] {
+    std::optional<MapSelection> sel;
+    Notes notes;
+    if (all) {
+      MapSelection s;
+      std::string err;
+      Notes ignored;
+      if (select_map(map_search_options(o_.symbols, &ignored), &s, &err))
+        sel = std::move(s);
+      else
+        notes.error("reload: map: " + err);
+    }
+    Notes quiet;
+    auto modules = load_modules(o_.symbols.paths, &quiet);
+    asio::post(io_, [this, all, sel = std::move(sel), modules, notes]() mutable {
+      if (sel) symbolizer_->set_core(sel->core());
+      symbolizer_->set_modules(modules);
+      notes.info(std::string("reload: ") +
+                 (all ? "static map and modules reloaded" : "modules reloaded") + " (" +
+                 std::to_string(modules->report().modules) + " modules, " +
+                 std::to_string(modules->report().symbols) + " module symbols)");
+      log_(notes);
+      reloading_ = false;
+      if (pending_ != Reload::kNone) {
+        bool next_all = pending_ == Reload::kAll;
+        pending_ = Reload::kNone;
+        reload(next_all);
+      }
+    });
+  });
+}
+
+void SymbolKeeper::before(std::string_view raw) {
+  // klogd -p: fresh module symbols before an oops is translated (synchronous, as klogd did).
+  if (!o_.paranoid || !o_.translate) return;
+  if (raw.find("Oops:") == std::string_view::npos && raw.find("BUG:") == std::string_view::npos)
+    return;
+  Notes quiet;
+  symbolizer_->set_modules(load_modules(o_.symbols.paths, &quiet));
+}
+
+void SymbolKeeper::after(const FinishedRecord& r, bool module_miss) {
+  if (!o_.translate) return;
+  const CoreSymbols& core = symbolizer_->core();
+  // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64). Only from the
+  // kernel's records: what userspace wrote into /dev/kmsg arrives with another facility.
+  if (!core.slide_known && core.table && r.record.facility == 0 && !r.synthetic &&
+      r.record.text.find("Kernel Offset: ") != std::string::npos) {
+    if (auto slide = parse_kernel_offset_line(r.record.text)) {
+      CoreSymbols updated = core;
+      updated.slide = *slide;
+      updated.slide_known = true;
+      symbolizer_->set_core(updated);
+      Notes n;
+      n.info("map: slide " + describe_slide(*slide) + " from the log's Kernel Offset line");
+      log_(n);
+    }
+  }
+  if (module_miss) {
+    // A module-area address nothing knows: the module tables may be stale. At most once a
+    // second, off the hot path.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_miss_reload_ >= std::chrono::seconds(1)) {
+      last_miss_reload_ = now;
+      Notes n;
+      n.debug("unresolved module address: reloading module symbols");
+      log_(n);
+      reload(false);
+    }
+  }
+}
+
+void SymbolKeeper::stop() {
+  boost::system::error_code ec;
+  uevents_.close(ec);
+  if (worker_.joinable()) worker_.join();
+}
+
+}  // namespace klogd

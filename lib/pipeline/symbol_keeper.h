@@ -1,0 +1,70 @@
+#pragma once
+/// Keeps the daemon's symbols right while it runs: loads the map and the module tables at
+/// start-up; rebuilds the module tables (or everything) on a worker thread and swaps them in on
+/// the loop thread, never stalling the record path, when a signal asks (SIGUSR1 / SIGUSR2), when
+/// the kernel announces a module load or unload (a SUBSYSTEM=module uevent, no polling), when a
+/// module-area address resolves to nothing (at most once a second), and, with -p, synchronously
+/// before a record that holds "Oops:" or "BUG:" (as klogd did). With kallsyms hidden, the
+/// kernel's own "Kernel Offset:" line gives the slide, from kernel records only (userspace can
+/// write /dev/kmsg).
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "annotate/finished_record.h"
+#include "pipeline/asio.h"
+#include "symbols/symbol_loading.h"
+#include "symbols/symbolizer.h"
+#include "util/notes.h"
+
+namespace klogd {
+
+struct SymbolKeeperOptions {
+  SymbolOptions symbols;
+  bool translate = true;    ///< false with -x: nothing is loaded
+  bool paranoid = false;    ///< -p
+  bool hide_slide = false;  ///< --hide-addresses: diagnostics say "(hidden)" for the slide
+};
+
+class SymbolKeeper {
+ public:
+  SymbolKeeper(boost::asio::io_context& io, Symbolizer* symbolizer, SymbolKeeperOptions o,
+               std::function<void(const Notes&)> log);
+  ~SymbolKeeper();
+
+  /// Start-up: the map search and the module tables. False with *err when -k FILE is unusable.
+  bool load(std::string* err);
+  /// Listens for module uevents (after the privilege drop). False with a note when the kernel
+  /// does not let it: module changes are then noticed only by a lookup miss or a signal.
+  void listen_uevents();
+  /// Rebuilds the module tables, or with `all` the map too, on the worker thread.
+  void reload(bool all);
+  /// Before a record is processed (-p).
+  void before(std::string_view raw);
+  /// After a record was finished: slide evidence, module misses.
+  void after(const FinishedRecord& r, bool module_miss);
+  /// Stops listening and joins the worker.
+  void stop();
+
+ private:
+  void receive_uevent();
+  std::string describe_slide(int64_t slide) const;
+
+  boost::asio::io_context& io_;
+  Symbolizer* symbolizer_;
+  SymbolKeeperOptions o_;
+  std::function<void(const Notes&)> log_;
+  boost::asio::generic::raw_protocol::socket uevents_;
+  std::array<char, 8192> uevent_buffer_{};
+  std::thread worker_;
+  enum class Reload { kNone, kModules, kAll };  // one asked for while another runs
+  bool reloading_ = false;
+  Reload pending_ = Reload::kNone;
+  std::chrono::steady_clock::time_point last_miss_reload_{};
+};
+
+}  // namespace klogd

@@ -1,0 +1,45 @@
+#include "util/kernel_access.h"
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/file_buffer.h"
+#include "util/text.h"
+
+namespace klogd {
+namespace {
+
+std::string sysctl(const char* path) {
+  std::string v, err;
+  if (!read_small_file(path, &v, &err)) return "?";
+  trim_right(&v);
+  return v;
+}
+
+}  // namespace
+
+bool has_cap_syslog() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capget, &header, data) != 0) return false;
+  return data[CAP_SYSLOG / 32].effective & (1u << (CAP_SYSLOG % 32));
+}
+
+std::string kernel_log_access_hint() {
+  std::string restrict_ = sysctl("/proc/sys/kernel/dmesg_restrict");
+  if (has_cap_syslog()) return "kernel.dmesg_restrict is " + restrict_ + " and CAP_SYSLOG is held";
+  return "kernel.dmesg_restrict is " + restrict_ +
+         " and this process lacks CAP_SYSLOG (run klogd as root, or give it CAP_SYSLOG: --user "
+         "keeps it, the systemd unit grants it)";
+}
+
+std::string kernel_pointer_access_hint() {
+  std::string k = sysctl("/proc/sys/kernel/kptr_restrict");
+  if (k == "2") return "kernel.kptr_restrict is 2: addresses are hidden from everyone";
+  if (has_cap_syslog()) return "kernel.kptr_restrict is " + k + " (CAP_SYSLOG is held)";
+  return "kernel.kptr_restrict is " + k +
+         " and this process lacks CAP_SYSLOG, which real addresses need";
+}
+
+}  // namespace klogd

@@ -1,0 +1,20 @@
+#pragma once
+/// Why the kernel hides things from this process, said plainly: reading the log needs CAP_SYSLOG
+/// while kernel.dmesg_restrict is 1; real addresses in /proc/kallsyms and /proc/modules need
+/// CAP_SYSLOG while kernel.kptr_restrict is 1, and nobody sees them at 2.
+
+#include <string>
+
+namespace klogd {
+
+/// Whether CAP_SYSLOG is in this process's effective set.
+bool has_cap_syslog();
+
+/// For a refused /dev/kmsg or syslog(2): "kernel.dmesg_restrict is 1 and this process lacks
+/// CAP_SYSLOG (run klogd as root, or give it CAP_SYSLOG: --user keeps it, the unit grants it)".
+std::string kernel_log_access_hint();
+
+/// For kallsyms/modules showing zero addresses: the kptr_restrict value and what it takes.
+std::string kernel_pointer_access_hint();
+
+}  // namespace klogd
