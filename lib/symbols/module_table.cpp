@@ -32,6 +32,7 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
                             std::string* err) {
   modules_.clear();
   ranges_.clear();
+  pseudo_.clear();
   symbols_.clear();
   names_.clear();
   report_ = {};
@@ -132,26 +133,49 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
       symbols_.push_back(s);
       ++info.symbol_count;
     }
-    if (!info.listed || info.base == 0) {
-      // Range from the symbols alone; the last symbol has no size.
-      if (info.symbol_count > 0 && info.listed == false) {
-        info.base = lo;
-        info.size = hi - lo;
-      }
+    if (!info.listed && info.symbol_count > 0) {  // for the record: where its symbols lie
+      info.base = lo;
+      info.size = hi - lo;
     }
   }
   report_.symbols = symbols_.size();
   report_.modules = modules_.size();
 
   for (size_t i = 0; i < modules_.size(); ++i)
-    if (modules_[i].base != 0 && modules_[i].size != 0) ranges_.push_back(static_cast<uint32_t>(i));
+    if (modules_[i].listed && modules_[i].base != 0 && modules_[i].size != 0)
+      ranges_.push_back(static_cast<uint32_t>(i));
   std::sort(ranges_.begin(), ranges_.end(),
             [&](uint32_t a, uint32_t b) { return modules_[a].base < modules_[b].base; });
+
+  // Pseudo-modules' symbols, all of them in one address order: each extends to the next symbol
+  // of any pseudo-module or the start of the next listed module, whichever comes first. The
+  // last one has no known end. One that lies inside a listed module is that module's business.
+  for (uint32_t m = 0; m < modules_.size(); ++m) {
+    const ModuleInfo& info = modules_[m];
+    if (info.listed) continue;
+    for (uint32_t k = 0; k < info.symbol_count; ++k) {
+      uint32_t sym = info.first_symbol + k;
+      if (!find_listed(symbols_[sym].address))
+        pseudo_.push_back({symbols_[sym].address, 0, m, sym});
+    }
+  }
+  std::sort(pseudo_.begin(), pseudo_.end(),
+            [](const Pseudo& a, const Pseudo& b) { return a.address < b.address; });
+  for (size_t i = 0; i < pseudo_.size(); ++i) {
+    uint64_t end = 0;
+    for (size_t j = i + 1; j < pseudo_.size() && end == 0; ++j)
+      if (pseudo_[j].address > pseudo_[i].address) end = pseudo_[j].address;
+    auto next = std::upper_bound(ranges_.begin(), ranges_.end(), pseudo_[i].address,
+                                 [&](uint64_t a, uint32_t r) { return a < modules_[r].base; });
+    if (next != ranges_.end() && (end == 0 || modules_[*next].base < end))
+      end = modules_[*next].base;
+    pseudo_[i].end = end;
+  }
   (void)err;
   return true;
 }
 
-const ModuleInfo* ModuleTable::find_module(uint64_t address) const {
+const ModuleInfo* ModuleTable::find_listed(uint64_t address) const {
   auto it = std::upper_bound(ranges_.begin(), ranges_.end(), address,
                              [&](uint64_t a, uint32_t i) { return a < modules_[i].base; });
   if (it == ranges_.begin()) return nullptr;
@@ -159,8 +183,28 @@ const ModuleInfo* ModuleTable::find_module(uint64_t address) const {
   return address - m.base < m.size ? &m : nullptr;
 }
 
+const ModuleTable::Pseudo* ModuleTable::find_pseudo(uint64_t address) const {
+  auto it = std::upper_bound(pseudo_.begin(), pseudo_.end(), address,
+                             [](uint64_t a, const Pseudo& p) { return a < p.address; });
+  if (it == pseudo_.begin()) return nullptr;
+  const Pseudo& p = *(it - 1);
+  return p.end > address ? &p : nullptr;  // no end known, or past it: nobody's
+}
+
+const ModuleInfo* ModuleTable::find_module(uint64_t address) const {
+  if (const ModuleInfo* m = find_listed(address)) return m;
+  const Pseudo* p = find_pseudo(address);
+  return p ? &modules_[p->module] : nullptr;
+}
+
 std::optional<SymbolHit> ModuleTable::lookup_symbol(const ModuleInfo& m, uint64_t address) const {
   if (m.symbol_count == 0) return std::nullopt;
+  if (!m.listed) {
+    const Pseudo* p = find_pseudo(address);
+    if (!p || &modules_[p->module] != &m) return std::nullopt;
+    const Sym& s = symbols_[p->symbol];
+    return SymbolHit{name_of(s), s.address, address - s.address, p->end - s.address};
+  }
   auto first = symbols_.begin() + m.first_symbol;
   auto last = first + m.symbol_count;
   auto it = std::upper_bound(first, last, address,

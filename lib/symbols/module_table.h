@@ -10,8 +10,11 @@
 ///   and ranked at shared addresses as in SymbolTable; a symbol's size runs to the next symbol
 ///   of the same module, and the last one's to the module's end — never to another module.
 /// - Pseudo-modules that /proc/modules does not list ([bpf], [__builtin__ftrace], or every
-///   module when only kallsyms is given) span from their first to their last symbol; their last
-///   symbol has no known size and does not resolve.
+///   module when only kallsyms is given) have no range of their own: each of their symbols
+///   extends to the next symbol of any pseudo-module or to the start of the next listed module,
+///   whichever comes first, and the very last one has no known end and does not resolve. So a
+///   symbol's size never runs into another module, and an address that no module owns is
+///   unknown, never the previous program's.
 /// - A base of 0 in /proc/modules (kptr_restrict, or a kernel without kallsyms) means the range
 ///   is unknown: that module's addresses are not claimed, and `hidden_bases()` says so.
 /// A const ModuleTable may be shared between threads.
@@ -72,8 +75,18 @@ class ModuleTable {
   std::string_view name_of(const Sym& s) const {
     return std::string_view(names_).substr(s.name_offset, s.name_length);
   }
-  std::vector<ModuleInfo> modules_;  // sorted by base (listed, base != 0 first; see ranges_)
-  std::vector<uint32_t> ranges_;     // indices of modules with a known range, sorted by base
+  struct Pseudo {
+    uint64_t address;
+    uint64_t end;  // 0: unknown
+    uint32_t module;
+    uint32_t symbol;
+  };
+  const ModuleInfo* find_listed(uint64_t address) const;
+  const Pseudo* find_pseudo(uint64_t address) const;
+
+  std::vector<ModuleInfo> modules_;
+  std::vector<uint32_t> ranges_;  // listed modules with a known range, sorted by base
+  std::vector<Pseudo> pseudo_;    // pseudo-modules' symbols, sorted by address
   std::vector<Sym> symbols_;
   std::string names_;
   ModuleLoadReport report_;

@@ -89,6 +89,43 @@ TEST_CASE("module table: pseudo-modules such as [bpf]", "[module_table]") {
   CHECK_FALSE(t.find_module(0xffffffffc0600110));
 }
 
+TEST_CASE("module table: BPF programs around listed modules, and the gaps between them",
+          "[module_table]") {
+  // [bpf] programs below and above two listed modules, as a machine with --modules shows them.
+  auto t = load(
+      "low 8192 0 - Live 0xffffffffc0200000\n"
+      "high 4096 0 - Live 0xffffffffc0300000\n",
+      "ffffffffc0200000 t low_f\t[low]\n"
+      "ffffffffc0300000 t high_f\t[high]\n"
+      "ffffffffc0100000 t bpf_prog_below\t[bpf]\n"
+      "ffffffffc0400000 t bpf_prog_x\t[bpf]\n"
+      "ffffffffc0400200 t bpf_prog_y\t[bpf]\n"
+      "ffffffffc0400300 t bpf_prog_last\t[bpf]\n");
+  Symbolizer s;
+  s.set_modules(std::make_shared<ModuleTable>(t));
+  // a program above the listed modules is named
+  auto r = s.resolve(0xffffffffc0400010);
+  REQUIRE(r);
+  CHECK(r->symbol == "bpf_prog_x");
+  CHECK(r->module == "bpf");
+  CHECK(r->offset == 0x10);
+  CHECK(r->size == 0x200);  // to the next program, not beyond
+  CHECK(s.resolve(0xffffffffc0400210)->symbol == "bpf_prog_y");
+  // below the listed modules: its extent stops at the first listed module
+  r = s.resolve(0xffffffffc0100010);
+  REQUIRE(r);
+  CHECK(r->symbol == "bpf_prog_below");
+  CHECK(r->size == 0x100000);
+  // the listed modules keep their own addresses
+  CHECK(s.resolve(0xffffffffc0200010)->symbol == "low_f");
+  CHECK(s.resolve(0xffffffffc0300010)->symbol == "high_f");
+  // between "low"'s end and "high", and between "high"'s end and the next program: nobody's
+  CHECK_FALSE(s.resolve(0xffffffffc0250000));
+  CHECK_FALSE(s.resolve(0xffffffffc034f000));
+  // past the last program: its size is unknown
+  CHECK_FALSE(s.resolve(0xffffffffc0400310));
+}
+
 TEST_CASE("module table: the symbolizer's three answers", "[module_table]") {
   Symbolizer s;
   s.set_modules(std::make_shared<ModuleTable>(load()));
