@@ -44,10 +44,13 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
   if (e != ParseError::kOk) {
     ++counters_.malformed;
     if (!salvage(raw, e, &record)) {
-      // No usable header: the bytes themselves, escaped, in a notice of ours.
+      // No usable header: the bytes themselves, escaped, in a notice of ours. One read() is one
+      // record, so it stands for the sequence number expected next: the record after it is no
+      // gap.
       std::string text = "klogd: malformed kernel record (" + std::string(to_string(e)) + "): ";
       append_escaped_control(raw.substr(0, kMaxRecordBytes), &text);
       out->push_back(make_notice(std::move(text), 0, expected_.value_or(0)));
+      if (expected_) ++*expected_;
       ++counters_.salvaged;
       return e;
     }

@@ -78,3 +78,18 @@ TEST_CASE("bad input: sequence number going backwards", "[bad_input]") {
   CHECK(p.processor.counters().backwards == 1);
   CHECK(p.processor.counters().missed == 0);
 }
+
+TEST_CASE("bad input: an unreadable record between two good ones is no gap", "[bad_input]") {
+  Pipe p;
+  CHECK(p.run("6,10,1,-;first\n") == ParseError::kOk);
+  CHECK(p.run("not a kernel record at all\n") != ParseError::kOk);
+  CHECK(p.run("6,12,3,-;third\n") == ParseError::kOk);
+  REQUIRE(p.out.size() == 3);  // no "missed" notice between them
+  CHECK(p.out[1].text.rfind("klogd: malformed kernel record (", 0) == 0);
+  CHECK(p.out[2].text == "third");
+  CHECK(p.processor.counters().missed == 0);
+  // a real gap after it is still stated exactly
+  CHECK(p.run("6,15,4,-;sixth\n") == ParseError::kOk);
+  REQUIRE(p.out.size() == 5);
+  CHECK(p.out[3].text == "klogd: missed 2 kernel messages");
+}
