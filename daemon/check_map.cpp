@@ -4,6 +4,7 @@
 #include "modes.h"
 #include "symbols/map_selection.h"
 #include "symbols/symbol_loading.h"
+#include "util/kernel_access.h"
 
 namespace klogd {
 
@@ -13,6 +14,7 @@ int run_check_map(const Options& o) {
   Notes notes;
   MapSearchOptions m = map_search_options(symbol_options(o), &notes);
   bool ok = select_map(m, &sel, &err);
+  if (sel.kallsyms_hidden) sel.kallsyms_note += " (" + kernel_pointer_access_hint() + ")";
   std::cout << "release: " << m.release << "\n" << sel.report();
   if (!ok) std::cout << "error: " << err << "\n";
   return ok && sel.verified() ? 0 : 1;

@@ -8,6 +8,7 @@
 #include "kmsg/uevent.h"
 #include "symbols/kaslr.h"
 #include "util/hex.h"
+#include "util/kernel_access.h"
 
 namespace klogd {
 
@@ -50,6 +51,7 @@ bool SymbolKeeper::load(std::string* err) {
     if (!sel.slide) notes.warn("map: " + sel.slide_source);
   } else {
     notes.warn("map: no usable System.map and kallsyms unavailable (" + sel.kallsyms_note +
+               (sel.kallsyms_hidden ? "; " + kernel_pointer_access_hint() : std::string()) +
                "): core kernel addresses stay untranslated");
   }
   symbolizer_->set_core(sel.core());

@@ -106,6 +106,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
     out->kallsyms = kallsyms;
   } else {
     out->kallsyms_note = o.kallsyms_path.empty() ? "not used" : kerr;
+    out->kallsyms_hidden = kallsyms->report().zero_addresses > 0;
   }
 
   std::vector<std::string> list =
@@ -226,6 +227,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
           "off: core kernel addresses stay as they are";
     }
   }
+  if (best.trust == MapTrust::kNone) out->slide_source = "no map to slide";
   if (best.trust == MapTrust::kReleaseName || best.trust == MapTrust::kVersionSymbol ||
       best.trust == MapTrust::kUnverified)
     out->check = std::string(to_string(best.trust));

@@ -58,7 +58,8 @@ struct MapSelection {
   std::optional<int64_t> slide;  ///< nullopt: unknown (core addresses will not be named)
   std::string slide_source;
   bool kallsyms_real = false;
-  std::string kallsyms_note;  ///< why kallsyms could not be used, if so
+  bool kallsyms_hidden = false;  ///< kallsyms was there, every address 0 (kptr_restrict)
+  std::string kallsyms_note;     ///< why kallsyms could not be used, if so
   double check_ms = 0;        ///< time spent loading and checking
   std::shared_ptr<const SymbolTable> table;
   std::shared_ptr<const SymbolTable> kallsyms;  ///< loaded kallsyms core table, when real

@@ -30,16 +30,20 @@ std::string kernel_log_access_hint() {
   std::string restrict_ = sysctl("/proc/sys/kernel/dmesg_restrict");
   if (has_cap_syslog()) return "kernel.dmesg_restrict is " + restrict_ + " and CAP_SYSLOG is held";
   return "kernel.dmesg_restrict is " + restrict_ +
-         " and this process lacks CAP_SYSLOG (run klogd as root, or give it CAP_SYSLOG: --user "
+         " and this process lacks CAP_SYSLOG: run klogd as root, or give it CAP_SYSLOG (--user "
          "keeps it, the systemd unit grants it)";
 }
 
 std::string kernel_pointer_access_hint() {
+  // kallsyms_show_value(): 2 hides from everyone; 0 shows them to all only while
+  // perf_event_paranoid <= 1; otherwise CAP_SYSLOG is what shows them.
   std::string k = sysctl("/proc/sys/kernel/kptr_restrict");
   if (k == "2") return "kernel.kptr_restrict is 2: addresses are hidden from everyone";
   if (has_cap_syslog()) return "kernel.kptr_restrict is " + k + " (CAP_SYSLOG is held)";
-  return "kernel.kptr_restrict is " + k +
-         " and this process lacks CAP_SYSLOG, which real addresses need";
+  std::string why = "kernel.kptr_restrict is " + k;
+  if (k == "0")
+    why += " and kernel.perf_event_paranoid is " + sysctl("/proc/sys/kernel/perf_event_paranoid");
+  return why + ": real addresses need CAP_SYSLOG, which this process lacks";
 }
 
 }  // namespace klogd

@@ -1,7 +1,8 @@
 #pragma once
 /// Why the kernel hides things from this process, said plainly: reading the log needs CAP_SYSLOG
 /// while kernel.dmesg_restrict is 1; real addresses in /proc/kallsyms and /proc/modules need
-/// CAP_SYSLOG while kernel.kptr_restrict is 1, and nobody sees them at 2.
+/// CAP_SYSLOG (unless kptr_restrict is 0 and perf_event_paranoid at most 1), and nobody sees them
+/// at kptr_restrict 2.
 
 #include <string>
 
@@ -11,7 +12,7 @@ namespace klogd {
 bool has_cap_syslog();
 
 /// For a refused /dev/kmsg or syslog(2): "kernel.dmesg_restrict is 1 and this process lacks
-/// CAP_SYSLOG (run klogd as root, or give it CAP_SYSLOG: --user keeps it, the unit grants it)".
+/// CAP_SYSLOG: run klogd as root, or give it CAP_SYSLOG (...)".
 std::string kernel_log_access_hint();
 
 /// For kallsyms/modules showing zero addresses: the kptr_restrict value and what it takes.

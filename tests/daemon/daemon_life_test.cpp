@@ -260,3 +260,21 @@ TEST_CASE("options: klogd.conf and klogd(8) name every option of --help, and its
   CHECK(r.status != 2);
   CHECK(r.output.find("map") != std::string::npos);
 }
+
+TEST_CASE("daemon life: without CAP_SYSLOG, klogd says what is missing", "[daemon][life]") {
+  std::string nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  auto r = run_command(nobody + kKlogd + " --check-map");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("slide: unknown (no map to slide)") != std::string::npos);
+  if (read_file("/proc/sys/kernel/kptr_restrict") != "2\n")
+    CHECK(r.output.find("real addresses need CAP_SYSLOG, which this process lacks") !=
+          std::string::npos);
+  if (read_file("/proc/sys/kernel/dmesg_restrict") == "1\n") {
+    r = run_command(nobody + kKlogd + " -o -n -f /dev/null");
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("/dev/kmsg: Operation not permitted (kernel.dmesg_restrict is 1 and this "
+                        "process lacks CAP_SYSLOG") != std::string::npos);
+  }
+}
