@@ -31,6 +31,9 @@ tag="klogd-package-test-$$"
 echo "<6>$tag" > /dev/kmsg
 /usr/sbin/klogd -o -n -f "$build/package-test.out" 2>/dev/null || fail "installed klogd failed"
 grep -q "$tag" "$build/package-test.out" || fail "installed klogd did not read /dev/kmsg"
-out=$(systemd-analyze verify /lib/systemd/system/klogd.service 2>&1 | grep -v 'man klogd' || true)
+unit=/lib/systemd/system/klogd.service
+grep -q '^LogsDirectory=klogd' "$unit" || fail "unit: no LogsDirectory for -f /var/log/klogd/..."
+grep -q '^LimitRTPRIO=1' "$unit" && grep -q -- '--reader-priority 1' "$unit" || fail "unit: reader priority"
+out=$(systemd-analyze verify "$unit" 2>&1 | grep -v 'man klogd' || true)
 [[ -z $out ]] || fail "systemd-analyze verify: $out"
 echo "package test passed: $deb"
