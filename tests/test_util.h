@@ -64,6 +64,21 @@ inline bool inject_kmsg(const std::string& line) {
   return ok;
 }
 
+/// A saved capture in `cat /dev/kmsg` form, for --kmsg FILE (a replay runs the live path without
+/// touching the shared /dev/kmsg): one record per text, sequence numbers from `first_seq`,
+/// facility user, level info (prio 14) unless `prio` says otherwise.
+inline void write_capture(const std::string& path, const std::vector<std::string>& texts,
+                          uint64_t first_seq = 1, int prio = 14) {
+  std::string out;
+  uint64_t seq = first_seq;
+  for (const std::string& t : texts) {
+    out += std::to_string(prio) + "," + std::to_string(seq) + "," + std::to_string(seq * 1000) +
+           ",-;" + t + "\n";
+    ++seq;
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << out;
+}
+
 /// A fresh temporary directory.
 inline std::string temp_dir() {
   char tmpl[] = "/tmp/klogd-test-XXXXXX";

@@ -19,6 +19,17 @@ class CaptureReader {
   void feed(std::string_view chunk, Fn on_record) {
     lines_.feed(chunk, [&](std::string_view line) { take(line, on_record); });
   }
+  /// The source went quiet: the record held back for dictionary lines that may follow goes now,
+  /// unless a half-read line may still be one of them. (A live pipe's last record would otherwise
+  /// wait for the next.)
+  template <typename Fn>
+  void idle(Fn on_record) {
+    std::string_view partial = lines_.partial();
+    if (!record_.empty() && (partial.empty() || partial[0] != ' ')) {
+      on_record(std::string_view(record_));
+      record_.clear();
+    }
+  }
   template <typename Fn>
   void finish(Fn on_record) {
     lines_.finish([&](std::string_view line) { take(line, on_record); });

@@ -28,6 +28,8 @@ class LineAssembler {
       chunk.remove_prefix(nl + 1);
     }
   }
+  /// The half-read line so far ("" when none).
+  std::string_view partial() const { return carry_; }
   /// The end of the source: the unfinished line, if any.
   template <typename Fn>
   void finish(Fn on_line) {

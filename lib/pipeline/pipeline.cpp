@@ -53,6 +53,10 @@ void Pipeline::turn() {
       if (!ec) turn();
     });
   } else {
+    if (o_.source == LogSource::Kind::kCapture) {  // a quiet pipe: its last record goes now
+      capture_.idle([&](std::string_view raw) { process_raw(raw); });
+      if (!batch_.empty()) deliver();
+    }
     wait_for_records();
   }
 }

@@ -60,7 +60,7 @@ struct MapSelection {
   bool kallsyms_real = false;
   bool kallsyms_hidden = false;  ///< kallsyms was there, every address 0 (kptr_restrict)
   std::string kallsyms_note;     ///< why kallsyms could not be used, if so
-  double check_ms = 0;        ///< time spent loading and checking
+  double check_ms = 0;           ///< time spent loading and checking
   std::shared_ptr<const SymbolTable> table;
   std::shared_ptr<const SymbolTable> kallsyms;  ///< loaded kallsyms core table, when real
 

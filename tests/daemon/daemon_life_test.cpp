@@ -278,3 +278,45 @@ TEST_CASE("daemon life: without CAP_SYSLOG, klogd says what is missing", "[daemo
                         "process lacks CAP_SYSLOG") != std::string::npos);
   }
 }
+
+TEST_CASE("daemon life: -i with a stale pid file signals nobody", "[daemon][life]") {
+  // A pid file that no klogd holds, naming a live process that is not klogd (its pid reused):
+  // SIGUSR1 would kill it.
+  std::string dir = temp_dir();
+  Child innocent("sleep 30");
+  write_file(dir + "/pid", std::to_string(innocent.pid()) + "\n");
+  auto r = run_command(kKlogd + " -i --pid-file " + dir + "/pid");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("not locked by one (a stale pid file naming pid " +
+                      std::to_string(innocent.pid()) + ")") != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(::kill(innocent.pid(), 0) == 0);  // alive
+  CHECK(::waitpid(innocent.pid(), nullptr, WNOHANG) == 0);
+  // the running klogd's own pid file works
+  Child klogd(kKlogd + " -n --start end -f /dev/null --state-file none --pid-file " + dir +
+              "/live.pid 2>" + dir + "/err");
+  REQUIRE(wait_for(dir + "/err", "output: file"));
+  r = run_command(kKlogd + " -i --pid-file " + dir + "/live.pid");
+  CHECK(r.status == 0);
+  CHECK(wait_for(dir + "/err", "reload: modules reloaded"));
+}
+
+TEST_CASE("daemon life: -o into a full disk exits 1 and says how many were not delivered",
+          "[daemon][life]") {
+  std::string tag = unique_tag("full");
+  REQUIRE(inject_kmsg("<6>" + tag + "\n"));
+  auto r = run_command(kKlogd + " -o -n -f /dev/full");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("file /dev/full: ") != std::string::npos);
+  CHECK(r.output.find(" records could not be delivered before exit") != std::string::npos);
+}
+
+TEST_CASE("options: --source proc reads /proc/kmsg to its end", "[daemon][options]") {
+  std::string tag = unique_tag("procsrc");
+  REQUIRE(inject_kmsg("<5>" + tag + " from proc\n"));
+  auto r = run_command(kKlogd + " --source proc -o -n -f - 2>/dev/null");
+  CHECK(r.status == 0);
+  CHECK(r.output.find("] " + tag + " from proc\n") != std::string::npos);
+}

@@ -1,16 +1,19 @@
 // --forward against a real collector: rsyslogd from apt with a private config on 127.0.0.1
 // (imtcp, imudp, imtcp with the OpenSSL driver, imrelp), writing each raw message to a file;
 // started here and stopped by PID. Certificates are made by openssl for each test.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "test_util.h"
+#include "util/text.h"
 
 using namespace klogd::test;
 
@@ -390,29 +393,25 @@ TEST_CASE(
   c.start();
   std::string dir = temp_dir();
   std::string tag = unique_tag("fwd-silent");
-  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(silent_port)) +
-              " --forward tcp://127.0.0.1:" + std::to_string(c.port));
-  REQUIRE(wait_until([&] {
-    std::string e = read_file(dir + "/err");
-    return e.find(std::to_string(c.port) + ": connected") != std::string::npos &&
-           e.find(std::to_string(silent_port) + ": connected") != std::string::npos;
-  }));
   const int total = 8000;  // ~8 MB of messages: far more than the silent socket's buffers
   std::string pad(900, 'p');
-  for (int i = 0; i < total; ++i)
-    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ". " + pad + "\n"));
-  REQUIRE(wait_until(
-      [&] { return read_file(dir + "/local").find(tag + " n=7999.") != std::string::npos; }));
+  std::vector<std::string> texts;
+  for (int i = 0; i < total; ++i) texts.push_back(tag + " n=" + std::to_string(i) + ". " + pad);
+  write_capture(dir + "/capture", texts);  // replayed: nothing of this goes into /dev/kmsg
+  auto r = run_command(kKlogd + " -n --kmsg " + dir + "/capture --state-file none -f " + dir +
+                       "/local --forward tcp://127.0.0.1:" + std::to_string(silent_port) +
+                       " --forward tcp://127.0.0.1:" + std::to_string(c.port) +
+                       " --forward-queue-dir " + dir + "/queue --pid-file " + dir + "/pid");
+  CHECK(r.status == 0);  // exits although one sender is blocked in send()
+  REQUIRE(read_file(dir + "/local").find(tag + " n=7999.") != std::string::npos);
   REQUIRE(wait_until([&] { return c.out().find(tag + " n=7999.") != std::string::npos; }, 30000));
   bool in_order = false;
   auto count = occurrences(c.out(), tag, total, &in_order);
   CHECK(std::count(count.begin(), count.end(), 1) == total);
-  CHECK(klogd.stop() == 0);  // exits although one sender is blocked in send()
   // what the silent one never took is in its queue files for the next start
   CHECK(seg_files(dir + "/queue/tcp-127.0.0.1-" + std::to_string(silent_port)) > 0);
-  CHECK(read_file(dir + "/err")
-            .find("records kept in " + dir + "/queue/tcp-127.0.0.1-" + std::to_string(silent_port) +
-                  " for the next start") != std::string::npos);
+  CHECK(r.output.find(" records kept in " + dir + "/queue/tcp-127.0.0.1-" +
+                      std::to_string(silent_port) + " for the next start") != std::string::npos);
   ::close(lfd);
 }
 
@@ -482,19 +481,34 @@ TEST_CASE(
       ::close(c);
     }
   });
+  // The records are replayed through a pipe (nothing of this goes into /dev/kmsg), which stays
+  // open, so klogd runs on, as a daemon does, until the collector has had everything.
   std::string dir = temp_dir();
-  Child klogd(klogd_cmd(dir, "tcp://127.0.0.1:" + std::to_string(port) + "?framing=lf"));
-  REQUIRE(wait_for(dir + "/err", "connected"));
-  for (int i = 0; i < total; ++i)
-    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(::mkfifo((dir + "/capture").c_str(), 0600) == 0);
+  Child klogd(kKlogd + " -n --kmsg " + dir + "/capture --state-file none -f " + dir +
+              "/local --forward tcp://127.0.0.1:" + std::to_string(port) +
+              "?framing=lf --forward-queue-dir " + dir + "/queue --pid-file " + dir + "/pid 2>>" +
+              dir + "/err");
+  int feed = ::open((dir + "/capture").c_str(), O_WRONLY | O_CLOEXEC);
+  REQUIRE(feed >= 0);
+  std::thread writer([&] {
+    std::string rec;
+    for (int i = 0; i < total; ++i) {
+      rec = "14," + std::to_string(i + 1) + "," + std::to_string(i * 10) + ",-;" + tag +
+            " n=" + std::to_string(i) + ".\n";
+      if (::write(feed, rec.data(), rec.size()) != static_cast<ssize_t>(rec.size())) break;
+    }
+  });
   bool arrived = wait_until(
       [&] { return read_file(dir + "/err").find("connected, sending") != std::string::npos; },
       30000);
   bool all = wait_until([&] { return got_last.load(); }, 60000);  // on the second connection
   done = true;
   collector.join();
+  writer.join();
+  ::close(feed);  // the end of the capture: klogd exits
   ::close(lfd);
-  CHECK(klogd.stop() == 0);
+  CHECK(klogd.stop(0) == 0);  // it exits by itself at the capture's end; reaped here
   REQUIRE(arrived);
   REQUIRE(all);
   bool in_order = false;
@@ -513,4 +527,222 @@ TEST_CASE(
   // At most the collector's receive buffer (64 KiB requested, the kernel doubles it: ~128 KiB);
   // committing at send() instead lost klogd's socket buffer too (thousands here).
   CHECK(lost <= 700);
+}
+
+TEST_CASE("forward: klogd forking into the background forwards to a real collector", "[forward]") {
+  // Without -n: the sender threads must start in the child, after the fork.
+  Collector c("imtcp");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-fork");
+  auto r = run_command(kKlogd + " --start end --state-file none -f " + dir +
+                       "/local --forward tcp://127.0.0.1:" + std::to_string(c.port) +
+                       " --forward-queue-dir " + dir + "/queue --pid-file " + dir + "/pid");
+  REQUIRE(r.status == 0);  // the parent returns at once
+  REQUIRE(wait_for(dir + "/pid", "\n"));
+  pid_t child = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  bool all = wait_until([&] { return c.out().find(tag + " n=19.") != std::string::npos; });
+  auto started = std::chrono::steady_clock::now();
+  ::kill(child, SIGTERM);
+  for (int i = 0; i < 200 && ::kill(child, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  CHECK(::kill(child, 0) != 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));  // no 5 s wait
+  REQUIRE(all);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, 20, &in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == 20);
+  CHECK(seg_files(dir + "/queue") == 0);
+}
+
+TEST_CASE(
+    "forward: relp, klogd stopped and restarted during the collector's outage: each record "
+    "once",
+    "[forward][relp]") {
+  Collector c("imrelp");
+  c.start();
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-relp-restart");
+  std::string cmd = kKlogd + " -n -f " + dir + "/local --state-file " + dir +
+                    "/state --forward relp://127.0.0.1:" + std::to_string(c.port) +
+                    " --forward-queue-dir " + dir + "/queue --pid-file " + dir + "/pid 2>>" + dir +
+                    "/err";
+  Child klogd(cmd);
+  REQUIRE(wait_for(dir + "/err", "connected"));
+  const int total = 250;
+  auto inject = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  };
+  inject(0, 100);
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=99.") != std::string::npos; }));
+  c.stop();          // the outage
+  inject(100, 200);  // queued by klogd
+  REQUIRE(wait_until(
+      [&] { return read_file(dir + "/local").find(tag + " n=199.") != std::string::npos; }));
+  CHECK(klogd.stop() == 0);  // stopped during the outage
+  inject(200, 250);          // while klogd is down: in the kernel's ring only
+  klogd.start(cmd);
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=249.") != std::string::npos; }, 60000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  std::string missing, twice;
+  for (int i = 0; i < total; ++i) {
+    if (count[static_cast<size_t>(i)] == 0) missing += " " + std::to_string(i);
+    if (count[static_cast<size_t>(i)] > 1) twice += " " + std::to_string(i);
+  }
+  CHECK(missing == "");
+  CHECK(twice == "");
+  CHECK(in_order);
+}
+
+TEST_CASE("forward: as --user, a collector down while klogd stops, back after it restarts",
+          "[forward][user]") {
+  // As root with --user nobody: the queue and state folders are made for nobody before the
+  // drop, so the spill at exit works; SIGHUP reopens a rotated file as nobody.
+  Collector c("imtcp");
+  std::string dir = temp_dir();
+  ::chmod(dir.c_str(), 0777);
+  std::string tag = unique_tag("fwd-user");
+  std::string cmd = kKlogd + " -n --user nobody -f " + dir + "/out --state-file " + dir +
+                    "/run/state --forward tcp://127.0.0.1:" + std::to_string(c.port) +
+                    " --forward-queue-dir " + dir + "/queue --pid-file " + dir + "/pid 2>>" + dir +
+                    "/err";
+  Child klogd(cmd);
+  REQUIRE(wait_for(dir + "/err", "running as nobody"));
+  REQUIRE(wait_for(dir + "/err", "queueing records"));
+  for (int i = 0; i < 30; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_for(dir + "/out", tag + " n=29."));
+  // logrotate: move the file, send HUP; the new file is made by nobody
+  REQUIRE(::rename((dir + "/out").c_str(), (dir + "/out.1").c_str()) == 0);
+  ::kill(klogd.pid(), SIGHUP);
+  REQUIRE(wait_for(dir + "/err", "SIGHUP: file " + dir + "/out reopened"));
+  for (int i = 30; i < 40; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  REQUIRE(wait_for(dir + "/out", tag + " n=39."));
+  CHECK(klogd.stop() == 0);  // the collector is still down
+  std::string err = read_file(dir + "/err");
+  CHECK(err.find("Permission denied") == std::string::npos);
+  CHECK(err.find("records lost at exit") == std::string::npos);
+  CHECK(err.find("records kept in " + dir + "/queue/") != std::string::npos);
+  struct stat st {};  // the target's own folder, and its files, belong to nobody
+  std::string qdir = dir + "/queue/tcp-127.0.0.1-" + std::to_string(c.port);
+  REQUIRE(::stat(qdir.c_str(), &st) == 0);
+  CHECK(st.st_uid == 65534);
+  for (const auto& e : std::filesystem::directory_iterator(qdir)) {
+    REQUIRE(::stat(e.path().c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534);
+  }
+  for (int i = 40; i < 50; ++i)  // while klogd is down
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  klogd.start(cmd);
+  REQUIRE(wait_for(dir + "/err", "resuming at sequence number"));
+  c.start();
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=49.") != std::string::npos; }, 40000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, 50, &in_order);
+  CHECK(std::count(count.begin(), count.end(), 1) == 50);  // each exactly once
+  CHECK(in_order);
+}
+
+TEST_CASE(
+    "forward: kill -9 while frames wait unacknowledged in memory: the restart reads them "
+    "again",
+    "[forward][restart]") {
+  // A collector whose kernel takes a few KiB and nothing more (never accepted, tiny buffer):
+  // the rest of the frames wait in klogd's memory, not yet acknowledged, not yet on disk. The
+  // restart point must not pass them.
+  int silent_port = 0;
+  int lfd = listen_loopback(&silent_port, 2048, 1);
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("fwd-mem");
+  const int total = 60;
+  {
+    Child klogd(kKlogd + " -n -f " + dir + "/local --state-file " + dir +
+                "/state --forward tcp://127.0.0.1:" + std::to_string(silent_port) +
+                " --forward-queue-dir " + dir + "/queue1 --pid-file " + dir + "/pid 2>>" + dir +
+                "/err");
+    REQUIRE(wait_for(dir + "/err", "connected"));
+    std::string pad(200, 'p');
+    for (int i = 0; i < total; ++i)
+      REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ". " + pad + "\n"));
+    REQUIRE(wait_for(dir + "/local", tag + " n=59."));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    klogd.stop(SIGKILL);
+  }
+  ::close(lfd);
+  Collector c("imtcp");
+  c.start();
+  Child klogd(kKlogd + " -n -f " + dir + "/local2 --state-file " + dir +
+              "/state --forward tcp://127.0.0.1:" + std::to_string(c.port) +
+              " --forward-queue-dir " + dir + "/queue2 --pid-file " + dir + "/pid 2>>" + dir +
+              "/err");
+  REQUIRE(wait_until([&] { return c.out().find(tag + " n=59.") != std::string::npos; }));
+  CHECK(klogd.stop() == 0);
+  bool in_order = false;
+  auto count = occurrences(c.out(), tag, total, &in_order);
+  int first = 0;
+  while (first < total && count[static_cast<size_t>(first)] == 0) ++first;
+  INFO("the restart began at " << first);
+  CHECK(first < total - 5);  // what the silent collector's kernel did not take came again
+  for (int i = first; i < total; ++i) CHECK(count[static_cast<size_t>(i)] == 1);
+}
+
+TEST_CASE("forward: an unreadable --tls-ca is refused at start-up", "[forward][tls]") {
+  std::string dir = temp_dir();
+  auto r = run_command(kKlogd +
+                       " -n --state-file none -f /dev/null --forward tls://127.0.0.1:1"
+                       " --tls-ca " +
+                       dir + "/no-such-ca.pem --forward-queue-dir " + dir + "/queue --pid-file " +
+                       dir + "/pid");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("--tls-ca " + dir + "/no-such-ca.pem: ") != std::string::npos);
+}
+
+TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters", "[forward]") {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string dir = temp_dir();
+  std::vector<std::string> texts;
+  for (int shift = 0; shift < 3; ++shift) {  // the cut falls on each byte of a character
+    // the kernel escapes bytes >= 0x7f in /dev/kmsg: a capture holds "\xe2\x9c\x93"
+    std::string t = "long " + std::string(static_cast<size_t>(shift), 'x');
+    while (t.size() < 12000) t += "\\xe2\\x9c\\x93";  // 3,000 bytes once decoded
+    texts.push_back(t);
+  }
+  write_capture(dir + "/capture", texts);
+  auto r = run_command(kKlogd + " -n --kmsg " + dir +
+                       "/capture --state-file none -f /dev/null"
+                       " --forward udp://127.0.0.1:" +
+                       std::to_string(ntohs(a.sin_port)) + " --forward-queue-dir " + dir +
+                       "/queue --pid-file " + dir + "/pid");
+  CHECK(r.status == 0);
+  for (int i = 0; i < 3; ++i) {
+    char buf[4096];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    REQUIRE(n > 0);
+    std::string m(buf, static_cast<size_t>(n));
+    CHECK(m.size() <= 2048);
+    CHECK(m.size() >= 2045);
+    std::string safe;
+    klogd::append_utf8_safe(m, &safe);
+    CHECK(safe == m);  // valid UTF-8 to its last byte
+  }
+  ::close(fd);
 }

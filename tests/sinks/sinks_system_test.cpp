@@ -12,6 +12,7 @@
 #include "sinks/journal_sink.h"
 #include "sinks/syslog_sink.h"
 #include "test_util.h"
+#include "util/text.h"
 #include "util/wall_clock.h"
 
 using namespace klogd;
@@ -124,6 +125,64 @@ TEST_CASE("syslog sink: rsyslogd gets facility, level, kernel timestamp and tag"
       CHECK(l.rfind("kern|err|" + want_time, 0) == 0);
 }
 
+TEST_CASE("syslog sink: a record over 8192 bytes is cut between characters, and says so",
+          "[sinks]") {
+  Rsyslog rs("%rawmsg%");
+  // rsyslogd's own limit must be above ours, or it would cut first
+  write_file(rs.dir + "/rsyslog.conf",
+             "global(maxMessageSize=\"64k\")\n" + read_file(rs.dir + "/rsyslog.conf"));
+  rs.start();
+  SyslogSinkOptions so;
+  so.socket_path = rs.socket();
+  SyslogSink sink(so);
+  std::string tag = unique_tag("utf8cut");
+  for (size_t shift = 0; shift < 3; ++shift) {  // the cut falls on each byte of a character
+    FinishedRecord r;
+    r.record.level = 6;
+    r.text = tag + " " + std::string(shift, 'x');
+    while (r.text.size() < 9000) r.text += "\xe2\x9c\x93";  // a 3-byte character
+    std::string err;
+    REQUIRE(sink.write(r, &err));
+  }
+  REQUIRE(wait_until([&] { return lines_of(rs.out()).size() >= 3; }));
+  for (const auto& l : lines_of(rs.out())) {
+    INFO(l.size());
+    CHECK(l.size() <= 8192);
+    size_t at = l.find(" [klogd: truncated ");
+    REQUIRE(at != std::string::npos);
+    std::string kept = l.substr(0, at);
+    std::string safe;
+    append_utf8_safe(kept, &safe);
+    CHECK(safe == kept);  // valid UTF-8 to its last byte: no character cut in two
+  }
+}
+
+TEST_CASE("syslog sink: a forking klogd with neither journald nor /dev/log waits for one",
+          "[sinks]") {
+  // klogd started before syslogd (the classic boot order): in the background, auto must not
+  // pick standard output (/dev/null there); the records wait until the socket appears.
+  Rsyslog rs("%msg%");
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("auto-wait");
+  auto r = run_command(kKlogd + " --start end --state-file none --sink auto --syslog-socket " +
+                       rs.socket() + " --journal-socket " + dir + "/no-journal --pid-file " + dir +
+                       "/pid");
+  REQUIRE(r.status == 0);  // the parent returns at once
+  REQUIRE(wait_for(dir + "/pid", "\n"));
+  pid_t child = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + ".\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rs.start();
+  bool all = wait_until([&] { return rs.out().find(tag + " n=19.") != std::string::npos; });
+  ::kill(child, SIGTERM);
+  for (int i = 0; i < 100 && ::kill(child, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(all);
+  for (int i = 0; i < 20; ++i)
+    CHECK(rs.out().find(tag + " n=" + std::to_string(i) + ".") != std::string::npos);
+}
+
 TEST_CASE("syslog sink: RFC 5424 framing with structured data", "[sinks]") {
   Rsyslog rs("%app-name%|%procid%|%msgid%|%structured-data%|%msg%");
   rs.start();
@@ -217,6 +276,9 @@ TEST_CASE("journald sink: every documented field reaches the journal", "[sinks][
         std::string("\"KERNEL_SYMBOLS\":\"do_work+0x1a/0x80\""),
         std::string("\"KERNEL_REALTIME_USEC\":\"")})
     CHECK(j.find(f) != std::string::npos);
+  // a kernel record has no source location in klogd: sd_journal_sendv adds none
+  CHECK(j.find("\"CODE_FILE\"") == std::string::npos);
+  CHECK(j.find("\"CODE_LINE\"") == std::string::npos);
 
   // Through the daemon: a live record with a real address.
   std::string tag2 = unique_tag("journal-live");
