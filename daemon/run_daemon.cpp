@@ -161,8 +161,9 @@ int run_daemon(const Options& o) {
   if (!reader.start(o.reader_priority, &err)) spdlog::warn("{}", err);
   spdlog::debug("source: {}", source.describe());
   int status = 0;
-  Pipeline pipeline(io, &ring, &processor, &sinks, use_state ? &state : nullptr,
-                    {kind, 4096, std::chrono::milliseconds(5), std::chrono::milliseconds(5000)},
+  PipelineOptions po;
+  po.source = kind;
+  Pipeline pipeline(io, &ring, &processor, &sinks, use_state ? &state : nullptr, po,
                     {[&](std::string_view raw) { keeper.before(raw); },
                      [&](const FinishedRecord& r, bool miss) { keeper.after(r, miss); }, log_notes,
                      [&](int s) {

@@ -6,12 +6,32 @@
 
 namespace klogd {
 
+namespace {
+
+// Decimal digits of v, at least `width` of them, padded with `pad`: printf's "%5llu" / "%06llu"
+// without printf (this runs once per record).
+void append_decimal(std::string* out, uint64_t v, int width, char pad) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (end - p < width) *--p = pad;
+  out->append(p, static_cast<size_t>(end - p));
+}
+
+}  // namespace
+
 void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out) {
-  char head[64];
-  int n = std::snprintf(head, sizeof head, "<%d>[%5llu.%06llu] ", r.record.prio(),
-                        static_cast<unsigned long long>(r.record.ts_usec / 1000000),
-                        static_cast<unsigned long long>(r.record.ts_usec % 1000000));
-  out->append(head, static_cast<size_t>(n));
+  out->push_back('<');
+  append_decimal(out, static_cast<uint64_t>(r.record.prio()), 1, '0');
+  out->append(">[");
+  append_decimal(out, r.record.ts_usec / 1000000, 5, ' ');
+  out->push_back('.');
+  append_decimal(out, r.record.ts_usec % 1000000, 6, '0');
+  out->append("] ");
   append_escaped_control(text, out);
   out->push_back('\n');
 }

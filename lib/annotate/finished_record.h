@@ -9,8 +9,8 @@
 namespace klogd {
 
 struct FinishedRecord {
-  KmsgRecord record;
-  std::string text;  ///< annotated text (decoded; may hold control bytes)
+  KmsgRecord record;  ///< the kernel's fields; its text has moved on into `text` / `original`
+  std::string text;   ///< annotated text (decoded; may hold control bytes)
   bool translated = false;
   std::string original;    ///< the decoded text before annotation, when translated
   std::string symbols;     ///< "sym+0x1a/0x80 [mod] ..." found, when translated

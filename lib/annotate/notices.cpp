@@ -8,8 +8,6 @@ FinishedRecord make_notice(std::string text, uint64_t ts_usec, uint64_t seq) {
   r.record.level = 4;
   r.record.ts_usec = ts_usec;
   r.record.seq = seq;
-  r.record.raw_text = text;
-  r.record.text = text;
   r.text = std::move(text);
   r.synthetic = true;
   return r;

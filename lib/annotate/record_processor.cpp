@@ -76,19 +76,26 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
 }
 
 void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out) {
-  FinishedRecord r;
+  FinishedRecord& r = out->emplace_back();
+  ++counters_.records;
+  // Most records hold no address at all: their text moves on as it is, no copy.
+  if (!Annotator::has_candidate(record.text, annotator_->options().registers)) {
+    r.text = std::move(record.text);
+    r.record = std::move(record);
+    return;
+  }
   Annotation a = annotator_->annotate(record.text);
   r.translated = a.changed;
   if (a.module_miss) ++counters_.module_misses;
   if (a.changed) {
     ++counters_.translated;
-    r.original = record.text;
+    r.original = std::move(record.text);
     r.symbols = a.symbols_list();
+    r.text = std::move(a.text);
+  } else {
+    r.text = std::move(record.text);
   }
-  r.text = std::move(a.text);
   r.record = std::move(record);
-  ++counters_.records;
-  out->push_back(std::move(r));
 }
 
 }  // namespace klogd

@@ -149,7 +149,6 @@ ParseError parse_kmsg_record(std::string_view buf, KmsgRecord* out, bool require
   out->seq = seq;
   out->ts_usec = ts;
   out->continuation = cont;
-  out->raw_text.assign(text);
   decode_kmsg_escapes(text, &out->text);
   out->dict.clear();
 

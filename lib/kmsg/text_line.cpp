@@ -43,7 +43,6 @@ void parse_text_line(std::string_view line, uint64_t seq, KmsgRecord* out) {
       }
     }
   }
-  out->raw_text.assign(line);
   out->text.assign(line);
 }
 

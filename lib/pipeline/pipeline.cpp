@@ -38,14 +38,15 @@ void Pipeline::turn() {
   if (suspended_ || stopping_) return;
   size_t n = 0;
   RecordRing::Entry e;
-  while (n < o_.batch && !stopping_ && ring_->peek(&e)) {
+  // A turn ends after `batch` ring entries or records (a capture's chunk holds hundreds).
+  while (n < o_.batch && batch_.size() < o_.batch && !stopping_ && ring_->peek(&e)) {
     handle(e);
     ring_->pop();
     ++n;
   }
   deliver();
   if (stopping_ || suspended_) return;
-  if (n == o_.batch) {
+  if (n == o_.batch || ring_->peek(&e)) {
     asio::post(io_, [this] { turn(); });  // more is waiting: go on, signals and timers first
   } else if (n > 0) {
     linger_.expires_after(o_.linger);  // let records gather: one wake-up per few ms
@@ -132,6 +133,7 @@ void Pipeline::process_raw(std::string_view raw) {
 void Pipeline::deliver() {
   Notes notes;
   SinkSet::Outcome o = sinks_->deliver(&batch_, &notes);
+  batch_.reserve(256);  // the batch moved on whole: room for the next turn's records
   log(notes);
   if (o.pending && !retry_armed_ && !stopping_) {
     retry_armed_ = true;

@@ -152,8 +152,8 @@ void SymbolKeeper::after(const FinishedRecord& r, bool module_miss) {
   // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64). Only from the
   // kernel's records: what userspace wrote into /dev/kmsg arrives with another facility.
   if (!core.slide_known && core.table && r.record.facility == 0 && !r.synthetic &&
-      r.record.text.find("Kernel Offset: ") != std::string::npos) {
-    if (auto slide = parse_kernel_offset_line(r.record.text)) {
+      r.text.find("Kernel Offset: ") != std::string::npos) {
+    if (auto slide = parse_kernel_offset_line(r.text)) {
       CoreSymbols updated = core;
       updated.slide = *slide;
       updated.slide_known = true;

@@ -18,9 +18,14 @@ void SinkSet::stop() {
 }
 
 SinkSet::Outcome SinkSet::deliver(std::vector<FinishedRecord>* batch, Notes* notes) {
-  for (auto& r : *batch) {
-    auto shared = std::make_shared<const FinishedRecord>(std::move(r));
-    for (auto& q : sinks_) q->push(shared);
+  if (!batch->empty()) {
+    // One allocation for the batch: each queue holds its records through aliasing pointers that
+    // share the batch's control block.
+    auto shared = std::make_shared<const std::vector<FinishedRecord>>(std::move(*batch));
+    for (const FinishedRecord& r : *shared) {
+      std::shared_ptr<const FinishedRecord> one(shared, &r);
+      for (auto& q : sinks_) q->push(one);
+    }
   }
   batch->clear();
   Outcome o;

@@ -1,7 +1,8 @@
-// The baseline reader: a bare read() loop on /dev/kmsg from the end, counting the records that
-// carry TAG until it sees "TAG end". Prints: received lost_by_sequence_gaps
+// The baseline reader: a bare blocking read() loop on /dev/kmsg from the end, counting the
+// records that carry TAG until it sees "TAG end". Prints: received lost_by_sequence_gaps cpu_s
 //   bare_reader TAG
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
     if (std::strstr(buf, tag.c_str())) ++received;
     if (std::strstr(buf, end.c_str())) break;
   }
-  std::printf("%ld %ld\n", received, gaps);
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  std::printf("%ld %ld %.3f\n", received, gaps, cpu);
   return 0;
 }
