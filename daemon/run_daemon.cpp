@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -28,6 +29,7 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr size_t kRingBytes = 4u << 20;  // the reader's hand-off: a few bursts' worth
+constexpr int kLoopNice = 5;             // the loop thread's nice value, the reader's is 0
 
 LogSource::Kind source_kind(const Options& o, const KernelPaths& paths) {
   if (o.source == Source::kSyscall) return LogSource::Kind::kSyscall;
@@ -159,6 +161,9 @@ int run_daemon(const Options& o) {
     return 1;
   }
   if (!reader.start(o.reader_priority, &err)) spdlog::warn("{}", err);
+  // The loop thread yields to the reader: on a busy CPU, what loses records is the reader
+  // waiting for one (the loop has a ring of slack; the kernel's ring has none).
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kLoopNice);
   spdlog::debug("source: {}", source.describe());
   int status = 0;
   PipelineOptions po;

@@ -14,7 +14,8 @@ bool parse_u64(std::string_view s, uint64_t* out) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
     uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
+    // 19 digits always fit; only a 20th can overflow (the check divides: not on every digit)
+    if (s.size() == 20 && v > (UINT64_MAX - d) / 10) return false;
     v = v * 10 + d;
   }
   *out = v;
@@ -111,8 +112,7 @@ ParseError parse_kmsg_record(std::string_view buf, KmsgRecord* out, bool require
 
   size_t semi = buf.find(';');
   // The header never holds a newline; a ';' found after one belongs to the dictionary.
-  size_t first_nl = buf.find('\n');
-  if (semi == std::string_view::npos || (first_nl != std::string_view::npos && first_nl < semi))
+  if (semi == std::string_view::npos || std::memchr(buf.data(), '\n', semi))
     return ParseError::kNoSemicolon;
 
   std::string_view header = buf.substr(0, semi);

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "kmsg/text_line.h"
 
 namespace klogd {
@@ -132,8 +134,11 @@ void Pipeline::process_raw(std::string_view raw) {
 
 void Pipeline::deliver() {
   Notes notes;
+  size_t size = batch_.size();
   SinkSet::Outcome o = sinks_->deliver(&batch_, &notes);
-  batch_.reserve(256);  // the batch moved on whole: room for the next turn's records
+  // The batch moved on whole: room for a turn like this one, so that records are not moved
+  // about while the vector grows.
+  batch_.reserve(std::clamp<size_t>(size + size / 4, 64, o_.batch + 16));
   log(notes);
   if (o.pending && !retry_armed_ && !stopping_) {
     retry_armed_ = true;

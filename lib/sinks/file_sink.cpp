@@ -51,8 +51,10 @@ bool FileSink::flush(std::string* err) {
   int e = errno;
   // Whole lines that went out are delivered; a line cut by the failure is finished later from
   // where it stopped (nothing is written twice).
-  while (!lines_.empty() && lines_.front().end <= done) lines_.pop_front();
   if (!ok) {
+    size_t out = 0;  // lines written whole are delivered
+    while (out < lines_.size() && lines_[out].end <= done) ++out;
+    lines_.erase(lines_.begin(), lines_.begin() + static_cast<long>(out));
     *err = options_.path + ": " + std::strerror(e);
     pending_.erase(0, done);
     for (Line& l : lines_) l.end -= done;

@@ -11,8 +11,8 @@
 /// before them.
 
 #include <cstdint>
-#include <deque>
 #include <string>
+#include <vector>
 
 #include "sinks/sink.h"
 
@@ -47,8 +47,8 @@ class FileSink : public Sink {
   int fd_ = -1;
   bool owns_fd_ = false;
   std::string pending_;
-  std::deque<Line> lines_;  // the records whose bytes are in pending_
-  bool failed_ = false;     // the last write() of pending_ failed (e.g. ENOSPC)
+  std::vector<Line> lines_;  // the records whose bytes are in pending_
+  bool failed_ = false;      // the last write() of pending_ failed (e.g. ENOSPC)
 };
 
 }  // namespace klogd

@@ -4,20 +4,32 @@
 
 namespace klogd {
 
-void QueuedSink::push(std::shared_ptr<const FinishedRecord> r) {
-  bytes_ += cost(*r);
-  queue_.push_back(std::move(r));
-  while (bytes_ > max_bytes_ && queue_.size() > 1) {
-    bytes_ -= cost(*queue_.front());
-    queue_.pop_front();
+void QueuedSink::push(const RecordBatch& batch) {
+  if (batch->empty()) return;
+  for (const FinishedRecord& r : *batch) bytes_ += cost(r);
+  count_ += batch->size();
+  queue_.push_back({batch, 0});
+  while (bytes_ > max_bytes_ && count_ > 1) {
+    pop_front();
     ++dropped_;
     ++dropped_total_;
   }
 }
 
+void QueuedSink::push(FinishedRecord r) {
+  push(std::make_shared<const std::vector<FinishedRecord>>(1, std::move(r)));
+}
+
+void QueuedSink::pop_front() {
+  Chunk& c = queue_.front();
+  bytes_ -= cost(c.front());
+  --count_;
+  if (++c.next == c.batch->size()) queue_.pop_front();
+}
+
 bool QueuedSink::drain(std::string* err) {
   if (dropped_ > 0 && !queue_.empty()) {
-    const KmsgRecord& next = queue_.front()->record;
+    const KmsgRecord& next = queue_.front().front().record;
     FinishedRecord notice =
         make_notice(dropped_notice(dropped_, sink_->describe()), next.ts_usec, next.seq);
     if (!sink_->write(notice, err)) {
@@ -27,13 +39,12 @@ bool QueuedSink::drain(std::string* err) {
     dropped_ = 0;
   }
   while (!queue_.empty()) {
-    if (!sink_->write(*queue_.front(), err)) {
+    if (!sink_->write(queue_.front().front(), err)) {
       down_ = true;
       sink_->flush(err);
       return false;
     }
-    bytes_ -= cost(*queue_.front());
-    queue_.pop_front();
+    pop_front();
   }
   down_ = false;
   return sink_->flush(err);

@@ -18,14 +18,9 @@ void SinkSet::stop() {
 }
 
 SinkSet::Outcome SinkSet::deliver(std::vector<FinishedRecord>* batch, Notes* notes) {
-  if (!batch->empty()) {
-    // One allocation for the batch: each queue holds its records through aliasing pointers that
-    // share the batch's control block.
-    auto shared = std::make_shared<const std::vector<FinishedRecord>>(std::move(*batch));
-    for (const FinishedRecord& r : *shared) {
-      std::shared_ptr<const FinishedRecord> one(shared, &r);
-      for (auto& q : sinks_) q->push(one);
-    }
+  if (!batch->empty()) {  // one allocation for the batch, shared by every queue
+    RecordBatch shared = std::make_shared<const std::vector<FinishedRecord>>(std::move(*batch));
+    for (auto& q : sinks_) q->push(shared);
   }
   batch->clear();
   Outcome o;

@@ -10,10 +10,10 @@
 using namespace klogd;
 
 namespace {
-std::shared_ptr<const FinishedRecord> rec(int i) {
-  auto r = std::make_shared<FinishedRecord>();
-  r->record.seq = static_cast<uint64_t>(i);
-  r->text = "record " + std::to_string(i) + " " + std::string(100, 'x');
+FinishedRecord rec(int i) {
+  FinishedRecord r;
+  r.record.seq = static_cast<uint64_t>(i);
+  r.text = "record " + std::to_string(i) + " " + std::string(100, 'x');
   return r;
 }
 }  // namespace
