@@ -28,8 +28,11 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr size_t kRingBytes = 4u << 20;  // the reader's hand-off: a few bursts' worth
-constexpr int kLoopNice = 5;             // the loop thread's nice value, the reader's is 0
+// The reader's hand-off: ~70,000 short records of slack. When the reader runs SCHED_FIFO and a
+// flood's writer holds the other CPU, the loop may get little CPU for the whole burst: the ring
+// must hold it then (at 2 MiB, one burst in five overflowed it).
+constexpr size_t kRingBytes = 4u << 20;
+constexpr int kLoopNice = 5;  // the loop thread's nice value, the reader's is 0
 
 LogSource::Kind source_kind(const Options& o, const KernelPaths& paths) {
   if (o.source == Source::kSyscall) return LogSource::Kind::kSyscall;
@@ -160,10 +163,13 @@ int run_daemon(const Options& o) {
     spdlog::error("{}", err);
     return 1;
   }
-  if (!reader.start(o.reader_priority, &err)) spdlog::warn("{}", err);
-  // The loop thread yields to the reader: on a busy CPU, what loses records is the reader
-  // waiting for one (the loop has a ring of slack; the kernel's ring has none).
-  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kLoopNice);
+  bool realtime = reader.start(o.reader_priority, &err) && o.reader_priority > 0;
+  if (!err.empty()) spdlog::warn("{}", err);
+  // At normal priority, the loop thread yields to the reader: on a busy CPU, what loses records
+  // is the reader waiting for one (the loop has a ring of slack; the kernel's ring has none).
+  // A SCHED_FIFO reader needs no such help, and the loop must then hold its own against a
+  // flood's writer on the other CPU.
+  if (!realtime) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kLoopNice);
   spdlog::debug("source: {}", source.describe());
   int status = 0;
   PipelineOptions po;

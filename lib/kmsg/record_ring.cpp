@@ -15,15 +15,26 @@ constexpr size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
 RecordRing::RecordRing(size_t capacity_bytes)
     : buffer_(new char[align8(capacity_bytes)]),
       capacity_(align8(capacity_bytes)),
-      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  // Every page now, not during the first burst: a page fault (and the page's zeroing) in the
+  // reading thread is a pause in reading. The writer goes round the whole ring in time anyway.
+  std::memset(buffer_.get(), 0, capacity_);
+}
 
 RecordRing::~RecordRing() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-size_t RecordRing::free_bytes() const {
-  return capacity_ - static_cast<size_t>(head_.load(std::memory_order_relaxed) -
-                                         tail_.load(std::memory_order_acquire));
+size_t RecordRing::free_bytes() {
+  uint64_t head = head_.load(std::memory_order_relaxed);
+  size_t free = capacity_ - static_cast<size_t>(head - tail_seen_);
+  return free;
+}
+
+bool RecordRing::room_for(size_t bytes) {
+  if (free_bytes() >= bytes) return true;
+  tail_seen_ = tail_.load(std::memory_order_acquire);  // look again: the consumer moved on?
+  return free_bytes() >= bytes;
 }
 
 std::span<char> RecordRing::begin_write(size_t max_bytes) {
@@ -36,10 +47,10 @@ std::span<char> RecordRing::begin_write(size_t max_bytes) {
   size_t skip = capacity_ - at < need ? capacity_ - at : 0;
   for (;;) {
     if (closed_.load(std::memory_order_acquire)) return {};
-    if (free_bytes() >= skip + need) break;
+    if (room_for(skip + need)) break;
     uint32_t epoch = space_epoch_.load(std::memory_order_acquire);
     producer_waits_.store(true, std::memory_order_seq_cst);
-    if (free_bytes() >= skip + need || closed_.load(std::memory_order_acquire)) {
+    if (room_for(skip + need) || closed_.load(std::memory_order_acquire)) {
       producer_waits_.store(false, std::memory_order_relaxed);
       continue;
     }
@@ -78,7 +89,8 @@ void RecordRing::put(Kind kind, std::string_view bytes) {
 
 bool RecordRing::peek(Entry* e) const {
   uint64_t tail = tail_.load(std::memory_order_relaxed);
-  uint64_t head = head_.load(std::memory_order_acquire);
+  if (tail == head_seen_) head_seen_ = head_.load(std::memory_order_acquire);
+  uint64_t head = head_seen_;
   while (tail != head) {
     size_t at = static_cast<size_t>(tail % capacity_);
     uint32_t header[2];

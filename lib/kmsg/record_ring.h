@@ -36,6 +36,7 @@ class RecordRing {
     std::string_view bytes;
   };
 
+  /// All of it is touched here (made resident), so that reading never waits for a page fault.
   explicit RecordRing(size_t capacity_bytes);
   ~RecordRing();
   RecordRing(const RecordRing&) = delete;
@@ -68,18 +69,24 @@ class RecordRing {
  private:
   static constexpr size_t kHeader = 8;  // u32 kind, u32 length
   static constexpr uint32_t kWrapMark = 0xffffffffu;
-  size_t free_bytes() const;
+  size_t free_bytes();
+  bool room_for(size_t bytes);
 
   std::unique_ptr<char[]> buffer_;
   size_t capacity_;
   int wake_fd_ = -1;
+  // Each side writes its own cache line, and reads the other's only when its cached copy says
+  // it must (the ring looks full, or empty): no line bounces between the cores per record.
   // producer-owned, read by the consumer
   alignas(64) std::atomic<uint64_t> head_{0};  // bytes published
   uint64_t pending_at_ = 0;                    // where begin_write placed the entry
+  uint64_t tail_seen_ = 0;                     // the producer's last look at tail_
   // consumer-owned, read by the producer
   alignas(64) std::atomic<uint64_t> tail_{0};  // bytes freed
-  std::atomic<bool> consumer_sleeps_{false};
-  std::atomic<bool> producer_waits_{false};
+  mutable uint64_t head_seen_ = 0;             // the consumer's last look at head_
+  // rarely written, read often
+  alignas(64) std::atomic<bool> consumer_sleeps_{false};
+  alignas(64) std::atomic<bool> producer_waits_{false};
   std::atomic<uint32_t> space_epoch_{0};  // the producer waits on it while the ring is full
   std::atomic<bool> closed_{false};
 };

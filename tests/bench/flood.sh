@@ -51,13 +51,15 @@ run_klogd() {
   "$klogd" -n --start end --state-file "$work/$name.state" --pid-file "$work/pid" \
     -f "$work/$name.out" "$@" 2>"$work/$name.err" &
   kpid=$!
-  until grep -q 'output:' "$work/$name.err"; do sleep 0.05; done
+  until [[ -f $work/$name.err ]] && grep -q 'output:' "$work/$name.err"; do sleep 0.05; done
   sleep 0.3
+  # the CPU of the flood only: start-up (loading the map and kallsyms) is not reading
+  local cpu0 cpu
+  cpu0=$(cpu_of "$kpid")
   "$flood" "$tag" "$n" "$rate" >"$work/$name.writer"
   echo "<6>$tag end" >/dev/kmsg
   for _ in $(seq 1 600); do grep -q "$tag end" "$work/$name.out" && break; sleep 0.05; done
-  local cpu
-  cpu=$(cpu_of "$kpid")
+  cpu=$(awk -v a="$(cpu_of "$kpid")" -v b="$cpu0" 'BEGIN {print a - b}')
   kill "$kpid"
   wait "$kpid" || true
   kpid=
