@@ -10,11 +10,11 @@ mode=${1:-run}
 packages=(
   g++ cmake make pkg-config gzip
   libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev zlib1g-dev
-  libssl-dev librelp-dev
+  libssl-dev
 )
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
-test_packages=(catch2 libbenchmark-dev clang libclang-rt-14-dev file systemd rsyslog rsyslog-relp
-  rsyslog-openssl openssl dpkg-dev procps)
+test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
+  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")

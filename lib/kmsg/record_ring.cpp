@@ -15,11 +15,7 @@ constexpr size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
 RecordRing::RecordRing(size_t capacity_bytes)
     : buffer_(new char[align8(capacity_bytes)]),
       capacity_(align8(capacity_bytes)),
-      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  // Every page now, not during the first burst: a page fault (and the page's zeroing) in the
-  // reading thread is a pause in reading. The writer goes round the whole ring in time anyway.
-  std::memset(buffer_.get(), 0, capacity_);
-}
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
 RecordRing::~RecordRing() {
   if (wake_fd_ >= 0) ::close(wake_fd_);

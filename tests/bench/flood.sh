@@ -43,7 +43,9 @@ bare() {
   tail -1 "$work/$1.bare"
 }
 
-# klogd NAME COUNT RATE [OPTIONS] -> "kept announced cpu"
+# klogd NAME COUNT RATE [OPTIONS] -> "kept announced cpu"; STALL=1: klogd is stopped (SIGSTOP)
+# during the burst, so that the ring overwrites what it has not read: every loss must then be
+# announced exactly.
 run_klogd() {
   local name=$1 n=$2 rate=$3 tag="flood-$$-$1"
   shift 3
@@ -56,7 +58,9 @@ run_klogd() {
   # the CPU of the flood only: start-up (loading the map and kallsyms) is not reading
   local cpu0 cpu
   cpu0=$(cpu_of "$kpid")
+  [[ -n ${STALL:-} ]] && kill -STOP "$kpid"
   "$flood" "$tag" "$n" "$rate" >"$work/$name.writer"
+  [[ -n ${STALL:-} ]] && kill -CONT "$kpid"
   echo "<6>$tag end" >/dev/kmsg
   for _ in $(seq 1 600); do grep -q "$tag end" "$work/$name.out" && break; sleep 0.05; done
   cpu=$(awk -v a="$(cpu_of "$kpid")" -v b="$cpu0" 'BEGIN {print a - b}')
@@ -104,3 +108,8 @@ for i in 1 2 3; do
     "$(awk -v c="$k_cpu" 'BEGIN {print c / 2}')" "$ratio"
 done
 printf '  CPU ratio klogd / bare loop, median of 3: %s\n' "$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)"
+
+read -r k_kept k_ann _ < <(STALL=1 run_klogd stalled "$count" 0)
+echo
+printf 'a burst while klogd is stopped (SIGSTOP): written %s, kept %s, announced lost %s, kept + announced %s\n' \
+  "$count" "$k_kept" "$k_ann" "$((k_kept + k_ann))"

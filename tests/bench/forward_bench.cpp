@@ -468,6 +468,15 @@ int main(int argc, char** argv) {
         "acknowledged)\n",
         r.delivered, static_cast<unsigned long long>(rn));
     relpEngineSetStop(eng);
+    {  // the server's loop notices the stop at its next event: a connection is one
+      int poke = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(static_cast<uint16_t>(rport));
+      ::connect(poke, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      ::close(poke);
+    }
     rrx.join();
     relpEngineDestruct(&eng);
   }
