@@ -4,6 +4,7 @@
 #include "modes.h"
 #include "symbols/map_selection.h"
 #include "symbols/symbol_loading.h"
+#include "util/address_mask.h"
 #include "util/kernel_access.h"
 
 namespace klogd {
@@ -16,7 +17,8 @@ int run_check_map(const Options& o) {
   bool ok = select_map(m, &sel, &err);
   if (sel.kallsyms_hidden) sel.kallsyms_note += " (" + kernel_pointer_access_hint() + ")";
   std::cout << "release: " << m.release << "\n" << sel.report();
-  if (!ok) std::cout << "error: " << err << "\n";
+  if (!ok)
+    std::cout << "error: " << (o.hide_addresses ? masked_kernel_addresses(err) : err) << "\n";
   return ok && sel.verified() ? 0 : 1;
 }
 

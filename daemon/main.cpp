@@ -1,10 +1,8 @@
 // klogd: the kernel log daemon. This file only dispatches: options, then one of the modes.
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <csignal>
 #include <iostream>
 
+#include "diagnostics.h"
 #include "modes.h"
 #include "options.h"
 
@@ -27,10 +25,7 @@ int main(int argc, char** argv) {
     std::cout << "klogd " << KLOGD_VERSION << "\n";
     return 0;
   }
-  auto logger = spdlog::stderr_logger_mt("klogd");
-  logger->set_pattern("klogd: %l: %v");
-  logger->set_level(options.debug ? spdlog::level::debug : spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  klogd::start_diagnostics(options.debug, options.hide_addresses);
 
   if (options.check_map) return klogd::run_check_map(options);
   if (!options.decode_file.empty()) return klogd::run_decode(options);

@@ -82,7 +82,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "registers", po::value<bool>(&o->registers)->value_name("BOOL"),
       "annotate register values in oops dumps (default true)")(
       "hide-addresses", po::value<bool>(&o->hide_addresses)->value_name("BOOL"),
-      "never print kernel addresses (default false)")(
+      "never print a kernel address or the KASLR slide (default false)")(
       "kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"),
       "the kernel log device (default /dev/kmsg)")(
       "source", po::value<std::string>(&source)->value_name("kmsg|proc|syscall"),
@@ -275,6 +275,7 @@ SymbolOptions symbol_options(const Options& o) {
   s.map_file = o.map_file;
   s.force_map = o.force_map;
   s.kaslr_offset = o.kaslr_offset;
+  s.hide_slide = o.hide_addresses;
   return s;
 }
 
@@ -283,6 +284,7 @@ AnnotatorOptions annotator_options(const Options& o) {
   ao.style = o.no_translate ? AnnotationStyle::kNone : o.style;
   ao.registers = o.registers;
   ao.hide_addresses = o.hide_addresses;
+  ao.kernel_bits = sizeof(long) == 4 ? 32 : 64;  // the running kernel's width, as a rule
   return ao;
 }
 

@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,11 +12,11 @@
 
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
+#include "diagnostics.h"
 #include "kmsg/log_source.h"
 #include "kmsg/reading_thread.h"
 #include "kmsg/record_ring.h"
 #include "kmsg/seqnum_state.h"
-#include "log_notes.h"
 #include "modes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/symbol_keeper.h"
@@ -99,15 +98,14 @@ int run_daemon(const Options& o) {
   }
   asio::io_context io;  // no thread; its epoll set is made once, after the fork (see below)
   Symbolizer symbolizer;
-  SymbolKeeper keeper(io, &symbolizer,
-                      {symbol_options(o), !o.no_translate, o.paranoid, o.hide_addresses},
-                      log_notes);
+  SymbolKeeper keeper(io, &symbolizer, {symbol_options(o), !o.no_translate, o.paranoid}, log_notes);
   if (!keeper.load(&err)) {
     spdlog::error("{}", err);
     return 1;
   }
   Annotator annotator(&symbolizer, annotator_options(o));
   RecordProcessor processor(&annotator);
+  processor.set_observer([&](const KmsgRecord& r) { keeper.observe(r); });
   if (o.start == StartAt::kEnd && kind == LogSource::Kind::kDevice) {
     // Past what the ring holds now, remembering its last sequence number: a loss right at the
     // start is then counted too.
@@ -126,9 +124,7 @@ int run_daemon(const Options& o) {
     io.notify_fork(asio::io_context::fork_prepare);
     daemonize(o.output_file == "-" || (o.output_file.empty() && o.sink == SinkChoice::kStdout));
     io.notify_fork(asio::io_context::fork_child);
-    auto logger = spdlog::syslog_logger_mt("klogd-syslog", "klogd", LOG_PID, LOG_DAEMON);
-    logger->set_level(spdlog::default_logger()->level());
-    spdlog::set_default_logger(logger);  // diagnostics go to syslog once stderr is gone
+    diagnostics_to_syslog();  // once stderr is gone
   }
   pid_file.update();
 
@@ -182,8 +178,7 @@ int run_daemon(const Options& o) {
   PipelineOptions po;
   po.source = kind;
   Pipeline pipeline(io, &ring, &processor, &sinks, use_state ? &state : nullptr, po,
-                    {[&](std::string_view raw) { keeper.before(raw); },
-                     [&](const FinishedRecord& r, bool miss) { keeper.after(r, miss); }, log_notes,
+                    {[&] { keeper.module_miss(); }, log_notes,
                      [&](int s) {
                        status = s;
                        io.stop();

@@ -37,6 +37,7 @@ int run_decode(const Options& o) {
   in.modules_path = o.modules_file;
   in.kaslr_offset = o.kaslr_offset;
   in.force = o.force_map;
+  in.hide_slide = o.hide_addresses;
   DecodeSetup setup;
   if (!o.no_translate) {
     if (in.map_path.empty() && in.kallsyms_path.empty() && in.modules_path.empty())

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "diagnostics.h"
 #include "forward/forward_sink.h"
-#include "log_notes.h"
 #include "sinks/auto_sink.h"
 #include "sinks/file_sink.h"
 #include "sinks/journal_sink.h"

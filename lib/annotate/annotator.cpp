@@ -2,15 +2,13 @@
 
 #include <cstring>
 
+#include "util/address_mask.h"
 #include "util/hex.h"
 
 namespace klogd {
 namespace {
 
 bool is_hex(char c) { return is_hex_digit(c); }
-bool is_word(char c) {
-  return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '_';
-}
 bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 uint64_t hex_value(std::string_view s) {
@@ -36,10 +34,6 @@ bool is_trace_entry(std::string_view text, bool* questionable) {
   return true;
 }
 
-bool is_kernel_space(uint64_t a, size_t digits) {
-  return digits > 8 ? a >= 0xffff800000000000ull : a >= 0xc0000000ull;
-}
-
 void scan(std::string_view t, bool registers, std::vector<AddressToken>* out) {
   const size_t n = t.size();
   for (size_t i = 0; i + 2 < n; ++i) {
@@ -53,11 +47,11 @@ void scan(std::string_view t, bool registers, std::vector<AddressToken>* out) {
             {i, j + 2, hex_value(t.substr(i + 2, digits)), AddressToken::kBracketed, {}});
         i = j + 1;
       }
-    } else if (c == '0' && t[i + 1] == 'x' && (i == 0 || !is_word(t[i - 1]))) {
+    } else if (c == '0' && t[i + 1] == 'x' && (i == 0 || !is_word_char(t[i - 1]))) {
       if (i + 18 <= n) {
         bool all = true;
         for (size_t k = i + 2; k < i + 18 && all; ++k) all = is_hex(t[k]);
-        if (all && (i + 18 == n || !is_word(t[i + 18]))) {
+        if (all && (i + 18 == n || !is_word_char(t[i + 18]))) {
           out->push_back({i, i + 18, hex_value(t.substr(i + 2, 16)), AddressToken::kHex0x, {}});
           i += 17;
         }
@@ -73,7 +67,7 @@ void scan(std::string_view t, bool registers, std::vector<AddressToken>* out) {
       if (v + 16 > n) continue;
       bool all = true;
       for (size_t k = v; k < v + 16 && all; ++k) all = is_hex(t[k]);
-      if (!all || (v + 16 < n && is_word(t[v + 16]))) continue;
+      if (!all || (v + 16 < n && is_word_char(t[v + 16]))) continue;
       out->push_back(
           {v, v + 16, hex_value(t.substr(v, 16)), AddressToken::kRegister, t.substr(s, len)});
       i = v + 15;
@@ -127,17 +121,24 @@ bool Annotator::has_candidate(std::string_view text, bool registers) {
 
 Annotation Annotator::annotate(std::string_view text) const {
   Annotation result;
-  // The panic's "Kernel Offset: 0x1be00000 from 0xffffffff81000000" is the slide's own evidence,
-  // and its addresses are not code: the line stays as the kernel wrote it.
-  if (options_.style == AnnotationStyle::kNone || !has_candidate(text, options_.registers) ||
-      text.find("Kernel Offset: ") != std::string_view::npos) {
-    result.text.assign(text);
+  if (options_.style == AnnotationStyle::kNone) {  // -x: nothing named, but still hidden
+    if (options_.hide_addresses)
+      result.changed = mask_kernel_addresses(text, options_.kernel_bits, &result.text);
+    else
+      result.text.assign(text);
     return result;
   }
+  // The panic's "Kernel Offset: 0x1be00000 from 0xffffffff81000000" is the slide's own evidence,
+  // and its addresses are not code: the line stays as the kernel wrote it (or masked).
   std::vector<AddressToken> tokens;
-  scan(text, options_.registers, &tokens);
+  if (has_candidate(text, options_.registers) &&
+      text.find("Kernel Offset: ") == std::string_view::npos)
+    scan(text, options_.registers, &tokens);
   if (tokens.empty()) {
-    result.text.assign(text);
+    if (options_.hide_addresses)
+      result.changed = mask_kernel_addresses(text, options_.kernel_bits, &result.text);
+    else
+      result.text.assign(text);
     return result;
   }
 
@@ -168,14 +169,7 @@ Annotation Annotator::annotate(std::string_view text) const {
       if (tok.kind != AddressToken::kRegister && tok.address >= 0xffffffffa0000000ull &&
           tok.address < 0xffffffffff000000ull)
         result.module_miss = true;
-      size_t digits = tok.kind == AddressToken::kBracketed ? original.size() - 4 : 16;
-      if (options_.hide_addresses && tok.kind != AddressToken::kRegister &&
-          is_kernel_space(tok.address, digits)) {
-        out += tok.kind == AddressToken::kBracketed ? "[<(hidden)>]" : "0x(hidden)";
-        result.changed = true;
-      } else {
-        out.append(original);
-      }
+      out.append(original);  // hidden below, with everything else, when hiding
       result.found.push_back(std::move(f));
       continue;
     }
@@ -186,7 +180,7 @@ Annotation Annotator::annotate(std::string_view text) const {
     f.size = r->size;
     f.via = r->via;
     if (r->via == ResolvedVia::kCoreMap) used_core = true;
-    result.changed = true;
+    result.changed = result.translated = true;
 
     if (tok.kind == AddressToken::kRegister) {
       out.append(original);
@@ -233,7 +227,12 @@ Annotation Annotator::annotate(std::string_view text) const {
   }
   if (used_core && options_.mark_unverified && !symbolizer_->core().verified)
     out += kUnverifiedMark;
-  result.text = std::move(out);
+  if (options_.hide_addresses) {
+    result.changed =
+        mask_kernel_addresses(out, options_.kernel_bits, &result.text) || result.changed;
+  } else {
+    result.text = std::move(out);
+  }
   return result;
 }
 

@@ -24,8 +24,11 @@
 ///           [<A>] (sym+0xOFF/0xSIZE), 0xA (sym+0xOFF/0xSIZE [mod]).
 ///   kNone   klogd's -x: nothing is translated.
 /// Module addresses with no symbol known print as [mod+0xOFF] (klogd style) / (mod+0xOFF).
-/// With `hide_addresses`, kKeep drops the address too (it prints like kKlogd) and an address
-/// that cannot be resolved but lies in kernel space is masked as "(kernel address hidden)".
+/// With `hide_addresses`, kKeep drops the address too (it prints like kKlogd), and then every
+/// kernel-space value left in the line, in any form (an address nothing resolved, a register's
+/// value, a bare word in a dump, the panic's Kernel Offset), is masked by
+/// mask_kernel_addresses() (util/address_mask.h): this is the one place every output of klogd's
+/// records goes through.
 /// An Annotator is immutable after construction and may be shared between threads.
 
 #include <cstdint>
@@ -44,6 +47,7 @@ struct AnnotatorOptions {
   bool registers = false;       ///< annotate register values in oops dumps
   bool hide_addresses = false;  ///< never print a kernel address (see above)
   bool mark_unverified = true;  ///< append kUnverifiedMark when the map is unverified
+  int kernel_bits = 64;         ///< 32: 8-digit values are kernel addresses too (hiding)
 };
 
 /// Appended to a line translated with a map that could not be verified.
@@ -65,6 +69,7 @@ struct FoundAddress {
 struct Annotation {
   std::string text;  ///< the annotated text (== input when nothing changed)
   bool changed = false;
+  bool translated = false;  ///< at least one address was named
   /// An address in the module area (>= 0xffffffffa0000000) that nothing resolved: the module
   /// tables may be stale (the daemon then reloads them, at most once a second).
   bool module_miss = false;
@@ -82,6 +87,11 @@ class Annotator {
   Annotation annotate(std::string_view text) const;
   /// Cheap pre-check: false when the text holds no candidate at all.
   static bool has_candidate(std::string_view text, bool registers);
+  /// Whether annotate() could change `text`: a candidate, or anything when hiding addresses.
+  bool may_change(std::string_view text) const {
+    return options_.hide_addresses ||
+           (options_.style != AnnotationStyle::kNone && has_candidate(text, options_.registers));
+  }
 
   const AnnotatorOptions& options() const { return options_; }
 

@@ -1,6 +1,7 @@
 #include "annotate/record_processor.h"
 
 #include "annotate/notices.h"
+#include "util/address_mask.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -49,6 +50,8 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
       // gap.
       std::string text = "klogd: malformed kernel record (" + std::string(to_string(e)) + "): ";
       append_escaped_control(raw.substr(0, kMaxRecordBytes), &text);
+      if (annotator_->options().hide_addresses)
+        text = masked_kernel_addresses(text, annotator_->options().kernel_bits);
       out->push_back(make_notice(std::move(text), 0, expected_.value_or(0)));
       if (expected_) ++*expected_;
       ++counters_.salvaged;
@@ -76,25 +79,34 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
 }
 
 void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out) {
+  if (observer_) observer_(record);
   FinishedRecord& r = out->emplace_back();
   ++counters_.records;
   // Most records hold no address at all: their text moves on as it is, no copy.
-  if (!Annotator::has_candidate(record.text, annotator_->options().registers)) {
+  if (!annotator_->may_change(record.text)) {
     r.text = std::move(record.text);
     r.record = std::move(record);
     return;
   }
   Annotation a = annotator_->annotate(record.text);
-  r.translated = a.changed;
+  r.translated = a.translated;
   if (a.module_miss) ++counters_.module_misses;
-  if (a.changed) {
+  if (a.translated) {
     ++counters_.translated;
-    r.original = std::move(record.text);
     r.symbols = a.symbols_list();
+  }
+  if (a.changed) {
+    // The text as the kernel wrote it travels beside the annotated one (-2, journald's
+    // KERNEL_ORIGINAL_MESSAGE), unless addresses are hidden: it is full of them.
+    if (!annotator_->options().hide_addresses) r.original = std::move(record.text);
     r.text = std::move(a.text);
   } else {
     r.text = std::move(record.text);
   }
+  if (annotator_->options().hide_addresses)  // the dictionary too (DEVICE=, ...)
+    for (auto& [key, value] : record.dict)
+      if (value.size() >= 8)
+        value = masked_kernel_addresses(value, annotator_->options().kernel_bits);
   r.record = std::move(record);
 }
 

@@ -4,6 +4,7 @@
 /// ("klogd: missed N kernel messages"), as journald does. No I/O; single-threaded.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,14 @@ class RecordProcessor {
   }
   const PipelineCounters& counters() const { return counters_; }
 
+  /// Sees each record read from the kernel as parsed, before it is annotated (and, with
+  /// --hide-addresses, masked): -p's reload before an oops, the slide from "Kernel Offset:".
+  using Observer = std::function<void(const KmsgRecord&)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
  private:
   const Annotator* annotator_;
+  Observer observer_;
   std::optional<uint64_t> expected_;
   std::optional<uint64_t> resume_;
   PipelineCounters counters_;

@@ -1,6 +1,7 @@
 #include "decode/decode_output.h"
 
 #include "decode/log_line.h"
+#include "util/address_mask.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -9,17 +10,26 @@ namespace klogd {
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out) {
   for_each_log_line(log, [&](size_t line_no, std::string_view line, const LogLine& l) {
+    // With --hide-addresses, what holds raw addresses is not written: the input line (-2's
+    // second line, JSON's "text") and each found address; the rest is masked by the annotator.
+    const bool hide = annotator.options().hide_addresses;
     if (l.form == LogLine::Form::kKmsgDictionary) {
       if (!how.json) {
-        out->append(line);
+        if (hide)
+          mask_kernel_addresses(line, annotator.options().kernel_bits, out);
+        else
+          out->append(line);
         out->push_back('\n');
       }
       return;
     }
     Annotation a = annotator.annotate(l.text);
     if (how.json) {
-      *out += "{\"line\":" + std::to_string(line_no) + ",\"text\":";
-      append_json_string(line, out);
+      *out += "{\"line\":" + std::to_string(line_no);
+      if (!hide) {
+        *out += ",\"text\":";
+        append_json_string(line, out);
+      }
       *out += ",\"annotated\":";
       std::string annotated(l.prefix);
       annotated += a.text;
@@ -29,8 +39,9 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
       for (const FoundAddress& f : a.found) {
         if (!first) out->push_back(',');
         first = false;
-        *out += "{\"address\":\"" + hex16(f.address) + "\",\"form\":\"" + f.form +
-                "\",\"resolved\":" + (f.resolved ? "true" : "false");
+        *out += '{';
+        if (!hide) *out += "\"address\":\"" + hex16(f.address) + "\",";
+        *out += "\"form\":\"" + f.form + "\",\"resolved\":" + (f.resolved ? "true" : "false");
         if (f.resolved) {
           *out += ",\"symbol\":";
           append_json_string(f.symbol, out);
@@ -49,7 +60,7 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
     out->append(l.prefix);
     out->append(a.text);
     out->push_back('\n');
-    if (how.twice && a.changed) {
+    if (how.twice && a.changed && !hide) {
       out->append(line);
       out->push_back('\n');
     }

@@ -180,7 +180,8 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
     }
   }
   if (core.table && core.slide_known)
-    notes.push_back("slide " + signed_hex(core.slide) + " from " + setup->slide_source);
+    notes.push_back("slide " + describe_slide(core.slide, in.hide_slide) + " from " +
+                    setup->slide_source);
   setup->symbolizer.set_core(core);
   return true;
 }

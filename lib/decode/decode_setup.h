@@ -27,7 +27,8 @@ struct DecodeInputs {
   std::string kallsyms_path;  ///< --kallsyms
   std::string modules_path;   ///< --modules
   std::optional<int64_t> kaslr_offset;
-  bool force = false;  ///< use a map that fails its check
+  bool force = false;       ///< use a map that fails its check
+  bool hide_slide = false;  ///< --hide-addresses: the notes say "slide (hidden)"
 };
 
 /// What prepare_decode found out; `notes` are for stderr.

@@ -79,6 +79,12 @@ void Pipeline::wait_for_records() {
 }
 
 void Pipeline::handle(const RecordRing::Entry& e) {
+  uint64_t misses = processor_->counters().module_misses;
+  handle_entry(e);
+  if (processor_->counters().module_misses != misses && hooks_.module_miss) hooks_.module_miss();
+}
+
+void Pipeline::handle_entry(const RecordRing::Entry& e) {
   switch (e.kind) {
     case RecordRing::Kind::kRecord:
       process_raw(e.bytes);
@@ -91,7 +97,6 @@ void Pipeline::handle(const RecordRing::Entry& e) {
           KmsgRecord r;
           parse_text_line(line, text_seq_++, &r);
           processor_->finish(std::move(r), &batch_);
-          if (hooks_.after) hooks_.after(batch_.back(), false);
         });
       }
       break;
@@ -117,9 +122,6 @@ void Pipeline::handle(const RecordRing::Entry& e) {
 }
 
 void Pipeline::process_raw(std::string_view raw) {
-  if (hooks_.before) hooks_.before(raw);
-  size_t first = batch_.size();
-  uint64_t misses = processor_->counters().module_misses;
   ParseError pe = processor_->process(raw, &batch_);
   if (pe != ParseError::kOk && malformed_logged_++ < 10) {
     Notes n;
@@ -127,9 +129,6 @@ void Pipeline::process_raw(std::string_view raw) {
            ")");
     log(n);
   }
-  bool miss = processor_->counters().module_misses != misses;
-  if (hooks_.after)
-    for (size_t i = first; i < batch_.size(); ++i) hooks_.after(batch_[i], miss);
 }
 
 void Pipeline::deliver() {

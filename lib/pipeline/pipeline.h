@@ -42,10 +42,8 @@ struct PipelineOptions {
 class Pipeline {
  public:
   struct Hooks {
-    /// Before a raw record is processed (-p: fresh module symbols before an oops).
-    std::function<void(std::string_view raw)> before;
-    /// After a record was finished; `module_miss`: a module-area address nothing resolved.
-    std::function<void(const FinishedRecord& r, bool module_miss)> after;
+    /// After a record was finished: a module-area address in it that nothing resolved.
+    std::function<void()> module_miss;
     /// What is worth telling the user.
     std::function<void(const Notes& notes)> log;
     /// The source ended or failed and the shutdown that followed is done, or shutdown() is:
@@ -70,6 +68,7 @@ class Pipeline {
   void turn();
   void wait_for_records();
   void handle(const RecordRing::Entry& e);
+  void handle_entry(const RecordRing::Entry& e);
   void process_raw(std::string_view raw);
   void deliver();
   void save_restart_point();

@@ -20,10 +20,6 @@ SymbolKeeper::SymbolKeeper(asio::io_context& io, Symbolizer* symbolizer, SymbolK
 
 SymbolKeeper::~SymbolKeeper() { stop(); }
 
-std::string SymbolKeeper::describe_slide(int64_t slide) const {
-  return o_.hide_slide ? "(hidden)" : signed_hex(slide);
-}
-
 bool SymbolKeeper::load(std::string* err) {
   Notes notes;
   if (!o_.translate) {
@@ -44,10 +40,11 @@ bool SymbolKeeper::load(std::string* err) {
   if (sel.table) {
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.1f", sel.check_ms);
-    notes.info("map: using " + sel.chosen + " (" + std::string(to_string(sel.trust)) + "), " +
-               std::to_string(sel.table->size()) + " symbols, slide " +
-               (sel.slide ? describe_slide(*sel.slide) : std::string("unknown")) + ", " + ms +
-               " ms");
+    notes.info(
+        "map: using " + sel.chosen + " (" + std::string(to_string(sel.trust)) + "), " +
+        std::to_string(sel.table->size()) + " symbols, slide " +
+        (sel.slide ? describe_slide(*sel.slide, o_.symbols.hide_slide) : std::string("unknown")) +
+        ", " + ms + " ms");
     if (!sel.slide) notes.warn("map: " + sel.slide_source);
   } else {
     notes.warn("map: no usable System.map and kallsyms unavailable (" + sel.kallsyms_note +
@@ -137,43 +134,43 @@ void SymbolKeeper::reload(bool all) {
   });
 }
 
-void SymbolKeeper::before(std::string_view raw) {
-  // klogd -p: fresh module symbols before an oops is translated (synchronous, as klogd did).
-  if (!o_.paranoid || !o_.translate) return;
-  if (raw.find("Oops:") == std::string_view::npos && raw.find("BUG:") == std::string_view::npos)
-    return;
-  Notes quiet;
-  symbolizer_->set_modules(load_modules(o_.symbols.paths, &quiet));
-}
-
-void SymbolKeeper::after(const FinishedRecord& r, bool module_miss) {
+void SymbolKeeper::observe(const KmsgRecord& record) {
   if (!o_.translate) return;
+  // klogd -p: fresh module symbols before an oops is translated (synchronous, as klogd did).
+  if (o_.paranoid && (record.text.find("Oops:") != std::string::npos ||
+                      record.text.find("BUG:") != std::string::npos)) {
+    Notes quiet;
+    symbolizer_->set_modules(load_modules(o_.symbols.paths, &quiet));
+  }
   const CoreSymbols& core = symbolizer_->core();
   // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64). Only from the
   // kernel's records: what userspace wrote into /dev/kmsg arrives with another facility.
-  if (!core.slide_known && core.table && r.record.facility == 0 && !r.synthetic &&
-      r.text.find("Kernel Offset: ") != std::string::npos) {
-    if (auto slide = parse_kernel_offset_line(r.text)) {
+  if (!core.slide_known && core.table && record.facility == 0 &&
+      record.text.find("Kernel Offset: ") != std::string::npos) {
+    if (auto slide = parse_kernel_offset_line(record.text)) {
       CoreSymbols updated = core;
       updated.slide = *slide;
       updated.slide_known = true;
       symbolizer_->set_core(updated);
       Notes n;
-      n.info("map: slide " + describe_slide(*slide) + " from the log's Kernel Offset line");
+      n.info("map: slide " + describe_slide(*slide, o_.symbols.hide_slide) +
+             " from the log's Kernel Offset line");
       log_(n);
     }
   }
-  if (module_miss) {
-    // A module-area address nothing knows: the module tables may be stale. At most once a
-    // second, off the hot path.
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_miss_reload_ >= std::chrono::seconds(1)) {
-      last_miss_reload_ = now;
-      Notes n;
-      n.debug("unresolved module address: reloading module symbols");
-      log_(n);
-      reload(false);
-    }
+}
+
+void SymbolKeeper::module_miss() {
+  if (!o_.translate) return;
+  // A module-area address nothing knows: the module tables may be stale. At most once a second,
+  // off the hot path.
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_miss_reload_ >= std::chrono::seconds(1)) {
+    last_miss_reload_ = now;
+    Notes n;
+    n.debug("unresolved module address: reloading module symbols");
+    log_(n);
+    reload(false);
   }
 }
 

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <thread>
 
-#include "annotate/finished_record.h"
+#include "kmsg/kmsg_record.h"
 #include "pipeline/asio.h"
 #include "symbols/symbol_loading.h"
 #include "symbols/symbolizer.h"
@@ -25,9 +25,8 @@ namespace klogd {
 
 struct SymbolKeeperOptions {
   SymbolOptions symbols;
-  bool translate = true;    ///< false with -x: nothing is loaded
-  bool paranoid = false;    ///< -p
-  bool hide_slide = false;  ///< --hide-addresses: diagnostics say "(hidden)" for the slide
+  bool translate = true;  ///< false with -x: nothing is loaded
+  bool paranoid = false;  ///< -p
 };
 
 class SymbolKeeper {
@@ -43,16 +42,16 @@ class SymbolKeeper {
   void listen_uevents();
   /// Rebuilds the module tables, or with `all` the map too, on the worker thread.
   void reload(bool all);
-  /// Before a record is processed (-p).
-  void before(std::string_view raw);
-  /// After a record was finished: slide evidence, module misses.
-  void after(const FinishedRecord& r, bool module_miss);
+  /// Each record read, before it is annotated (RecordProcessor's observer): -p's reload before
+  /// an oops, the slide from the kernel's Kernel Offset line.
+  void observe(const KmsgRecord& record);
+  /// A record held a module-area address that nothing resolved.
+  void module_miss();
   /// Stops listening and joins the worker.
   void stop();
 
  private:
   void receive_uevent();
-  std::string describe_slide(int64_t slide) const;
 
   boost::asio::io_context& io_;
   Symbolizer* symbolizer_;

@@ -51,10 +51,9 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
     if (name.size() > 64) name.resize(64);
     fields.push_back(name + "=" + value);
   }
-  if (r.translated) {
-    fields.push_back("KERNEL_ORIGINAL_MESSAGE=" + r.original);
-    fields.push_back("KERNEL_SYMBOLS=" + r.symbols);
-  }
+  // The text as the kernel wrote it; none with --hide-addresses (it is full of addresses).
+  if (!r.original.empty()) fields.push_back("KERNEL_ORIGINAL_MESSAGE=" + r.original);
+  if (r.translated) fields.push_back("KERNEL_SYMBOLS=" + r.symbols);
   if (r.synthetic) fields.push_back("KLOGD_NOTICE=1");
   std::vector<iovec> iov(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) iov[i] = iovec{fields[i].data(), fields[i].size()};

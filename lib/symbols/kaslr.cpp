@@ -8,6 +8,10 @@
 
 namespace klogd {
 
+std::string describe_slide(int64_t slide, bool hide) {
+  return hide ? std::string("(hidden)") : signed_hex(slide);
+}
+
 std::optional<int64_t> parse_kernel_offset_line(std::string_view text) {
   size_t at = text.find("Kernel Offset: ");
   if (at == std::string_view::npos) return std::nullopt;

@@ -13,6 +13,10 @@ namespace klogd {
 /// 0x1be00000; "Kernel Offset: disabled" gives 0. nullopt when the text is not such a line.
 std::optional<int64_t> parse_kernel_offset_line(std::string_view text);
 
+/// The slide as diagnostics print it: signed hex ("0x1be00000"), or "(hidden)" with
+/// --hide-addresses (the slide undoes KASLR for anyone who reads it).
+std::string describe_slide(int64_t slide, bool hide);
+
 /// The runtime address of _text from /proc/kcore's ELF program headers: x86_64 and arm64 map
 /// the kernel image from _text as a segment of its own (KCORE_TEXT), whose p_vaddr is _text.
 /// slide = that - the map's _text. `elf_header` is the start of the file (a few KiB hold the

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "symbols/kaslr.h"
+#include "util/address_mask.h"
 #include "util/hex.h"
 
 namespace klogd {
@@ -81,7 +83,7 @@ std::string MapSelection::report() const {
   s += "trust: " + std::string(to_string(trust)) + "\n";
   if (!check.empty()) s += "check: " + check + "\n";
   s += "slide: " +
-       (slide ? signed_hex(*slide) + " (" + slide_source + ")"
+       (slide ? describe_slide(*slide, hide_slide) + " (" + slide_source + ")"
               : std::string("unknown (") + slide_source + ")") +
        "\n";
   char ms[32];
@@ -92,12 +94,13 @@ std::string MapSelection::report() const {
         : table    ? "usable, not verified"
                    : "no map") +
        "\n";
-  return s;
+  return hide_slide ? masked_kernel_addresses(s) : s;
 }
 
 bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) {
   auto t0 = std::chrono::steady_clock::now();
   *out = MapSelection{};
+  out->hide_slide = o.hide_slide;
   auto kallsyms = std::make_shared<SymbolTable>();
   std::string kerr;
   const std::string& kpath = o.kallsyms_path;
@@ -144,8 +147,8 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
     if (out->kallsyms_real) {
       ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
       if (c.ok) {
-        v.verdict =
-            "taken: " + c.summary() + ", slide " + signed_hex(c.slide) + " (" + counts + ")";
+        v.verdict = "taken: " + c.summary() + ", slide " + describe_slide(c.slide, o.hide_slide) +
+                    " (" + counts + ")";
         out->candidates.push_back(v);
         out->check = "content: " + c.summary();
         out->slide = c.slide;

@@ -39,6 +39,9 @@ struct MapSearchOptions {
   std::optional<uint64_t> runtime_text;  ///< _text's runtime address from /proc/kcore
   std::string no_kaslr_reason;           ///< why KASLR is known to be off (kaslr_disabled)
   bool kaslr_disabled = false;  ///< nokaslr / RANDOMIZE_BASE unset: slide 0 without evidence
+  /// --hide-addresses: verdicts and the report say "(hidden)" for the slide and mask the
+  /// addresses a check names.
+  bool hide_slide = false;
 };
 
 struct CandidateVerdict {
@@ -61,6 +64,7 @@ struct MapSelection {
   bool kallsyms_hidden = false;  ///< kallsyms was there, every address 0 (kptr_restrict)
   std::string kallsyms_note;     ///< why kallsyms could not be used, if so
   double check_ms = 0;           ///< time spent loading and checking
+  bool hide_slide = false;       ///< from MapSearchOptions: report() hides slide and addresses
   std::shared_ptr<const SymbolTable> table;
   std::shared_ptr<const SymbolTable> kallsyms;  ///< loaded kallsyms core table, when real
 

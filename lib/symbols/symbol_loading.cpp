@@ -31,6 +31,7 @@ MapSearchOptions map_search_options(const SymbolOptions& o, Notes* notes) {
   m.force = o.force_map;
   m.kallsyms_path = p.kallsyms;
   m.known_slide = o.kaslr_offset;
+  m.hide_slide = o.hide_slide;
   // KASLR evidence for when kallsyms is hidden (select_map uses it only then).
   std::string text, err;
   std::string boot_config = p.boot_dir + "/config-" + m.release;

@@ -21,6 +21,7 @@ struct SymbolOptions {
   std::string map_file;  ///< -k FILE ("" = search)
   bool force_map = false;
   std::optional<int64_t> kaslr_offset;  ///< --kaslr-offset
+  bool hide_slide = false;              ///< --hide-addresses: reports say "slide: (hidden)"
 };
 
 /// The running kernel's release: paths.osrelease when set, else uname().

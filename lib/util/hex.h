@@ -16,6 +16,10 @@ constexpr int hex_digit(char c) {
   return -1;
 }
 constexpr bool is_hex_digit(char c) { return hex_digit(c) >= 0; }
+/// A character of a word (letters, digits, '_'): what a hex token must not touch to stand alone.
+constexpr bool is_word_char(char c) {
+  return is_hex_digit(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '_';
+}
 
 /// Parses 1 to 16 hex digits, no prefix; false on anything else. (The map loader's hot path.)
 bool parse_hex_u64(std::string_view s, uint64_t* out);

@@ -118,12 +118,32 @@ TEST_CASE("annotator: hidden addresses", "[annotator]") {
   Fixture f;
   AnnotatorOptions o;
   o.style = AnnotationStyle::kKeep;
+  o.registers = true;
   o.hide_addresses = true;
   Annotator a(&f.sym, o);
+  // named: the name stays, the address goes (kKeep prints like kKlogd)
   CHECK(a.annotate("[<ffffffff8100011a>] [<ffffffff80000001>]").text ==
-        "[do_work+0x1a/0x80] [<(hidden)>]");
+        "[do_work+0x1a/0x80] [<(____ptrval____)>]");
   CHECK(a.annotate("0xffffffff80000001 0x0000000000001000").text ==
-        "0x(hidden) 0x0000000000001000");
+        "0x(____ptrval____) 0x0000000000001000");
+  CHECK(a.annotate(" ? do_work+0x1a/0x80 0xffffffff8100011a").text.find("ffff") ==
+        std::string::npos);
+  // a register named: its value is the slide itself, masked beside the name
+  CHECK(a.annotate("RAX: ffffffff8100011a RBX: ffff888003c8e000 RCX: 0000000000000000").text ==
+        "RAX: (____ptrval____) RBX: (____ptrval____) RCX: 0000000000000000"
+        "  {RAX: do_work+0x1a/0x80}");
+  // a module address known by range only
+  CHECK(a.annotate("[<ffffffffc0200010>]").text == "[nosyms+0x10]");
+  CHECK(a.annotate("at 0xffffffffc0200010").text == "at 0x(____ptrval____) [nosyms+0x10]");
+  // forms the annotator does not know
+  CHECK(a.annotate("BUG: unable to handle page fault for address: ffffffff812123d3").text ==
+        "BUG: unable to handle page fault for address: (____ptrval____)");
+  CHECK(a.annotate("RIP: 0033:0x000000000047b7a0").text == "RIP: 0033:0x000000000047b7a0");
+  Annotation an = a.annotate("Kernel Offset: 0x1be00000 from 0xffffffff81000000");
+  CHECK(an.text == "Kernel Offset: (hidden) from 0x(____ptrval____)");
+  CHECK(an.changed);
+  CHECK_FALSE(an.translated);
+  CHECK(a.may_change("no candidate at all"));
 }
 
 TEST_CASE("annotator: what was found is reported", "[annotator]") {

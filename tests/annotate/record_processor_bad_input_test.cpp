@@ -93,3 +93,21 @@ TEST_CASE("bad input: an unreadable record between two good ones is no gap", "[b
   REQUIRE(p.out.size() == 5);
   CHECK(p.out[3].text == "klogd: missed 2 kernel messages");
 }
+
+TEST_CASE("bad input: hiding addresses, an unreadable record's bytes are masked too",
+          "[bad_input][hide]") {
+  Symbolizer sym;
+  AnnotatorOptions o;
+  o.hide_addresses = true;
+  Annotator annotator(&sym, o);
+  RecordProcessor processor(&annotator);
+  std::vector<FinishedRecord> out;
+  processor.process("garbage at ffffffff81000000\n", &out);
+  processor.process("6,1,2,-;a page at ffff888003c8e000\n DEVICE=+mem:ffff888003c8e000\n", &out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].text.find("garbage at (____ptrval____)") != std::string::npos);
+  CHECK(out[1].text == "a page at (____ptrval____)");
+  CHECK(out[1].original.empty());  // the kernel's text is not kept beside it
+  REQUIRE(out[1].record.dict.size() == 1);
+  CHECK(out[1].record.dict[0].second == "+mem:(____ptrval____)");
+}

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "test_servers.h"
 #include "test_util.h"
 #include "util/text.h"
 
@@ -20,95 +21,6 @@ using namespace klogd::test;
 namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
-
-/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (*port), with a receive buffer
-/// of `rcvbuf` bytes (0: the default) that the accepted connections inherit.
-int listen_loopback(int* port, int rcvbuf = 0, int backlog = 4) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  *port = ntohs(a.sin_port);
-  if (rcvbuf) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  REQUIRE(::listen(fd, backlog) == 0);
-  return fd;
-}
-
-/// A port nobody listens on now.
-int free_port() {
-  int port = 0;
-  ::close(listen_loopback(&port));
-  return port;
-}
-
-/// A CA and a server certificate for localhost / 127.0.0.1 signed by it, plus an unrelated CA.
-struct Certificates {
-  std::string dir = temp_dir();
-  Certificates() {
-    std::string d = dir;
-    auto r = run_command(
-        "(cd " + d +
-        " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
-        " -subj /CN=klogd-test-ca"
-        " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr"
-        " -subj /CN=localhost"
-        " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext"
-        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-        " -out server.pem -days 2 -extfile ext"
-        " && openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2"
-        " -subj /CN=some-other-ca) 2>&1");
-    INFO(r.output);
-    REQUIRE(r.status == 0);
-  }
-};
-
-/// rsyslogd as a central collector on 127.0.0.1: `input` is imtcp, imudp, imrelp or imtls
-/// (imtcp through the OpenSSL driver with `certs`); every raw message goes to DIR/out.
-struct Collector {
-  std::string dir = temp_dir();
-  int port = free_port();
-  Child pid;
-  std::string input;
-  Collector(const std::string& in, const Certificates* certs = nullptr,
-            const std::string& address = "127.0.0.1")
-      : input(in) {
-    std::string conf = "global(workDirectory=\"" + dir + "\"";
-    if (input == "imtls")
-      conf += " DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" + certs->dir +
-              "/ca.pem\" DefaultNetstreamDriverCertFile=\"" + certs->dir +
-              "/server.pem\" DefaultNetstreamDriverKeyFile=\"" + certs->dir + "/server.key\"";
-    conf += ")\n";
-    if (input == "imtls")
-      conf +=
-          "module(load=\"imtcp\" StreamDriver.Name=\"ossl\" StreamDriver.Mode=\"1\" "
-          "StreamDriver.AuthMode=\"anon\")\n";
-    else
-      conf += "module(load=\"" + input + "\")\n";
-    conf += "input(type=\"" + std::string(input == "imtls" ? "imtcp" : input) + "\" address=\"" +
-            address + "\" port=\"" + std::to_string(port) + "\")\n";
-    conf +=
-        "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
-        "*.* action(type=\"omfile\" file=\"" +
-        dir + "/out\" template=\"raw\")\n";
-    write_file(dir + "/rsyslog.conf", conf);
-  }
-  void start() {
-    pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid 2>>" + dir +
-              "/rsyslogd.err");
-    // listening: the port (hex) in the local-address column of /proc/net/{tcp,udp}
-    char hexport[16];
-    std::snprintf(hexport, sizeof hexport, ":%04X ", port);
-    REQUIRE(wait_until([&] {
-      return (read_file("/proc/net/tcp") + read_file("/proc/net/udp") + read_file("/proc/net/tcp6"))
-                 .find(hexport) != std::string::npos;
-    }));
-  }
-  void stop(int sig = SIGTERM) { pid.stop(sig); }
-  std::string out() const { return read_file(dir + "/out"); }
-};
 
 /// How often "TAG n=I." occurs in `out` for each I < total; and whether the first occurrences
 /// are in order.

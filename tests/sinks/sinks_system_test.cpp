@@ -13,6 +13,7 @@
 
 #include "sinks/journal_sink.h"
 #include "sinks/syslog_sink.h"
+#include "test_servers.h"
 #include "test_util.h"
 #include "util/text.h"
 #include "util/wall_clock.h"
@@ -23,62 +24,6 @@ using namespace klogd::test;
 namespace {
 
 const std::string kKlogd = KLOGD_BINARY;
-
-// rsyslogd with a private config: imuxsock on DIR/log keeping the client's timestamp, every
-// message written to DIR/out through `tmpl`.
-struct Rsyslog {
-  std::string dir = temp_dir();
-  Child pid;
-  explicit Rsyslog(const std::string& tmpl) {
-    write_file(dir + "/rsyslog.conf", "global(workDirectory=\"" + dir +
-                                          "\")\n"
-                                          "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
-                                          "input(type=\"imuxsock\" Socket=\"" +
-                                          dir +
-                                          "/log\" IgnoreTimestamp=\"off\" "
-                                          "UseSpecialParser=\"off\")\n"
-                                          "template(name=\"t\" type=\"string\" string=\"" +
-                                          tmpl +
-                                          "\\n\")\n"
-                                          "*.* action(type=\"omfile\" file=\"" +
-                                          dir + "/out\" template=\"t\")\n");
-  }
-  void start() {
-    pid.start("rsyslogd -n -f " + dir + "/rsyslog.conf -i " + dir + "/rsyslogd.pid");
-    REQUIRE(wait_until([&] { return exists(dir + "/log"); }));
-  }
-  ~Rsyslog() { pid.stop(); }
-  std::string socket() const { return dir + "/log"; }
-  std::string out() const { return read_file(dir + "/out"); }
-};
-
-// systemd-journald run by hand on the standard socket path.
-struct Journald {
-  Child pid;
-  /// journald refuses to start without a cgroup filesystem ("Failed to acquire cgroup root
-  /// path"), as in a bare chroot; every real host and CI has one.
-  static bool can_run() {
-    return exists("/sys/fs/cgroup/cgroup.controllers") || exists("/sys/fs/cgroup/systemd");
-  }
-  void start() {
-    pid.start("/lib/systemd/systemd-journald");
-    REQUIRE(wait_until([] {
-      return run_command("systemd-cat -t klogd-test-probe true").status == 0 &&
-             exists("/run/systemd/journal/socket");
-    }));
-  }
-  void kill9() { pid.stop(SIGKILL); }
-  ~Journald() { pid.stop(); }
-};
-
-// The entries whose MESSAGE holds `tag`, as journalctl's JSON lines.
-std::vector<std::string> journal_entries(const std::string& tag) {
-  auto r = run_command("journalctl --no-pager -o json SYSLOG_IDENTIFIER=kernel _TRANSPORT=journal");
-  std::vector<std::string> out;
-  for (const auto& l : lines_of(r.output))
-    if (l.find(tag) != std::string::npos) out.push_back(l);
-  return out;
-}
 
 }  // namespace
 
