@@ -123,8 +123,14 @@ ParseError parse_kmsg_record(std::string_view buf, KmsgRecord* out, bool require
   std::string_view f_seq = next_field(&rest, &more);
   if (!more) return ParseError::kMissingField;
   std::string_view f_ts = next_field(&rest, &more);
-  // The flags field is absent on 3.5 kernels; later fields (caller=...) are ignored.
+  // The flags field is absent on 3.5 kernels; of the later fields, caller= is kept (the task
+  // or CPU that printed, with CONFIG_PRINTK_CALLER), any other is ignored.
   std::string_view f_flags = more ? next_field(&rest, &more) : std::string_view{};
+  std::string_view caller = f_flags.starts_with("caller=") ? f_flags : std::string_view{};
+  while (more) {
+    std::string_view f = next_field(&rest, &more);
+    if (f.starts_with("caller=")) caller = f;
+  }
 
   uint64_t prio = 0, seq = 0, ts = 0;
   if (!parse_u64(f_prio, &prio) || !parse_u64(f_seq, &seq) || !parse_u64(f_ts, &ts))
@@ -149,6 +155,7 @@ ParseError parse_kmsg_record(std::string_view buf, KmsgRecord* out, bool require
   out->seq = seq;
   out->ts_usec = ts;
   out->continuation = cont;
+  out->caller.assign(caller.empty() ? caller : caller.substr(7));
   decode_kmsg_escapes(text, &out->text);
   out->dict.clear();
 

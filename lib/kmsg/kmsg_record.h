@@ -4,8 +4,8 @@
 /// The wire form (Documentation/ABI/testing/dev-kmsg) is
 ///   "prio,seq,ts_usec,flags[,more fields];text\n" then zero or more " KEY=value\n" lines.
 /// The kernel escapes every byte < 0x20, >= 0x7f and the backslash as "\xNN"; the parser decodes
-/// them in `text` and in dictionary values. Unknown header fields
-/// (e.g. "caller=T1") are ignored. The parser is pure: no I/O, no globals; a malformed record is
+/// them in `text` and in dictionary values. Of the header fields after the flags, "caller=T1" is
+/// kept; others are ignored. The parser is pure: no I/O, no globals; a malformed record is
 /// rejected with a reason, never a crash. Sources and the parser know nothing of symbols.
 
 #include <cstdint>
@@ -23,6 +23,7 @@ struct KmsgRecord {
   uint64_t seq = 0;           ///< the kernel's 64-bit sequence number
   uint64_t ts_usec = 0;       ///< local_clock() at printk time, microseconds since boot
   bool continuation = false;  ///< flags 'c': a fragment of a continued line
+  std::string caller;  ///< "T123" (task) or "C1" (CPU, in interrupt) from caller=; "" if absent
   std::string text;  ///< the message with \xNN escapes decoded (may hold \n, NUL, non-UTF-8)
   /// The " KEY=value" dictionary, values decoded, in the kernel's order.
   std::vector<std::pair<std::string, std::string>> dict;

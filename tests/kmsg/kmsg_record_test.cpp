@@ -32,8 +32,12 @@ TEST_CASE("kmsg record: continuation flag and unknown extra fields", "[kmsg_reco
   REQUIRE(parse_kmsg_record("4,108,1141832,c,caller=T1,future=x;tail\n", &r) == ParseError::kOk);
   CHECK(r.continuation);
   CHECK(r.text == "tail");
-  REQUIRE(parse_kmsg_record("4,108,1141832,-,caller=T1;x\n", &r) == ParseError::kOk);
+  CHECK(r.caller == "T1");
+  REQUIRE(parse_kmsg_record("4,108,1141832,-,caller=C3;x\n", &r) == ParseError::kOk);
   CHECK_FALSE(r.continuation);
+  CHECK(r.caller == "C3");
+  REQUIRE(parse_kmsg_record("4,108,1141832,-;x\n", &r) == ParseError::kOk);
+  CHECK(r.caller.empty());
 }
 
 TEST_CASE("kmsg record: 3.5 kernels had no flags field", "[kmsg_record]") {
