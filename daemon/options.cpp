@@ -142,7 +142,12 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "hostname", po::value<std::string>(&o->hostname)->value_name("NAME"),
       "HOSTNAME in RFC 5424 messages (default: this host's name)")(
       "fsync", po::value<bool>(&o->fsync)->value_name("BOOL")->implicit_value(true),
-      "fsync the output file after each batch (default false)");
+      "fsync the output file after each batch (default false)")(
+      "incident-records", po::value<bool>(&o->incident_records)->value_name("BOOL"),
+      "after each crash report, a record that sums it up: title, type, guilty frame, "
+      "fingerprint (default true)")(
+      "incident-window", po::value<unsigned>(&o->incident_window)->value_name("SECONDS"),
+      "the same crash again within this time is counted, not recorded again (default 600)");
 
   po::options_description commands("Commands");
   commands.add_options()("help,h", "print this help and exit")(
@@ -153,7 +158,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "print the map search and check, then exit (0 = verified)")(
       "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
       "annotate a saved log ('-' = stdin), write it to stdout, exit")(
-      "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line");
+      "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
+      "incidents", po::bool_switch(&o->incidents),
+      "with --decode: one JSON object per crash report (incident) instead");
 
   po::options_description all;
   all.add(klogd15).add(modern).add(commands);

@@ -52,6 +52,9 @@ struct Options {
   bool check_map = false;
   std::string decode_file;
   bool json = false;
+  bool incidents = false;  // --decode --incidents
+  bool incident_records = true;
+  unsigned incident_window = 600;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
   SinkChoice sink = SinkChoice::kAuto;

@@ -55,7 +55,10 @@ int run_decode(const Options& o) {
   ao.mark_unverified = false;
   Annotator annotator(&setup.symbolizer, ao);
   std::string out;
-  decode_log(log, annotator, DecodeOutput{o.twice, o.json}, &out);
+  if (o.incidents)
+    decode_incidents(log, annotator, &out);
+  else
+    decode_log(log, annotator, DecodeOutput{o.twice, o.json}, &out);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }

@@ -2,11 +2,24 @@
 /// A record ready for the sinks: the parsed kernel record plus what the annotator made of it.
 /// This is all a sink ever sees; sinks know nothing of symbols or parsing.
 
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kmsg/kmsg_record.h"
 
 namespace klogd {
+
+/// What a record klogd made about other records (an incident) carries for the sinks that keep
+/// structure: journald fields, an RFC 5424 SD element, and the line the file sink writes.
+struct RecordEvent {
+  std::string message_id;    ///< journald MESSAGE_ID (128 bits, 32 hex digits)
+  std::string field_prefix;  ///< journald names: prefix + NAME upper-cased ("KERNEL_INCIDENT_")
+  std::string sd_name;       ///< the SD element's name before "@enterprise" ("incident")
+  std::string line;          ///< the file's, stdout's and RFC 3164 syslog's text
+  std::vector<std::pair<std::string, std::string>> fields;  ///< name (lower case), value
+};
 
 struct FinishedRecord {
   KmsgRecord record;  ///< the kernel's fields; its text has moved on into `text` / `original`
@@ -15,6 +28,7 @@ struct FinishedRecord {
   std::string original;    ///< the decoded text before annotation, when translated
   std::string symbols;     ///< "sym+0x1a/0x80 [mod] ..." found, when translated
   bool synthetic = false;  ///< made by klogd itself (loss reports), not read from the kernel
+  std::shared_ptr<const RecordEvent> event;  ///< set on klogd's structured records (incidents)
 };
 
 /// klogd's file line: "<PRIO>[SSSSS.UUUUUU] text\n", PRIO being facility*8+level as /proc/kmsg

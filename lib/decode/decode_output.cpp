@@ -1,6 +1,11 @@
 #include "decode/decode_output.h"
 
+#include <algorithm>
+
 #include "decode/log_line.h"
+#include "incidents/incident_detector.h"
+#include "incidents/incident_json.h"
+#include "incidents/incident_tracker.h"
 #include "util/address_mask.h"
 #include "util/hex.h"
 #include "util/text.h"
@@ -65,6 +70,37 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
       out->push_back('\n');
     }
   });
+}
+
+std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator) {
+  std::vector<Incident> found;
+  IncidentDetector detector([&](Incident i) { found.push_back(std::move(i)); });
+  std::string full;
+  const bool keep = annotator.options().style == AnnotationStyle::kKeep &&
+                    !annotator.options().hide_addresses;
+  for_each_log_line(log, [&](size_t line_no, std::string_view, const LogLine& l) {
+    if (l.form == LogLine::Form::kKmsgDictionary) return;
+    full.assign(l.prefix);
+    Annotation a = annotator.annotate(l.text);
+    if (keep)
+      klogd_style_text(a.text, &full);  // the title rules read klogd's style
+    else
+      full += a.text;
+    ReportLine rl = split_console_line(full);
+    rl.number = line_no;
+    detector.feed(rl);
+  });
+  detector.flush();
+  std::stable_sort(found.begin(), found.end(), [](const Incident& a, const Incident& b) {
+    return a.first_line < b.first_line;
+  });
+  return found;
+}
+
+size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out) {
+  std::vector<Incident> found = find_incidents(log, annotator);
+  for (const Incident& i : found) append_incident_json(i, out);
+  return found.size();
 }
 
 }  // namespace klogd

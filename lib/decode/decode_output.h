@@ -5,7 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "annotate/annotator.h"
+#include "incidents/incident.h"
 
 namespace klogd {
 
@@ -17,5 +20,12 @@ struct DecodeOutput {
 /// Annotates the whole log and appends the result to *out.
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out);
+
+/// The incidents (crash reports) in a saved log, annotated first, in log order.
+std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator);
+
+/// --incidents: appends one JSON object per incident (incidents/incident_json.h). Returns how
+/// many.
+size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out);
 
 }  // namespace klogd

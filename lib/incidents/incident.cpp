@@ -1,0 +1,170 @@
+#include "incidents/incident.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <regex>
+
+#include "incidents/report_catalog.h"
+
+namespace klogd {
+
+std::string_view to_string(IncidentType t) {
+  switch (t) {
+    case IncidentType::kOops:
+      return "oops";
+    case IncidentType::kBug:
+      return "bug";
+    case IncidentType::kWarning:
+      return "warning";
+    case IncidentType::kPanic:
+      return "panic";
+    case IncidentType::kHungTask:
+      return "hung_task";
+    case IncidentType::kRcuStall:
+      return "rcu_stall";
+    case IncidentType::kSoftLockup:
+      return "soft_lockup";
+    case IncidentType::kHardLockup:
+      return "hard_lockup";
+    case IncidentType::kOom:
+      return "oom";
+    case IncidentType::kKasan:
+      return "kasan";
+    case IncidentType::kKmsan:
+      return "kmsan";
+    case IncidentType::kKcsan:
+      return "kcsan";
+    case IncidentType::kKfence:
+      return "kfence";
+    case IncidentType::kUbsan:
+      return "ubsan";
+    case IncidentType::kLockdep:
+      return "lockdep";
+    case IncidentType::kLeak:
+      return "leak";
+    case IncidentType::kRefcount:
+      return "refcount";
+    case IncidentType::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+IncidentType incident_type(std::string_view t) {
+  auto starts = [&](std::string_view p) { return t.starts_with(p); };
+  auto has = [&](std::string_view p) { return t.find(p) != std::string_view::npos; };
+  if (starts("KASAN:")) return IncidentType::kKasan;
+  if (starts("KMSAN:")) return IncidentType::kKmsan;
+  if (starts("KCSAN:")) return IncidentType::kKcsan;
+  if (starts("KFENCE:")) return IncidentType::kKfence;
+  if (starts("UBSAN:")) return IncidentType::kUbsan;
+  if (starts("memory leak")) return IncidentType::kLeak;
+  if (starts("WARNING: refcount bug")) return IncidentType::kRefcount;
+  if (starts("INFO: task hung") || starts("INFO: task can't die")) return IncidentType::kHungTask;
+  if (starts("INFO: rcu detected stall")) return IncidentType::kRcuStall;
+  if (starts("BUG: soft lockup")) return IncidentType::kSoftLockup;
+  if (starts("hard lockup")) return IncidentType::kHardLockup;
+  if (has("ut of memory: Killed process") || starts("out of memory")) return IncidentType::kOom;
+  if (starts("possible deadlock") || starts("inconsistent lock state") ||
+      has("locking bug") || has("unlock balance") || has("held lock freed") ||
+      has("nested lock was not taken") || has("non-static key") || has("suspicious RCU usage") ||
+      starts("BUG: spinlock") || starts("BUG: rwlock") || has("still has locks held") ||
+      has("lock held when returning"))
+    return IncidentType::kLockdep;
+  if (starts("kernel panic") || starts("kernel stack overflow")) return IncidentType::kPanic;
+  if (starts("WARNING")) return IncidentType::kWarning;
+  if (starts("BUG: unable to handle") || starts("general protection fault") ||
+      starts("stack segment fault") || starts("divide error") || starts("invalid opcode") ||
+      starts("PANIC: double fault") || starts("Internal error") || starts("Unhandled fault") ||
+      starts("Alignment trap"))
+    return IncidentType::kOops;
+  if (starts("BUG") || starts("kernel BUG") || starts("VFS:") ||
+      starts("unregister_netdevice:"))
+    return IncidentType::kBug;
+  return IncidentType::kOther;
+}
+
+std::vector<TaintFlag> decode_taint(std::string_view flags) {
+  static constexpr std::array<TaintFlag, 21> kFlags = {{
+      {'G', "only GPL-compatible modules were loaded"},
+      {'P', "a proprietary module was loaded"},
+      {'F', "a module was force-loaded"},
+      {'S', "running on out-of-specification hardware"},
+      {'R', "a module was force-unloaded"},
+      {'M', "the processor reported a machine check exception"},
+      {'B', "a bad page was referenced or had unexpected flags"},
+      {'U', "a user or program asked for the taint"},
+      {'D', "the kernel died recently (an oops or BUG)"},
+      {'A', "an ACPI table was overridden"},
+      {'W', "the kernel issued a warning earlier"},
+      {'C', "a staging driver was loaded"},
+      {'I', "a firmware bug workaround is in use"},
+      {'O', "an externally built (out-of-tree) module was loaded"},
+      {'E', "an unsigned module was loaded"},
+      {'L', "a soft lockup occurred earlier"},
+      {'K', "the kernel was live-patched"},
+      {'X', "an auxiliary (distribution-defined) taint"},
+      {'T', "built with the struct randomization plugin"},
+      {'N', "an in-kernel test was run"},
+      {'J', "userspace used a mutating fwctl debug operation"},
+  }};
+  std::vector<TaintFlag> out;
+  for (char c : flags) {
+    for (const TaintFlag& f : kFlags) {
+      if (f.letter == c) {
+        out.push_back(f);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string frame_identity(std::string_view frame) {
+  // "[<...>] " PCs first, then the name up to '+' or '.', then " [module]" if printed.
+  size_t b = frame.find_first_not_of(' ');
+  frame.remove_prefix(b == std::string_view::npos ? frame.size() : b);
+  while (frame.starts_with("[")) {
+    size_t e = frame.find("] ");
+    if (e == std::string_view::npos) break;
+    frame.remove_prefix(e + 2);
+  }
+  size_t end = frame.find_first_of("+. ");
+  std::string id(frame.substr(0, end));
+  size_t mod = frame.find(" [");
+  if (mod != std::string_view::npos) {
+    size_t close = frame.find(']', mod);
+    if (close != std::string_view::npos) id += std::string(frame.substr(mod, close - mod + 1));
+  }
+  return id;
+}
+
+std::string incident_fingerprint(const Incident& i) {
+  const std::regex& skip = infrastructure_frames();
+  std::string in(to_string(i.type));
+  in += '\n';
+  in += i.function;
+  size_t used = 0;
+  for (const std::string& f : i.frames) {
+    if (used == kFingerprintFrames) break;
+    std::string id = frame_identity(f);
+    std::string name = id.substr(0, id.find(' '));
+    if (name.empty() || std::regex_search(name, skip)) continue;
+    in += '\n';
+    in += id;
+    ++used;
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int k = 0; k < 8 && k < len; ++k) {
+    static const char* d = "0123456789abcdef";
+    hex.push_back(d[digest[k] >> 4]);
+    hex.push_back(d[digest[k] & 15]);
+  }
+  return hex;
+}
+
+}  // namespace klogd

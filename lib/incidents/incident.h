@@ -1,0 +1,77 @@
+#pragma once
+/// One kernel incident: a crash report (an oops, WARN, BUG, panic, hang, stall, lockup, OOM kill,
+/// sanitizer or lockdep report) of 20-200 records, made one event: what broke, where, in which
+/// module, on which kernel, tainted how, and a fingerprint that is the same for the same crash on
+/// another host or boot.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace klogd {
+
+/// The closed list of incident types (README "Incidents" says which titles give which).
+enum class IncidentType {
+  kOops,        ///< a fault the kernel could not handle (page fault, GPF, divide error, ...)
+  kBug,         ///< BUG(), BUG_ON() and the "BUG: ..." checks (sleeping in atomic, bad page, ...)
+  kWarning,     ///< WARN()
+  kPanic,       ///< Kernel panic - not syncing, on its own
+  kHungTask,    ///< INFO: task ... blocked for more than N seconds
+  kRcuStall,    ///< rcu: INFO: rcu_sched detected stalls
+  kSoftLockup,  ///< watchdog: BUG: soft lockup
+  kHardLockup,  ///< Watchdog detected hard LOCKUP
+  kOom,         ///< the OOM killer killed a process
+  kKasan,
+  kKmsan,
+  kKcsan,
+  kKfence,
+  kUbsan,
+  kLockdep,    ///< possible deadlock, inconsistent lock state, bad unlock balance, RCU misuse
+  kLeak,       ///< memory leak (kmemleak)
+  kRefcount,   ///< refcount_t saturation or underflow
+  kOther,      ///< recognised, none of the above (unexpected reboot, fuzzer failures, ...)
+};
+std::string_view to_string(IncidentType t);
+/// The type a title belongs to.
+IncidentType incident_type(std::string_view title);
+
+struct TaintFlag {
+  char letter;
+  std::string_view meaning;
+};
+/// "G        W  OE" -> G, W, O, E with their meanings (Documentation/admin-guide/tainted-kernels).
+std::vector<TaintFlag> decode_taint(std::string_view flags);
+
+struct Incident {
+  IncidentType type = IncidentType::kOther;
+  std::string title;     ///< syzbot's form, e.g. "WARNING in crashme_warn"
+  std::string function;  ///< the guilty frame ("" when the title names none)
+  std::string module;    ///< the guilty frame's module, "" for the core kernel
+  std::string taint;     ///< the flags as printed ("G W OE"), "" when not tainted
+  std::string release;   ///< from the report's "CPU: ... Comm: ... 6.1.0-56-amd64 #1" line
+  std::optional<int> cpu;
+  std::optional<int64_t> pid;
+  std::string comm;
+  std::vector<std::string> frames;  ///< the trace as printed ("f+0x1a/0x80 [mod]"), no " ? "
+  bool panicked = false;
+  bool corrupted = false;  ///< cut or interleaved beyond repair; the title may say "corrupted"
+  uint64_t first_line = 0;  ///< --decode: 1-based input lines; live: kernel sequence numbers
+  uint64_t last_line = 0;
+  std::string fingerprint;  ///< 16 hex digits (see incident_fingerprint)
+};
+
+/// The frames a fingerprint uses: the top ones that are not reporting or library
+/// infrastructure (the titles' skip list), their names without offsets or compiler suffixes.
+inline constexpr size_t kFingerprintFrames = 5;
+
+/// SHA-256 over the type, the function and the top kFingerprintFrames frames ("name [module]",
+/// offsets and ".cold"/".isra.0"-like suffixes dropped), first 16 hex digits. Independent of the
+/// KASLR slide, module load addresses, the build's offsets, the host and the time.
+std::string incident_fingerprint(const Incident& i);
+
+/// The frame's name without offset or suffix, with its module: "crashme_write [crashme]".
+std::string frame_identity(std::string_view frame);
+
+}  // namespace klogd

@@ -1,0 +1,521 @@
+#include "incidents/incident_detector.h"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include "incidents/report_catalog.h"
+#include "incidents/report_title.h"
+
+namespace klogd {
+
+namespace {
+
+bool has(std::string_view s, std::string_view what) {
+  return s.find(what) != std::string_view::npos;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A sanitizer's banner: a line of '=' only (KASAN prints 66).
+bool is_banner(std::string_view s) {
+  size_t b = s.find_first_not_of(' ');
+  if (b == std::string_view::npos) return false;
+  s.remove_prefix(b);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s.size() >= 20 && s.find_first_not_of('=') == std::string_view::npos;
+}
+
+bool is_sanitizer(std::string_view header_line) {
+  for (std::string_view s : {"KASAN:", "KMSAN:", "KCSAN:", "KFENCE:", "UBSAN:"})
+    if (has(header_line, s)) return true;
+  return false;
+}
+
+// After a report's end marker: what still belongs to it (x86 repeats RIP and the registers
+// after "---[ end trace"; then the panic, its offset line and its own end).
+bool is_tail(std::string_view s) {
+  static const std::regex re(
+      R"(^(?:[A-Z][A-Z0-9]{1,3}: |Code: |Modules linked in|Kernel panic - not syncing|Kernel Offset:|---\[ end Kernel panic|Rebooting in|Dumping ftrace|note: |Fixing recursive fault|CPU: [0-9]+ |Hardware name:|Call Trace:|\s*</?[A-Z]+>|\s+[a-zA-Z0-9_.]+\+0x|Shutting down cpus|Sending NMI|NMI backtrace|SMP: stopping))",
+      std::regex::ECMAScript | std::regex::optimize);
+  std::string_view c = s.substr(0, 512);
+  return std::regex_search(c.begin(), c.end(), re);
+}
+
+// syzkaller counts this many lines of a report before a panic in it ends what is taken for the
+// title (panic_on_warn: the panic's own stack repeats the report's).
+size_t min_lines(std::string_view header_line) { return has(header_line, "BUG: KMSAN:") ? 16 : 22; }
+
+}  // namespace
+
+struct IncidentDetector::Report {
+  const ReportKind* kind = nullptr;
+  std::string context;
+  std::vector<std::string> lines;
+  size_t title_end = std::string::npos;
+  uint64_t first = 0, last = 0;
+  std::optional<uint64_t> ts;
+  std::chrono::steady_clock::time_point arrival;
+  size_t text_lines = 0;
+  size_t tail = 0;
+  bool skip_text = false, cpu_traceback = false, panicked = false, ended = false, cut = false;
+  bool has_trace = false;  ///< a "Call Trace:" was seen
+  bool sanitizer = false;
+};
+
+struct IncidentDetector::Pending {
+  std::string context;
+  uint64_t number = 0;
+  int left = 0;  // lines it may still precede its header by
+};
+
+IncidentDetector::IncidentDetector(Sink sink, DetectorOptions options)
+    : sink_(std::move(sink)), o_(options) {}
+
+IncidentDetector::~IncidentDetector() = default;
+
+bool IncidentDetector::open() const { return !open_.empty(); }
+
+IncidentDetector::Report* IncidentDetector::find(std::string_view context, size_t* index) {
+  for (size_t i = 0; i < open_.size(); ++i) {
+    if (open_[i]->context == context) {
+      *index = i;
+      return open_[i].get();
+    }
+  }
+  // the other CPUs' backtraces a report asked for
+  if (!context.empty() && context[0] == 'C') {
+    for (size_t i = open_.size(); i-- > 0;) {
+      if (open_[i]->cpu_traceback) {
+        *index = i;
+        return open_[i].get();
+      }
+    }
+  }
+  return nullptr;
+}
+
+void IncidentDetector::start(const ReportLine& line, const ReportKind* kind,
+                             std::chrono::steady_clock::time_point now) {
+  auto r = std::make_unique<Report>();
+  r->kind = kind;
+  r->context.assign(line.context);
+  r->first = line.number;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i]->context == line.context) {
+      r->first = pending_[i]->number;
+      pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
+  }
+  r->sanitizer = is_sanitizer(line.text);
+  Report& ref = *r;
+  open_.push_back(std::move(r));
+  add(ref, line, false, now);
+}
+
+void IncidentDetector::add(Report& r, const ReportLine& line, bool questionable,
+                           std::chrono::steady_clock::time_point now) {
+  r.last = line.number;
+  if (line.ts_usec) r.ts = line.ts_usec;
+  r.arrival = now;
+  if (questionable) return;
+  const std::string_view t = line.text;
+  ++r.text_lines;
+  const bool console = r.context.empty() || r.context == "console";
+  if (console && r.title_end == std::string::npos && r.text_lines > 1 && is_info_with_stack(t))
+    r.title_end = r.lines.size();
+  bool skip = r.skip_text;
+  if (has(t, "Disabling lock debugging due to kernel taint")) {
+    skip = true;
+  } else if (has(t, "Sending NMI from CPU")) {
+    r.cpu_traceback = true;
+  } else if ((has(t, "Kernel panic - not syncing") ||
+              has(t, "WARNING: possible circular locking dependency detected")) &&
+             r.text_lines > min_lines(r.lines.empty() ? t : std::string_view(r.lines[0]))) {
+    r.skip_text = skip = true;
+  }
+  if (has(t, "Kernel panic - not syncing")) r.panicked = true;
+  if (!skip || r.lines.empty()) r.lines.emplace_back(t);
+  if (has(t, "Call Trace") || has(t, "Call trace") || has(t, "Backtrace:")) r.has_trace = true;
+  if (has(t, "---[ end trace") || has(t, "---[ end Kernel panic"))
+    r.ended = true;
+  else if (r.sanitizer && r.text_lines > 1 && is_banner(t))
+    r.ended = true;
+}
+
+void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::time_point now) {
+  if (!line.kernel) return;
+  const std::string_view t = line.text;
+  size_t index = 0;
+  Report* r = find(line.context, &index);
+  if (r && r->ts && line.ts_usec && *line.ts_usec > *r->ts + o_.gap_usec) {
+    finish(index);  // a quiet spell: it is over
+    r = find(line.context, &index);
+  }
+  const ReportKind* kind = report_start(t);
+  const bool inside = kind && continues_report(t);  // a panic or double fault inside a report
+  if (r && r->ended) {
+    if ((!kind || inside) && (inside || is_tail(t)) && r->tail < 200) {
+      ++r->tail;
+      r->last = line.number;
+      r->arrival = now;
+      if (line.ts_usec) r->ts = line.ts_usec;
+      if (has(t, "Kernel panic - not syncing")) r->panicked = true;
+      if (has(t, "---[ end Kernel panic")) r->tail = 200;  // nothing after it is the report's
+      return;
+    }
+    finish(index);
+    r = find(line.context, &index);
+  }
+  // With caller ids, a second header in the same task before any stack trace is the same
+  // report going on (a header cut short and printed again, an oops while reporting a WARN):
+  // its trace is this report's.
+  if (kind && !inside && r && r->context == line.context && r->context != "console" &&
+      !r->context.empty() && !r->has_trace)
+    kind = nullptr;
+  if (kind && !inside) {
+    if (r) {
+      finish(index);
+      r = find(line.context, &index);
+      if (r && r->context != line.context) r = nullptr;
+    }
+    if (!r) {
+      start(line, kind, now);
+      return;
+    }
+  }
+  if (r) {
+    bool questionable = false;
+    if (!line.context.empty() && !has(t, "<EOI>"))
+      questionable = has(t, " ? ") || t.ends_with(" (unreliable)");
+    add(*r, line, questionable, now);
+    if (r->lines.size() >= o_.max_lines) {
+      r->cut = true;
+      finish(index);
+    }
+    return;
+  }
+  if (kind) {  // a panic (or another "inside" line) with no report around it
+    start(line, kind, now);
+    return;
+  }
+  // what may come just before a header: "cut here", a sanitizer's banner
+  for (size_t i = 0; i < pending_.size();) {
+    if (pending_[i]->context == line.context && --pending_[i]->left <= 0)
+      pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(i));
+    else
+      ++i;
+  }
+  if (has(t, "[ cut here ]") || is_banner(t)) {
+    auto p = std::make_unique<Pending>();
+    p->context.assign(line.context);
+    p->number = line.number;
+    p->left = 6;
+    for (size_t i = 0; i < pending_.size(); ++i)
+      if (pending_[i]->context == line.context)
+        pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(i--));
+    pending_.push_back(std::move(p));
+  }
+}
+
+void IncidentDetector::idle(std::chrono::steady_clock::time_point now) {
+  for (size_t i = 0; i < open_.size();) {
+    if (now - open_[i]->arrival >= o_.idle)
+      finish(i);
+    else
+      ++i;
+  }
+}
+
+void IncidentDetector::flush() {
+  while (!open_.empty()) finish(0);
+  pending_.clear();
+}
+
+namespace {
+
+// "CPU: 0 PID: 93 Comm: sh Tainted: G        W  OE      6.1.0-56-amd64 #1  Debian 6.1.192-2"
+// "CPU: 1 UID: 0 PID: 1 Comm: init Not tainted 6.12.0 #1"
+bool parse_cpu_line(std::string_view l, Incident* in) {
+  size_t c = l.find("CPU: ");
+  size_t p = l.find(" PID: ");
+  size_t m = l.find(" Comm: ");
+  if (c == std::string_view::npos || p == std::string_view::npos || m == std::string_view::npos ||
+      p < c || m < p)
+    return false;
+  auto number = [&](size_t at) -> std::optional<int64_t> {
+    int64_t v = 0;
+    size_t i = at;
+    while (i < l.size() && is_digit(l[i])) v = v * 10 + (l[i++] - '0');
+    if (i == at) return std::nullopt;
+    return v;
+  };
+  auto cpu = number(c + 5);
+  auto pid = number(p + 6);
+  if (!cpu || !pid) return false;
+  std::string_view rest = l.substr(m + 7);
+  size_t taint_at = rest.find(" Tainted: ");
+  size_t not_at = rest.find(" Not tainted");
+  std::string_view after;
+  if (taint_at != std::string_view::npos && (not_at == std::string_view::npos || taint_at < not_at)) {
+    in->comm.assign(rest.substr(0, taint_at));
+    after = rest.substr(taint_at + 10);
+    size_t i = 0;
+    while (i < after.size() && ((after[i] >= 'A' && after[i] <= 'Z') || after[i] == ' ')) ++i;
+    // the flags end where the release (which starts with a digit) begins
+    std::string_view flags = after.substr(0, i);
+    while (!flags.empty() && flags.back() == ' ') flags.remove_suffix(1);
+    in->taint.assign(flags);
+    after.remove_prefix(i);
+  } else if (not_at != std::string_view::npos) {
+    in->comm.assign(rest.substr(0, not_at));
+    after = rest.substr(not_at + 12);
+  } else {
+    size_t sp = rest.find(' ');
+    in->comm.assign(rest.substr(0, sp));
+  }
+  size_t b = after.find_first_not_of(' ');
+  if (b != std::string_view::npos) {
+    after.remove_prefix(b);
+    in->release.assign(after.substr(0, after.find(' ')));
+  }
+  in->cpu = static_cast<int>(*cpu);
+  in->pid = *pid;
+  return true;
+}
+
+// "INFO: task kworker/u4:1:1234 blocked for more than 143 seconds."
+void parse_hung_task(std::string_view l, Incident* in) {
+  size_t t = l.find("INFO: task ");
+  size_t b = l.find(" blocked ");
+  if (b == std::string_view::npos) b = l.find(" can't die for more than");
+  if (t == std::string_view::npos || b == std::string_view::npos || b < t + 11) return;
+  std::string_view who = l.substr(t + 11, b - t - 11);
+  size_t colon = who.rfind(':');
+  if (colon == std::string_view::npos) return;
+  in->comm.assign(who.substr(0, colon));
+  int64_t pid = 0;
+  for (char c : who.substr(colon + 1)) {
+    if (!is_digit(c)) return;
+    pid = pid * 10 + (c - '0');
+  }
+  in->pid = pid;
+}
+
+// "Out of memory: Killed process 1234 (stress) total-vm:..."
+void parse_oom_victim(std::string_view l, Incident* in) {
+  size_t k = l.find("Killed process ");
+  if (k == std::string_view::npos) return;
+  std::string_view r = l.substr(k + 15);
+  int64_t pid = 0;
+  size_t i = 0;
+  while (i < r.size() && is_digit(r[i])) pid = pid * 10 + (r[i++] - '0');
+  size_t open = r.find(" (", i);
+  size_t close = r.find(')', open == std::string_view::npos ? 0 : open);
+  if (i == 0 || open != i || close == std::string_view::npos) return;
+  in->pid = pid;
+  in->comm.assign(r.substr(open + 2, close - open - 2));
+}
+
+bool is_marker(std::string_view s) {
+  size_t b = s.find_first_not_of(' ');
+  if (b == std::string_view::npos) return false;
+  s.remove_prefix(b);
+  return s.size() >= 3 && s.front() == '<' && s.back() == '>';
+}
+
+std::string clean_frame(std::string_view s) {
+  size_t b = s.find_first_not_of(' ');
+  s.remove_prefix(b == std::string_view::npos ? s.size() : b);
+  // old kernels print the address first: "[<ffffffff81234567>] f+0x1/0x2"
+  while (s.starts_with("[<")) {
+    size_t e = s.find(">] ");
+    if (e == std::string_view::npos) break;
+    s.remove_prefix(e + 3);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+bool is_frame(std::string_view line) {
+  std::string name;
+  return has(line, "+0x") && is_frame_line(line, &name);
+}
+
+// The first trace: after "Call Trace:" (or "Backtrace:"), else (KCSAN, KMSAN print none) the
+// first run of frame lines after the header.
+std::vector<std::string> trace_frames(const std::vector<std::string>& lines) {
+  std::vector<std::string> frames;
+  size_t i = 1;
+  while (i < lines.size() && !has(lines[i], "Call Trace:") && !has(lines[i], "Call trace:") &&
+         !has(lines[i], "Backtrace:"))
+    ++i;
+  if (i < lines.size()) {
+    ++i;
+  } else {
+    i = 1;
+    while (i < lines.size() && !is_frame(lines[i])) ++i;
+  }
+  for (; i < lines.size() && frames.size() < 64; ++i) {
+    if (is_marker(lines[i])) continue;
+    if (!is_frame(lines[i])) break;
+    frames.push_back(clean_frame(lines[i]));
+  }
+  return frames;
+}
+
+// The module printed after the guilty frame, if any: "f+0x11/0x20 [crashme]".
+std::string module_of(const std::vector<std::string>& lines, const std::string& function) {
+  if (function.empty()) return {};
+  for (const std::string& l : lines) {
+    for (size_t at = l.find(function); at != std::string::npos;
+         at = l.find(function, at + function.size())) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_'))
+        continue;
+      size_t e = at + function.size();
+      if (e >= l.size() || (l[e] != '+' && l[e] != '.')) continue;
+      size_t sp = l.find(' ', e);
+      if (sp == std::string::npos || sp + 1 >= l.size() || l[sp + 1] != '[') continue;
+      size_t close = l.find(']', sp);
+      std::string mod = close == std::string::npos ? std::string() : l.substr(sp + 2, close - sp - 2);
+      if (!mod.empty() && mod.find_first_of(" <>:+") == std::string::npos) return mod;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void IncidentDetector::finish(size_t index) {
+  std::unique_ptr<Report> r = std::move(open_[index]);
+  open_.erase(open_.begin() + static_cast<ptrdiff_t>(index));
+  ReportTitle t = title_report(*r->kind, r->lines,
+                               r->title_end == std::string::npos ? r->lines.size() : r->title_end);
+  Incident in;
+  in.title = t.title;
+  in.type = incident_type(in.title);
+  in.corrupted = t.corrupted || r->cut;
+  static const std::regex guilty(R"(.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+))",
+                                 std::regex::ECMAScript | std::regex::optimize);
+  std::smatch m;
+  if (std::regex_search(in.title, m, guilty) && m[1].str() != "corrupted") in.function = m[1].str();
+  for (const std::string& l : r->lines)
+    if (parse_cpu_line(l, &in)) break;
+  if (in.type == IncidentType::kHungTask && !in.pid) parse_hung_task(r->lines[0], &in);
+  if (in.type == IncidentType::kOom) {
+    for (const std::string& l : r->lines) {
+      if (has(l, "Killed process ")) {
+        parse_oom_victim(l, &in);
+        break;
+      }
+    }
+  }
+  in.frames = trace_frames(r->lines);
+  in.module = module_of(r->lines, in.function);
+  in.panicked = r->panicked || in.type == IncidentType::kPanic;
+  in.first_line = r->first;
+  in.last_line = r->last;
+  in.fingerprint = incident_fingerprint(in);
+  sink_(std::move(in));
+}
+
+ReportLine split_console_line(std::string_view line) {
+  ReportLine out;
+  out.text = line;
+  std::string_view s = line;
+  // "4,12,345,-,caller=T1;msg": a raw /dev/kmsg record
+  if (!s.empty() && is_digit(s[0])) {
+    size_t semi = s.find(';');
+    if (semi != std::string_view::npos && semi < 128) {
+      std::string_view h = s.substr(0, semi);
+      if (h.find_first_not_of("0123456789,-+c=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+              std::string_view::npos &&
+          std::count(h.begin(), h.end(), ',') >= 2) {
+        size_t c1 = h.find(',');
+        size_t c2 = h.find(',', c1 + 1);
+        size_t c3 = h.find(',', c2 + 1);
+        int prio = 0;
+        for (char c : h.substr(0, c1)) prio = is_digit(c) ? prio * 10 + (c - '0') : prio;
+        uint64_t ts = 0;
+        for (char c : h.substr(c2 + 1, c3 == std::string_view::npos ? c3 : c3 - c2 - 1))
+          if (is_digit(c)) ts = ts * 10 + static_cast<uint64_t>(c - '0');
+        out.ts_usec = ts;
+        out.kernel = (prio >> 3) == 0;
+        size_t caller = h.find("caller=");
+        out.context = caller == std::string_view::npos ? std::string_view("console")
+                                                       : h.substr(caller + 7);
+        size_t comma = out.context.find(',');
+        if (comma != std::string_view::npos) out.context = out.context.substr(0, comma);
+        out.text = s.substr(semi + 1);
+        return out;
+      }
+    }
+  }
+  // syslog and journalctl: "Nov 25 02:00:00 host kernel: [   12.345678] msg"
+  size_t k = s.find(" kernel: ");
+  bool syslog = false;
+  if (k != std::string_view::npos && k < 80 && !s.starts_with("[")) {
+    s.remove_prefix(k + 9);
+    syslog = true;
+  }
+  static constexpr std::string_view kDropped = "** ";
+  if (s.starts_with(kDropped) && has(s.substr(0, 64), " printk messages dropped ** ")) {
+    size_t e = s.find(" printk messages dropped ** ");
+    s.remove_prefix(e + 28);
+  }
+  if (!s.starts_with("[") && !s.starts_with("<")) {
+    size_t login = s.rfind(" login: ", 200);
+    if (login != std::string_view::npos) s.remove_prefix(login + 8);
+  }
+  if (s.starts_with("<")) {
+    size_t e = s.find('>');
+    if (e != std::string_view::npos && e < 5) s.remove_prefix(e + 1);
+  }
+  // "[ 12.345678]"
+  size_t i = 0;
+  if (s.starts_with("[")) {
+    i = 1;
+    while (i < s.size() && s[i] == ' ') ++i;
+    size_t digits = i;
+    uint64_t sec = 0, usec = 0;
+    while (i < s.size() && is_digit(s[i])) sec = sec * 10 + static_cast<uint64_t>(s[i++] - '0');
+    bool ok = i > digits && i < s.size() && s[i] == '.';
+    size_t frac = ++i;
+    while (ok && i < s.size() && is_digit(s[i])) usec = usec * 10 + static_cast<uint64_t>(s[i++] - '0');
+    ok = ok && i > frac && i < s.size() && s[i] == ']';
+    if (ok) {
+      for (size_t d = i - frac; d < 6; ++d) usec *= 10;
+      for (size_t d = i - frac; d > 6; --d) usec /= 10;
+      out.ts_usec = sec * 1000000 + usec;
+      ++i;
+      std::string_view ctx = "console";
+      // "[  T123]" or "[ C1]"
+      if (i < s.size() && s[i] == '[') {
+        size_t j = i + 1;
+        while (j < s.size() && s[j] == ' ') ++j;
+        size_t id = j;
+        if (j < s.size() && (s[j] == 'T' || s[j] == 'C')) {
+          ++j;
+          while (j < s.size() && is_digit(s[j])) ++j;
+          if (j > id + 1 && j < s.size() && s[j] == ']') {
+            ctx = s.substr(id, j - id);
+            i = j + 1;
+          }
+        }
+      }
+      if (i < s.size() && s[i] == ' ') {
+        out.context = ctx;
+        out.text = s.substr(i + 1);
+        return out;
+      }
+    }
+  }
+  if (syslog) {
+    out.context = "console";
+    out.text = s;
+  }
+  return out;
+}
+
+}  // namespace klogd

@@ -1,0 +1,87 @@
+#pragma once
+/// Finds crash reports in a stream of kernel log lines and turns each into an Incident when it
+/// ends: live (the daemon feeds each kernel record as annotated) and in --decode (each line of a
+/// saved log). Nothing is held back: the detector only reads lines.
+///
+/// A report starts at a line with a report kind's header (report_catalog.h); a "cut here" line
+/// or a sanitizer's "=====" banner just before it is its first line. It takes the lines of the
+/// same context after it: the same task or CPU when the kernel prints caller ids ("[  T123]",
+/// /dev/kmsg's caller=), else every line; so reports of two tasks interleave without mixing,
+/// and an NMI backtrace of the other CPUs (after "Sending NMI from CPU") joins the report that
+/// asked for it. " ? " frames (unreliable) are left out.
+///
+/// It ends at "---[ end trace", at a sanitizer's closing banner (then the panic that may follow
+/// is still taken in: register dumps, "Kernel panic - not syncing", "Kernel Offset:"), at the
+/// next report's header in its context (not at a panic or double fault inside it), after a gap
+/// of DetectorOptions::gap in the kernel's timestamps, after `idle` without a line (live), at the
+/// end of input, or after `max_lines` lines: then it is marked cut (corrupted).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incidents/incident.h"
+
+namespace klogd {
+
+struct ReportKind;
+
+struct ReportLine {
+  std::string_view text;     ///< the message, console prefix removed (annotated)
+  std::string_view context;  ///< caller id ("T123", "C1"), "console" (a prefix, no caller), ""
+  uint64_t number = 0;       ///< --decode: 1-based line; live: the record's sequence number
+  std::optional<uint64_t> ts_usec;  ///< the kernel's timestamp, when the line has one
+  bool kernel = true;               ///< false: userspace wrote it (never part of a report)
+};
+
+struct DetectorOptions {
+  size_t max_lines = 2000;                    ///< a report longer than this is cut
+  uint64_t gap_usec = 5'000'000;              ///< kernel time without a line of the report
+  std::chrono::milliseconds idle{2000};       ///< live: wall time without a line of the report
+};
+
+class IncidentDetector {
+ public:
+  using Sink = std::function<void(Incident)>;
+  explicit IncidentDetector(Sink sink, DetectorOptions options = {});
+  ~IncidentDetector();
+  IncidentDetector(const IncidentDetector&) = delete;
+  IncidentDetector& operator=(const IncidentDetector&) = delete;
+
+  void feed(const ReportLine& line,
+            std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  /// Live: ends the reports that had no line for `idle`.
+  void idle(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  /// The end of input: every open report ends.
+  void flush();
+  /// Whether a report is open (the daemon then checks idle() on a timer).
+  bool open() const;
+
+ private:
+  struct Report;
+  struct Pending;
+  void start(const ReportLine& line, const ReportKind* kind,
+             std::chrono::steady_clock::time_point now);
+  void add(Report& r, const ReportLine& line, bool questionable,
+           std::chrono::steady_clock::time_point now);
+  void finish(size_t index);
+  Report* find(std::string_view context, size_t* index);
+
+  Sink sink_;
+  DetectorOptions o_;
+  std::vector<std::unique_ptr<Report>> open_;
+  std::vector<std::unique_ptr<Pending>> pending_;
+};
+
+/// Splits a console or dmesg line into context and message: "[  12.345678] msg" (console),
+/// "[  12.345678][  T123] msg" (T123), "4,12,345,-,caller=T1;msg" (T1), syzkaller's
+/// "** N printk messages dropped ** " and "login: " debris before the timestamp; a line
+/// without any is context "".
+ReportLine split_console_line(std::string_view line);
+
+}  // namespace klogd

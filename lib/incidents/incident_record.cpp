@@ -1,0 +1,71 @@
+#include "incidents/incident_record.h"
+
+namespace klogd {
+
+int incident_level(const Incident& i) {
+  if (i.panicked) return 0;
+  switch (i.type) {
+    case IncidentType::kWarning:
+    case IncidentType::kLockdep:
+    case IncidentType::kRefcount:
+    case IncidentType::kLeak:
+    case IncidentType::kOther:
+      return 4;
+    case IncidentType::kOom:
+      return 3;
+    default:
+      return 2;
+  }
+}
+
+FinishedRecord incident_record(const Incident& i, uint64_t ts_usec, uint64_t seq,
+                               uint64_t repeats) {
+  FinishedRecord r;
+  r.record.facility = 0;
+  r.record.level = incident_level(i);
+  r.record.ts_usec = ts_usec;
+  r.record.seq = seq;
+  r.text = i.title;
+  r.synthetic = true;
+  auto e = std::make_shared<RecordEvent>();
+  e->message_id = kIncidentMessageId;
+  e->field_prefix = "KERNEL_INCIDENT_";
+  e->sd_name = "incident";
+  e->line = "klogd: incident: " + i.title + " [" + i.fingerprint + "]";
+  auto add = [&](const char* name, std::string value) {
+    if (!value.empty()) e->fields.emplace_back(name, std::move(value));
+  };
+  add("type", std::string(to_string(i.type)));
+  add("title", i.title);
+  add("fingerprint", i.fingerprint);
+  add("function", i.function);
+  add("module", i.module);
+  add("taint", i.taint);
+  std::string meanings;
+  for (const TaintFlag& f : decode_taint(i.taint)) {
+    if (!meanings.empty()) meanings += "; ";
+    meanings += f.letter;
+    meanings += ": ";
+    meanings += f.meaning;
+  }
+  add("taint_meaning", meanings);
+  add("release", i.release);
+  if (i.cpu) add("cpu", std::to_string(*i.cpu));
+  if (i.pid) add("pid", std::to_string(*i.pid));
+  add("comm", i.comm);
+  std::string frames;
+  for (const std::string& f : i.frames) {
+    if (!frames.empty()) frames += ", ";
+    frames += f;
+  }
+  add("frames", frames);
+  add("panicked", i.panicked ? "1" : "0");
+  add("corrupted", i.corrupted ? "1" : "0");
+  add("first_seq", std::to_string(i.first_line));
+  add("last_seq", std::to_string(i.last_line));
+  add("repeats", std::to_string(repeats));
+  r.event = std::move(e);
+  return r;
+}
+
+}  // namespace klogd

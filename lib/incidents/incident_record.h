@@ -1,0 +1,27 @@
+#pragma once
+/// An incident as a record on the sinks' path, after the report's own records: journald gets
+/// MESSAGE = the title, MESSAGE_ID = kIncidentMessageId and KERNEL_INCIDENT_* fields; syslog in
+/// RFC 5424 form and --forward an SD element "incident@ENTERPRISE"; the file sink and RFC 3164
+/// the line "klogd: incident: TITLE [fingerprint]".
+
+#include <cstdint>
+
+#include "annotate/finished_record.h"
+#include "incidents/incident.h"
+
+namespace klogd {
+
+/// journald's MESSAGE_ID of klogd's incident records (journalctl MESSAGE_ID=...).
+inline constexpr const char* kIncidentMessageId = "962f7587ffba4a1b8ebb64e1e54eae2c";
+
+/// The record for `incident`, dated and numbered like the last record of its report
+/// (`ts_usec`, `seq`); `repeats`: how many times the same fingerprint was seen, and not
+/// emitted, since the previous record for it.
+FinishedRecord incident_record(const Incident& incident, uint64_t ts_usec, uint64_t seq,
+                               uint64_t repeats);
+
+/// The syslog level of an incident record: 0 for a panic, 2 (crit) for what kills a task or
+/// the kernel (oops, BUG, sanitizers, lockups, stalls, hangs), 3 for an OOM kill, 4 otherwise.
+int incident_level(const Incident& incident);
+
+}  // namespace klogd

@@ -1,0 +1,105 @@
+#include "incidents/incident_tracker.h"
+
+#include "incidents/incident_record.h"
+
+namespace klogd {
+
+IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
+    : o_(options),
+      detector_([this](Incident i) { ended_.push_back(std::move(i)); }, o_.detector) {}
+
+void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
+                              Clock::time_point now) {
+  if (r.synthetic) return;
+  const KmsgRecord& k = r.record;
+  last_seq_ = k.seq;
+  last_ts_ = k.ts_usec;
+  std::string_view text = r.text;
+  if (o_.keep_style && text.find(" (") != std::string_view::npos) {
+    scratch_.clear();
+    klogd_style_text(text, &scratch_);
+    text = scratch_;
+  }
+  ReportLine line;
+  line.context = k.caller.empty() ? std::string_view("console") : std::string_view(k.caller);
+  line.number = k.seq;
+  line.ts_usec = k.ts_usec;
+  line.kernel = k.facility == 0;
+  // one line per record, as a rule; a record with newlines is several
+  for (size_t start = 0;;) {
+    size_t nl = text.find('\n', start);
+    line.text = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
+    detector_.feed(line, now);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  if (!ended_.empty()) emit(out, now);
+}
+
+void IncidentTracker::idle(std::vector<FinishedRecord>* out, Clock::time_point now) {
+  detector_.idle(now);
+  if (!ended_.empty()) emit(out, now);
+}
+
+void IncidentTracker::flush(std::vector<FinishedRecord>* out, Clock::time_point now) {
+  detector_.flush();
+  if (!ended_.empty()) emit(out, now);
+}
+
+void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point now) {
+  for (Incident& i : ended_) {
+    ++counters_.incidents;
+    ++counters_.by_type[i.type];
+    auto [it, fresh] = seen_.try_emplace(i.fingerprint);
+    Seen& s = it->second;
+    if (!fresh && now - s.emitted < o_.window) {
+      ++s.suppressed;
+      ++counters_.repeats;
+      continue;
+    }
+    out->push_back(incident_record(i, last_ts_, last_seq_, s.suppressed));
+    ++counters_.emitted;
+    s.emitted = now;
+    s.suppressed = 0;
+  }
+  ended_.clear();
+  // fingerprints whose window is over and that were not seen again are forgotten
+  if (seen_.size() > 4096) {
+    for (auto it = seen_.begin(); it != seen_.end();)
+      it = now - it->second.emitted >= o_.window && it->second.suppressed == 0 ? seen_.erase(it)
+                                                                                : std::next(it);
+  }
+}
+
+void klogd_style_text(std::string_view s, std::string* out) {
+  // "0x<16 hex> (NAME)" and "[<hex>] (NAME)": the address goes, the name stays.
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t open = s.find(" (", i);
+    if (open == std::string_view::npos) break;
+    size_t close = s.find(')', open);
+    size_t a = open;
+    bool addr = false;
+    if (open >= 18 && s.substr(open - 18, 2) == "0x") {
+      a = open - 18;
+      addr = s.substr(a + 2, 16).find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    } else if (open >= 2 && s.substr(open - 2, 2) == ">]") {
+      size_t lb = s.rfind("[<", open);
+      if (lb != std::string_view::npos && open - lb <= 20) {
+        a = lb;
+        addr = true;
+      }
+    }
+    if (!addr || close == std::string_view::npos) {
+      out->append(s.substr(i, open + 2 - i));
+      i = open + 2;
+      continue;
+    }
+    out->append(s.substr(i, a - i));
+    out->append(s.substr(open + 2, close - open - 2));
+    i = close + 1;
+  }
+  out->append(s.substr(i));
+}
+
+}  // namespace klogd

@@ -1,0 +1,71 @@
+#pragma once
+/// The daemon's incidents: each kernel record, as annotated, goes past the detector
+/// (incident_detector.h); when a report ends, its incident record (incident_record.h) joins the
+/// records on their way to the sinks, right after the record that ended it. The records
+/// themselves are never held back. Only kernel records (facility kern, read from the kernel)
+/// count: userspace can write /dev/kmsg. The same fingerprint again within `window` is
+/// counted, not emitted again; the next record for it says how many were not
+/// (KERNEL_INCIDENT_REPEATS).
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "annotate/finished_record.h"
+#include "incidents/incident_detector.h"
+
+namespace klogd {
+
+struct IncidentTrackerOptions {
+  std::chrono::seconds window{600};
+  /// The records are annotated with --style keep ("0x... (f+0x1/0x2)"): read them as klogd's
+  /// style ("f+0x1/0x2"), which the title rules expect.
+  bool keep_style = false;
+  DetectorOptions detector;
+};
+
+struct IncidentCounters {
+  uint64_t incidents = 0;  ///< every incident found, repeats included
+  uint64_t emitted = 0;    ///< incident records made
+  uint64_t repeats = 0;    ///< found again within the window: counted only
+  std::map<IncidentType, uint64_t> by_type;
+};
+
+class IncidentTracker {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit IncidentTracker(IncidentTrackerOptions options = {});
+
+  /// Reads one record; the incident records of reports that ended are appended to *out.
+  void observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
+               Clock::time_point now = Clock::now());
+  /// Ends the reports that went quiet (a timer calls it while open()).
+  void idle(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
+  /// The end: every open report ends.
+  void flush(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
+  bool open() const { return detector_.open(); }
+  const IncidentCounters& counters() const { return counters_; }
+
+ private:
+  void emit(std::vector<FinishedRecord>* out, Clock::time_point now);
+
+  struct Seen {
+    Clock::time_point emitted;
+    uint64_t suppressed = 0;
+  };
+  IncidentTrackerOptions o_;
+  std::vector<Incident> ended_;
+  IncidentDetector detector_;
+  std::map<std::string, Seen> seen_;
+  IncidentCounters counters_;
+  uint64_t last_seq_ = 0, last_ts_ = 0;
+  std::string scratch_;
+};
+
+/// "0xffffffff81000105 (do_work+0x5/0x80)" -> "do_work+0x5/0x80", as --style klogd prints a
+/// 0x address; "[<...>] (f+0x1/0x2)" likewise. Appends to *out.
+void klogd_style_text(std::string_view keep_style, std::string* out);
+
+}  // namespace klogd

@@ -1,0 +1,104 @@
+#pragma once
+/// The kinds of kernel crash report klogd recognises and how each is titled, written down as
+/// data: the rules by which syzbot names crashes on the kernel's mailing lists ("KASAN:
+/// use-after-free Read in tcp_close", "WARNING in crashme_warn", "INFO: task hung in lock_sock"),
+/// learnt from syzkaller's public report parser and kept in the same order, so that a title
+/// comes out exactly as the community writes it. Two kinds are klogd's own (syzbot does not
+/// report them): an OOM kill and a hard lockup.
+///
+/// A report kind has a header (a fixed string whose presence in a line starts a report, unless
+/// one of the kind's suppressions matches the line) and title formats tried in order. A format
+/// has a title pattern (where the title's evidence starts), optionally a report pattern (the
+/// lines that must follow, with what they capture), a format string (%1... the captures, then
+/// the frames the stack rule picked) and a stack rule: which lines to walk, which frames to skip
+/// as infrastructure, and how to pick the guilty one. Patterns are ECMAScript regular
+/// expressions over one line each, with {{PC}}, {{FUNC}}, {{SRC}} and {{ADDR}} standing for a
+/// [<address>], a function name (captured) before its "+0x" or ".", a source "file.c:123"
+/// (captured) and a 0x address.
+
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace klogd {
+
+/// Compiles a catalog pattern (placeholders expanded).
+std::regex catalog_regex(std::string_view pattern, bool icase = false);
+
+/// Lines in order: the first found anywhere in the report, each next one on a later line (or,
+/// with `next_line`, on the line right after the previous one).
+struct LinePattern {
+  std::regex re;
+  bool next_line = false;
+};
+using LineSeq = std::vector<LinePattern>;
+
+/// One step of a stack rule: a line pattern (the first line after the position that matches;
+/// what it captures is a frame), or "walk the stack trace from here".
+struct StackPart {
+  std::regex re;
+  bool walk = false;
+};
+
+/// How the guilty frame is chosen among the frames that were not skipped.
+enum class FrameChoice {
+  kFirst,  ///< the first
+  kStall,  ///< a stall loops somewhere below its entry point: the frame before the first anchor
+  kHang,   ///< hung tasks: synchronize_rcu / rtnl_lock buckets, else the first not waiting
+};
+
+struct StackRule {
+  std::vector<StackPart> parts;
+  std::vector<StackPart> parts2;  ///< tried when `parts` found no frame
+  std::regex skip;                ///< the common skip list and this rule's own, one alternation
+  FrameChoice choice = FrameChoice::kFirst;
+};
+
+struct TitleFormat {
+  LineSeq title;
+  LineSeq report;  ///< empty: the title pattern's captures are used
+  std::string fmt;
+  std::shared_ptr<const StackRule> stack;  ///< null: no frame
+  bool no_stack_trace = false;  ///< such reports have no "Call Trace:" (not corrupted for it)
+  bool corrupted = false;       ///< a title only a damaged report gives
+};
+
+struct ReportKind {
+  std::string header;
+  std::vector<TitleFormat> formats;
+  std::vector<std::regex> suppressions;  ///< a line with the header but one of these is no start
+};
+
+/// Every kind, in the order they are tried on a line.
+const std::vector<ReportKind>& report_kinds();
+
+/// The kind a line starts (the first in order whose header it holds, not suppressed), or null.
+/// Cheap for the lines that start nothing (almost all): one pass over the text.
+const ReportKind* report_start(std::string_view line);
+
+/// A line that holds a header but belongs to the report around it (the panic after an oops, a
+/// double fault while handling a page fault): it does not end the report in progress.
+bool continues_report(std::string_view line);
+
+/// Lines that hold a stack trace without being a crash (a failed allocation's warning, fault
+/// injection): inside a report, they mean another report's lines are mixed in.
+bool is_info_with_stack(std::string_view line);
+
+/// The common stack-walking rules (frame lines, where a trace starts, damaged lines, and the
+/// prefixes syscall frames lose: SyS_, __x64_sys_, ...).
+struct StackParams {
+  std::vector<std::regex> stack_start;
+  std::vector<std::regex> frame;
+  std::vector<std::regex> corrupted_line;
+  std::vector<std::string> strip_prefixes;
+  std::regex stall_anchors;  ///< kStall's entry points
+};
+const StackParams& stack_params();
+
+/// The frames no title names (reporting, sanitizers, locking, allocation, string and list
+/// helpers): what the common skip list matches.
+const std::regex& infrastructure_frames();
+
+}  // namespace klogd

@@ -1,0 +1,389 @@
+#include "incidents/report_title.h"
+
+#include <optional>
+
+namespace klogd {
+namespace {
+
+// Lines are matched at most this long: a report's lines are short, a flood's junk is not.
+constexpr size_t kMatchBytes = 2048;
+
+std::string_view clip(std::string_view s) { return s.substr(0, kMatchBytes); }
+
+bool search(const std::regex& re, std::string_view s, std::cmatch* m) {
+  s = clip(s);
+  return std::regex_search(s.data(), s.data() + s.size(), *m, re);
+}
+bool search(const std::regex& re, std::string_view s) {
+  std::cmatch m;
+  return search(re, s, &m);
+}
+
+void add_groups(const std::cmatch& m, std::vector<std::string>* out) {
+  for (size_t g = 1; g < m.size(); ++g) out->push_back(m[g].matched ? m[g].str() : std::string());
+}
+
+struct SeqMatch {
+  size_t line = 0, col = 0;
+  std::vector<std::string> groups;
+};
+
+// The first place where the line patterns match in order (see LineSeq).
+std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::string>& lines,
+                                 size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    std::cmatch m;
+    if (!search(seq[0].re, lines[i], &m)) continue;
+    SeqMatch r;
+    r.line = i;
+    r.col = static_cast<size_t>(m.position(0));
+    add_groups(m, &r.groups);
+    size_t at = i;
+    bool all = true;
+    for (size_t k = 1; k < seq.size() && all; ++k) {
+      bool found = false;
+      for (size_t j = at + 1; j < n && !found; ++j) {
+        if (search(seq[k].re, lines[j], &m)) {
+          add_groups(m, &r.groups);
+          at = j;
+          found = true;
+        }
+        if (seq[k].next_line) break;
+      }
+      all = found;
+    }
+    if (all) return r;
+  }
+  return std::nullopt;
+}
+
+bool any_match(const std::vector<std::regex>& res, std::string_view line) {
+  for (const std::regex& re : res)
+    if (search(re, line)) return true;
+  return false;
+}
+
+// The frames a match yields: every captured group that is not infrastructure.
+void append_frames(const std::cmatch& m, const StackRule& rule, std::vector<std::string>* out) {
+  for (size_t g = 1; g < m.size(); ++g) {
+    if (!m[g].matched) continue;
+    std::string f = m[g].str();
+    if (!std::regex_search(f, rule.skip)) out->push_back(std::move(f));
+  }
+}
+
+std::string strip_prefixes(const std::string& frame) {
+  std::string best = frame;
+  for (const std::string& p : stack_params().strip_prefixes)
+    if (frame.starts_with(p) && frame.size() - p.size() < best.size())
+      best = frame.substr(p.size());
+  return best;
+}
+
+// A stall loops in code entered from one of the anchors: the frame above the first anchor.
+size_t stall_frame(const std::vector<std::string>& frames, std::string* name) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (std::regex_search(frames[i], stack_params().stall_anchors)) {
+      if (frames[i].find("smp_call_function") != std::string::npos) {
+        *name = "smp_call_function";
+        return i;
+      }
+      size_t at = i == 0 ? 0 : i - 1;
+      *name = frames[at];
+      return at;
+    }
+  }
+  return std::string::npos;
+}
+
+// Hung tasks hang anywhere RCU or the RTNL is stuck: two buckets, then the first frame that is
+// not waiting.
+size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (frames[i].find("rtnl_lock") != std::string::npos) {
+      *name = frames[i];
+      return i;
+    }
+    for (const char* s : {"synchronize_rcu", "synchronize_srcu", "synchronize_net",
+                          "synchronize_sched"}) {
+      if (frames[i].find(s) != std::string::npos) {
+        *name = "synchronize_rcu";
+        return i;
+      }
+    }
+  }
+  for (size_t i = 0; i < frames.size(); ++i) {
+    bool waiting = false;
+    for (const char* s : {"sched", "_lock", "_slowlock", "down", "rwsem", "completion", "kthread",
+                          "wait", "synchronize", "context_switch", "__switch_to",
+                          "cancel_delayed_work", "rcu_barrier"})
+      waiting = waiting || frames[i].find(s) != std::string::npos;
+    if (!waiting) {
+      *name = frames[i];
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
+std::string choose(const std::vector<std::string>& raw, FrameChoice choice) {
+  if (raw.empty()) return {};
+  std::vector<std::string> stripped;
+  for (const std::string& f : raw) stripped.push_back(strip_prefixes(f));
+  std::string name;
+  switch (choice) {
+    case FrameChoice::kFirst:
+      return stripped[0];
+    case FrameChoice::kStall:
+      stall_frame(stripped, &name);
+      return name;
+    case FrameChoice::kHang:
+      hang_frame(stripped, &name);
+      return name;
+  }
+  return {};
+}
+
+// Walks the parts of a stack rule over the lines from (line, col); one chosen frame per walked
+// stack trace. False when a trace gave no frame (its place then says "corrupted").
+bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
+                const std::vector<std::string>& lines, size_t line, size_t col, size_t n,
+                std::vector<std::string>* results) {
+  const StackParams& sp = stack_params();
+  size_t next = line;  // the next line to look at
+  auto take = [&](std::string_view* out) {
+    if (next >= n) return false;
+    *out = next == line ? std::string_view(lines[next]).substr(std::min(col, lines[next].size()))
+                        : std::string_view(lines[next]);
+    ++next;
+    return true;
+  };
+  std::vector<std::string> raw;
+  bool ok = true;
+  size_t stacks = 0;
+  for (size_t i = 0;; ++i) {
+    if (i == parts.size() || (parts[i].walk && stacks > 0)) {
+      std::string key = choose(raw, rule.choice);
+      if (key.empty()) {
+        key = "corrupted";
+        ok = false;
+      }
+      results->push_back(std::move(key));
+      raw.clear();
+    }
+    if (i == parts.size()) break;
+    std::string_view ln;
+    std::cmatch m;
+    if (parts[i].walk) {
+      ++stacks;
+      while (take(&ln)) {
+        if (any_match(sp.corrupted_line, ln)) {
+          ok = false;
+          break;
+        }
+        if (any_match(sp.stack_start, ln)) break;
+        if (i + 1 < parts.size() && search(parts[i + 1].re, ln, &m)) {
+          append_frames(m, rule, &raw);
+          ++i;
+          break;
+        }
+        for (const std::regex& re : sp.frame) {
+          if (search(re, ln, &m)) {
+            append_frames(m, rule, &raw);
+            break;
+          }
+        }
+      }
+    } else {
+      while (take(&ln)) {
+        if (any_match(sp.corrupted_line, ln)) {
+          ok = false;
+          break;
+        }
+        if (search(parts[i].re, ln, &m)) {
+          append_frames(m, rule, &raw);
+          break;
+        }
+      }
+    }
+  }
+  return ok;
+}
+
+bool walk_stack(const StackRule& rule, const std::vector<std::string>& lines, size_t line,
+                size_t col, size_t n, std::vector<std::string>* results) {
+  std::vector<std::string> r;
+  bool ok = walk_parts(rule.parts, rule, lines, line, col, n, &r);
+  if (ok || rule.parts2.empty()) {
+    *results = std::move(r);
+    return ok;
+  }
+  results->clear();
+  return walk_parts(rule.parts2, rule, lines, line, col, n, results);
+}
+
+std::string format_title(const std::string& fmt, const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] >= '1' && fmt[i + 1] <= '9') {
+      size_t k = static_cast<size_t>(fmt[i + 1] - '1');
+      if (k < args.size()) out += args[k];
+      ++i;
+    } else {
+      out.push_back(fmt[i]);
+    }
+  }
+  return out;
+}
+
+// Why a titled report is damaged: it should hold a stack trace (a "Call Trace:", "Allocated
+// by", ... followed by frames) and does not.
+std::string stack_damage(const std::vector<std::string>& lines, const TitleFormat& f) {
+  if (f.no_stack_trace) return {};
+  const StackParams& sp = stack_params();
+  const size_t n = lines.size();
+  bool has_stack = false;
+  for (size_t k = 0; k < sp.stack_start.size(); ++k) {
+    size_t at = n;
+    for (size_t i = 0; i < n && at == n; ++i)
+      if (search(sp.stack_start[k], lines[i])) at = i;
+    if (at == n) continue;
+    if (n - at < 3) return "call trace is missed";
+    bool damaged = true;
+    for (size_t j = at + 1; j < n && j <= at + 15; ++j) {
+      if (any_match(sp.stack_start, lines[j])) break;
+      if (lines[j].find("(stack is not available)") != std::string::npos ||
+          any_match(sp.frame, lines[j])) {
+        has_stack = true;
+        damaged = false;
+        break;
+      }
+    }
+    const bool riscv = k + 1 == sp.stack_start.size();
+    if (!riscv && damaged) return "no frames in a stack trace";
+  }
+  return has_stack ? std::string() : "no stack trace in report";
+}
+
+struct Replacement {
+  std::regex re;
+  const char* with;
+};
+
+}  // namespace
+
+std::string normalize_title(std::string title) {
+  static const std::vector<Replacement> table = [] {
+    std::vector<Replacement> t;
+    auto add = [&](const char* re, const char* with) {
+      t.push_back({std::regex(re, std::regex::ECMAScript | std::regex::optimize), with});
+    };
+    add(R"(syz-executor\.?[0-9]+((/|:)[0-9]+)?)", "syz-executor");
+    add(R"(syzkaller[0-9]+((/|:)[0-9]+)?)", "syzkaller");
+    add(R"(([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,})", "$1ADDR");
+    add(R"(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}))", "IP");
+    add(R"((\.\w+)(:[0-9]+)+)", "$1:LINE");
+    add(R"(([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+)", "$1");
+    add(R"(CPU#[0-9]+)", "CPU");
+    add(R"((\W)(\d+)(\W|$))", "$1NUM$3");
+    add(R"((\d+){7,})", "NUM");
+    return t;
+  }();
+  if (title.size() > 4 * kMatchBytes) title.resize(4 * kMatchBytes);
+  for (const Replacement& r : table) {
+    for (int rounds = 0; rounds < 64; ++rounds) {
+      std::string next = std::regex_replace(title, r.re, r.with);
+      if (next == title) break;
+      title = std::move(next);
+    }
+  }
+  // printable ASCII, single spaces, at most 120 bytes of the input
+  constexpr size_t kMaxTitle = 120;
+  std::string out;
+  char prev = ' ';
+  for (size_t i = 0; i < title.size() && i < kMaxTitle; ++i) {
+    char c = title[i];
+    if (c == '\t') c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) continue;
+    if (c == ' ' && prev == ' ') continue;
+    out.push_back(c);
+    prev = c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+bool is_frame_line(std::string_view line, std::string* name) {
+  std::cmatch m;
+  for (const std::regex& re : stack_params().frame) {
+    if (search(re, line, &m)) {
+      for (size_t g = 1; g < m.size(); ++g) {
+        if (m[g].matched) {
+          *name = m[g].str();
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>& lines,
+                         size_t title_lines) {
+  const size_t n = std::min(title_lines, lines.size());
+  ReportTitle r;
+  std::string desc;
+  size_t start_line = n, start_col = 0;
+  bool matched_title = false;
+  for (const TitleFormat& f : kind.formats) {
+    auto m = find_seq(f.title, lines, n);
+    if (!m) continue;
+    auto pos = std::make_pair(m->line, m->col);
+    auto start = std::make_pair(start_line, start_col);
+    if (pos > start || (pos == start && !desc.empty())) continue;
+    if (pos < start) {
+      desc.clear();
+      r.format = nullptr;
+      start_line = m->line;
+      start_col = m->col;
+    }
+    matched_title = true;
+    if (!f.report.empty()) {
+      m = find_seq(f.report, lines, n);
+      if (!m) continue;
+    }
+    std::vector<std::string> args = m->groups;
+    std::string damage;
+    if (f.stack) {
+      std::vector<std::string> frames;
+      if (!walk_stack(*f.stack, lines, m->line, m->col, n, &frames))
+        damage = "no frame in the stack trace";
+      for (std::string& fr : frames) args.push_back(std::move(fr));
+    }
+    desc = format_title(f.fmt, args);
+    r.corrupted_reason = damage;
+    r.format = &f;
+  }
+  if (desc.empty()) {
+    // The header without a format that fits: its own line is the title.
+    r.corrupted_reason = matched_title ? "the title's evidence is incomplete" : "";
+    for (size_t i = 0; i < n && desc.empty(); ++i) {
+      size_t at = lines[i].find(kind.header);
+      if (at != std::string::npos) desc = lines[i].substr(at);
+    }
+  }
+  if (r.corrupted_reason.empty() && r.format && r.format->corrupted)
+    r.corrupted_reason = "a title only a damaged report gives";
+  r.title = normalize_title(desc);
+  if (r.corrupted_reason.empty()) {
+    static const std::regex stamp(R"(\[ *[0-9]+\.[0-9]+\])");
+    if (std::regex_search(desc, stamp))
+      r.corrupted_reason = "a timestamp inside the title";
+    else if (r.format)
+      r.corrupted_reason = stack_damage(lines, *r.format);
+  }
+  r.corrupted = !r.corrupted_reason.empty();
+  return r;
+}
+
+}  // namespace klogd
