@@ -177,12 +177,17 @@ int run_daemon(const Options& o) {
   int status = 0;
   PipelineOptions po;
   po.source = kind;
+  IncidentTrackerOptions to;
+  to.window = std::chrono::seconds(o.incident_window);
+  to.keep_style = o.style == AnnotationStyle::kKeep && !o.hide_addresses;
+  IncidentTracker incidents(to);
   Pipeline pipeline(io, &ring, &processor, &sinks, use_state ? &state : nullptr, po,
                     {[&] { keeper.module_miss(); }, log_notes,
                      [&](int s) {
                        status = s;
                        io.stop();
                      }});
+  if (o.incident_records) pipeline.set_incidents(&incidents);
   auto stop = [&] {
     reader.stop();
     pipeline.shutdown();

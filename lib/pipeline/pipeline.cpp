@@ -21,7 +21,8 @@ Pipeline::Pipeline(asio::io_context& io, RecordRing* ring, RecordProcessor* proc
       hooks_(std::move(hooks)),
       wake_(io, ::dup(ring->wake_fd())),
       linger_(io),
-      retry_(io) {}
+      retry_(io),
+      incident_idle_(io) {}
 
 void Pipeline::start() {
   asio::post(io_, [this] { turn(); });
@@ -80,8 +81,29 @@ void Pipeline::wait_for_records() {
 
 void Pipeline::handle(const RecordRing::Entry& e) {
   uint64_t misses = processor_->counters().module_misses;
+  size_t first = batch_.size();
   handle_entry(e);
   if (processor_->counters().module_misses != misses && hooks_.module_miss) hooks_.module_miss();
+  if (incidents_) {
+    for (size_t i = first; i < batch_.size(); ++i) incidents_->observe(batch_[i], &found_);
+    for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
+    found_.clear();
+  }
+}
+
+// A report in progress that goes quiet ends after the detector's idle time: its incident record
+// then goes out without waiting for another record.
+void Pipeline::watch_incidents() {
+  if (!incidents_ || idle_armed_ || stopping_ || !incidents_->open()) return;
+  idle_armed_ = true;
+  incident_idle_.expires_after(std::chrono::milliseconds(500));
+  incident_idle_.async_wait([this](boost::system::error_code ec) {
+    idle_armed_ = false;
+    if (ec || stopping_) return;
+    incidents_->idle(&batch_);
+    if (!batch_.empty()) deliver();
+    watch_incidents();
+  });
 }
 
 void Pipeline::handle_entry(const RecordRing::Entry& e) {
@@ -139,6 +161,7 @@ void Pipeline::deliver() {
   // about while the vector grows.
   batch_.reserve(std::clamp<size_t>(size + size / 4, 64, o_.batch + 16));
   log(notes);
+  watch_incidents();
   if (o.pending && !retry_armed_ && !stopping_) {
     retry_armed_ = true;
     retry_.expires_after(std::chrono::milliseconds(o.retry_ms()));
@@ -171,12 +194,14 @@ void Pipeline::shutdown(int status) {
   wake_.cancel(ec);
   linger_.cancel();
   retry_.cancel();
+  incident_idle_.cancel();
   // What the reader handed over before it stopped is processed too.
   RecordRing::Entry e;
   while (ring_->peek(&e)) {
     if (e.kind != RecordRing::Kind::kEnd) handle(e);
     ring_->pop();
   }
+  if (incidents_) incidents_->flush(&batch_);  // a report cut by the end is still told
   final_drain(std::chrono::steady_clock::now() + o_.exit_wait);
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "annotate/record_processor.h"
+#include "incidents/incident_tracker.h"
 #include "kmsg/capture.h"
 #include "kmsg/line_assembler.h"
 #include "kmsg/log_source.h"
@@ -55,6 +56,10 @@ class Pipeline {
   Pipeline(boost::asio::io_context& io, RecordRing* ring, RecordProcessor* processor,
            SinkSet* sinks, SeqnumState* state, PipelineOptions options, Hooks hooks);
 
+  /// Incidents: every record goes past the tracker; the incident records it makes follow the
+  /// record that ended their report. May be null (off).
+  void set_incidents(IncidentTracker* tracker) { incidents_ = tracker; }
+
   void start();
   /// SIGTSTP / SIGCONT: records stay in the ring (and then in the kernel's) meanwhile.
   void suspend();
@@ -71,6 +76,7 @@ class Pipeline {
   void handle_entry(const RecordRing::Entry& e);
   void process_raw(std::string_view raw);
   void deliver();
+  void watch_incidents();
   void save_restart_point();
   void final_drain(std::chrono::steady_clock::time_point deadline);
   void log(Notes& notes) {
@@ -87,7 +93,11 @@ class Pipeline {
   boost::asio::posix::stream_descriptor wake_;
   boost::asio::steady_timer linger_;
   boost::asio::steady_timer retry_;
+  boost::asio::steady_timer incident_idle_;
+  IncidentTracker* incidents_ = nullptr;
+  std::vector<FinishedRecord> found_;  // incident records of the entry just handled
   bool retry_armed_ = false;
+  bool idle_armed_ = false;
   bool waiting_ = false;  // on the ring's eventfd
   bool suspended_ = false;
   bool stopping_ = false;

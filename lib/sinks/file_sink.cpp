@@ -37,7 +37,8 @@ bool FileSink::write(const FinishedRecord& r, std::string* err) {
   // Bytes left over from a failed write (disk full) go first; until they are out, records are
   // refused and wait in the bounded queue in front of this sink, so memory stays bounded.
   if (!pending_.empty() && failed_ && !flush(err)) return false;
-  append_klogd_line(r, r.text, &pending_);
+  append_klogd_line(r, r.event ? std::string_view(r.event->line) : std::string_view(r.text),
+                    &pending_);
   if (options_.twice && r.translated && !r.original.empty())
     append_klogd_line(r, r.original, &pending_);
   lines_.push_back({pending_.size(), r.record.seq, !r.synthetic});

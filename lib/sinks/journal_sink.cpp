@@ -54,7 +54,16 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
   // The text as the kernel wrote it; none with --hide-addresses (it is full of addresses).
   if (!r.original.empty()) fields.push_back("KERNEL_ORIGINAL_MESSAGE=" + r.original);
   if (r.translated) fields.push_back("KERNEL_SYMBOLS=" + r.symbols);
-  if (r.synthetic) fields.push_back("KLOGD_NOTICE=1");
+  if (r.event) {
+    if (!r.event->message_id.empty()) fields.push_back("MESSAGE_ID=" + r.event->message_id);
+    for (const auto& [name, value] : r.event->fields) {
+      std::string f = r.event->field_prefix;
+      for (char c : name) f.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      fields.push_back(f + "=" + value);
+    }
+  } else if (r.synthetic) {
+    fields.push_back("KLOGD_NOTICE=1");
+  }
   std::vector<iovec> iov(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) iov[i] = iovec{fields[i].data(), fields[i].size()};
   int rc = sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));

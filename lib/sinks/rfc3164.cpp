@@ -9,7 +9,7 @@ std::string format_rfc3164(const FinishedRecord& r, int64_t boot_wall_usec) {
   std::string m = "<" + std::to_string(r.record.prio()) + ">" +
                   rfc3164_time(boot_wall_usec + static_cast<int64_t>(r.record.ts_usec)) +
                   " kernel: ";
-  append_escaped_control(r.text, &m);
+  append_escaped_control(r.event ? r.event->line : r.text, &m);
   return m;
 }
 

@@ -28,7 +28,19 @@ std::string format_rfc5424(const FinishedRecord& r, int64_t boot_wall, const Rfc
     if (key == "DEVICE") m += " device=\"" + escape_sd_value(value) + "\"";
   }
   if (r.translated) m += " symbols=\"" + escape_sd_value(r.symbols) + "\"";
-  m += "] ";
+  m += ']';
+  if (r.event) {
+    // klogd's own element, under the same enterprise number: [incident@32473 type="oops" ...]
+    size_t at = o.sd_id.find('@');
+    m += '[' + r.event->sd_name + (at == std::string::npos ? "" : o.sd_id.substr(at));
+    for (const auto& [name, value] : r.event->fields) {
+      m += ' ' + name + "=\"";
+      append_utf8_safe(escape_sd_value(value), &m);
+      m += '"';
+    }
+    m += ']';
+  }
+  m += ' ';
   if (o.bom) m += "\xef\xbb\xbf";
   append_utf8_safe(r.text, &m);
   return m;

@@ -3,6 +3,8 @@
 /// collectors behind --forward):
 ///   <PRI>1 TIMESTAMP HOSTNAME kernel - - [SD-ID seq="N" mono="USEC" boot="ID"
 ///     subsystem=".." device=".." symbols=".."] MSG
+/// and for klogd's incident records a second element [incident@ENTERPRISE type=".." ...], the
+/// enterprise number taken from SD-ID.
 /// PRI from the record; TIMESTAMP its kernel time on the wall clock with microseconds and offset;
 /// PROCID and MSGID "-"; SD-PARAM values escaped as §6.3.3 says. MSG is the annotated text with
 /// control bytes and bytes that are not valid UTF-8 written as \xNN, so a collector's parser
