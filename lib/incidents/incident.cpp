@@ -159,7 +159,7 @@ std::string incident_fingerprint(const Incident& i) {
   unsigned int len = 0;
   EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr);
   std::string hex;
-  for (unsigned int k = 0; k < 8 && k < len; ++k) {
+  for (unsigned int k = 0; k < kFingerprintDigits / 2 && k < len; ++k) {
     static const char* d = "0123456789abcdef";
     hex.push_back(d[digest[k] >> 4]);
     hex.push_back(d[digest[k] & 15]);

@@ -59,15 +59,18 @@ struct Incident {
   bool corrupted = false;  ///< cut or interleaved beyond repair; the title may say "corrupted"
   uint64_t first_line = 0;  ///< --decode: 1-based input lines; live: kernel sequence numbers
   uint64_t last_line = 0;
-  std::string fingerprint;  ///< 16 hex digits (see incident_fingerprint)
+  std::string fingerprint;  ///< kFingerprintDigits hex digits (see incident_fingerprint)
 };
 
 /// The frames a fingerprint uses: the top ones that are not reporting or library
 /// infrastructure (the titles' skip list), their names without offsets or compiler suffixes.
 inline constexpr size_t kFingerprintFrames = 5;
+/// 80 bits: 20 hex digits, never 16, so that no address scanner (nor --hide-addresses reading a
+/// saved klogd log) takes a fingerprint for a 64-bit kernel address.
+inline constexpr size_t kFingerprintDigits = 20;
 
 /// SHA-256 over the type, the function and the top kFingerprintFrames frames ("name [module]",
-/// offsets and ".cold"/".isra.0"-like suffixes dropped), first 16 hex digits. Independent of the
+/// offsets and ".cold"/".isra.0"-like suffixes dropped), its first kFingerprintDigits hex digits. Independent of the
 /// KASLR slide, module load addresses, the build's offsets, the host and the time.
 std::string incident_fingerprint(const Incident& i);
 

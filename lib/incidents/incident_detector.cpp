@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 
+#include "annotate/annotator.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
 
@@ -147,6 +148,8 @@ void IncidentDetector::add(Report& r, const ReportLine& line, bool questionable,
 void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::time_point now) {
   if (!line.kernel) return;
   const std::string_view t = line.text;
+  // nothing in progress (nearly always): only a line that may start something matters
+  if (open_.empty() && pending_.empty() && !may_start_report(t)) return;
   size_t index = 0;
   Report* r = find(line.context, &index);
   if (r && r->ts && line.ts_usec && *line.ts_usec > *r->ts + o_.gap_usec) {
@@ -185,6 +188,10 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
       return;
     }
   }
+  if (r && has(t, "[ cut here ]")) {
+    hold_before_header(line);  // the next report's first line, not this one's last
+    return;
+  }
   if (r) {
     bool questionable = false;
     if (!line.context.empty() && !has(t, "<EOI>"))
@@ -207,16 +214,18 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
     else
       ++i;
   }
-  if (has(t, "[ cut here ]") || is_banner(t)) {
-    auto p = std::make_unique<Pending>();
-    p->context.assign(line.context);
-    p->number = line.number;
-    p->left = 6;
-    for (size_t i = 0; i < pending_.size(); ++i)
-      if (pending_[i]->context == line.context)
-        pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(i--));
-    pending_.push_back(std::move(p));
-  }
+  if (has(t, "[ cut here ]") || is_banner(t)) hold_before_header(line);
+}
+
+void IncidentDetector::hold_before_header(const ReportLine& line) {
+  auto p = std::make_unique<Pending>();
+  p->context.assign(line.context);
+  p->number = line.number;
+  p->left = 6;
+  for (size_t i = 0; i < pending_.size(); ++i)
+    if (pending_[i]->context == line.context)
+      pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(i--));
+  pending_.push_back(std::move(p));
 }
 
 void IncidentDetector::idle(std::chrono::steady_clock::time_point now) {
@@ -335,6 +344,7 @@ std::string clean_frame(std::string_view s) {
     s.remove_prefix(e + 3);
   }
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  if (s.ends_with(kUnverifiedMark)) s.remove_suffix(kUnverifiedMark.size());  // said elsewhere
   return std::string(s);
 }
 

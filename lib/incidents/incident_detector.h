@@ -70,6 +70,8 @@ class IncidentDetector {
   void add(Report& r, const ReportLine& line, bool questionable,
            std::chrono::steady_clock::time_point now);
   void finish(size_t index);
+  /// A "cut here" line or a banner: the first line of a report if a header follows soon.
+  void hold_before_header(const ReportLine& line);
   Report* find(std::string_view context, size_t* index);
 
   Sink sink_;

@@ -81,14 +81,25 @@ void Pipeline::wait_for_records() {
 
 void Pipeline::handle(const RecordRing::Entry& e) {
   uint64_t misses = processor_->counters().module_misses;
-  size_t first = batch_.size();
   handle_entry(e);
   if (processor_->counters().module_misses != misses && hooks_.module_miss) hooks_.module_miss();
-  if (incidents_) {
-    for (size_t i = first; i < batch_.size(); ++i) incidents_->observe(batch_[i], &found_);
-    for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
-    found_.clear();
-  }
+}
+
+// The records one kernel record became go past the incidents; an incident that this record
+// ended follows it.
+void Pipeline::observe_incidents(size_t first) {
+  if (!incidents_) return;
+  for (size_t i = first; i < batch_.size(); ++i) incidents_->observe(batch_[i], &found_);
+  for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
+  found_.clear();
+}
+
+void Pipeline::finish_text_line(std::string_view line) {
+  KmsgRecord r;
+  parse_text_line(line, text_seq_++, &r);
+  size_t first = batch_.size();
+  processor_->finish(std::move(r), &batch_);
+  observe_incidents(first);
 }
 
 // A report in progress that goes quiet ends after the detector's idle time: its incident record
@@ -115,22 +126,14 @@ void Pipeline::handle_entry(const RecordRing::Entry& e) {
       if (o_.source == LogSource::Kind::kCapture) {
         capture_.feed(e.bytes, [&](std::string_view raw) { process_raw(raw); });
       } else {
-        lines_.feed(e.bytes, [&](std::string_view line) {
-          KmsgRecord r;
-          parse_text_line(line, text_seq_++, &r);
-          processor_->finish(std::move(r), &batch_);
-        });
+        lines_.feed(e.bytes, [&](std::string_view line) { finish_text_line(line); });
       }
       break;
     case RecordRing::Kind::kOverrun:  // the sequence gap says how many
       break;
     case RecordRing::Kind::kEnd:
       capture_.finish([&](std::string_view raw) { process_raw(raw); });
-      lines_.finish([&](std::string_view line) {
-        KmsgRecord r;
-        parse_text_line(line, text_seq_++, &r);
-        processor_->finish(std::move(r), &batch_);
-      });
+      lines_.finish([&](std::string_view line) { finish_text_line(line); });
       asio::post(io_, [this] { shutdown(status_); });
       break;
     case RecordRing::Kind::kError: {
@@ -144,7 +147,9 @@ void Pipeline::handle_entry(const RecordRing::Entry& e) {
 }
 
 void Pipeline::process_raw(std::string_view raw) {
+  size_t first = batch_.size();
   ParseError pe = processor_->process(raw, &batch_);
+  observe_incidents(first);
   if (pe != ParseError::kOk && malformed_logged_++ < 10) {
     Notes n;
     n.warn("malformed record delivered with its damage marked (" + std::string(to_string(pe)) +

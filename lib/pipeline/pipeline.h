@@ -75,6 +75,8 @@ class Pipeline {
   void handle(const RecordRing::Entry& e);
   void handle_entry(const RecordRing::Entry& e);
   void process_raw(std::string_view raw);
+  void finish_text_line(std::string_view line);
+  void observe_incidents(size_t first);
   void deliver();
   void watch_incidents();
   void save_restart_point();

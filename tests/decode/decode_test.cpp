@@ -384,3 +384,49 @@ TEST_CASE("decode: JSON output, one object per line", "[decode]") {
       l.find("\"symbol\":\"schedule\",\"offset\":0,\"size\":208,\"module\":\"\",\"via\":\"map\"") !=
       std::string::npos);
 }
+
+TEST_CASE("decode: incidents of the kernel without kallsyms, translated with its map and module "
+          "files, are those of its kallsyms truth",
+          "[decode][nokallsyms][incidents]") {
+  // The truth: the console as a kallsyms kernel would have printed it (each address in the
+  // kernel's own form, from truth-console.tsv), read without any map.
+  auto lines = lines_of(read_file(kNoKallsyms + "console.txt"));
+  for (const auto& row : read_tsv(kNoKallsyms + "truth-console.tsv")) {
+    if (row[3] == "bracketed") continue;  // [<...>] is printed as it is with kallsyms too
+    std::string& line = lines[std::stoul(row[0]) - 1];
+    size_t at = line.find("0x" + row[1]);
+    REQUIRE(at != std::string::npos);
+    line.replace(at, 2 + row[1].size(), row[8]);
+  }
+  std::string truth_log;
+  for (const auto& l : lines) truth_log += l + "\n";
+  Symbolizer none;
+  auto truth = find_incidents(truth_log, Annotator(&none, {}));
+
+  DecodeInputs in;
+  in.map_path = kNoKallsyms + "System.map";
+  in.modules_path = write_crashme_module_files(&in.kallsyms_path);
+  std::string log = read_file(kNoKallsyms + "console.txt");
+  DecodeSetup setup;
+  std::string error;
+  REQUIRE(prepare_decode(in, log, &setup, &error));
+  auto decoded = find_incidents(log, Annotator(&setup.symbolizer, {}));
+  // and without the map: addresses only, so no function to name
+  auto raw = find_incidents(log, Annotator(&none, {}));
+
+  REQUIRE(truth.size() >= 2);
+  CHECK(truth[0].title == "WARNING in crashme_warn");
+  CHECK(truth[1].title == "BUG: unable to handle kernel NULL pointer dereference in crashme_oops");
+  REQUIRE(decoded.size() == truth.size());
+  for (size_t i = 0; i < truth.size(); ++i) {
+    INFO("incident " << i << ": " << truth[i].title);
+    CHECK(decoded[i].title == truth[i].title);
+    CHECK(decoded[i].fingerprint == truth[i].fingerprint);
+    CHECK(decoded[i].function == truth[i].function);
+    CHECK(decoded[i].module == truth[i].module);
+    CHECK(decoded[i].frames == truth[i].frames);
+  }
+  REQUIRE(!raw.empty());
+  CHECK(raw[0].title != truth[0].title);
+  CHECK(raw[0].fingerprint != truth[0].fingerprint);
+}

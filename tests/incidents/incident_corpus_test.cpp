@@ -134,7 +134,7 @@ TEST_CASE("incidents: one of each type from the corpus, with its fields", "[inci
     CHECK(i.type == w.type);
     CHECK(i.function == w.function);
     CHECK_FALSE(i.corrupted);
-    CHECK(i.fingerprint.size() == 16);
+    CHECK(i.fingerprint.size() == 20);
     CHECK(i.first_line >= 1);
     CHECK(i.last_line > i.first_line);
   }
