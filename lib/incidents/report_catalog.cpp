@@ -1,5 +1,8 @@
 #include "incidents/report_catalog.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include <array>
 #include <initializer_list>
 
@@ -114,7 +117,7 @@ std::string common_skip() {
 
 // ---- builders: the table below reads like the rules it holds ----
 
-StackPart part(std::string_view p) { return {catalog_regex(p), false}; }
+StackPart part(std::string_view p) { return {catalog_regex(p), false, required_literal(p)}; }
 StackPart walk() { return {std::regex(), true}; }
 
 std::shared_ptr<const StackRule> stack(std::vector<StackPart> parts,
@@ -151,7 +154,7 @@ LineSeq seq(std::initializer_list<std::string_view> lines) {
   for (std::string_view l : lines) {
     bool next = l.starts_with("\n");
     if (next) l.remove_prefix(1);
-    s.push_back({catalog_regex(l), next});
+    s.push_back({catalog_regex(l), next, required_literal(l)});
   }
   return s;
 }
@@ -688,20 +691,116 @@ std::vector<ReportKind> build() {
 }
 
 // A first-pass filter over a line: the byte pairs every header starts with.
-struct HeaderFilter {
-  std::array<bool, 65536> pair{};
-  explicit HeaderFilter(const std::vector<ReportKind>& kinds) {
-    for (const ReportKind& k : kinds)
-      pair[static_cast<unsigned char>(k.header[0]) << 8 |
-           static_cast<unsigned char>(k.header[1])] = true;
+// Finds the headers a line holds without running over every byte (nearly every line holds
+// none, and this runs on each). A header of kStride + 3 bytes or more holds, wherever it
+// stands, the 4 bytes at some position that is a multiple of kStride: only those positions are
+// probed, in a bitmap keyed by a hash of 4 bytes that knows every 4 bytes at offsets
+// 0..kStride-1 of every such header; a hit is compared in full. The shorter headers ("BUG:",
+// "INFO:") end with ':', which memchr finds fast; a short one without would be searched whole.
+// The marker lines "[ cut here ]" and "====" (a sanitizer's banner) are found the same way.
+class HeaderFilter {
+ public:
+  static constexpr size_t kStride = 5;
+  static constexpr size_t kCutHere = SIZE_MAX, kBanner = SIZE_MAX - 1;
+
+  explicit HeaderFilter(const std::vector<ReportKind>& kinds) : kinds_(kinds) {
+    for (size_t i = 0; i < kinds.size(); ++i) add(kinds[i].header, i);
+    add("[ cut here ]", kCutHere);
+    add("========", kBanner);
   }
+  /// Whether the line may hold a header or a marker (false: it surely does not).
   bool maybe(std::string_view s) const {
-    for (size_t i = 0; i + 1 < s.size(); ++i)
-      if (pair[static_cast<unsigned char>(s[i]) << 8 | static_cast<unsigned char>(s[i + 1])])
-        return true;
+    return scan(s, [](size_t) { return true; });
+  }
+  /// The first kind (in catalog order) whose header the line holds and that is not
+  /// suppressed.
+  const ReportKind* first(std::string_view s) const {
+    size_t best = kinds_.size();
+    scan(s, [&](size_t k) {
+      if (k < best && !suppressed(k, s)) best = k;
+      return false;
+    });
+    return best < kinds_.size() ? &kinds_[best] : nullptr;
+  }
+
+ private:
+  struct Anchor {
+    uint32_t quad;
+    size_t what;    // a kind, kCutHere or kBanner
+    size_t offset;  // of the quad in the text
+  };
+  std::string_view text_of(size_t what) const {
+    if (what == kCutHere) return "[ cut here ]";
+    if (what == kBanner) return "========";
+    return kinds_[what].header;
+  }
+  void add(std::string_view text, size_t what) {
+    if (text.size() < kStride + 3) {
+      if (text.back() == ':') {
+        colon_.push_back(what);
+        colon_quads_.push_back(quad(text.data() + text.size() - 4));
+      } else {
+        whole_.push_back(what);
+      }
+      return;
+    }
+    for (size_t o = 0; o < kStride; ++o) {
+      uint32_t q = quad(text.data() + o);
+      uint32_t h = hash(q);
+      bits_[h >> 6] |= uint64_t{1} << (h & 63);
+      anchors_.push_back({q, what, o});
+    }
+  }
+  // Calls found(what) for each header or marker the line holds, until it returns true.
+  template <typename Found>
+  bool scan(std::string_view s, Found found) const {
+    for (size_t i = 0; i + 4 <= s.size(); i += kStride) {
+      uint32_t q = quad(s.data() + i);
+      uint32_t h = hash(q);
+      if (!(bits_[h >> 6] >> (h & 63) & 1)) continue;
+      for (const Anchor& a : anchors_) {
+        if (a.quad != q || a.offset > i) continue;
+        if (s.substr(i - a.offset).starts_with(text_of(a.what)) && found(a.what)) return true;
+      }
+    }
+    if (!colon_.empty()) {
+      for (size_t c = s.find(':', 3); c != std::string_view::npos; c = s.find(':', c + 1)) {
+        const uint32_t q = quad(s.data() + c - 3);  // the 4 bytes that end with this ':'
+        for (size_t k = 0; k < colon_.size(); ++k) {
+          if (colon_quads_[k] != q) continue;
+          std::string_view t = text_of(colon_[k]);
+          if (c + 1 >= t.size() && s.substr(c + 1 - t.size(), t.size()) == t && found(colon_[k]))
+            return true;
+        }
+      }
+    }
+    for (size_t what : whole_)
+      if (s.find(text_of(what)) != std::string_view::npos && found(what)) return true;
     return false;
   }
+  static uint32_t quad(const char* p) {
+    uint32_t q;
+    std::memcpy(&q, p, 4);
+    return q;
+  }
+  static uint32_t hash(uint32_t q) { return (q * 0x9E3779B1u) >> 16; }  // 16 bits
+  bool suppressed(size_t k, std::string_view s) const {
+    if (k >= kinds_.size()) return true;  // a marker is no kind
+    for (const std::regex& re : kinds_[k].suppressions)
+      if (std::regex_search(s.begin(), s.end(), re)) return true;
+    return false;
+  }
+  const std::vector<ReportKind>& kinds_;
+  std::array<uint64_t, 1024> bits_{};
+  std::vector<Anchor> anchors_;
+  std::vector<size_t> colon_, whole_;
+  std::vector<uint32_t> colon_quads_;  ///< the last 4 bytes of each of colon_
 };
+
+const HeaderFilter& header_filter() {
+  static const HeaderFilter filter(report_kinds());
+  return filter;
+}
 
 bool search(const std::regex& re, std::string_view s) {
   return std::regex_search(s.begin(), s.end(), re);
@@ -715,22 +814,66 @@ std::regex catalog_regex(std::string_view pattern, bool icase) {
   return std::regex(expand(pattern), flags);
 }
 
+std::string required_literal(std::string_view p) {
+  int depth = 0;
+  for (size_t i = 0; i < p.size(); ++i) {  // an alternation at the top level: nothing is sure
+    if (p[i] == '\\') ++i;
+    else if (p[i] == '(') ++depth;
+    else if (p[i] == ')') --depth;
+    else if (p[i] == '|' && depth == 0) return {};
+  }
+  std::string best, run;
+  auto end_run = [&](bool last_optional) {
+    if (last_optional && !run.empty()) run.pop_back();
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (in_class) {
+      if (c == '\\') ++i;
+      else if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '\\') {  // an escape: a class (\d) or a character; either way the run ends
+      end_run(false);
+      ++i;
+      continue;
+    }
+    if (c == '(' || c == ')' || c == '[' || c == '{' || c == '.' || c == '^' || c == '$' ||
+        c == '|' || c == '?' || c == '*' || c == '+') {
+      // a quantifier makes the character before it optional ('{' may be a placeholder:
+      // dropping it anyway is only more careful)
+      end_run(c == '?' || c == '*' || c == '{' || c == '+');
+      if (c == '(') ++depth;
+      if (c == ')') --depth;
+      if (c == '[') in_class = true;
+      if (c == '{') {  // a {{PLACEHOLDER}} or a {m,n} count: skipped whole
+        size_t close = p.find(p.substr(i, 2) == "{{" ? "}}" : "}", i);
+        i = close == std::string_view::npos ? p.size() : close + (p.substr(close, 2) == "}}");
+      }
+      continue;
+    }
+    if (depth == 0) run.push_back(c);
+  }
+  end_run(false);
+  return best;
+}
+
+Pattern catalog_pattern(std::string_view pattern) {
+  return {catalog_regex(pattern), required_literal(pattern)};
+}
+
 const std::vector<ReportKind>& report_kinds() {
   static const std::vector<ReportKind> kinds = build();
   return kinds;
 }
 
-const ReportKind* report_start(std::string_view line) {
-  static const HeaderFilter filter(report_kinds());
-  if (!filter.maybe(line)) return nullptr;
-  for (const ReportKind& k : report_kinds()) {
-    if (line.find(k.header) == std::string_view::npos) continue;
-    bool suppressed = false;
-    for (const std::regex& s : k.suppressions) suppressed = suppressed || search(s, line);
-    if (!suppressed) return &k;
-  }
-  return nullptr;
-}
+const ReportKind* report_start(std::string_view line) { return header_filter().first(line); }
+
+bool may_start_report(std::string_view line) { return header_filter().maybe(line); }
 
 bool continues_report(std::string_view line) {
   static const std::regex re(
@@ -760,12 +903,12 @@ const StackParams& stack_params() {
           "Freed by task [0-9]+:", R"([^k] backtrace(?: \(crc [0-9a-fA-F]*\))?:)", "Backtrace:",
           "Uninit was stored to memory at",
           "status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}"})
-      s.stack_start.push_back(catalog_regex(r));
-    s.frame.push_back(catalog_regex("^ *(?:{{PC}} ){0,2}{{FUNC}}"));
+      s.stack_start.push_back(catalog_pattern(r));
+    s.frame.push_back(catalog_pattern("^ *(?:{{PC}} ){0,2}{{FUNC}}"));
     // arm: "[<c0123456>] (f) from [<c0123457>] (g+0x..)": both frames
-    s.frame.push_back(catalog_regex(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
+    s.frame.push_back(catalog_pattern(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
     s.corrupted_line.push_back(
-        catalog_regex(R"(^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x)"));
+        catalog_pattern(R"(^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x)"));
     s.strip_prefixes = {"SYSC_",   "SyS_",    "sys_",      "__x64_",     "__ia32_",
                         "__arm64_", "____sys_", "___sys_",  "__sys_",     "__se_",
                         "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_"};

@@ -27,11 +27,25 @@ namespace klogd {
 /// Compiles a catalog pattern (placeholders expanded).
 std::regex catalog_regex(std::string_view pattern, bool icase = false);
 
+/// Text that every match of a pattern holds: its longest run of plain characters outside any
+/// group or class ("BUG: KASAN: " of "BUG: KASAN: ([-a-z]+)", " backtrace" of
+/// "[^k] backtrace(...)?:"); "" with an alternation at the top level. A line without it cannot
+/// match, so the regular expression need not run (std::regex is slow).
+std::string required_literal(std::string_view pattern);
+
+/// A compiled catalog pattern and its required literal.
+struct Pattern {
+  std::regex re;
+  std::string literal;
+};
+Pattern catalog_pattern(std::string_view pattern);
+
 /// Lines in order: the first found anywhere in the report, each next one on a later line (or,
 /// with `next_line`, on the line right after the previous one).
 struct LinePattern {
   std::regex re;
   bool next_line = false;
+  std::string literal;  ///< required_literal of the pattern
 };
 using LineSeq = std::vector<LinePattern>;
 
@@ -40,6 +54,7 @@ using LineSeq = std::vector<LinePattern>;
 struct StackPart {
   std::regex re;
   bool walk = false;
+  std::string literal;  ///< required_literal of the pattern
 };
 
 /// How the guilty frame is chosen among the frames that were not skipped.
@@ -78,6 +93,10 @@ const std::vector<ReportKind>& report_kinds();
 /// Cheap for the lines that start nothing (almost all): one pass over the text.
 const ReportKind* report_start(std::string_view line);
 
+/// False when the line surely holds no header, no "[ cut here ]" and no "====" banner: then,
+/// with no report open, it is of no interest. One cheap pass.
+bool may_start_report(std::string_view line);
+
 /// A line that holds a header but belongs to the report around it (the panic after an oops, a
 /// double fault while handling a page fault): it does not end the report in progress.
 bool continues_report(std::string_view line);
@@ -89,9 +108,9 @@ bool is_info_with_stack(std::string_view line);
 /// The common stack-walking rules (frame lines, where a trace starts, damaged lines, and the
 /// prefixes syscall frames lose: SyS_, __x64_sys_, ...).
 struct StackParams {
-  std::vector<std::regex> stack_start;
-  std::vector<std::regex> frame;
-  std::vector<std::regex> corrupted_line;
+  std::vector<Pattern> stack_start;
+  std::vector<Pattern> frame;
+  std::vector<Pattern> corrupted_line;
   std::vector<std::string> strip_prefixes;
   std::regex stall_anchors;  ///< kStall's entry points
 };

@@ -14,9 +14,12 @@ bool search(const std::regex& re, std::string_view s, std::cmatch* m) {
   s = clip(s);
   return std::regex_search(s.data(), s.data() + s.size(), *m, re);
 }
-bool search(const std::regex& re, std::string_view s) {
-  std::cmatch m;
-  return search(re, s, &m);
+
+// A line pattern or stack part: the literal its matches start with is looked for first.
+template <typename Pattern>
+bool search(const Pattern& p, std::string_view s, std::cmatch* m) {
+  if (!p.literal.empty() && clip(s).find(p.literal) == std::string_view::npos) return false;
+  return search(p.re, s, m);
 }
 
 void add_groups(const std::cmatch& m, std::vector<std::string>* out) {
@@ -33,7 +36,7 @@ std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::stri
                                  size_t n) {
   for (size_t i = 0; i < n; ++i) {
     std::cmatch m;
-    if (!search(seq[0].re, lines[i], &m)) continue;
+    if (!search(seq[0], lines[i], &m)) continue;
     SeqMatch r;
     r.line = i;
     r.col = static_cast<size_t>(m.position(0));
@@ -43,7 +46,7 @@ std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::stri
     for (size_t k = 1; k < seq.size() && all; ++k) {
       bool found = false;
       for (size_t j = at + 1; j < n && !found; ++j) {
-        if (search(seq[k].re, lines[j], &m)) {
+        if (search(seq[k], lines[j], &m)) {
           add_groups(m, &r.groups);
           at = j;
           found = true;
@@ -57,9 +60,10 @@ std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::stri
   return std::nullopt;
 }
 
-bool any_match(const std::vector<std::regex>& res, std::string_view line) {
-  for (const std::regex& re : res)
-    if (search(re, line)) return true;
+bool any_match(const std::vector<Pattern>& res, std::string_view line) {
+  std::cmatch m;
+  for (const Pattern& p : res)
+    if (search(p, line, &m)) return true;
   return false;
 }
 
@@ -182,13 +186,13 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
           break;
         }
         if (any_match(sp.stack_start, ln)) break;
-        if (i + 1 < parts.size() && search(parts[i + 1].re, ln, &m)) {
+        if (i + 1 < parts.size() && search(parts[i + 1], ln, &m)) {
           append_frames(m, rule, &raw);
           ++i;
           break;
         }
-        for (const std::regex& re : sp.frame) {
-          if (search(re, ln, &m)) {
+        for (const Pattern& p : sp.frame) {
+          if (search(p, ln, &m)) {
             append_frames(m, rule, &raw);
             break;
           }
@@ -200,7 +204,7 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
           ok = false;
           break;
         }
-        if (search(parts[i].re, ln, &m)) {
+        if (search(parts[i], ln, &m)) {
           append_frames(m, rule, &raw);
           break;
         }
@@ -246,7 +250,7 @@ std::string stack_damage(const std::vector<std::string>& lines, const TitleForma
   for (size_t k = 0; k < sp.stack_start.size(); ++k) {
     size_t at = n;
     for (size_t i = 0; i < n && at == n; ++i)
-      if (search(sp.stack_start[k], lines[i])) at = i;
+      if (std::cmatch m; search(sp.stack_start[k], lines[i], &m)) at = i;
     if (at == n) continue;
     if (n - at < 3) return "call trace is missed";
     bool damaged = true;
@@ -315,8 +319,8 @@ std::string normalize_title(std::string title) {
 
 bool is_frame_line(std::string_view line, std::string* name) {
   std::cmatch m;
-  for (const std::regex& re : stack_params().frame) {
-    if (search(re, line, &m)) {
+  for (const Pattern& p : stack_params().frame) {
+    if (search(p, line, &m)) {
       for (size_t g = 1; g < m.size(); ++g) {
         if (m[g].matched) {
           *name = m[g].str();

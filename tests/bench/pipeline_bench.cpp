@@ -1,9 +1,15 @@
-// Records per second through parse -> annotate -> format (klogd file line).
+// Records per second through parse -> annotate -> format (klogd file line), without and with
+// the incident engine reading every record (arg 0 / 1): on typical records, and on the Debian
+// boot's capture that holds a WARN and an oops.
 #include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
 #include "bench_data.h"
+#include "incidents/incident_tracker.h"
 
 namespace {
 
@@ -46,22 +52,72 @@ struct Setup {
   }
 };
 
-}  // namespace
-
-static void BM_ParseAnnotateFormat(benchmark::State& state) {
-  static Setup s;
-  klogd::Annotator annotator(&s.symbolizer, {});
+// One pass over `records` as the pipeline does it; the incident records made join the output.
+void run(benchmark::State& state, const std::vector<std::string>& records,
+         klogd::Symbolizer* symbolizer) {
+  klogd::Annotator annotator(symbolizer, {});
   klogd::RecordProcessor processor(&annotator);
-  std::vector<klogd::FinishedRecord> out;
+  std::unique_ptr<klogd::IncidentTracker> incidents;
+  if (state.range(0)) incidents = std::make_unique<klogd::IncidentTracker>();
+  std::vector<klogd::FinishedRecord> out, found;
   std::string line;
   size_t i = 0;
+  const auto now = klogd::IncidentTracker::Clock::now();
   for (auto _ : state) {
     out.clear();
-    processor.process(s.records[i++ & 1023], &out);
+    processor.process(records[i++ % records.size()], &out);
+    if (incidents) {
+      for (const auto& r : out) incidents->observe(r, &found, now);
+      for (auto& r : found) out.push_back(std::move(r));
+      found.clear();
+    }
     line.clear();
     for (const auto& r : out) klogd::append_klogd_line(r, r.text, &line);
     benchmark::DoNotOptimize(line.data());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  if (incidents)
+    state.counters["incidents"] = static_cast<double>(incidents->counters().incidents);
 }
-BENCHMARK(BM_ParseAnnotateFormat);
+
+std::vector<std::string> capture_records(const char* path) {
+  std::ifstream f(path);
+  std::vector<std::string> records;
+  for (std::string l; std::getline(f, l);) {
+    if (l.empty()) continue;
+    if (l[0] == ' ' && !records.empty()) records.back() += l + "\n";  // a dictionary line
+    else records.push_back(l + "\n");
+  }
+  return records;
+}
+
+}  // namespace
+
+static void BM_ParseAnnotateFormat(benchmark::State& state) {
+  static Setup s;
+  run(state, s.records, &s.symbolizer);
+}
+BENCHMARK(BM_ParseAnnotateFormat)->ArgName("incidents")->Arg(0)->Arg(1);
+
+// Every record of a real boot with a crashme WARN and oops (-x: the capture is symbolized).
+static void BM_CrashBootCapture(benchmark::State& state) {
+  static std::vector<std::string> records = capture_records(KLOGD_BENCH_CRASH_LOG);
+  static klogd::Symbolizer none;
+  run(state, records, &none);
+}
+BENCHMARK(BM_CrashBootCapture)->ArgName("incidents")->Arg(0)->Arg(1);
+
+// The engine alone, on the typical records already made FinishedRecords: its cost per record.
+static void BM_IncidentEngineOnly(benchmark::State& state) {
+  static Setup s;
+  klogd::Annotator annotator(&s.symbolizer, {});
+  klogd::RecordProcessor processor(&annotator);
+  std::vector<klogd::FinishedRecord> records, found;
+  for (const auto& raw : s.records) processor.process(raw, &records);
+  klogd::IncidentTracker incidents;
+  const auto now = klogd::IncidentTracker::Clock::now();
+  size_t i = 0;
+  for (auto _ : state) incidents.observe(records[i++ % records.size()], &found, now);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_IncidentEngineOnly);
