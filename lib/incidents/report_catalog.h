@@ -24,6 +24,10 @@
 
 namespace klogd {
 
+/// Patterns see at most this much of a line: a report's lines are short, a flood's junk is not,
+/// and std::regex recurses once per character it matches.
+inline constexpr size_t kMatchBytes = 2048;
+
 /// Compiles a catalog pattern (placeholders expanded).
 std::regex catalog_regex(std::string_view pattern, bool icase = false);
 

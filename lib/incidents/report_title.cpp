@@ -5,9 +5,6 @@
 namespace klogd {
 namespace {
 
-// Lines are matched at most this long: a report's lines are short, a flood's junk is not.
-constexpr size_t kMatchBytes = 2048;
-
 std::string_view clip(std::string_view s) { return s.substr(0, kMatchBytes); }
 
 bool search(const std::regex& re, std::string_view s, std::cmatch* m) {

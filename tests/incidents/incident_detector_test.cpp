@@ -278,3 +278,17 @@ TEST_CASE("incidents: --style keep's records are read as klogd's style", "[incid
   klogd_style_text("RIP: 0010:0xffffffff81000105 (do_work+0x5/0x80) (x)", &out);
   CHECK(out == "RIP: 0010:do_work+0x5/0x80 (x)");
 }
+
+TEST_CASE("incidents: giant and binary lines inside and outside a report are survived",
+          "[incidents]") {
+  std::string giant(1 << 20, 'a');
+  std::string log = "[    1.0] BUG: " + giant + "\n" + warn_report("  T77", "foo_warn", "f", false) +
+                    "[  100.000001][  T77] " + std::string(1 << 20, '=') + "\n" +
+                    "[  100.000001][  T77]  " + giant + "+0x1/0x2\n" +
+                    std::string("\0\xff\x01 Kernel panic - not syncing: \xfe", 34) + "\n";
+  auto found = incidents(log);
+  REQUIRE(!found.empty());
+  bool warn = false;
+  for (const Incident& i : found) warn = warn || i.title == "WARNING in foo_warn";
+  CHECK(warn);
+}
