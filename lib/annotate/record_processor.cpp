@@ -82,6 +82,7 @@ void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out
   if (observer_) observer_(record);
   FinishedRecord& r = out->emplace_back();
   ++counters_.records;
+  ++counters_.by_level[static_cast<size_t>(record.level) & 7];
   // Most records hold no address at all: their text moves on as it is, no copy.
   if (!annotator_->may_change(record.text)) {
     r.text = std::move(record.text);
@@ -91,6 +92,8 @@ void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out
   Annotation a = annotator_->annotate(record.text);
   r.translated = a.translated;
   if (a.module_miss) ++counters_.module_misses;
+  counters_.addresses += a.found.size();
+  for (const FoundAddress& f : a.found) counters_.unresolved += f.resolved ? 0 : 1;
   if (a.translated) {
     ++counters_.translated;
     r.symbols = a.symbols_list();

@@ -3,6 +3,7 @@
 /// FinishedRecord, with the sequence bookkeeping that turns gaps into an in-band loss record
 /// ("klogd: missed N kernel messages"), as journald does. No I/O; single-threaded.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,6 +25,9 @@ struct PipelineCounters {
   uint64_t module_misses = 0;  ///< records with an unresolved module-area address
   uint64_t skipped = 0;        ///< already forwarded before a restart
   uint64_t salvaged = 0;       ///< malformed, but delivered with the damage marked
+  std::array<uint64_t, 8> by_level{};  ///< records by level (0 emerg .. 7 debug)
+  uint64_t addresses = 0;              ///< kernel addresses found in records
+  uint64_t unresolved = 0;             ///< ... that nothing named
 };
 
 class RecordProcessor {

@@ -390,6 +390,7 @@ void ForwardQueue::commit(const Batch& b) {
   unstated_ -= std::min(unstated_, delivered_anyway);
   unstated_ -= std::min(unstated_, b.drops);
   cursor_ = std::max(cursor_, b.end_q());
+  delivered_total_ += b.qs.size();
   remove_delivered_locked();
   if (!segments_.empty() || b.drops > 0) write_cursor_locked();
 }
@@ -424,6 +425,9 @@ ForwardQueue::Stats ForwardQueue::stats() const {
   s.bytes = bytes_locked();
   s.file_frames = mem_first_q_ > cursor_ ? mem_first_q_ - cursor_ : 0;
   s.dropped = dropped_total_;
+  s.delivered = delivered_total_;
+  s.memory_bytes = mem_bytes_;
+  s.file_bytes = disk_bytes_;
   return s;
 }
 

@@ -100,6 +100,9 @@ class ForwardQueue {
     uint64_t bytes = 0;        ///< memory and files
     uint64_t file_frames = 0;  ///< of which in files
     uint64_t dropped = 0;      ///< since start
+    uint64_t delivered = 0;    ///< taken by the collector, since start
+    uint64_t memory_bytes = 0;
+    uint64_t file_bytes = 0;
   };
   Stats stats() const;
 
@@ -131,6 +134,7 @@ class ForwardQueue {
   uint64_t mem_first_q_ = 0;
   uint64_t next_q_ = 0;
   uint64_t mem_bytes_ = 0;
+  uint64_t delivered_total_ = 0;
   std::vector<Segment> segments_;  // frames [segments_.front().first_q, mem_first_q_)
   uint64_t disk_bytes_ = 0;
   int write_fd_ = -1;  // the last segment, open for appending

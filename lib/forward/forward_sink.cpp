@@ -92,7 +92,7 @@ void ForwardSink::run() {
     queue_.sleep(std::chrono::milliseconds(static_cast<long>(backoff.count() * jitter(rng))));
     backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
   };
-  bool connected = false;
+  bool connected = false, ever_connected = false;
   std::string down_reason;  // what was last said about the target being away
   // Batches sent on this connection, not yet taken by the collector: committed (gone from the
   // queue) once the transport's taken() reaches their end; after a failure, as far as it got.
@@ -138,7 +138,8 @@ void ForwardSink::run() {
         wait();
         continue;
       }
-      connected = true;
+      if (ever_connected) reconnects_.fetch_add(1, std::memory_order_relaxed);
+      ever_connected = connected = true;
       reached(Reach::kUp);
       backoff = std::chrono::milliseconds(100);
       in_flight.clear();

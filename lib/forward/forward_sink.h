@@ -59,6 +59,10 @@ class ForwardSink : public Sink {
     return queue_.oldest_memory_seq();
   }
   ForwardQueue::Stats stats() const { return queue_.stats(); }
+  /// Whether the sender is connected now; how often it connected again after losing the target.
+  bool up() const { return reach_ == Reach::kUp; }
+  uint64_t reconnects() const { return reconnects_.load(std::memory_order_relaxed); }
+  const std::string& url() const { return o_.target.url; }
 
  private:
   void run();
@@ -79,6 +83,7 @@ class ForwardSink : public Sink {
   std::string last_flush_error_;
   std::atomic<Reach> reach_{Reach::kUnknown};  // set by the sender; read by pending()
   std::atomic<bool> sender_done_{false};
+  std::atomic<uint64_t> reconnects_{0};
 };
 
 }  // namespace klogd

@@ -34,6 +34,7 @@ class QueuedSink {
   bool drain(std::string* err);
 
   Sink& sink() { return *sink_; }
+  const Sink& sink() const { return *sink_; }
   size_t queued() const { return count_; }
   size_t queued_bytes() const { return bytes_; }
   uint64_t dropped_total() const { return dropped_total_; }

@@ -71,6 +71,7 @@ CoreSymbols MapSelection::core() const {
   c.slide_known = slide.has_value();
   c.verified = trust != MapTrust::kUnverified;
   c.description = chosen.empty() ? "no map" : chosen + " (" + std::string(to_string(trust)) + ")";
+  c.map_path = chosen;
   return c;
 }
 

@@ -41,6 +41,7 @@ struct CoreSymbols {
   bool slide_known = true;  ///< false: KASLR on, slide unknown: core text is never named
   bool verified = true;     ///< false: the map could not be proven to match (lines are marked)
   std::string description;  ///< which map and why, for logs
+  std::string map_path;     ///< the map file used ("" when none: kallsyms alone, or nothing)
 };
 
 class Symbolizer {
