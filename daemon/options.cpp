@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "metrics/metrics_server.h"
+
 namespace po = boost::program_options;
 
 namespace klogd {
@@ -147,7 +149,15 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "after each crash report, a record that sums it up: title, type, guilty frame, "
       "fingerprint (default true)")(
       "incident-window", po::value<unsigned>(&o->incident_window)->value_name("SECONDS"),
-      "the same crash again within this time is counted, not recorded again (default 600)");
+      "the same crash again within this time is counted, not recorded again (default 600)")(
+      "metrics-listen", po::value<std::string>(&o->metrics_listen)->value_name("ADDR:PORT"),
+      "serve Prometheus metrics at http://ADDR:PORT/metrics (an IP literal: 127.0.0.1:9468, "
+      "[::1]:9468; default off)")(
+      "metrics-file", po::value<std::string>(&o->metrics_file)->value_name("PATH"),
+      "write the metrics to PATH for node_exporter's textfile collector (PATH ending in .prom; "
+      "default off)")(
+      "metrics-interval", po::value<unsigned>(&o->metrics_interval)->value_name("SECONDS"),
+      "how often --metrics-file is written (default 15; also at exit)");
 
   po::options_description commands("Commands");
   commands.add_options()("help,h", "print this help and exit")(
@@ -261,6 +271,13 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
                     &o->start, err))
     return ParseOutcome::kUsageError;
   if (o->use_syscall) o->source = Source::kSyscall;
+  boost::asio::ip::tcp::endpoint endpoint;
+  if (!o->metrics_listen.empty() && !parse_listen_address(o->metrics_listen, &endpoint, err))
+    return ParseOutcome::kUsageError;
+  if (o->metrics_interval == 0) {
+    *err = "--metrics-interval: must be at least 1 second";
+    return ParseOutcome::kUsageError;
+  }
   if (o->reader_priority < 0 || o->reader_priority > 99) {
     *err = "--reader-priority: must be 0-99, not " + std::to_string(o->reader_priority);
     return ParseOutcome::kUsageError;

@@ -55,6 +55,9 @@ struct Options {
   bool incidents = false;  // --decode --incidents
   bool incident_records = true;
   unsigned incident_window = 600;
+  std::string metrics_listen;  // ADDR:PORT, validated; "" = no endpoint
+  std::string metrics_file;
+  unsigned metrics_interval = 15;
   std::string pid_file = "/run/klogd.pid";
   bool fsync = false;
   SinkChoice sink = SinkChoice::kAuto;

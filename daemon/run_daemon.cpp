@@ -17,6 +17,7 @@
 #include "kmsg/reading_thread.h"
 #include "kmsg/record_ring.h"
 #include "kmsg/seqnum_state.h"
+#include "metrics_from_options.h"
 #include "modes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/symbol_keeper.h"
@@ -188,6 +189,14 @@ int run_daemon(const Options& o) {
                        io.stop();
                      }});
   if (o.incident_records) pipeline.set_incidents(&incidents);
+  DaemonMetrics metrics(io, o,
+                        {KLOGD_VERSION, &processor.counters(), [&] { return reader.overruns(); },
+                         &sinks, o.incident_records ? &incidents : nullptr, &symbolizer,
+                         !o.no_translate});
+  if (!metrics.start(&err)) {
+    spdlog::error("{}", err);
+    return 1;
+  }
   auto stop = [&] {
     reader.stop();
     pipeline.shutdown();
@@ -254,6 +263,7 @@ int run_daemon(const Options& o) {
   keeper.stop();
   reader.stop();
   tick.cancel();
+  metrics.stop();
   const auto& c = processor.counters();
   spdlog::debug("records {}, translated {}, missed {}, malformed {}, skipped {}", c.records,
                 c.translated, c.missed, c.malformed, c.skipped);

@@ -14,7 +14,7 @@ packages=(
 )
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
-  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux)
+  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")

@@ -160,4 +160,65 @@ struct Collector {
   std::string out() const { return read_file(dir + "/out"); }
 };
 
+/// A TCP connection to 127.0.0.1:port (-1 when refused).
+inline int connect_loopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/// One HTTP/1.1 request, its whole response (headers and body), written from scratch here.
+inline std::string http_get(int port, const std::string& path = "/metrics",
+                            const std::string& method = "GET") {
+  int fd = connect_loopback(port);
+  if (fd < 0) return {};
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (::write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+    ::close(fd);
+    return {};
+  }
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+/// A Prometheus server with a private config and storage folder on loopback, scraping
+/// job "klogd" at 127.0.0.1:target_port every second.
+struct Prometheus {
+  std::string dir = temp_dir();
+  int port = free_port();
+  Child pid;
+  explicit Prometheus(int target_port) {
+    write_file(dir + "/prometheus.yml",
+               "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+               "scrape_configs:\n  - job_name: klogd\n    scrape_interval: 1s\n"
+               "    scrape_timeout: 1s\n    static_configs:\n      - targets: ['127.0.0.1:" +
+                   std::to_string(target_port) + "']\n");
+  }
+  void start() {
+    pid.start("prometheus --config.file=" + dir + "/prometheus.yml --storage.tsdb.path=" + dir +
+              "/data --web.listen-address=127.0.0.1:" + std::to_string(port) + " 2>>" + dir +
+              "/prometheus.log");
+    REQUIRE(wait_until([&] { return http_get(port, "/-/ready").find(" 200 ") != std::string::npos; },
+                       60000));
+  }
+  /// An instant query through its HTTP API (promtool), the JSON-free "value" of the result.
+  std::string query(const std::string& expr) const {
+    return run_command("promtool query instant http://127.0.0.1:" + std::to_string(port) + " '" +
+                       expr + "'")
+        .output;
+  }
+  ~Prometheus() { pid.stop(); }
+  std::string log() const { return read_file(dir + "/prometheus.log"); }
+};
+
 }  // namespace klogd::test

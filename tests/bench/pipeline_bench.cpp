@@ -10,6 +10,7 @@
 #include "annotate/record_processor.h"
 #include "bench_data.h"
 #include "incidents/incident_tracker.h"
+#include "metrics/daemon_metrics.h"
 
 namespace {
 
@@ -121,3 +122,27 @@ static void BM_IncidentEngineOnly(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_IncidentEngineOnly);
+
+// One scrape's text, with a sink set of a file and the incident counters: what a scrape costs
+// the loop thread (it renders there, between records).
+static void BM_RenderMetrics(benchmark::State& state) {
+  static Setup s;
+  klogd::Annotator annotator(&s.symbolizer, {});
+  klogd::RecordProcessor processor(&annotator);
+  std::vector<klogd::FinishedRecord> out;
+  for (const auto& raw : s.records) processor.process(raw, &out);
+  klogd::IncidentTracker incidents;
+  klogd::MetricSources src;
+  src.version = "bench";
+  src.records = &processor.counters();
+  src.incidents = &incidents;
+  src.symbolizer = &s.symbolizer;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text = klogd::render_metrics(src);
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_RenderMetrics)->Unit(benchmark::kMicrosecond);
