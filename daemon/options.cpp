@@ -155,9 +155,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "[::1]:9468; default off)")(
       "metrics-file", po::value<std::string>(&o->metrics_file)->value_name("PATH"),
       "write the metrics to PATH for node_exporter's textfile collector (PATH ending in .prom; "
-      "default off)")(
-      "metrics-interval", po::value<unsigned>(&o->metrics_interval)->value_name("SECONDS"),
-      "how often --metrics-file is written (default 15; also at exit)");
+      "default off)")("metrics-interval",
+                      po::value<unsigned>(&o->metrics_interval)->value_name("SECONDS"),
+                      "how often --metrics-file is written (default 15; also at exit)");
 
   po::options_description commands("Commands");
   commands.add_options()("help,h", "print this help and exit")(

@@ -189,10 +189,10 @@ int run_daemon(const Options& o) {
                        io.stop();
                      }});
   if (o.incident_records) pipeline.set_incidents(&incidents);
-  DaemonMetrics metrics(io, o,
-                        {KLOGD_VERSION, &processor.counters(), [&] { return reader.overruns(); },
-                         &sinks, o.incident_records ? &incidents : nullptr, &symbolizer,
-                         !o.no_translate});
+  DaemonMetrics metrics(
+      io, o,
+      {KLOGD_VERSION, &processor.counters(), [&] { return reader.overruns(); }, &sinks,
+       o.incident_records ? &incidents : nullptr, &symbolizer, !o.no_translate});
   if (!metrics.start(&err)) {
     spdlog::error("{}", err);
     return 1;

@@ -179,7 +179,8 @@ inline std::string http_get(int port, const std::string& path = "/metrics",
                             const std::string& method = "GET") {
   int fd = connect_loopback(port);
   if (fd < 0) return {};
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string req =
+      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   if (::write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
     ::close(fd);
     return {};
@@ -208,8 +209,8 @@ struct Prometheus {
     pid.start("prometheus --config.file=" + dir + "/prometheus.yml --storage.tsdb.path=" + dir +
               "/data --web.listen-address=127.0.0.1:" + std::to_string(port) + " 2>>" + dir +
               "/prometheus.log");
-    REQUIRE(wait_until([&] { return http_get(port, "/-/ready").find(" 200 ") != std::string::npos; },
-                       60000));
+    REQUIRE(wait_until(
+        [&] { return http_get(port, "/-/ready").find(" 200 ") != std::string::npos; }, 60000));
   }
   /// An instant query through its HTTP API (promtool), the JSON-free "value" of the result.
   std::string query(const std::string& expr) const {

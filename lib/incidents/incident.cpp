@@ -66,11 +66,10 @@ IncidentType incident_type(std::string_view t) {
   if (starts("BUG: soft lockup")) return IncidentType::kSoftLockup;
   if (starts("hard lockup")) return IncidentType::kHardLockup;
   if (has("ut of memory: Killed process") || starts("out of memory")) return IncidentType::kOom;
-  if (starts("possible deadlock") || starts("inconsistent lock state") ||
-      has("locking bug") || has("unlock balance") || has("held lock freed") ||
-      has("nested lock was not taken") || has("non-static key") || has("suspicious RCU usage") ||
-      starts("BUG: spinlock") || starts("BUG: rwlock") || has("still has locks held") ||
-      has("lock held when returning"))
+  if (starts("possible deadlock") || starts("inconsistent lock state") || has("locking bug") ||
+      has("unlock balance") || has("held lock freed") || has("nested lock was not taken") ||
+      has("non-static key") || has("suspicious RCU usage") || starts("BUG: spinlock") ||
+      starts("BUG: rwlock") || has("still has locks held") || has("lock held when returning"))
     return IncidentType::kLockdep;
   if (starts("kernel panic") || starts("kernel stack overflow")) return IncidentType::kPanic;
   if (starts("WARNING")) return IncidentType::kWarning;
@@ -79,8 +78,7 @@ IncidentType incident_type(std::string_view t) {
       starts("PANIC: double fault") || starts("Internal error") || starts("Unhandled fault") ||
       starts("Alignment trap"))
     return IncidentType::kOops;
-  if (starts("BUG") || starts("kernel BUG") || starts("VFS:") ||
-      starts("unregister_netdevice:"))
+  if (starts("BUG") || starts("kernel BUG") || starts("VFS:") || starts("unregister_netdevice:"))
     return IncidentType::kBug;
   return IncidentType::kOther;
 }

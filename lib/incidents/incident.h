@@ -28,10 +28,10 @@ enum class IncidentType {
   kKcsan,
   kKfence,
   kUbsan,
-  kLockdep,    ///< possible deadlock, inconsistent lock state, bad unlock balance, RCU misuse
-  kLeak,       ///< memory leak (kmemleak)
-  kRefcount,   ///< refcount_t saturation or underflow
-  kOther,      ///< recognised, none of the above (unexpected reboot, fuzzer failures, ...)
+  kLockdep,   ///< possible deadlock, inconsistent lock state, bad unlock balance, RCU misuse
+  kLeak,      ///< memory leak (kmemleak)
+  kRefcount,  ///< refcount_t saturation or underflow
+  kOther,     ///< recognised, none of the above (unexpected reboot, fuzzer failures, ...)
 };
 std::string_view to_string(IncidentType t);
 /// The type a title belongs to.
@@ -56,7 +56,7 @@ struct Incident {
   std::string comm;
   std::vector<std::string> frames;  ///< the trace as printed ("f+0x1a/0x80 [mod]"), no " ? "
   bool panicked = false;
-  bool corrupted = false;  ///< cut or interleaved beyond repair; the title may say "corrupted"
+  bool corrupted = false;   ///< cut or interleaved beyond repair; the title may say "corrupted"
   uint64_t first_line = 0;  ///< --decode: 1-based input lines; live: kernel sequence numbers
   uint64_t last_line = 0;
   std::string fingerprint;  ///< kFingerprintDigits hex digits (see incident_fingerprint)
@@ -70,8 +70,9 @@ inline constexpr size_t kFingerprintFrames = 5;
 inline constexpr size_t kFingerprintDigits = 20;
 
 /// SHA-256 over the type, the function and the top kFingerprintFrames frames ("name [module]",
-/// offsets and ".cold"/".isra.0"-like suffixes dropped), its first kFingerprintDigits hex digits. Independent of the
-/// KASLR slide, module load addresses, the build's offsets, the host and the time.
+/// offsets and ".cold"/".isra.0"-like suffixes dropped), its first kFingerprintDigits hex digits.
+/// Independent of the KASLR slide, module load addresses, the build's offsets, the host and the
+/// time.
 std::string incident_fingerprint(const Incident& i);
 
 /// The frame's name without offset or suffix, with its module: "crashme_write [crashme]".

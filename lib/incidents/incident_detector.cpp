@@ -267,7 +267,8 @@ bool parse_cpu_line(std::string_view l, Incident* in) {
   size_t taint_at = rest.find(" Tainted: ");
   size_t not_at = rest.find(" Not tainted");
   std::string_view after;
-  if (taint_at != std::string_view::npos && (not_at == std::string_view::npos || taint_at < not_at)) {
+  if (taint_at != std::string_view::npos &&
+      (not_at == std::string_view::npos || taint_at < not_at)) {
     in->comm.assign(rest.substr(0, taint_at));
     after = rest.substr(taint_at + 10);
     size_t i = 0;
@@ -388,7 +389,8 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
       size_t sp = l.find(' ', e);
       if (sp == std::string::npos || sp + 1 >= l.size() || l[sp + 1] != '[') continue;
       size_t close = l.find(']', sp);
-      std::string mod = close == std::string::npos ? std::string() : l.substr(sp + 2, close - sp - 2);
+      std::string mod =
+          close == std::string::npos ? std::string() : l.substr(sp + 2, close - sp - 2);
       if (!mod.empty() && mod.find_first_of(" <>:+") == std::string::npos) return mod;
     }
   }
@@ -439,7 +441,8 @@ ReportLine split_console_line(std::string_view line) {
     size_t semi = s.find(';');
     if (semi != std::string_view::npos && semi < 128) {
       std::string_view h = s.substr(0, semi);
-      if (h.find_first_not_of("0123456789,-+c=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+      if (h.find_first_not_of(
+              "0123456789,-+c=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
               std::string_view::npos &&
           std::count(h.begin(), h.end(), ',') >= 2) {
         size_t c1 = h.find(',');
@@ -453,8 +456,8 @@ ReportLine split_console_line(std::string_view line) {
         out.ts_usec = ts;
         out.kernel = (prio >> 3) == 0;
         size_t caller = h.find("caller=");
-        out.context = caller == std::string_view::npos ? std::string_view("console")
-                                                       : h.substr(caller + 7);
+        out.context =
+            caller == std::string_view::npos ? std::string_view("console") : h.substr(caller + 7);
         size_t comma = out.context.find(',');
         if (comma != std::string_view::npos) out.context = out.context.substr(0, comma);
         out.text = s.substr(semi + 1);
@@ -492,7 +495,8 @@ ReportLine split_console_line(std::string_view line) {
     while (i < s.size() && is_digit(s[i])) sec = sec * 10 + static_cast<uint64_t>(s[i++] - '0');
     bool ok = i > digits && i < s.size() && s[i] == '.';
     size_t frac = ++i;
-    while (ok && i < s.size() && is_digit(s[i])) usec = usec * 10 + static_cast<uint64_t>(s[i++] - '0');
+    while (ok && i < s.size() && is_digit(s[i]))
+      usec = usec * 10 + static_cast<uint64_t>(s[i++] - '0');
     ok = ok && i > frac && i < s.size() && s[i] == ']';
     if (ok) {
       for (size_t d = i - frac; d < 6; ++d) usec *= 10;

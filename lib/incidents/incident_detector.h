@@ -40,9 +40,9 @@ struct ReportLine {
 };
 
 struct DetectorOptions {
-  size_t max_lines = 2000;                    ///< a report longer than this is cut
-  uint64_t gap_usec = 5'000'000;              ///< kernel time without a line of the report
-  std::chrono::milliseconds idle{2000};       ///< live: wall time without a line of the report
+  size_t max_lines = 2000;               ///< a report longer than this is cut
+  uint64_t gap_usec = 5'000'000;         ///< kernel time without a line of the report
+  std::chrono::milliseconds idle{2000};  ///< live: wall time without a line of the report
 };
 
 class IncidentDetector {

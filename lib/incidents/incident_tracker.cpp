@@ -5,8 +5,7 @@
 namespace klogd {
 
 IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
-    : o_(options),
-      detector_([this](Incident i) { ended_.push_back(std::move(i)); }, o_.detector) {}
+    : o_(options), detector_([this](Incident i) { ended_.push_back(std::move(i)); }, o_.detector) {}
 
 void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
                               Clock::time_point now) {
@@ -67,7 +66,7 @@ void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point n
   if (seen_.size() > 4096) {
     for (auto it = seen_.begin(); it != seen_.end();)
       it = now - it->second.emitted >= o_.window && it->second.suppressed == 0 ? seen_.erase(it)
-                                                                                : std::next(it);
+                                                                               : std::next(it);
   }
 }
 

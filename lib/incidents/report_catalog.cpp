@@ -1,9 +1,8 @@
 #include "incidents/report_catalog.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
-
-#include <array>
 #include <initializer_list>
 
 // The table below gives each format only the fields it uses.

@@ -105,8 +105,8 @@ size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
       *name = frames[i];
       return i;
     }
-    for (const char* s : {"synchronize_rcu", "synchronize_srcu", "synchronize_net",
-                          "synchronize_sched"}) {
+    for (const char* s :
+         {"synchronize_rcu", "synchronize_srcu", "synchronize_net", "synchronize_sched"}) {
       if (frames[i].find(s) != std::string::npos) {
         *name = "synchronize_rcu";
         return i;
@@ -115,9 +115,9 @@ size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
   }
   for (size_t i = 0; i < frames.size(); ++i) {
     bool waiting = false;
-    for (const char* s : {"sched", "_lock", "_slowlock", "down", "rwsem", "completion", "kthread",
-                          "wait", "synchronize", "context_switch", "__switch_to",
-                          "cancel_delayed_work", "rcu_barrier"})
+    for (const char* s :
+         {"sched", "_lock", "_slowlock", "down", "rwsem", "completion", "kthread", "wait",
+          "synchronize", "context_switch", "__switch_to", "cancel_delayed_work", "rcu_barrier"})
       waiting = waiting || frames[i].find(s) != std::string::npos;
     if (!waiting) {
       *name = frames[i];

@@ -20,7 +20,7 @@ namespace klogd {
 struct ReportTitle {
   std::string title;
   bool corrupted = false;
-  std::string corrupted_reason;       ///< why, when corrupted
+  std::string corrupted_reason;         ///< why, when corrupted
   const TitleFormat* format = nullptr;  ///< the format that gave the title (null: none matched)
 };
 

@@ -24,7 +24,7 @@ struct KmsgRecord {
   uint64_t ts_usec = 0;       ///< local_clock() at printk time, microseconds since boot
   bool continuation = false;  ///< flags 'c': a fragment of a continued line
   std::string caller;  ///< "T123" (task) or "C1" (CPU, in interrupt) from caller=; "" if absent
-  std::string text;  ///< the message with \xNN escapes decoded (may hold \n, NUL, non-UTF-8)
+  std::string text;    ///< the message with \xNN escapes decoded (may hold \n, NUL, non-UTF-8)
   /// The " KEY=value" dictionary, values decoded, in the kernel's order.
   std::vector<std::pair<std::string, std::string>> dict;
 

@@ -12,12 +12,12 @@ constexpr const char* kLevels[8] = {"emerg",   "alert",  "crit", "err",
                                     "warning", "notice", "info", "debug"};
 
 constexpr IncidentType kTypes[] = {
-    IncidentType::kOops,      IncidentType::kBug,        IncidentType::kWarning,
-    IncidentType::kPanic,     IncidentType::kHungTask,   IncidentType::kRcuStall,
+    IncidentType::kOops,       IncidentType::kBug,        IncidentType::kWarning,
+    IncidentType::kPanic,      IncidentType::kHungTask,   IncidentType::kRcuStall,
     IncidentType::kSoftLockup, IncidentType::kHardLockup, IncidentType::kOom,
-    IncidentType::kKasan,     IncidentType::kKmsan,      IncidentType::kKcsan,
-    IncidentType::kKfence,    IncidentType::kUbsan,      IncidentType::kLockdep,
-    IncidentType::kLeak,      IncidentType::kRefcount,   IncidentType::kOther};
+    IncidentType::kKasan,      IncidentType::kKmsan,      IncidentType::kKcsan,
+    IncidentType::kKfence,     IncidentType::kUbsan,      IncidentType::kLockdep,
+    IncidentType::kLeak,       IncidentType::kRefcount,   IncidentType::kOther};
 
 // A kernel counter file (/sys/kernel/oops_count): absent before Linux 6.2.
 bool kernel_count(const std::string& path, uint64_t* value) {
@@ -96,8 +96,7 @@ std::string render_metrics(const MetricSources& s) {
     e.family("klogd_records_translated_total", MetricType::kCounter,
              "Records in which at least one address was named.");
     e.sample(c.translated);
-    e.family("klogd_addresses_total", MetricType::kCounter,
-             "Kernel addresses found in records.");
+    e.family("klogd_addresses_total", MetricType::kCounter, "Kernel addresses found in records.");
     e.sample(c.addresses);
     e.family("klogd_addresses_unresolved_total", MetricType::kCounter,
              "Kernel addresses found in records that no symbol named.");
@@ -138,8 +137,8 @@ std::string render_metrics(const MetricSources& s) {
     e.sample(static_cast<uint64_t>(loaded && core.verified ? 1 : 0));
     e.family("klogd_map_info", MetricType::kGauge,
              "The map file in use (path \"\" for kallsyms alone or none); always 1.");
-    e.sample(uint64_t{1}, {{"path", core.map_path},
-                           {"verified", loaded && core.verified ? "true" : "false"}});
+    e.sample(uint64_t{1},
+             {{"path", core.map_path}, {"verified", loaded && core.verified ? "true" : "false"}});
   }
   uint64_t n = 0;
   if (kernel_count(s.sys_kernel + "/oops_count", &n)) {
@@ -153,8 +152,7 @@ std::string render_metrics(const MetricSources& s) {
     e.sample(n);
   }
   if (s.endpoint) {
-    e.family("klogd_metrics_requests_total", MetricType::kCounter,
-             "Metrics requests answered.");
+    e.family("klogd_metrics_requests_total", MetricType::kCounter, "Metrics requests answered.");
     e.sample(s.endpoint->requests);
     e.family("klogd_metrics_refused_total", MetricType::kCounter,
              "Metrics connections refused or cut, by reason.");

@@ -20,10 +20,10 @@ namespace klogd {
 
 /// The endpoint's own counters (metrics_server.h).
 struct EndpointCounters {
-  uint64_t requests = 0;       ///< answered
-  uint64_t refused_busy = 0;   ///< connections closed at once: too many open
-  uint64_t timeouts = 0;       ///< a request not complete in time, or a response not taken
-  uint64_t bad_requests = 0;   ///< not HTTP, or headers over the limit
+  uint64_t requests = 0;      ///< answered
+  uint64_t refused_busy = 0;  ///< connections closed at once: too many open
+  uint64_t timeouts = 0;      ///< a request not complete in time, or a response not taken
+  uint64_t bad_requests = 0;  ///< not HTTP, or headers over the limit
 };
 
 struct MetricSources {
@@ -33,10 +33,11 @@ struct MetricSources {
   const SinkSet* sinks = nullptr;
   const IncidentTracker* incidents = nullptr;  ///< null: --incident-records false
   const Symbolizer* symbolizer = nullptr;
-  bool translate = true;               ///< false with -x: no map is wanted
+  bool translate = true;  ///< false with -x: no map is wanted
   const EndpointCounters* endpoint = nullptr;
   std::string sys_kernel = "/sys/kernel";  ///< oops_count, warn_count (Linux 6.2 and later)
-  bool process = true;  ///< the process_* metrics (not in --metrics-file: node_exporter has its own)
+  bool process =
+      true;  ///< the process_* metrics (not in --metrics-file: node_exporter has its own)
 };
 
 std::string render_metrics(const MetricSources& s);

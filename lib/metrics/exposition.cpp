@@ -11,9 +11,12 @@ void Exposition::family(std::string_view name, MetricType type, std::string_view
   out_ += name;
   out_ += ' ';
   for (char c : help) {
-    if (c == '\\') out_ += "\\\\";
-    else if (c == '\n') out_ += "\\n";
-    else out_ += c;
+    if (c == '\\')
+      out_ += "\\\\";
+    else if (c == '\n')
+      out_ += "\\n";
+    else
+      out_ += c;
   }
   out_ += "\n# TYPE ";
   out_ += name;
@@ -31,10 +34,14 @@ void Exposition::begin_sample(std::initializer_list<Label> labels) {
     out_ += key;
     out_ += "=\"";
     for (char c : value) {
-      if (c == '\\') out_ += "\\\\";
-      else if (c == '"') out_ += "\\\"";
-      else if (c == '\n') out_ += "\\n";
-      else out_ += c;
+      if (c == '\\')
+        out_ += "\\\\";
+      else if (c == '"')
+        out_ += "\\\"";
+      else if (c == '\n')
+        out_ += "\\n";
+      else
+        out_ += c;
     }
     out_ += '"';
   }
@@ -51,8 +58,10 @@ void Exposition::sample(uint64_t value, std::initializer_list<Label> labels) {
 void Exposition::sample(double value, std::initializer_list<Label> labels) {
   begin_sample(labels);
   char buf[64];
-  if (std::isnan(value)) std::snprintf(buf, sizeof buf, " NaN\n");
-  else std::snprintf(buf, sizeof buf, " %.17g\n", value);
+  if (std::isnan(value))
+    std::snprintf(buf, sizeof buf, " NaN\n");
+  else
+    std::snprintf(buf, sizeof buf, " %.17g\n", value);
   out_ += buf;
 }
 

@@ -22,7 +22,8 @@ bool parse_listen_address(const std::string& text, tcp::endpoint* out, std::stri
   std::string host = text.substr(0, colon), port = text.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  else if (host.find(':') != std::string::npos) host.clear();  // IPv6 without brackets
+  else if (host.find(':') != std::string::npos)
+    host.clear();  // IPv6 without brackets
   boost::system::error_code ec;
   asio::ip::address a = asio::ip::make_address(host, ec);
   char* end = nullptr;
@@ -56,18 +57,19 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(st_->o.header_limit));
     parser_->body_limit(0);
     stream_.expires_after(st_->o.timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
  private:
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return close();  // the client is done
     if (ec) {
-      if (ec == beast::error::timeout) ++st_->counters.timeouts;
-      else if (ec != asio::error::operation_aborted) ++st_->counters.bad_requests;
+      if (ec == beast::error::timeout)
+        ++st_->counters.timeouts;
+      else if (ec != asio::error::operation_aborted)
+        ++st_->counters.bad_requests;
       return close();
     }
     const auto& req = parser_->get();
@@ -128,8 +130,8 @@ bool MetricsServer::start(std::string* err) {
   beast::error_code ec;
   const tcp::endpoint& ep = state_->o.endpoint;
   auto fail = [&](const char* what) {
-    *err = "metrics endpoint " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
-           ": " + what + ": " + ec.message();
+    *err = "metrics endpoint " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " +
+           what + ": " + ec.message();
     beast::error_code ignored;
     acceptor_.close(ignored);
     return false;

@@ -58,7 +58,8 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
     if (!r.event->message_id.empty()) fields.push_back("MESSAGE_ID=" + r.event->message_id);
     for (const auto& [name, value] : r.event->fields) {
       std::string f = r.event->field_prefix;
-      for (char c : name) f.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      for (char c : name)
+        f.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
       fields.push_back(f + "=" + value);
     }
   } else if (r.synthetic) {

@@ -77,8 +77,7 @@ void run(benchmark::State& state, const std::vector<std::string>& records,
     benchmark::DoNotOptimize(line.data());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  if (incidents)
-    state.counters["incidents"] = static_cast<double>(incidents->counters().incidents);
+  if (incidents) state.counters["incidents"] = static_cast<double>(incidents->counters().incidents);
 }
 
 std::vector<std::string> capture_records(const char* path) {
@@ -86,8 +85,10 @@ std::vector<std::string> capture_records(const char* path) {
   std::vector<std::string> records;
   for (std::string l; std::getline(f, l);) {
     if (l.empty()) continue;
-    if (l[0] == ' ' && !records.empty()) records.back() += l + "\n";  // a dictionary line
-    else records.push_back(l + "\n");
+    if (l[0] == ' ' && !records.empty())
+      records.back() += l + "\n";  // a dictionary line
+    else
+      records.push_back(l + "\n");
   }
   return records;
 }

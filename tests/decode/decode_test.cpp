@@ -385,9 +385,10 @@ TEST_CASE("decode: JSON output, one object per line", "[decode]") {
       std::string::npos);
 }
 
-TEST_CASE("decode: incidents of the kernel without kallsyms, translated with its map and module "
-          "files, are those of its kallsyms truth",
-          "[decode][nokallsyms][incidents]") {
+TEST_CASE(
+    "decode: incidents of the kernel without kallsyms, translated with its map and module "
+    "files, are those of its kallsyms truth",
+    "[decode][nokallsyms][incidents]") {
   // The truth: the console as a kallsyms kernel would have printed it (each address in the
   // kernel's own form, from truth-console.tsv), read without any map.
   auto lines = lines_of(read_file(kNoKallsyms + "console.txt"));

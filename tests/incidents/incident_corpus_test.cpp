@@ -70,16 +70,21 @@ TEST_CASE("incidents: syzkaller corpus, titles exact, no-crash logs quiet, damag
     const std::string got = found.empty() ? "" : found[0].title;
     if (!c.titled()) {
       ++clean;
-      if (found.empty()) ++quiet;
-      else misses += e.path().filename().string() + ": no crash, got \"" + got + "\"\n";
+      if (found.empty())
+        ++quiet;
+      else
+        misses += e.path().filename().string() + ": no crash, got \"" + got + "\"\n";
     } else if (c.corrupted()) {
       ++corrupted;
       if (!found.empty() && found[0].corrupted) ++flagged;
       if (got == c.header["TITLE"]) ++corrupted_exact;
     } else {
       ++titled;
-      if (got == c.header["TITLE"]) ++exact;
-      else misses += e.path().filename().string() + ": \"" + c.header["TITLE"] + "\", got \"" + got + "\"\n";
+      if (got == c.header["TITLE"])
+        ++exact;
+      else
+        misses +=
+            e.path().filename().string() + ": \"" + c.header["TITLE"] + "\", got \"" + got + "\"\n";
       if (!found.empty() && found[0].corrupted) ++false_damage;
     }
   }
@@ -117,8 +122,7 @@ TEST_CASE("incidents: one of each type from the corpus, with its fields", "[inci
        "ip6_fragment"},
       {"635", IncidentType::kKmsan, "KMSAN: uninit-value in sctp_epaddr_lookup_transport",
        "sctp_epaddr_lookup_transport"},
-      {"750", IncidentType::kKcsan, "KCSAN: assert: race in dequeue_entities",
-       "dequeue_entities"},
+      {"750", IncidentType::kKcsan, "KCSAN: assert: race in dequeue_entities", "dequeue_entities"},
       {"590", IncidentType::kKfence, "KFENCE: use-after-free read in find_uprobe", "find_uprobe"},
       {"520", IncidentType::kUbsan, "UBSAN: array-index-out-of-bounds in arch_uprobe_analyze_insn",
        "arch_uprobe_analyze_insn"},
@@ -174,7 +178,7 @@ TEST_CASE("incidents: reports of two tasks interleaved line by line keep their t
   for (const Incident& i : found) titles.push_back(i.title);
   INFO(Catch::Detail::stringify(titles));
   REQUIRE(found.size() >= 2);
-  CHECK(std::count(titles.begin(), titles.end(),
-                   "WARNING: nested lock was not taken in evict") == 1);
+  CHECK(std::count(titles.begin(), titles.end(), "WARNING: nested lock was not taken in evict") ==
+        1);
   CHECK(std::count(titles.begin(), titles.end(), "INFO: task hung in read_cache_folio") == 1);
 }

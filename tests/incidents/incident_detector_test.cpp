@@ -26,16 +26,16 @@ std::vector<Incident> incidents(const std::string& log) {
 std::string warn_report(const std::string& ctx, const std::string& fn, const std::string& addr,
                         bool end = true) {
   auto l = [&](const std::string& t) { return "[  100.000001][" + ctx + "] " + t + "\n"; };
-  std::string s = l("------------[ cut here ]------------") +
-                  l("WARNING: CPU: 1 PID: 77 at drivers/foo.c:29 " + fn + "+0x" + addr +
-                    "/0x20 [foo]") +
-                  l("Modules linked in: foo(O) bar") +
-                  l("CPU: 1 PID: 77 Comm: sh Tainted: G        W  O       6.1.0-9-amd64 #1 "
-                    "Debian 6.1.27-1") +
-                  l("RIP: 0010:" + fn + "+0x" + addr + "/0x20 [foo]") + l("Call Trace:") +
-                  l(" <TASK>") + l(" foo_write+0x" + addr + "/0x9b [foo]") +
-                  l(" ? security_file_permission+0x2b/0x50") + l(" vfs_write+0xc5/0x3a0") +
-                  l(" ksys_write+0x5f/0xe0") + l(" do_syscall_64+0x58/0xc0") + l(" </TASK>");
+  std::string s =
+      l("------------[ cut here ]------------") +
+      l("WARNING: CPU: 1 PID: 77 at drivers/foo.c:29 " + fn + "+0x" + addr + "/0x20 [foo]") +
+      l("Modules linked in: foo(O) bar") +
+      l("CPU: 1 PID: 77 Comm: sh Tainted: G        W  O       6.1.0-9-amd64 #1 "
+        "Debian 6.1.27-1") +
+      l("RIP: 0010:" + fn + "+0x" + addr + "/0x20 [foo]") + l("Call Trace:") + l(" <TASK>") +
+      l(" foo_write+0x" + addr + "/0x9b [foo]") + l(" ? security_file_permission+0x2b/0x50") +
+      l(" vfs_write+0xc5/0x3a0") + l(" ksys_write+0x5f/0xe0") + l(" do_syscall_64+0x58/0xc0") +
+      l(" </TASK>");
   if (end) s += l("---[ end trace 0000000000000000 ]---");
   return s;
 }
@@ -172,7 +172,8 @@ TEST_CASE("incidents: the Debian crashme boot gives the same incidents from cons
   CHECK(console[0].title == "WARNING in crashme_warn");
   CHECK(console[0].module == "crashme");
   CHECK(console[0].taint == "G           OE");
-  CHECK(console[1].title == "BUG: unable to handle kernel NULL pointer dereference in crashme_oops");
+  CHECK(console[1].title ==
+        "BUG: unable to handle kernel NULL pointer dereference in crashme_oops");
   CHECK(console[1].type == IncidentType::kOops);
   CHECK(console[1].function == "crashme_oops");
   CHECK(console[2].title == "kernel panic: sysrq triggered crash");
@@ -282,10 +283,10 @@ TEST_CASE("incidents: --style keep's records are read as klogd's style", "[incid
 TEST_CASE("incidents: giant and binary lines inside and outside a report are survived",
           "[incidents]") {
   std::string giant(1 << 20, 'a');
-  std::string log = "[    1.0] BUG: " + giant + "\n" + warn_report("  T77", "foo_warn", "f", false) +
-                    "[  100.000001][  T77] " + std::string(1 << 20, '=') + "\n" +
-                    "[  100.000001][  T77]  " + giant + "+0x1/0x2\n" +
-                    std::string("\0\xff\x01 Kernel panic - not syncing: \xfe", 34) + "\n";
+  std::string log =
+      "[    1.0] BUG: " + giant + "\n" + warn_report("  T77", "foo_warn", "f", false) +
+      "[  100.000001][  T77] " + std::string(1 << 20, '=') + "\n" + "[  100.000001][  T77]  " +
+      giant + "+0x1/0x2\n" + std::string("\0\xff\x01 Kernel panic - not syncing: \xfe", 34) + "\n";
   auto found = incidents(log);
   REQUIRE(!found.empty());
   bool warn = false;

@@ -34,8 +34,8 @@ struct Replay {
   }
   // -x: the capture is symbolized already (a kallsyms kernel) and not this host's
   std::string klogd(const std::string& rest) const {
-    return kKlogd + " -x --kmsg " + dir + "/capture --state-file none --pid-file " + dir +
-           "/pid " + rest;
+    return kKlogd + " -x --kmsg " + dir + "/capture --state-file none --pid-file " + dir + "/pid " +
+           rest;
   }
 };
 
@@ -81,8 +81,7 @@ TEST_CASE("incidents live: file sink, one line per incident after its records, a
 TEST_CASE("incidents live: forking as --user, into a file", "[incidents][live][life]") {
   Replay rp;
   std::string out = rp.dir + "/out";
-  auto r = run_command("chmod 777 " + rp.dir + " && " +
-                       rp.klogd("--user nobody -f " + out));
+  auto r = run_command("chmod 777 " + rp.dir + " && " + rp.klogd("--user nobody -f " + out));
   REQUIRE(r.status == 0);  // the parent returns once the child runs
   bool done = wait_for(out, rp.tag + " replayed");
   // the capture's end ends the daemon
@@ -109,8 +108,8 @@ TEST_CASE("incidents live: journald, MESSAGE_ID and KERNEL_INCIDENT_ fields",
   REQUIRE(std::regex_search(tagged[0], m, std::regex("\"_PID\":\"([0-9]+)\"")));
   std::string verbose;
   REQUIRE(wait_until([&] {
-    verbose = run_command("journalctl --no-pager -o verbose MESSAGE_ID=" + kMessageId + " _PID=" +
-                          m[1].str())
+    verbose = run_command("journalctl --no-pager -o verbose MESSAGE_ID=" + kMessageId +
+                          " _PID=" + m[1].str())
                   .output;
     return count(verbose, "KERNEL_INCIDENT_TYPE=") == 2;
   }));
@@ -118,13 +117,15 @@ TEST_CASE("incidents live: journald, MESSAGE_ID and KERNEL_INCIDENT_ fields",
   std::printf("journalctl -o verbose MESSAGE_ID=%s _PID=%s:\n%s\n", kMessageId.c_str(),
               m[1].str().c_str(), verbose.c_str());
   for (const std::string& want : std::vector<std::string>{
-           "MESSAGE=" + kWarn, "KERNEL_INCIDENT_TYPE=warning", "KERNEL_INCIDENT_FINGERPRINT=" + kWarnFp,
-        std::string("KERNEL_INCIDENT_FUNCTION=crashme_warn"),
-        std::string("KERNEL_INCIDENT_MODULE=crashme"), std::string("KERNEL_INCIDENT_TAINT=G"),
-        std::string("KERNEL_INCIDENT_FRAMES=crashme_write+0x"), std::string("PRIORITY=4"),
-        "MESSAGE=" + kOops, "KERNEL_INCIDENT_TYPE=oops", "KERNEL_INCIDENT_FINGERPRINT=" + kOopsFp,
-        std::string("KERNEL_INCIDENT_RELEASE=6.1.0-"), std::string("KERNEL_INCIDENT_REPEATS=0"),
-        std::string("PRIORITY=2"), std::string("SYSLOG_FACILITY=0")})
+           "MESSAGE=" + kWarn, "KERNEL_INCIDENT_TYPE=warning",
+           "KERNEL_INCIDENT_FINGERPRINT=" + kWarnFp,
+           std::string("KERNEL_INCIDENT_FUNCTION=crashme_warn"),
+           std::string("KERNEL_INCIDENT_MODULE=crashme"), std::string("KERNEL_INCIDENT_TAINT=G"),
+           std::string("KERNEL_INCIDENT_FRAMES=crashme_write+0x"), std::string("PRIORITY=4"),
+           "MESSAGE=" + kOops, "KERNEL_INCIDENT_TYPE=oops",
+           "KERNEL_INCIDENT_FINGERPRINT=" + kOopsFp, std::string("KERNEL_INCIDENT_RELEASE=6.1.0-"),
+           std::string("KERNEL_INCIDENT_REPEATS=0"), std::string("PRIORITY=2"),
+           std::string("SYSLOG_FACILITY=0")})
     CHECK(verbose.find(want) != std::string::npos);
 }
 
@@ -159,9 +160,9 @@ TEST_CASE("incidents live: --forward to an rsyslogd collector, its own SD elemen
   Collector c("imtcp");
   c.start();
   Replay rp;
-  auto r = run_command(rp.klogd("-n -f /dev/null --forward tcp://127.0.0.1:" +
-                                std::to_string(c.port) + " --forward-queue-dir " + rp.dir +
-                                "/queue"));
+  auto r =
+      run_command(rp.klogd("-n -f /dev/null --forward tcp://127.0.0.1:" + std::to_string(c.port) +
+                           " --forward-queue-dir " + rp.dir + "/queue"));
   CHECK(r.status == 0);
   REQUIRE(wait_until([&] { return c.out().find(kOopsFp) != std::string::npos; }));
   std::string out = c.out();
@@ -172,7 +173,8 @@ TEST_CASE("incidents live: --forward to an rsyslogd collector, its own SD elemen
   std::string msg = out.substr(out.rfind('\n', at) + 1);
   msg = msg.substr(0, msg.find('\n'));
   CHECK(std::regex_search(msg, std::regex("\\]\\[incident@32473 type=\"warning\" title=\"" + kWarn +
-                                          "\" fingerprint=\"" + kWarnFp + "\" function=\"crashme_warn\" "
+                                          "\" fingerprint=\"" + kWarnFp +
+                                          "\" function=\"crashme_warn\" "
                                           "module=\"crashme\" taint=")));
   CHECK(msg.find(" frames=\"crashme_write+0x") != std::string::npos);
   CHECK(msg.ends_with("] \xef\xbb\xbf" + kWarn));
@@ -183,8 +185,8 @@ TEST_CASE("incidents live: a report that userspace writes to /dev/kmsg opens non
           "[incidents][live][life]") {
   std::string dir = temp_dir();
   std::string tag = unique_tag("fake-warn");
-  auto r = run_command(kKlogd + " --start end --state-file none -x -f " + dir +
-                       "/out --pid-file " + dir + "/pid");
+  auto r = run_command(kKlogd + " --start end --state-file none -x -f " + dir + "/out --pid-file " +
+                       dir + "/pid");
   REQUIRE(r.status == 0);
   REQUIRE(wait_for(dir + "/pid", "\n"));
   pid_t pid = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
@@ -213,7 +215,8 @@ TEST_CASE("incidents live: a report that userspace writes to /dev/kmsg opens non
   // the same lines as kernel records (a replayed capture) do open one: the test can fail
   std::string capture;
   int seq = 1;
-  for (const char* line : report) capture += "4," + std::to_string(seq++) + ",1000,-;" + line + "\n";
+  for (const char* line : report)
+    capture += "4," + std::to_string(seq++) + ",1000,-;" + line + "\n";
   write_file(dir + "/capture", capture);
   auto k = run_command(kKlogd + " -n -x --kmsg " + dir + "/capture --state-file none -f -");
   CHECK(k.output.find("klogd: incident: WARNING in fake_warn [") != std::string::npos);

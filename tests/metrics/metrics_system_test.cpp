@@ -57,9 +57,9 @@ struct Daemon {
   Child pid;
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/metrics"; }
   void start(const std::string& rest) {
-    pid.start(kKlogd + " -n --start end --state-file none -x -f " + dir + "/out --pid-file " +
-              dir + "/pid --metrics-listen 127.0.0.1:" + std::to_string(port) + " " + rest +
-              " 2>>" + dir + "/err");
+    pid.start(kKlogd + " -n --start end --state-file none -x -f " + dir + "/out --pid-file " + dir +
+              "/pid --metrics-listen 127.0.0.1:" + std::to_string(port) + " " + rest + " 2>>" +
+              dir + "/err");
     REQUIRE(wait_until([&] { return http_get(port).find(" 200 OK") != std::string::npos; }));
   }
   std::string scrape() const { return body(http_get(port)); }
@@ -76,7 +76,8 @@ TEST_CASE("metrics: the endpoint and the textfile pass promtool, with a forward 
   d.start("--metrics-file " + prom + " --metrics-interval 1 --forward tcp://127.0.0.1:" +
           std::to_string(c.port) + " --forward-queue-dir " + d.dir + "/queue");
   std::string tag = unique_tag("metrics");
-  for (int i = 0; i < 20; ++i) REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
   REQUIRE(wait_for(d.dir + "/out", tag + " n=19"));
   REQUIRE(wait_until([&] { return c.out().find(tag + " n=19") != std::string::npos; }));
   const std::string target = "{target=\"tcp://127.0.0.1:" + std::to_string(c.port) + "\"}";
@@ -107,11 +108,13 @@ TEST_CASE("metrics: the endpoint and the textfile pass promtool, with a forward 
   REQUIRE(inject_kmsg("<15>" + tag + " while down\n"));
   REQUIRE(wait_until([&] { return sample(d.scrape(), "klogd_forward_up" + target) == "0"; }));
   c.start();
-  REQUIRE(wait_until([&] {
-    std::string t = d.scrape();
-    return sample(t, "klogd_forward_up" + target) == "1" &&
-           sample(t, "klogd_forward_reconnects_total" + target) == "1";
-  }, 30000));
+  REQUIRE(wait_until(
+      [&] {
+        std::string t = d.scrape();
+        return sample(t, "klogd_forward_up" + target) == "1" &&
+               sample(t, "klogd_forward_reconnects_total" + target) == "1";
+      },
+      30000));
 
   // the textfile: the same families, without process_* (node_exporter has its own)
   std::string file;
@@ -141,18 +144,21 @@ TEST_CASE("metrics: a real Prometheus scrapes klogd, its query API has the recor
   Prometheus p(d.port);
   p.start();
   std::string tag = unique_tag("prometheus");
-  for (int i = 0; i < 25; ++i) REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
+  for (int i = 0; i < 25; ++i)
+    REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
   REQUIRE(wait_for(d.dir + "/out", tag + " n=24"));
   // what klogd wrote is what Prometheus must have: every debug record it read
   const size_t expected = debug_lines(read_file(d.dir + "/out"));
   REQUIRE(expected >= 25);
   std::string up, records;
-  bool got = wait_until([&] {
-    up = p.query("up{job=\"klogd\"}");
-    records = p.query("klogd_records_total{job=\"klogd\",level=\"debug\"}");
-    return up.find("=> 1 @") != std::string::npos &&
-           records.find("=> " + std::to_string(expected) + " @") != std::string::npos;
-  }, 30000);
+  bool got = wait_until(
+      [&] {
+        up = p.query("up{job=\"klogd\"}");
+        records = p.query("klogd_records_total{job=\"klogd\",level=\"debug\"}");
+        return up.find("=> 1 @") != std::string::npos &&
+               records.find("=> " + std::to_string(expected) + " @") != std::string::npos;
+      },
+      30000);
   INFO(up << records << p.log());
   std::printf("Prometheus query API (promtool query instant):\n%s%s\n", up.c_str(),
               records.c_str());
@@ -211,10 +217,12 @@ TEST_CASE("metrics: slow and hostile clients are cut and counted, records keep f
   }
   // cut at the header limit (8 KiB), whatever the socket buffers took
   char one;
-  CHECK(wait_until([&] {
-    ssize_t n = ::recv(big, &one, 1, MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno == ECONNRESET);
-  }, 3000));
+  CHECK(wait_until(
+      [&] {
+        ssize_t n = ::recv(big, &one, 1, MSG_DONTWAIT);
+        return n == 0 || (n < 0 && errno == ECONNRESET);
+      },
+      3000));
   ::close(big);
   // 3. a thousand connections at once, held open
   std::vector<int> many;
@@ -224,7 +232,8 @@ TEST_CASE("metrics: slow and hostile clients are cut and counted, records keep f
   }
   CHECK(many.size() >= 900);
   // meanwhile, records flow as ever
-  for (int i = 0; i < 50; ++i) REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(inject_kmsg("<15>" + tag + " n=" + std::to_string(i) + "\n"));
   CHECK(wait_for(d.dir + "/out", tag + " n=49"));
   for (int fd : many) ::close(fd);
   // the silent and the unending requests are cut after the timeout (5 s)
@@ -249,16 +258,16 @@ TEST_CASE("metrics: slow and hostile clients are cut and counted, records keep f
   CHECK(d.pid.stop() == 0);
 }
 
-TEST_CASE("metrics: a host name is a usage error, a port in use a start-up error",
-          "[metrics]") {
+TEST_CASE("metrics: a host name is a usage error, a port in use a start-up error", "[metrics]") {
   auto r = run_command(kKlogd + " -n -x --metrics-listen localhost:9468 -f /dev/null");
   CHECK(r.status == 2);
   CHECK(r.output.find("no host names") != std::string::npos);
   int port = 0;
   int fd = listen_loopback(&port);
-  auto busy = run_command(kKlogd + " -n -x --start end --state-file none -f /dev/null "
-                          "--pid-file " + temp_dir() + "/pid --metrics-listen 127.0.0.1:" +
-                          std::to_string(port));
+  auto busy = run_command(kKlogd +
+                          " -n -x --start end --state-file none -f /dev/null "
+                          "--pid-file " +
+                          temp_dir() + "/pid --metrics-listen 127.0.0.1:" + std::to_string(port));
   ::close(fd);
   INFO(busy.output);
   CHECK(busy.status == 1);

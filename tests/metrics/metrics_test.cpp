@@ -44,8 +44,7 @@ TEST_CASE("metrics: --metrics-listen takes IP literals and a port, nothing else"
   }
 }
 
-TEST_CASE("metrics: render_metrics says the counters, every level and incident type",
-          "[metrics]") {
+TEST_CASE("metrics: render_metrics says the counters, every level and incident type", "[metrics]") {
   PipelineCounters c;
   c.by_level[7] = 5;
   c.by_level[4] = 2;
