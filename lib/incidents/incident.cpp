@@ -119,8 +119,7 @@ std::vector<TaintFlag> decode_taint(std::string_view flags) {
   return out;
 }
 
-std::string frame_identity(std::string_view frame) {
-  // "[<...>] " PCs first, then the name up to '+' or '.', then " [module]" if printed.
+std::string_view frame_text(std::string_view frame) {
   size_t b = frame.find_first_not_of(' ');
   frame.remove_prefix(b == std::string_view::npos ? frame.size() : b);
   while (frame.starts_with("[")) {
@@ -128,6 +127,12 @@ std::string frame_identity(std::string_view frame) {
     if (e == std::string_view::npos) break;
     frame.remove_prefix(e + 2);
   }
+  return frame;
+}
+
+std::string frame_identity(std::string_view frame) {
+  // the name up to '+' or '.', then " [module]" if printed
+  frame = frame_text(frame);
   size_t end = frame.find_first_of("+. ");
   std::string id(frame.substr(0, end));
   size_t mod = frame.find(" [");

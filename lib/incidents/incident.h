@@ -75,6 +75,9 @@ inline constexpr size_t kFingerprintDigits = 20;
 /// time.
 std::string incident_fingerprint(const Incident& i);
 
+/// A frame line without its indent and the PCs old kernels print first ("[<ffffffff81234567>] ").
+std::string_view frame_text(std::string_view frame);
+
 /// The frame's name without offset or suffix, with its module: "crashme_write [crashme]".
 std::string frame_identity(std::string_view frame);
 

@@ -336,14 +336,7 @@ bool is_marker(std::string_view s) {
 }
 
 std::string clean_frame(std::string_view s) {
-  size_t b = s.find_first_not_of(' ');
-  s.remove_prefix(b == std::string_view::npos ? s.size() : b);
-  // old kernels print the address first: "[<ffffffff81234567>] f+0x1/0x2"
-  while (s.starts_with("[<")) {
-    size_t e = s.find(">] ");
-    if (e == std::string_view::npos) break;
-    s.remove_prefix(e + 3);
-  }
+  s = frame_text(s);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
   if (s.ends_with(kUnverifiedMark)) s.remove_suffix(kUnverifiedMark.size());  // said elsewhere
   return std::string(s);
