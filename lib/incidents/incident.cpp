@@ -153,7 +153,7 @@ std::string incident_fingerprint(const Incident& i) {
     if (used == kFingerprintFrames) break;
     std::string id = frame_identity(f);
     std::string name = id.substr(0, id.find(' '));
-    if (name.empty() || std::regex_search(name, skip)) continue;
+    if (name.empty() || name.size() > kMaxSymbol || std::regex_search(name, skip)) continue;
     in += '\n';
     in += id;
     ++used;

@@ -27,6 +27,11 @@ namespace klogd {
 /// Patterns see at most this much of a line: a report's lines are short, a flood's junk is not,
 /// and std::regex recurses once per character it matches.
 inline constexpr size_t kMatchBytes = 2048;
+/// A symbol name is at most this long (the kernel's KSYM_NAME_LEN); a longer "frame" is junk,
+/// never matched against the skip lists (std::regex would recurse once per character).
+inline constexpr size_t kMaxSymbol = 512;
+/// A title is normalized from at most this much text (it keeps 120 bytes of it).
+inline constexpr size_t kMaxTitleInput = 512;
 
 /// Compiles a catalog pattern (placeholders expanded).
 std::regex catalog_regex(std::string_view pattern, bool icase = false);

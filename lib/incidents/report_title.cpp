@@ -69,7 +69,7 @@ void append_frames(const std::cmatch& m, const StackRule& rule, std::vector<std:
   for (size_t g = 1; g < m.size(); ++g) {
     if (!m[g].matched) continue;
     std::string f = m[g].str();
-    if (!std::regex_search(f, rule.skip)) out->push_back(std::move(f));
+    if (f.size() <= kMaxSymbol && !std::regex_search(f, rule.skip)) out->push_back(std::move(f));
   }
 }
 
@@ -290,7 +290,7 @@ std::string normalize_title(std::string title) {
     add(R"((\d+){7,})", "NUM");
     return t;
   }();
-  if (title.size() > 4 * kMatchBytes) title.resize(4 * kMatchBytes);
+  if (title.size() > kMaxTitleInput) title.resize(kMaxTitleInput);
   for (const Replacement& r : table) {
     for (int rounds = 0; rounds < 64; ++rounds) {
       std::string next = std::regex_replace(title, r.re, r.with);
