@@ -62,11 +62,11 @@ void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point n
     s.suppressed = 0;
   }
   ended_.clear();
-  // fingerprints whose window is over and that were not seen again are forgotten
+  // Bounded memory: past 4096 fingerprints, those whose window is over are forgotten (one that
+  // had repeats then loses their count, which the metrics have counted all the same).
   if (seen_.size() > 4096) {
     for (auto it = seen_.begin(); it != seen_.end();)
-      it = now - it->second.emitted >= o_.window && it->second.suppressed == 0 ? seen_.erase(it)
-                                                                               : std::next(it);
+      it = now - it->second.emitted >= o_.window ? seen_.erase(it) : std::next(it);
   }
 }
 
