@@ -66,10 +66,33 @@ void PidFile::update() {
   }
 }
 
+namespace {
+int ready_fd = -1;  // the child's end of the pipe its parent waits on
+}  // namespace
+
 void daemonize(bool keep_stdout) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) std::exit(1);
   pid_t pid = ::fork();
   if (pid < 0) std::exit(1);
-  if (pid > 0) std::_Exit(0);
+  if (pid > 0) {
+    // The parent returns once the daemon runs, with its pid in the pid file; if the daemon
+    // ends first, its start-up failed: exit 1, as an init script expects.
+    ::close(pipe_fds[1]);
+    char byte = 0;
+    ssize_t n;
+    do n = ::read(pipe_fds[0], &byte, 1);
+    while (n < 0 && errno == EINTR);
+    if (n == 1) std::_Exit(0);
+    static const char msg[] =
+        "klogd: the background process ended before it was ready; its reason is in the system "
+        "log\n";
+    ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    std::_Exit(1);
+  }
+  ::close(pipe_fds[0]);
+  ready_fd = pipe_fds[1];
   ::setsid();
   if (::chdir("/") != 0) std::exit(1);
   int null = ::open("/dev/null", O_RDWR);
@@ -79,6 +102,14 @@ void daemonize(bool keep_stdout) {
     ::dup2(null, STDERR_FILENO);
     if (null > STDERR_FILENO) ::close(null);
   }
+}
+
+void daemon_ready() {
+  if (ready_fd < 0) return;
+  ssize_t ignored = ::write(ready_fd, "R", 1);
+  (void)ignored;
+  ::close(ready_fd);
+  ready_fd = -1;
 }
 
 bool drop_to_user(const std::string& user, std::string* err) {

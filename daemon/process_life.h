@@ -20,9 +20,14 @@ class PidFile {
   int fd_ = -1;
 };
 
-/// Forks into the background: the parent exits 0, the child starts a new session, changes to /
-/// and points stdin/stdout/stderr at /dev/null (unless stdout is the output).
+/// Forks into the background: the child starts a new session, changes to / and points
+/// stdin/stdout/stderr at /dev/null (unless stdout is the output). The parent waits until the
+/// child calls daemon_ready(), then exits 0; if the child ends first (its start-up failed:
+/// a port in use, a folder it cannot write), the parent says so and exits 1.
 void daemonize(bool keep_stdout);
+/// The daemon runs (pid file written, pipeline started): lets the waiting parent exit 0. Nothing
+/// when klogd did not fork.
+void daemon_ready();
 
 /// Drops from root to `user` (its primary group, no supplementary groups), keeping only
 /// CAP_SYSLOG, which reading /dev/kmsg under dmesg_restrict and real kallsyms addresses need.

@@ -258,6 +258,7 @@ int run_daemon(const Options& o) {
   }
   pipeline.start();
   sd_notify(0, "READY=1");
+  daemon_ready();
   io.run();
 
   keeper.stop();

@@ -140,6 +140,28 @@ TEST_CASE("daemon life: without -n it forks, writes its pid file and keeps readi
   CHECK(::stat((dir + "/pid").c_str(), &st) != 0);  // removed on exit
 }
 
+TEST_CASE("daemon life: forking, the parent returns once the child runs, or fails with it",
+          "[daemon][life]") {
+  std::string dir = temp_dir();
+  ::chmod(dir.c_str(), 0777);
+  // at the parent's return the pid file already names the running child, never the parent
+  for (int i = 0; i < 5; ++i) {
+    auto r = run_command(kKlogd + " -x --start end --state-file none -f " + dir +
+                         "/out --pid-file " + dir + "/pid");
+    REQUIRE(r.status == 0);
+    pid_t child = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+    CHECK(::kill(child, 0) == 0);
+    ::kill(child, SIGTERM);
+    CHECK(wait_until([&] { return !exists(dir + "/pid"); }));
+  }
+  // a start-up failure after the fork (as --user, a port it may not bind) is the parent's
+  auto failed = run_command(kKlogd + " -x --start end --state-file none -f /dev/null --pid-file " +
+                            dir + "/pid --user nobody --metrics-listen 127.0.0.1:1");
+  CHECK(failed.status == 1);
+  CHECK(failed.output.find("ended before it was ready") != std::string::npos);
+  CHECK_FALSE(exists(dir + "/pid"));
+}
+
 TEST_CASE("daemon life: --user drops to that user with CAP_SYSLOG only", "[daemon][life]") {
   std::string dir = temp_dir();
   ::chmod(dir.c_str(), 0777);
