@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <regex>
 
 #include "annotate/annotator.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
+#include "util/text.h"
 
 namespace klogd {
 
@@ -18,12 +20,21 @@ bool has(std::string_view s, std::string_view what) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The decimal number at s[*at] (*at moves past it), or nullopt when no digit is there.
+std::optional<int64_t> read_decimal(std::string_view s, size_t* at) {
+  int64_t v = 0;
+  if (*at >= s.size() || !is_digit(s[*at])) return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data() + *at, s.data() + s.size(), v);
+  if (ec != std::errc()) return std::nullopt;
+  *at = static_cast<size_t>(end - s.data());
+  return v;
+}
+
 // A sanitizer's banner: a line of '=' only (KASAN prints 66).
 bool is_banner(std::string_view s) {
   size_t b = s.find_first_not_of(' ');
   if (b == std::string_view::npos) return false;
-  s.remove_prefix(b);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  s = trim_right(s.substr(b), " ");
   return s.size() >= 20 && s.find_first_not_of('=') == std::string_view::npos;
 }
 
@@ -253,15 +264,9 @@ bool parse_cpu_line(std::string_view l, Incident* in) {
   if (c == std::string_view::npos || p == std::string_view::npos || m == std::string_view::npos ||
       p < c || m < p)
     return false;
-  auto number = [&](size_t at) -> std::optional<int64_t> {
-    int64_t v = 0;
-    size_t i = at;
-    while (i < l.size() && is_digit(l[i])) v = v * 10 + (l[i++] - '0');
-    if (i == at) return std::nullopt;
-    return v;
-  };
-  auto cpu = number(c + 5);
-  auto pid = number(p + 6);
+  size_t cpu_at = c + 5, pid_at = p + 6;
+  auto cpu = read_decimal(l, &cpu_at);
+  auto pid = read_decimal(l, &pid_at);
   if (!cpu || !pid) return false;
   std::string_view rest = l.substr(m + 7);
   size_t taint_at = rest.find(" Tainted: ");
@@ -274,9 +279,7 @@ bool parse_cpu_line(std::string_view l, Incident* in) {
     size_t i = 0;
     while (i < after.size() && ((after[i] >= 'A' && after[i] <= 'Z') || after[i] == ' ')) ++i;
     // the flags end where the release (which starts with a digit) begins
-    std::string_view flags = after.substr(0, i);
-    while (!flags.empty() && flags.back() == ' ') flags.remove_suffix(1);
-    in->taint.assign(flags);
+    in->taint.assign(trim_right(after.substr(0, i), " "));
     after.remove_prefix(i);
   } else if (not_at != std::string_view::npos) {
     in->comm.assign(rest.substr(0, not_at));
@@ -304,12 +307,10 @@ void parse_hung_task(std::string_view l, Incident* in) {
   std::string_view who = l.substr(t + 11, b - t - 11);
   size_t colon = who.rfind(':');
   if (colon == std::string_view::npos) return;
+  size_t at = colon + 1;
+  auto pid = read_decimal(who, &at);
+  if (!pid || at != who.size()) return;
   in->comm.assign(who.substr(0, colon));
-  int64_t pid = 0;
-  for (char c : who.substr(colon + 1)) {
-    if (!is_digit(c)) return;
-    pid = pid * 10 + (c - '0');
-  }
   in->pid = pid;
 }
 
@@ -318,12 +319,11 @@ void parse_oom_victim(std::string_view l, Incident* in) {
   size_t k = l.find("Killed process ");
   if (k == std::string_view::npos) return;
   std::string_view r = l.substr(k + 15);
-  int64_t pid = 0;
   size_t i = 0;
-  while (i < r.size() && is_digit(r[i])) pid = pid * 10 + (r[i++] - '0');
+  auto pid = read_decimal(r, &i);
   size_t open = r.find(" (", i);
   size_t close = r.find(')', open == std::string_view::npos ? 0 : open);
-  if (i == 0 || open != i || close == std::string_view::npos) return;
+  if (!pid || open != i || close == std::string_view::npos) return;
   in->pid = pid;
   in->comm.assign(r.substr(open + 2, close - open - 2));
 }
@@ -336,8 +336,7 @@ bool is_marker(std::string_view s) {
 }
 
 std::string clean_frame(std::string_view s) {
-  s = frame_text(s);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  s = trim_right(frame_text(s), " \r");
   if (s.ends_with(kUnverifiedMark)) s.remove_suffix(kUnverifiedMark.size());  // said elsewhere
   return std::string(s);
 }
