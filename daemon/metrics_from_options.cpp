@@ -6,10 +6,9 @@ namespace klogd {
 
 DaemonMetrics::DaemonMetrics(boost::asio::io_context& io, const Options& o, MetricSources sources)
     : sources_(std::move(sources)) {
-  if (!o.metrics_listen.empty()) {
+  if (o.metrics_listen) {
     MetricsServer::Options so;
-    std::string ignored;  // validated with the options
-    parse_listen_address(o.metrics_listen, &so.endpoint, &ignored);
+    so.endpoint = *o.metrics_listen;
     server_ = std::make_unique<MetricsServer>(io, so, [this] { return render_metrics(sources_); });
     sources_.endpoint = &server_->counters();
   }

@@ -50,6 +50,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   // The choice options as written; turned into their enums once parsing is done.
   std::string style = "klogd", source = "kmsg", start = "oldest", sink = "auto",
               syslog_format = "rfc3164";
+  std::string metrics_listen;  // ADDR:PORT, parsed into o->metrics_listen
   // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
   // the config file; the command line wins over the file.
   po::options_description klogd15("sysklogd klogd 1.5 options");
@@ -150,7 +151,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "fingerprint (default true)")(
       "incident-window", po::value<unsigned>(&o->incident_window)->value_name("SECONDS"),
       "the same crash again within this time is counted, not recorded again (default 600)")(
-      "metrics-listen", po::value<std::string>(&o->metrics_listen)->value_name("ADDR:PORT"),
+      "metrics-listen", po::value<std::string>(&metrics_listen)->value_name("ADDR:PORT"),
       "serve Prometheus metrics at http://ADDR:PORT/metrics (an IP literal: 127.0.0.1:9468, "
       "[::1]:9468; default off)")(
       "metrics-file", po::value<std::string>(&o->metrics_file)->value_name("PATH"),
@@ -271,9 +272,11 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
                     &o->start, err))
     return ParseOutcome::kUsageError;
   if (o->use_syscall) o->source = Source::kSyscall;
-  boost::asio::ip::tcp::endpoint endpoint;
-  if (!o->metrics_listen.empty() && !parse_listen_address(o->metrics_listen, &endpoint, err))
-    return ParseOutcome::kUsageError;
+  if (!metrics_listen.empty()) {
+    boost::asio::ip::tcp::endpoint endpoint;
+    if (!parse_listen_address(metrics_listen, &endpoint, err)) return ParseOutcome::kUsageError;
+    o->metrics_listen = endpoint;
+  }
   if (o->metrics_interval == 0) {
     *err = "--metrics-interval: must be at least 1 second";
     return ParseOutcome::kUsageError;

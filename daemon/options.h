@@ -3,6 +3,7 @@
 // everything new has a long option, and every option can be set in klogd.conf (the command line
 // wins).
 
+#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,7 +56,7 @@ struct Options {
   bool incidents = false;  // --decode --incidents
   bool incident_records = true;
   unsigned incident_window = 600;
-  std::string metrics_listen;  // ADDR:PORT, validated; "" = no endpoint
+  std::optional<boost::asio::ip::tcp::endpoint> metrics_listen;  // --metrics-listen, parsed
   std::string metrics_file;
   unsigned metrics_interval = 15;
   std::string pid_file = "/run/klogd.pid";
