@@ -180,7 +180,7 @@ int run_daemon(const Options& o) {
   po.source = kind;
   IncidentTrackerOptions to;
   to.window = std::chrono::seconds(o.incident_window);
-  to.keep_style = o.style == AnnotationStyle::kKeep && !o.hide_addresses;
+  to.keep_style = annotated_in_keep_style(annotator.options());
   IncidentTracker incidents(to);
   Pipeline pipeline(io, &ring, &processor, &sinks, use_state ? &state : nullptr, po,
                     {[&] { keeper.module_miss(); }, log_notes,

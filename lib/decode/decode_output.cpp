@@ -76,8 +76,7 @@ std::vector<Incident> find_incidents(std::string_view log, const Annotator& anno
   std::vector<Incident> found;
   IncidentDetector detector([&](Incident i) { found.push_back(std::move(i)); });
   std::string full;
-  const bool keep =
-      annotator.options().style == AnnotationStyle::kKeep && !annotator.options().hide_addresses;
+  const bool keep = annotated_in_keep_style(annotator.options());
   for_each_log_line(log, [&](size_t line_no, std::string_view, const LogLine& l) {
     if (l.form == LogLine::Form::kKmsgDictionary) return;
     full.assign(l.prefix);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "annotate/annotator.h"
 #include "annotate/finished_record.h"
 #include "incidents/incident_detector.h"
 
@@ -63,6 +64,12 @@ class IncidentTracker {
   uint64_t last_seq_ = 0, last_ts_ = 0;
   std::string scratch_;
 };
+
+/// Whether text annotated with these options is in --style keep's form ("0x... (name)"), which
+/// the title rules read through klogd_style_text (with addresses hidden there are none).
+inline bool annotated_in_keep_style(const AnnotatorOptions& o) {
+  return o.style == AnnotationStyle::kKeep && !o.hide_addresses;
+}
 
 /// "0xffffffff81000105 (do_work+0x5/0x80)" -> "do_work+0x5/0x80", as --style klogd prints a
 /// 0x address; "[<...>] (f+0x1/0x2)" likewise. Appends to *out.
