@@ -4,20 +4,30 @@
 #include <cstdio>
 
 namespace klogd {
+namespace {
+
+// The format's escapes: \\ and \n in HELP text; in a label value, \" too.
+void append_escaped(std::string_view s, bool label_value, std::string* out) {
+  for (char c : s) {
+    if (c == '\\')
+      *out += "\\\\";
+    else if (c == '\n')
+      *out += "\\n";
+    else if (c == '"' && label_value)
+      *out += "\\\"";
+    else
+      *out += c;
+  }
+}
+
+}  // namespace
 
 void Exposition::family(std::string_view name, MetricType type, std::string_view help) {
   name_.assign(name);
   out_ += "# HELP ";
   out_ += name;
   out_ += ' ';
-  for (char c : help) {
-    if (c == '\\')
-      out_ += "\\\\";
-    else if (c == '\n')
-      out_ += "\\n";
-    else
-      out_ += c;
-  }
+  append_escaped(help, false, &out_);
   out_ += "\n# TYPE ";
   out_ += name;
   out_ += type == MetricType::kCounter ? " counter\n" : " gauge\n";
@@ -33,16 +43,7 @@ void Exposition::begin_sample(std::initializer_list<Label> labels) {
     first = false;
     out_ += key;
     out_ += "=\"";
-    for (char c : value) {
-      if (c == '\\')
-        out_ += "\\\\";
-      else if (c == '"')
-        out_ += "\\\"";
-      else if (c == '\n')
-        out_ += "\\n";
-      else
-        out_ += c;
-    }
+    append_escaped(value, true, &out_);
     out_ += '"';
   }
   out_ += '}';
