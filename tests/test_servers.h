@@ -71,17 +71,38 @@ inline std::vector<std::string> journal_entries(const std::string& tag) {
   return out;
 }
 
-/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (*port), with a receive buffer
-/// of `rcvbuf` bytes (0: the default) that the accepted connections inherit.
-inline int listen_loopback(int* port, int rcvbuf = 0, int backlog = 4) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+/// 127.0.0.1:port.
+inline sockaddr_in loopback_address(int port = 0) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  return a;
+}
+
+/// A socket of `type` bound to 127.0.0.1 at a port the kernel picks (*port).
+inline int bind_loopback(int type, int* port) {
+  int fd = ::socket(AF_INET, type, 0);
+  sockaddr_in a = loopback_address();
   REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   *port = ntohs(a.sin_port);
+  return fd;
+}
+
+/// The _PID of a journalctl JSON entry (the klogd that wrote it).
+inline std::string journal_pid(const std::string& entry) {
+  size_t at = entry.find("\"_PID\":\"");
+  REQUIRE(at != std::string::npos);
+  at += 8;
+  return entry.substr(at, entry.find('"', at) - at);
+}
+
+/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (*port), with a receive buffer
+/// of `rcvbuf` bytes (0: the default) that the accepted connections inherit.
+inline int listen_loopback(int* port, int rcvbuf = 0, int backlog = 4) {
+  int fd = bind_loopback(SOCK_STREAM, port);
   if (rcvbuf) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   REQUIRE(::listen(fd, backlog) == 0);
   return fd;
@@ -163,10 +184,7 @@ struct Collector {
 /// A TCP connection to 127.0.0.1:port (-1 when refused).
 inline int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
+  sockaddr_in a = loopback_address(port);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     ::close(fd);
     return -1;

@@ -192,12 +192,10 @@ TEST_CASE("hide addresses: journald, no KERNEL_ORIGINAL_MESSAGE", "[hide][journa
   REQUIRE(wait_until([&] { return (tagged = journal_entries(k.tag)).size() >= 7; }));
   // this klogd's entries, tagged or not (" ? 0x...", "Code: ..."): by its _PID (its _CMDLINE
   // may be missing: journald reads it from /proc after klogd is gone)
-  std::smatch m;
-  REQUIRE(std::regex_search(tagged[0], m, std::regex("\"_PID\":\"([0-9]+)\"")));
   std::string mine =
       run_command(
           "journalctl --no-pager -o json SYSLOG_IDENTIFIER=kernel _TRANSPORT=journal _PID=" +
-          m[1].str())
+          journal_pid(tagged[0]))
           .output;
   // journald's own cursor holds a hash ("x=f233b39434adf621"): not ours to check
   mine = std::regex_replace(mine, std::regex("\"__CURSOR\":\"[^\"]*\""), "");

@@ -624,13 +624,8 @@ TEST_CASE("forward: an unreadable --tls-ca is refused at start-up", "[forward][t
 }
 
 TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters", "[forward]") {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = 0;
+  int fd = bind_loopback(SOCK_DGRAM, &port);
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string dir = temp_dir();
@@ -645,8 +640,8 @@ TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters", "
   auto r = run_command(kKlogd + " -n --kmsg " + dir +
                        "/capture --state-file none -f /dev/null"
                        " --forward udp://127.0.0.1:" +
-                       std::to_string(ntohs(a.sin_port)) + " --forward-queue-dir " + dir +
-                       "/queue --pid-file " + dir + "/pid");
+                       std::to_string(port) + " --forward-queue-dir " + dir + "/queue --pid-file " +
+                       dir + "/pid");
   CHECK(r.status == 0);
   for (int i = 0; i < 3; ++i) {
     char buf[4096];

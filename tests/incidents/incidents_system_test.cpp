@@ -104,18 +104,17 @@ TEST_CASE("incidents live: journald, MESSAGE_ID and KERNEL_INCIDENT_ fields",
   CHECK(r.status == 0);
   std::vector<std::string> tagged;
   REQUIRE(wait_until([&] { return !(tagged = journal_entries(rp.tag)).empty(); }));
-  std::smatch m;
-  REQUIRE(std::regex_search(tagged[0], m, std::regex("\"_PID\":\"([0-9]+)\"")));
+  const std::string pid = journal_pid(tagged[0]);
   std::string verbose;
   REQUIRE(wait_until([&] {
-    verbose = run_command("journalctl --no-pager -o verbose MESSAGE_ID=" + kMessageId +
-                          " _PID=" + m[1].str())
-                  .output;
+    verbose =
+        run_command("journalctl --no-pager -o verbose MESSAGE_ID=" + kMessageId + " _PID=" + pid)
+            .output;
     return count(verbose, "KERNEL_INCIDENT_TYPE=") == 2;
   }));
   INFO(verbose);
-  std::printf("journalctl -o verbose MESSAGE_ID=%s _PID=%s:\n%s\n", kMessageId.c_str(),
-              m[1].str().c_str(), verbose.c_str());
+  std::printf("journalctl -o verbose MESSAGE_ID=%s _PID=%s:\n%s\n", kMessageId.c_str(), pid.c_str(),
+              verbose.c_str());
   for (const std::string& want : std::vector<std::string>{
            "MESSAGE=" + kWarn, "KERNEL_INCIDENT_TYPE=warning",
            "KERNEL_INCIDENT_FINGERPRINT=" + kWarnFp,

@@ -90,8 +90,8 @@ TEST_CASE("metrics: the endpoint and the textfile pass promtool, with a forward 
   Verdict v = promtool(text);
   CHECK(v.status == 0);
   CHECK(v.output == "");
-  std::printf("scrape of %s:\n%s\npromtool check metrics: exit %d, \"%s\"\n",
-              d.url().c_str(), text.c_str(), v.status, v.output.c_str());
+  std::printf("scrape of %s:\n%s\npromtool check metrics: exit %d, \"%s\"\n", d.url().c_str(),
+              text.c_str(), v.status, v.output.c_str());
   CHECK(std::stoull(sample(text, "klogd_records_total{level=\"debug\"}")) >=
         debug_lines(read_file(d.dir + "/out")) - 0);
   CHECK(sample(text, "klogd_forward_up" + target) == "1");
