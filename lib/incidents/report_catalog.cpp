@@ -36,6 +36,8 @@ const std::string kCallTrace = R"((?:Call (?:T|t)race:)|(?:Backtrace:))";
 
 // Frames that are reporting, sanitizer, locking, allocation or library infrastructure: never
 // the guilty one.
+// (The word lists are kept dense by hand.)
+// clang-format off
 const char* const kCommonSkip[] = {
     "__sanitizer", "__asan", "kasan", "hwasan", "__msan", "kmsan", "kcsan_setup_watchpoint",
     "check_memory_region", "check_heap_object", "check_object", "read_word_at_a_time",
@@ -104,6 +106,7 @@ const char* const kStallAnchors[] = {
     "do_page_fault", "^page_fault$", "__fput", "task_work_run", "exit_to_usermode",
     "smp_call_function", "tasklet_action", "tasklet_hi_action",
 };
+// clang-format on
 
 std::string common_skip() {
   std::string s;
@@ -168,12 +171,13 @@ struct F {
 };
 
 TitleFormat make(F f) {
-  return {std::move(f.title), std::move(f.report), std::move(f.fmt), std::move(f.stack),
-          f.no_stack_trace, f.corrupted};
+  return {std::move(f.title), std::move(f.report), std::move(f.fmt),
+          std::move(f.stack), f.no_stack_trace,    f.corrupted};
 }
 
 ReportKind kind(std::string header, std::vector<F> formats,
-                std::initializer_list<std::string_view> suppressions = {}, bool icase_last = false) {
+                std::initializer_list<std::string_view> suppressions = {},
+                bool icase_last = false) {
   ReportKind k;
   k.header = std::move(header);
   for (F& f : formats) k.formats.push_back(make(std::move(f)));
@@ -186,6 +190,8 @@ ReportKind kind(std::string header, std::vector<F> formats,
 }
 
 std::vector<ReportKind> build() {
+  // The table in syzkaller's order, laid out by hand: one kind per block.
+  // clang-format off
   std::vector<ReportKind> k;
   const std::string kasan_in = "BUG: KASAN: (?:[-a-z]+) in {{FUNC}}";
   const std::string free_kinds = "(?:double-free or invalid-free|double-free|invalid-free)";
@@ -687,9 +693,9 @@ std::vector<ReportKind> build() {
                     {seq({"panic:(.*)"}), {}, "panic:%1", nullptr, true}},
                    {"_panic:", "xlog_status:", R"(ddb\.onpanic:)", "evtlog_status:"}));
   return k;
+  // clang-format on
 }
 
-// A first-pass filter over a line: the byte pairs every header starts with.
 // Finds the headers a line holds without running over every byte (nearly every line holds
 // none, and this runs on each). A header of kStride + 3 bytes or more holds, wherever it
 // stands, the 4 bytes at some position that is a multiple of kStride: only those positions are
@@ -785,7 +791,7 @@ class HeaderFilter {
   static uint32_t hash(uint32_t q) { return (q * 0x9E3779B1u) >> 16; }  // 16 bits
   bool suppressed(size_t k, std::string_view s) const {
     if (k >= kinds_.size()) return true;  // a marker is no kind
-    s = s.substr(0, kMatchBytes);  // std::regex recurses per character: bounded input
+    s = s.substr(0, kMatchBytes);         // std::regex recurses per character: bounded input
     for (const std::regex& re : kinds_[k].suppressions)
       if (std::regex_search(s.begin(), s.end(), re)) return true;
     return false;
@@ -818,10 +824,14 @@ std::regex catalog_regex(std::string_view pattern, bool icase) {
 std::string required_literal(std::string_view p) {
   int depth = 0;
   for (size_t i = 0; i < p.size(); ++i) {  // an alternation at the top level: nothing is sure
-    if (p[i] == '\\') ++i;
-    else if (p[i] == '(') ++depth;
-    else if (p[i] == ')') --depth;
-    else if (p[i] == '|' && depth == 0) return {};
+    if (p[i] == '\\')
+      ++i;
+    else if (p[i] == '(')
+      ++depth;
+    else if (p[i] == ')')
+      --depth;
+    else if (p[i] == '|' && depth == 0)
+      return {};
   }
   std::string best, run;
   auto end_run = [&](bool last_optional) {
@@ -834,8 +844,10 @@ std::string required_literal(std::string_view p) {
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
     if (in_class) {
-      if (c == '\\') ++i;
-      else if (c == ']') in_class = false;
+      if (c == '\\')
+        ++i;
+      else if (c == ']')
+        in_class = false;
       continue;
     }
     if (c == '\\') {  // an escape: a class (\d) or a character; either way the run ends
@@ -899,19 +911,18 @@ const std::regex& infrastructure_frames() {
 const StackParams& stack_params() {
   static const StackParams p = [] {
     StackParams s;
-    for (const char* r :
-         {"Call (?:T|t)race", "Allocated:", "Allocated by task [0-9]+:", "Freed:",
-          "Freed by task [0-9]+:", R"([^k] backtrace(?: \(crc [0-9a-fA-F]*\))?:)", "Backtrace:",
-          "Uninit was stored to memory at",
-          "status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}"})
+    for (const char* r : {"Call (?:T|t)race", "Allocated:", "Allocated by task [0-9]+:", "Freed:",
+                          "Freed by task [0-9]+:", R"([^k] backtrace(?: \(crc [0-9a-fA-F]*\))?:)",
+                          "Backtrace:", "Uninit was stored to memory at",
+                          "status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}"})
       s.stack_start.push_back(catalog_pattern(r));
     s.frame.push_back(catalog_pattern("^ *(?:{{PC}} ){0,2}{{FUNC}}"));
     // arm: "[<c0123456>] (f) from [<c0123457>] (g+0x..)": both frames
     s.frame.push_back(catalog_pattern(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
     s.corrupted_line.push_back(
         catalog_pattern(R"(^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x)"));
-    s.strip_prefixes = {"SYSC_",   "SyS_",    "sys_",      "__x64_",     "__ia32_",
-                        "__arm64_", "____sys_", "___sys_",  "__sys_",     "__se_",
+    s.strip_prefixes = {"SYSC_",     "SyS_",      "sys_",         "__x64_",      "__ia32_",
+                        "__arm64_",  "____sys_",  "___sys_",      "__sys_",      "__se_",
                         "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_"};
     std::string anchors;
     for (const char* a : kStallAnchors) {
