@@ -117,7 +117,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "syslog-format", po::value<std::string>(&syslog_format)->value_name("rfc3164|rfc5424"),
       "syslog framing (default rfc3164)")(
       "journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"),
-      "journald's socket, probed before sending (default /run/systemd/journal/socket)")(
+      "journald's native socket, records are sent there (a namespace's: /run/systemd/journal.NAME/socket; default /run/systemd/journal/socket)")(
       "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
       "forward", po::value<std::vector<std::string>>(&o->forward)->composing()->value_name("URL"),

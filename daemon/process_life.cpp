@@ -28,6 +28,27 @@ namespace {
 
 constexpr int kSyslogActionConsoleLevel = 8;  // syslog(2): set the console log level
 
+struct passwd* find_user(const std::string& user, std::string* err) {
+  struct passwd* pw = ::getpwnam(user.c_str());
+  if (!pw) *err = "--user " + user + ": no such user";
+  return pw;
+}
+
+// Makes the missing folders of `path` (root's, 0755), all but the last one; true when they are
+// there afterwards.
+bool make_parents(const std::string& path, std::string* err) {
+  size_t at = 1;
+  while ((at = path.find('/', at)) != std::string::npos) {
+    std::string part = path.substr(0, at++);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) {
+      *err = part + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+
 }  // namespace
 
 PidFile::~PidFile() {
@@ -113,11 +134,8 @@ void daemon_ready() {
 }
 
 bool drop_to_user(const std::string& user, std::string* err) {
-  struct passwd* pw = ::getpwnam(user.c_str());
-  if (!pw) {
-    *err = "--user " + user + ": no such user";
-    return false;
-  }
+  struct passwd* pw = find_user(user, err);
+  if (!pw) return false;
   if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || ::setgroups(0, nullptr) != 0 ||
       ::setgid(pw->pw_gid) != 0 || ::setuid(pw->pw_uid) != 0) {
     *err = "--user " + user + ": " + std::strerror(errno);
@@ -142,32 +160,63 @@ bool set_console_level(int level, std::string* err) {
   return true;
 }
 
-bool hand_to_user(const std::string& path, const std::string& user, std::string* err) {
+bool hand_to_user(int fd, const std::string& what, const std::string& user, std::string* err) {
   if (user.empty() || ::geteuid() != 0) return true;
-  struct passwd* pw = ::getpwnam(user.c_str());
-  if (!pw) {
-    *err = "--user " + user + ": no such user";
-    return false;
-  }
-  if (::lchown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-    *err = path + ": cannot hand it to " + user + ": " + std::strerror(errno);
+  struct passwd* pw = find_user(user, err);
+  if (!pw) return false;
+  if (::fchown(fd, pw->pw_uid, pw->pw_gid) != 0) {
+    *err = what + ": cannot hand it to " + user + ": " + std::strerror(errno);
     return false;
   }
   return true;
 }
 
 bool prepare_writable_dir(const std::string& dir, const std::string& user, std::string* err) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    *err = dir + ": " + ec.message();
+  if (dir.empty() || dir == "/") {
+    *err = "'" + dir + "': not a folder klogd can keep files in";
     return false;
   }
-  if (!hand_to_user(dir, user, err)) return false;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-    if (!hand_to_user(e.path(), user, err)) return false;
-  return true;
+  std::string path = dir;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (!make_parents(path, err)) return false;
+  const bool handing = !user.empty() && ::geteuid() == 0;
+  // The last folder: klogd's own only when klogd makes it now. Opened without following a
+  // symbolic link, and changed through that descriptor, so nothing swapped in its place is
+  // handed over.
+  const bool made = ::mkdir(path.c_str(), handing ? 0700 : 0755) == 0;
+  if (!made && errno != EEXIST) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    *err = path + ": " + (errno == ELOOP || errno == ENOTDIR ? std::string("not a folder")
+                                                             : std::strerror(errno));
+    return false;
+  }
+  bool ok = true;
+  if (handing) {
+    struct stat st {};
+    struct passwd* pw = find_user(user, err);
+    if (!pw || ::fstat(fd, &st) != 0) {
+      ok = false;
+      if (pw) *err = path + ": " + std::strerror(errno);
+    } else if (made) {
+      ok = hand_to_user(fd, path, user, err);
+    } else if (st.st_uid != pw->pw_uid) {
+      // A folder klogd did not make is never given away (it may be /run or /var/lib).
+      *err = path + " exists and belongs to uid " + std::to_string(st.st_uid) + ", not to " +
+             user + ": klogd hands over only folders it makes itself; give it a folder of its " +
+             "own (chown " + user + " " + path + ", or name one that does not exist yet)";
+      ok = false;
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
+bool make_folders_for(const std::string& path, std::string* err) {
+  return make_parents(path, err);
 }
 
 void allow_realtime(int priority) {

@@ -36,13 +36,20 @@ bool drop_to_user(const std::string& user, std::string* err);
 /// klogd -c N: the console log level through syslog(2) (SYSLOG_ACTION_CONSOLE_LEVEL).
 bool set_console_level(int level, std::string* err);
 
-/// Makes `dir` (with its parents) and, when klogd runs as root and will drop to `user`, hands it
-/// and what it holds to that user, so that klogd can still write there afterwards (queue files,
-/// the state file). False with the reason: the daemon then refuses to start.
+/// Makes `dir` (with its missing parents, root's) for klogd to write in after the drop to
+/// `user`. klogd hands over only what it makes itself: a folder it makes now becomes the user's
+/// (0700); one that exists must already be the user's, or klogd refuses, naming what it needs
+/// (an existing /run or /var/lib is never given away). A symbolic link is refused. Without
+/// `user`, or not as root, the folder is only made. False with the reason.
 bool prepare_writable_dir(const std::string& dir, const std::string& user, std::string* err);
 
-/// Hands one file to `user` (when klogd runs as root and will drop to it).
-bool hand_to_user(const std::string& path, const std::string& user, std::string* err);
+/// Makes the missing folders above `path` (root's, 0755), for a file klogd opens before the drop
+/// and keeps open (the state file).
+bool make_folders_for(const std::string& path, std::string* err);
+
+/// Hands the open file or folder `fd` (named `what` in a message) to `user`, when klogd runs as
+/// root and will drop to it.
+bool hand_to_user(int fd, const std::string& what, const std::string& user, std::string* err);
 
 /// Lets this process (and the user it drops to) run a thread at SCHED_FIFO `priority`: raises
 /// RLIMIT_RTPRIO while still root. A no-op for 0 or when not root (then the limit is systemd's

@@ -2,6 +2,7 @@
 // file, the symbols, the output file), fork, make what the user must write and hand it over,
 // drop privileges, then start the threads (reader, senders) and the loop. No thread exists
 // before the fork.
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -9,6 +10,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
@@ -75,6 +80,24 @@ void resume(const Options& o, const KernelPaths& paths, LogSource* source, Seqnu
   processor->resume_at(at);
 }
 
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// The output file klogd just made, handed to --user through a descriptor of its own (never
+// through a symbolic link).
+bool hand_output_to_user(const std::string& path, const std::string& user, std::string* err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  bool ok = hand_to_user(fd, path, user, err);
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
 
 int run_daemon(const Options& o) {
@@ -114,6 +137,9 @@ int run_daemon(const Options& o) {
   }
   SinkSet sinks;
   std::vector<std::string> writable;
+  // The output file is handed to --user (for SIGHUP's reopen) only when klogd makes it.
+  const bool made_output = !o.output_file.empty() && o.output_file != "-" &&
+                           !path_exists(o.output_file);
   if (!make_sinks(o, paths, forking, &sinks, &writable, &err)) {
     spdlog::error("{}", err);
     return 1;
@@ -129,20 +155,27 @@ int run_daemon(const Options& o) {
   }
   pid_file.update();
 
-  // 3. What the user must write, made and handed over; then the privilege drop.
+  // 3. What the user must write, made and handed over; the state file, opened and kept; then
+  //    the privilege drop.
   const bool use_state_file = daemon && kind == LogSource::Kind::kDevice &&
                               o.start == StartAt::kOldest && !o.state_file.empty() &&
                               o.state_file != "none";
-  if (use_state_file && o.state_file.find('/') != std::string::npos)
-    writable.push_back(o.state_file.substr(0, o.state_file.rfind('/')));
   for (const std::string& dir : writable) {
-    if (!dir.empty() && !prepare_writable_dir(dir, o.user, &err)) {
+    if (!prepare_writable_dir(dir, o.user, &err)) {
       spdlog::error("{} (needed to write there as {})", err, o.user.empty() ? "klogd" : o.user);
       return 1;
     }
   }
-  if (!o.output_file.empty() && o.output_file != "-" && !hand_to_user(o.output_file, o.user, &err))
+  if (made_output && !hand_output_to_user(o.output_file, o.user, &err))
     spdlog::warn("{}: SIGHUP cannot reopen it after the drop", err);
+  SeqnumState state;
+  bool use_state = false;
+  if (use_state_file) {
+    if (make_folders_for(o.state_file, &err))
+      resume(o, paths, &source, &state, &processor, &use_state);
+    else
+      spdlog::warn("{}: restart continuity off", err);
+  }
   allow_realtime(o.reader_priority);
   if (!o.user.empty()) {
     if (!drop_to_user(o.user, &err)) {
@@ -151,9 +184,6 @@ int run_daemon(const Options& o) {
     }
     spdlog::info("running as {} with CAP_SYSLOG only", o.user);
   }
-  SeqnumState state;
-  bool use_state = false;
-  if (use_state_file) resume(o, paths, &source, &state, &processor, &use_state);
 
   // 4. The threads and the loop.
   RecordRing ring(kRingBytes);

@@ -1,6 +1,7 @@
 #include "kmsg/seqnum_state.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,9 +15,13 @@ SeqnumState::~SeqnumState() {
 }
 
 bool SeqnumState::open(const std::string& path, const std::string& boot_id, std::string* err) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    *err = path + ": " + std::strerror(errno);
+  // Never through a symbolic link, and only a regular file: klogd opens it as root.
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *err = path + ": " + (fd_ >= 0 || errno == ELOOP ? "not a regular file" : std::strerror(errno));
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
     return false;
   }
   boot_id_ = boot_id;

@@ -343,3 +343,56 @@ TEST_CASE("options: --source proc reads /proc/kmsg to its end", "[daemon][option
   CHECK(r.status == 0);
   CHECK(r.output.find("] " + tag + " from proc\n") != std::string::npos);
 }
+
+TEST_CASE("daemon life: --user is handed only the folders and files klogd makes itself",
+          "[daemon][life][user]") {
+  std::string dir = temp_dir();
+  ::chmod(dir.c_str(), 0755);
+  // A folder that is not klogd's, with a file of root's in it: the state file goes there.
+  std::string area = dir + "/area";
+  REQUIRE(::mkdir(area.c_str(), 0755) == 0);
+  write_file(area + "/precious", "root's\n");
+  auto owner = [](const std::string& p) {
+    struct stat st {};
+    return ::lstat(p.c_str(), &st) == 0 ? static_cast<long>(st.st_uid) : -1L;
+  };
+  std::string common = " -n --start oldest --user nobody -f " + dir + "/out --pid-file " + dir +
+                       "/pid --forward tcp://127.0.0.1:9 --forward-queue-dir " + area +
+                       "/queues";
+  {
+    Child pid(kKlogd + common + " --state-file " + area + "/seq 2>" + dir + "/err");
+    REQUIRE(wait_for(dir + "/err", "running as nobody"));
+    std::string tag = unique_tag("userown");
+    REQUIRE(inject_kmsg("<6>" + tag + "\n"));
+    CHECK(wait_for(dir + "/out", tag));
+    CHECK(wait_until([&] { return !read_file(area + "/seq").empty(); }));
+    CHECK(pid.stop() == 0);
+  }
+  CHECK(owner(area) == 0);
+  CHECK(owner(area + "/precious") == 0);
+  CHECK(owner(area + "/seq") == 0);     // opened before the drop and kept open: stays root's
+  CHECK(owner(area + "/queues") == 0);  // made by klogd, but only the target's folder is written
+  CHECK(owner(area + "/queues/tcp-127.0.0.1-9") == 65534);
+  CHECK(owner(dir + "/out") == 65534);  // made by klogd: SIGHUP reopens it as nobody
+
+  // A queue folder that exists and is not nobody's is refused with what klogd needs.
+  std::string queues2 = area + "/queues2";
+  REQUIRE(::mkdir(queues2.c_str(), 0755) == 0);
+  REQUIRE(::mkdir((queues2 + "/tcp-127.0.0.1-9").c_str(), 0755) == 0);
+  auto refused = run_command(kKlogd + " -n --start end --user nobody -f " + dir +
+                             "/out2 --state-file none --pid-file " + dir +
+                             "/pid2 --forward tcp://127.0.0.1:9 --forward-queue-dir " + queues2);
+  CHECK(refused.status == 1);
+  CHECK(refused.output.find("hands over only folders it makes itself") != std::string::npos);
+  CHECK(owner(queues2 + "/tcp-127.0.0.1-9") == 0);
+
+  // A state file that is a symbolic link is not followed as root.
+  REQUIRE(::symlink((area + "/precious").c_str(), (dir + "/link").c_str()) == 0);
+  {
+    Child linked(kKlogd + " -n --user nobody -f /dev/null --state-file " + dir +
+                 "/link --pid-file " + dir + "/pid3 2>" + dir + "/err3");
+    CHECK(wait_for(dir + "/err3", "link: not a regular file: restart continuity off"));
+  }
+  CHECK(read_file(area + "/precious") == "root's\n");
+  CHECK(owner(area + "/precious") == 0);
+}
