@@ -24,6 +24,18 @@ void append_decimal(std::string* out, uint64_t v, int width, char pad) {
 
 }  // namespace
 
+std::string_view to_string(RecordBoot b) {
+  switch (b) {
+    case RecordBoot::kReplay:
+      return "replay";
+    case RecordBoot::kPrevious:
+      return "previous";
+    case RecordBoot::kThis:
+      break;
+  }
+  return "this";
+}
+
 void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out) {
   out->push_back('<');
   append_decimal(out, static_cast<uint64_t>(r.record.prio()), 1, '0');

@@ -2,7 +2,9 @@
 /// A record ready for the sinks: the parsed kernel record plus what the annotator made of it.
 /// This is all a sink ever sees; sinks know nothing of symbols or parsing.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +23,13 @@ struct RecordEvent {
   std::vector<std::pair<std::string, std::string>> fields;  ///< name (lower case), value
 };
 
+/// Which boot a record belongs to. Only this boot's records are placed on this boot's clock and
+/// named by its boot id; a replayed capture's (--kmsg FILE) and the previous boot's are not.
+enum class RecordBoot : uint8_t { kThis, kReplay, kPrevious };
+
+/// "this", "replay" or "previous": the value sinks write for a record not of this boot.
+std::string_view to_string(RecordBoot b);
+
 struct FinishedRecord {
   KmsgRecord record;  ///< the kernel's fields; its text has moved on into `text` / `original`
   std::string text;   ///< annotated text (decoded; may hold control bytes)
@@ -28,6 +37,14 @@ struct FinishedRecord {
   std::string original;    ///< the decoded text before annotation, when translated
   std::string symbols;     ///< "sym+0x1a/0x80 [mod] ..." found, when translated
   bool synthetic = false;  ///< made by klogd itself (loss reports), not read from the kernel
+  /// record.seq is the kernel's sequence number. False for what klogd made itself and for lines
+  /// of the text sources (numbered by klogd, for order only): sinks then send no seq, since
+  /// boot + seq name a kernel record.
+  bool kernel_seq = true;
+  /// For a record klogd made: the kernel sequence number of the record it follows, if any (sent
+  /// as after= / KLOGD_AFTER_SEQNUM, never as seq).
+  std::optional<uint64_t> after_seq;
+  RecordBoot boot = RecordBoot::kThis;
   std::shared_ptr<const RecordEvent> event;  ///< set on klogd's structured records (incidents)
 };
 

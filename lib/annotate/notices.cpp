@@ -2,14 +2,15 @@
 
 namespace klogd {
 
-FinishedRecord make_notice(std::string text, uint64_t ts_usec, uint64_t seq) {
+FinishedRecord make_notice(std::string text, uint64_t ts_usec, std::optional<uint64_t> after_seq) {
   FinishedRecord r;
   r.record.facility = 0;
   r.record.level = 4;
   r.record.ts_usec = ts_usec;
-  r.record.seq = seq;
   r.text = std::move(text);
   r.synthetic = true;
+  r.kernel_seq = false;
+  r.after_seq = after_seq;
   return r;
 }
 
@@ -20,6 +21,11 @@ std::string missed_notice(uint64_t count) {
 std::string dropped_notice(uint64_t count, std::string_view where) {
   return "klogd: dropped " + std::to_string(count) + " records for " + std::string(where) +
          " while it was unavailable (queue full)";
+}
+
+std::string damaged_notice(uint64_t count, std::string_view where) {
+  return "klogd: lost " + std::to_string(count) + " records for " + std::string(where) +
+         " (damaged queue entries skipped)";
 }
 
 }  // namespace klogd

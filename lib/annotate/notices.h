@@ -3,6 +3,7 @@
 /// where the records are read, with its exact count (journald's "Missed N kernel messages").
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,8 +11,10 @@
 
 namespace klogd {
 
-/// A record made by klogd (facility kern, level warning, synthetic) with the given text.
-FinishedRecord make_notice(std::string text, uint64_t ts_usec, uint64_t seq);
+/// A record made by klogd (facility kern, level warning, synthetic) with the given text. It
+/// carries no kernel sequence number: `after_seq` is the kernel record it follows, when known.
+FinishedRecord make_notice(std::string text, uint64_t ts_usec,
+                           std::optional<uint64_t> after_seq = std::nullopt);
 
 /// "klogd: missed N kernel messages": the kernel overwrote records before klogd read them.
 std::string missed_notice(uint64_t count);
@@ -19,5 +22,9 @@ std::string missed_notice(uint64_t count);
 /// "klogd: dropped N records for WHERE while it was unavailable (queue full)": a sink's or a
 /// collector's queue was full and its oldest records went.
 std::string dropped_notice(uint64_t count, std::string_view where);
+
+/// "klogd: lost N records for WHERE (damaged queue entries skipped)": a forward queue's file held
+/// entries that could not be read back.
+std::string damaged_notice(uint64_t count, std::string_view where);
 
 }  // namespace klogd

@@ -52,7 +52,7 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
       append_escaped_control(raw.substr(0, kMaxRecordBytes), &text);
       if (annotator_->options().hide_addresses)
         text = masked_kernel_addresses(text, annotator_->options().kernel_bits);
-      out->push_back(make_notice(std::move(text), 0, expected_.value_or(0)));
+      out->push_back(make_notice(std::move(text), 0, last_seq()));
       if (expected_) ++*expected_;
       ++counters_.salvaged;
       return e;
@@ -68,7 +68,7 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
     if (record.seq > *expected_) {
       uint64_t missed = record.seq - *expected_;
       counters_.missed += missed;
-      out->push_back(make_notice(missed_notice(missed), record.ts_usec, *expected_));
+      out->push_back(make_notice(missed_notice(missed), record.ts_usec, last_seq()));
     } else if (record.seq < *expected_) {
       ++counters_.backwards;
     }

@@ -61,6 +61,10 @@ class RecordProcessor {
   const Annotator* annotator_;
   Observer observer_;
   std::optional<uint64_t> expected_;
+  /// The kernel record before the next one expected, for the notices klogd makes there.
+  std::optional<uint64_t> last_seq() const {
+    return expected_ && *expected_ > 0 ? std::optional<uint64_t>(*expected_ - 1) : std::nullopt;
+  }
   std::optional<uint64_t> resume_;
   PipelineCounters counters_;
 };

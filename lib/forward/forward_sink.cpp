@@ -163,7 +163,7 @@ void ForwardSink::run() {
       messages.reserve(b.frames.size() + 1);
       if (b.drops) {
         FinishedRecord notice =
-            make_notice(dropped_notice(b.drops, describe()), monotonic_usec(), 0);
+            make_notice(dropped_notice(b.drops, describe()), monotonic_usec());
         messages.push_back(format_rfc5424(notice, boot_wall_usec(), o_.format));
       }
       size_t count = b.frames.size();

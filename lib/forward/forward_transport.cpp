@@ -108,6 +108,8 @@ int connect_tcp(const std::string& host, uint16_t port, int socktype, int timeou
 
 namespace {
 
+constexpr size_t kUdpMax = 2048;  // RFC 5426: what every receiver accepts
+
 /// udp:// and tcp://: a plain socket.
 class SocketTransport : public ForwardTransport {
  public:
@@ -134,13 +136,15 @@ class SocketTransport : public ForwardTransport {
     uint64_t base = written_;
     if (t_.scheme == "udp") {
       for (const std::string& m : messages) {
-        // RFC 5426: 2048 bytes is what every receiver accepts; never half a character
-        size_t n = utf8_cut(m, 2048);
-        if (::send(fd_, m.data(), n, MSG_NOSIGNAL) < 0) {
+        // RFC 5426: 2048 bytes is what every receiver accepts; never half a character or
+        // escape, and the cut said, as the syslog sink does
+        std::string cut = m.size() > kUdpMax ? cut_message(m, kUdpMax) : std::string();
+        const std::string& d = cut.empty() ? m : cut;
+        if (::send(fd_, d.data(), d.size(), MSG_NOSIGNAL) < 0) {
           *err = std::strerror(errno);
           return false;
         }
-        written_ += n;
+        written_ += d.size();
         handed->push_back(written_);
       }
       return true;

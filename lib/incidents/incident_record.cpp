@@ -18,15 +18,16 @@ int incident_level(const Incident& i) {
   }
 }
 
-FinishedRecord incident_record(const Incident& i, uint64_t ts_usec, uint64_t seq,
+FinishedRecord incident_record(const Incident& i, uint64_t ts_usec, std::optional<uint64_t> after_seq,
                                uint64_t repeats) {
   FinishedRecord r;
   r.record.facility = 0;
   r.record.level = incident_level(i);
   r.record.ts_usec = ts_usec;
-  r.record.seq = seq;
   r.text = i.title;
   r.synthetic = true;
+  r.kernel_seq = false;
+  r.after_seq = after_seq;
   auto e = std::make_shared<RecordEvent>();
   e->message_id = kIncidentMessageId;
   e->field_prefix = "KERNEL_INCIDENT_";

@@ -5,6 +5,7 @@
 /// the line "klogd: incident: TITLE [fingerprint]".
 
 #include <cstdint>
+#include <optional>
 
 #include "annotate/finished_record.h"
 #include "incidents/incident.h"
@@ -14,10 +15,11 @@ namespace klogd {
 /// journald's MESSAGE_ID of klogd's incident records (journalctl MESSAGE_ID=...).
 inline constexpr const char* kIncidentMessageId = "962f7587ffba4a1b8ebb64e1e54eae2c";
 
-/// The record for `incident`, dated and numbered like the last record of its report
-/// (`ts_usec`, `seq`); `repeats`: how many times the same fingerprint was seen, and not
+/// The record for `incident`, dated like the last record of its report (`ts_usec`); it carries
+/// no kernel sequence number of its own, only `after_seq`, the kernel record it follows; `repeats`: how many times the same fingerprint was seen, and not
 /// emitted, since the previous record for it.
-FinishedRecord incident_record(const Incident& incident, uint64_t ts_usec, uint64_t seq,
+FinishedRecord incident_record(const Incident& incident, uint64_t ts_usec,
+                               std::optional<uint64_t> after_seq,
                                uint64_t repeats);
 
 /// The syslog level of an incident record: 0 for a panic, 2 (crit) for what kills a task or

@@ -11,7 +11,7 @@ void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecor
                               Clock::time_point now) {
   if (r.synthetic) return;
   const KmsgRecord& k = r.record;
-  last_seq_ = k.seq;
+  last_seq_ = r.kernel_seq ? std::optional<uint64_t>(k.seq) : std::nullopt;
   last_ts_ = k.ts_usec;
   std::string_view text = r.text;
   if (o_.keep_style && text.find(" (") != std::string_view::npos) {

@@ -7,6 +7,7 @@
 /// counted, not emitted again; the next record for it says how many were not
 /// (KERNEL_INCIDENT_REPEATS).
 
+#include <optional>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -61,7 +62,8 @@ class IncidentTracker {
   IncidentDetector detector_;
   std::map<std::string, Seen> seen_;
   IncidentCounters counters_;
-  uint64_t last_seq_ = 0, last_ts_ = 0;
+  std::optional<uint64_t> last_seq_;  // the last kernel record's, when it had one
+  uint64_t last_ts_ = 0;
   std::string scratch_;
 };
 

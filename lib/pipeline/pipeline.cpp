@@ -99,6 +99,7 @@ void Pipeline::finish_text_line(std::string_view line) {
   parse_text_line(line, text_seq_++, &r);
   size_t first = batch_.size();
   processor_->finish(std::move(r), &batch_);
+  for (size_t i = first; i < batch_.size(); ++i) batch_[i].kernel_seq = false;  // ours, not the kernel's
   observe_incidents(first);
 }
 
@@ -158,9 +159,17 @@ void Pipeline::process_raw(std::string_view raw) {
   }
 }
 
+// A saved capture's records are not this boot's: no sink dates them by this boot's clock or
+// names them by its boot id.
+void Pipeline::mark_boot() {
+  if (o_.source != LogSource::Kind::kCapture) return;
+  for (FinishedRecord& r : batch_) r.boot = RecordBoot::kReplay;
+}
+
 void Pipeline::deliver() {
   Notes notes;
   size_t size = batch_.size();
+  mark_boot();
   SinkSet::Outcome o = sinks_->deliver(&batch_, &notes);
   // The batch moved on whole: room for a turn like this one, so that records are not moved
   // about while the vector grows.
@@ -206,6 +215,9 @@ void Pipeline::shutdown(int status) {
     if (e.kind != RecordRing::Kind::kEnd) handle(e);
     ring_->pop();
   }
+  // A capture's last record, held back until the next one shows it complete, goes too.
+  if (o_.source == LogSource::Kind::kCapture)
+    capture_.finish([&](std::string_view raw) { process_raw(raw); });
   if (incidents_) incidents_->flush(&batch_);  // a report cut by the end is still told
   final_drain(std::chrono::steady_clock::now() + o_.exit_wait);
 }
@@ -213,6 +225,7 @@ void Pipeline::shutdown(int status) {
 // Exit writes out what is queued: retried for a bounded time while a sink is busy or down.
 void Pipeline::final_drain(std::chrono::steady_clock::time_point deadline) {
   Notes notes;
+  mark_boot();
   sinks_->deliver(&batch_, &notes);
   log(notes);
   save_restart_point();

@@ -78,6 +78,7 @@ class Pipeline {
   void finish_text_line(std::string_view line);
   void observe_incidents(size_t first);
   void deliver();
+  void mark_boot();
   void watch_incidents();
   void save_restart_point();
   void final_drain(std::chrono::steady_clock::time_point deadline);

@@ -6,9 +6,11 @@
 namespace klogd {
 
 std::string format_rfc3164(const FinishedRecord& r, int64_t boot_wall_usec) {
-  std::string m = "<" + std::to_string(r.record.prio()) + ">" +
-                  rfc3164_time(boot_wall_usec + static_cast<int64_t>(r.record.ts_usec)) +
-                  " kernel: ";
+  // A record of another boot cannot be placed on this boot's clock: it is dated when it is sent.
+  const int64_t wall = r.boot == RecordBoot::kThis
+                           ? boot_wall_usec + static_cast<int64_t>(r.record.ts_usec)
+                           : wall_now_usec();
+  std::string m = "<" + std::to_string(r.record.prio()) + ">" + rfc3164_time(wall) + " kernel: ";
   append_escaped_control(r.event ? r.event->line : r.text, &m);
   return m;
 }

@@ -41,13 +41,7 @@ std::string SyslogSink::format(const FinishedRecord& r, int64_t boot_wall) const
 }
 
 std::string SyslogSink::truncate(std::string m) const {
-  if (m.size() <= options_.max_bytes) return m;
-  size_t keep = options_.max_bytes > 64 ? options_.max_bytes - 64 : options_.max_bytes;
-  keep = utf8_cut(m, keep);  // never half a character
-  size_t cut = m.size() - keep;
-  m.resize(keep);
-  m += " [klogd: truncated " + std::to_string(cut) + " bytes]";
-  return m;
+  return cut_message(std::move(m), options_.max_bytes);
 }
 
 bool SyslogSink::write(const FinishedRecord& r, std::string* err) {

@@ -75,7 +75,7 @@ void append_utf8_safe(std::string_view in, std::string* out) {
   size_t i = 0;
   while (i < in.size()) {
     auto u = static_cast<unsigned char>(in[i]);
-    if (u < 0x20 || u == 0x7f) {
+    if (u < 0x20 || u == 0x7f || u == '\\') {
       append_byte_escape(u, out);
       ++i;
     } else if (u < 0x80) {
@@ -103,6 +103,25 @@ size_t utf8_cut(std::string_view s, size_t max) {
   if (back == 0) return max;  // s[max] starts a character (or is a stray byte)
   size_t len = utf8_sequence(s, n);
   return len > 0 && n + len > max ? n : max;  // a real character that the cut would split
+}
+
+size_t escape_cut(std::string_view s, size_t max) {
+  size_t n = utf8_cut(s, max);
+  // A "\xNN" escape is 4 bytes: one that starts in the last 3 bytes kept would be split.
+  for (size_t back = 1; back <= 3 && back <= n; ++back) {
+    size_t at = n - back;
+    if (s[at] == '\\' && (at + 1 == n || s[at + 1] == 'x')) return at;
+  }
+  return n;
+}
+
+std::string cut_message(std::string m, size_t max) {
+  if (m.size() <= max) return m;
+  size_t keep = escape_cut(m, max > 64 ? max - 64 : max / 2);
+  size_t cut = m.size() - keep;
+  m.resize(keep);
+  m += " [klogd: truncated " + std::to_string(cut) + " bytes]";
+  return m;
 }
 
 void append_json_string(std::string_view s, std::string* out) {

@@ -39,9 +39,17 @@ std::vector<std::string_view> split_fields(std::string_view line);
 void append_escaped_control(std::string_view in, std::string* out);
 std::string escape_control(std::string_view in);
 
-/// Appends `in` with control bytes and bytes that are not part of well-formed UTF-8 written as
-/// "\xNN": the result is valid UTF-8.
+/// Appends `in` with control bytes, the backslash and bytes that are not part of well-formed
+/// UTF-8 written as "\xNN" (as /dev/kmsg does: every escape can be undone, a literal "\x41"
+/// reads "\x5cx41"): the result is valid UTF-8.
 void append_utf8_safe(std::string_view in, std::string* out);
+
+/// utf8_cut() that also never splits a "\xNN" escape.
+size_t escape_cut(std::string_view s, size_t max);
+
+/// `m` cut to at most `max` bytes when it is longer: on a character and escape boundary, with
+/// " [klogd: truncated N bytes]" saying how much went (the mark fits within `max`).
+std::string cut_message(std::string m, size_t max);
 
 /// The largest n <= max such that s.substr(0, n) does not end inside a UTF-8 sequence: where a
 /// message may be cut without splitting a character in two.

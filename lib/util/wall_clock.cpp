@@ -14,6 +14,12 @@ int64_t boot_wall_usec() {
          (rt.tv_nsec - mono.tv_nsec) / 1000;
 }
 
+int64_t wall_now_usec() {
+  timespec rt{};
+  clock_gettime(CLOCK_REALTIME, &rt);
+  return static_cast<int64_t>(rt.tv_sec) * 1000000 + rt.tv_nsec / 1000;
+}
+
 namespace {
 
 tm local_time(int64_t wall_usec) {

@@ -13,6 +13,8 @@ namespace klogd {
 
 /// CLOCK_REALTIME - CLOCK_MONOTONIC now, in microseconds: the wall-clock time of boot.
 int64_t boot_wall_usec();
+/// CLOCK_REALTIME now, in microseconds.
+int64_t wall_now_usec();
 
 /// RFC 3164 "Mmm dd hh:mm:ss" in local time.
 std::string rfc3164_time(int64_t wall_usec);
