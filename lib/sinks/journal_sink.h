@@ -38,7 +38,10 @@ class JournalSink : public Sink {
   JournalSink(const JournalSink&) = delete;
   JournalSink& operator=(const JournalSink&) = delete;
   bool write(const FinishedRecord& r, std::string* err) override;
-  std::string describe() const override { return "journald (" + socket_path_ + ")"; }
+  std::string describe() const override {
+    return socket_path_ == "/run/systemd/journal/socket" ? "journald"
+                                                         : "journald (" + socket_path_ + ")";
+  }
   bool busy() const override { return busy_; }
 
  private:

@@ -126,17 +126,31 @@ std::string cut_message(std::string m, size_t max) {
 
 void append_json_string(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u == '"' || u == '\\') {
       out->push_back('\\');
-      out->push_back(c);
+      out->push_back(static_cast<char>(u));
+      ++i;
     } else if (u < 0x20 || u == 0x7f) {
       char b[8];
       std::snprintf(b, sizeof b, "\\u%04x", u);
       out->append(b);
+      ++i;
+    } else if (u < 0x80) {
+      out->push_back(static_cast<char>(u));
+      ++i;
+    } else if (size_t len = utf8_sequence(s, i)) {
+      out->append(s.substr(i, len));
+      i += len;
     } else {
-      out->push_back(c);
+      // Not UTF-8 (a damaged serial line, a Comm: in another encoding): the byte as the text
+      // \xNN, as everywhere else in klogd, so that the string stays valid UTF-8.
+      char b[8];
+      std::snprintf(b, sizeof b, "\\\\x%02x", u);
+      out->append(b);
+      ++i;
     }
   }
   out->push_back('"');

@@ -55,8 +55,8 @@ std::string cut_message(std::string m, size_t max);
 /// message may be cut without splitting a character in two.
 size_t utf8_cut(std::string_view s, size_t max);
 
-/// Appends `s` as a JSON string: '"' and '\' escaped, control bytes as \u00XX, other bytes as
-/// they are.
+/// Appends `s` as a JSON string that is valid UTF-8 for any input: '"' and '\' escaped, control
+/// bytes as \u00XX, well-formed UTF-8 as it is, any other byte as the text "\xNN".
 void append_json_string(std::string_view s, std::string* out);
 
 }  // namespace klogd

@@ -431,3 +431,31 @@ TEST_CASE(
   CHECK(raw[0].title != truth[0].title);
   CHECK(raw[0].fingerprint != truth[0].fingerprint);
 }
+
+TEST_CASE("decode: --json and --incidents print valid UTF-8 JSON for any bytes", "[decode]") {
+  // A damaged serial line and a Comm: in another encoding, in a report.
+  std::string log =
+      "[    1.000000] garbage \xff\xfe\xc3 here \xed\xa0\x80 and caf\xc3\xa9\n"
+      "[    2.000000] ------------[ cut here ]------------\n"
+      "[    2.000001] WARNING: CPU: 0 PID: 1 at fs/x.c:1 foo_warn+0x1/0x10\n"
+      "[    2.000002] CPU: 0 PID: 1 Comm: b\xe4r\xff Not tainted 6.1.0 #1\n"
+      "[    2.000003] Call Trace:\n"
+      "[    2.000004]  <TASK>\n"
+      "[    2.000005]  foo_write+0xf/0x9b\n"
+      "[    2.000006]  </TASK>\n"
+      "[    2.000007] ---[ end trace 0000000000000000 ]---\n";
+  Symbolizer none;
+  Annotator a(&none, {});
+  std::string json_lines, incidents;
+  decode_log(log, a, {false, true}, &json_lines);
+  REQUIRE(decode_incidents(log, a, &incidents) == 1);
+  CHECK(incidents.find("b\\\\xe4r\\\\xff") != std::string::npos);
+  CHECK(json_lines.find("garbage \\\\xff\\\\xfe\\\\xc3 here \\\\xed\\\\xa0\\\\x80 and caf\xc3\xa9") !=
+        std::string::npos);
+  // judged by iconv, not by klogd's own UTF-8 reader
+  std::string dir = temp_dir();
+  for (const std::string* out : {&json_lines, &incidents}) {
+    write_file(dir + "/out.json", *out);
+    CHECK(run_command("iconv -f UTF-8 -t UTF-8 " + dir + "/out.json >/dev/null").status == 0);
+  }
+}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -623,17 +624,23 @@ TEST_CASE("forward: an unreadable --tls-ca is refused at start-up", "[forward][t
   CHECK(r.output.find("--tls-ca " + dir + "/no-such-ca.pem: ") != std::string::npos);
 }
 
-TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters", "[forward]") {
+TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters and escapes, "
+          "and says so", "[forward]") {
   int port = 0;
   int fd = bind_loopback(SOCK_DGRAM, &port);
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string dir = temp_dir();
   std::vector<std::string> texts;
-  for (int shift = 0; shift < 3; ++shift) {  // the cut falls on each byte of a character
+  for (int shift = 0; shift < 4; ++shift) {  // the cut falls on each byte of a character
     // the kernel escapes bytes >= 0x7f in /dev/kmsg: a capture holds "\xe2\x9c\x93"
     std::string t = "long " + std::string(static_cast<size_t>(shift), 'x');
     while (t.size() < 12000) t += "\\xe2\\x9c\\x93";  // 3,000 bytes once decoded
+    texts.push_back(t);
+  }
+  for (int shift = 0; shift < 4; ++shift) {  // and on each byte of a \xNN escape klogd writes
+    std::string t = "ctl " + std::string(static_cast<size_t>(shift), 'x');
+    while (t.size() < 12000) t += "\\x01";  // a control byte, sent as \x01
     texts.push_back(t);
   }
   write_capture(dir + "/capture", texts);
@@ -643,16 +650,23 @@ TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters", "
                        std::to_string(port) + " --forward-queue-dir " + dir + "/queue --pid-file " +
                        dir + "/pid");
   CHECK(r.status == 0);
-  for (int i = 0; i < 3; ++i) {
+  for (size_t i = 0; i < texts.size(); ++i) {
     char buf[4096];
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     REQUIRE(n > 0);
     std::string m(buf, static_cast<size_t>(n));
+    INFO(m);
     CHECK(m.size() <= 2048);
-    CHECK(m.size() >= 2045);
+    size_t mark = m.rfind(" [klogd: truncated ");
+    REQUIRE(mark != std::string::npos);
+    CHECK(mark >= 2048 - 64 - 3);
+    CHECK(m.back() == ']');
+    std::string kept = m.substr(0, mark);
+    size_t slash = kept.rfind('\\');
+    CHECK((slash == std::string::npos || slash + 4 <= kept.size()));  // no escape cut in two
     std::string safe;
-    klogd::append_utf8_safe(m, &safe);
-    CHECK(safe == m);  // valid UTF-8 to its last byte
+    klogd::append_utf8_safe(kept, &safe);
+    CHECK(safe.size() == kept.size() + 3 * static_cast<size_t>(std::count(kept.begin(), kept.end(), '\\')));
   }
   ::close(fd);
 }

@@ -284,3 +284,56 @@ TEST_CASE("journald sink: journald killed mid-stream and restarted: every record
   CHECK(next == total);
   CHECK(read_file(dir + "/err").find("journald is back: queue drained") != std::string::npos);
 }
+
+TEST_CASE("journald sink: --journal-socket reaches a journald namespace, not the system journal",
+          "[sinks][journald]") {
+  if (!Journald::can_run()) {
+    skip_test("no cgroup filesystem at /sys/fs/cgroup: systemd-journald cannot run here");
+  }
+  const std::string ns = "klogdt" + std::to_string(::getpid());
+  const std::string socket = "/run/systemd/journal." + ns + "/socket";
+  Child jd("/lib/systemd/systemd-journald " + ns);
+  REQUIRE(wait_until([&] { return exists(socket); }));
+  auto entries = [&](const std::string& tag) {
+    auto r = run_command("journalctl --namespace=" + ns + " --all --no-pager -o json");
+    std::vector<std::string> out;
+    for (const auto& l : lines_of(r.output))
+      if (l.find(tag) != std::string::npos) out.push_back(l);
+    return out;
+  };
+  std::string dir = temp_dir();
+  std::string tag = unique_tag("jns");
+  // A replayed capture with a gap: its records are not this boot's, the notice is klogd's own.
+  write_capture(dir + "/capture", {tag + " first"}, 10);
+  std::string more = read_file(dir + "/capture");
+  write_capture(dir + "/capture2", {tag + " after the gap"}, 14);
+  write_file(dir + "/capture", more + read_file(dir + "/capture2"));
+  auto r = run_command(kKlogd + " -n --kmsg " + dir + "/capture --sink journald --journal-socket " +
+                       socket + " --state-file none --pid-file " + dir + "/pid");
+  CHECK(r.status == 0);
+  std::vector<std::string> e;
+  REQUIRE(wait_until([&] { return (e = entries(tag)).size() == 2; }));
+  CHECK(e[0].find("\"KERNEL_SEQNUM\":\"10\"") != std::string::npos);
+  CHECK(e[0].find("\"KLOGD_BOOT\":\"replay\"") != std::string::npos);
+  CHECK(e[0].find("\"KERNEL_REALTIME_USEC\"") == std::string::npos);
+  std::vector<std::string> missed;
+  REQUIRE(wait_until([&] { return !(missed = entries("klogd: missed 3 kernel messages")).empty(); }));
+  INFO(missed[0]);
+  CHECK(missed[0].find("\"KERNEL_SEQNUM\"") == std::string::npos);
+  CHECK(missed[0].find("\"KLOGD_AFTER_SEQNUM\":\"10\"") != std::string::npos);
+  CHECK(missed[0].find("\"KLOGD_NOTICE\":\"1\"") != std::string::npos);
+  CHECK(journal_entries(tag).empty());  // the system journal got none of it
+
+  // An entry larger than a datagram goes as a memfd.
+  JournalSink sink(socket);
+  FinishedRecord big;
+  big.record.level = 6;
+  std::string tag2 = unique_tag("jns-big");
+  big.text = tag2 + std::string(1 << 20, 'b');
+  std::string err;
+  REQUIRE(sink.write(big, &err));
+  REQUIRE(wait_until([&] { return !entries(tag2).empty(); }));
+  CHECK(entries(tag2)[0].size() > (1u << 20));
+  jd.stop();
+  run_command("rm -rf /var/log/journal/*." + ns + " /run/log/journal/*." + ns);
+}
