@@ -136,11 +136,20 @@ void SymbolKeeper::reload(bool all) {
 
 void SymbolKeeper::observe(const KmsgRecord& record) {
   if (!o_.translate) return;
-  // klogd -p: fresh module symbols before an oops is translated (synchronous, as klogd did).
-  if (o_.paranoid && (record.text.find("Oops:") != std::string::npos ||
-                      record.text.find("BUG:") != std::string::npos)) {
-    Notes quiet;
-    symbolizer_->set_modules(load_modules(o_.symbols.paths, &quiet));
+  // klogd -p: fresh module symbols when an oops begins. klogd 1.5 reloaded synchronously on
+  // every such line (42 ms each: a storm of them stalled the reader); here only the kernel's
+  // own records count, at most once a second (once per report), on the worker thread.
+  if (o_.paranoid && record.facility == 0 &&
+      (record.text.find("Oops:") != std::string::npos ||
+       record.text.find("BUG:") != std::string::npos)) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_paranoid_reload_ >= std::chrono::seconds(1)) {
+      last_paranoid_reload_ = now;
+      Notes n;
+      n.debug("-p: an oops begins: reloading module symbols");
+      log_(n);
+      reload(false);
+    }
   }
   const CoreSymbols& core = symbolizer_->core();
   // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64). Only from the

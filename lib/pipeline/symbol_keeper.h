@@ -3,8 +3,9 @@
 /// start-up; rebuilds the module tables (or everything) on a worker thread and swaps them in on
 /// the loop thread, never stalling the record path, when a signal asks (SIGUSR1 / SIGUSR2), when
 /// the kernel announces a module load or unload (a SUBSYSTEM=module uevent, no polling), when a
-/// module-area address resolves to nothing (at most once a second), and, with -p, synchronously
-/// before a record that holds "Oops:" or "BUG:" (as klogd did). With kallsyms hidden, the
+/// module-area address resolves to nothing (at most once a second), and, with -p, when a kernel
+/// record holds "Oops:" or "BUG:" (at most once a second, on the worker too: klogd 1.5 reloaded
+/// synchronously on every such line, userspace's included). With kallsyms hidden, the
 /// kernel's own "Kernel Offset:" line gives the slide, from kernel records only (userspace can
 /// write /dev/kmsg).
 
@@ -64,6 +65,7 @@ class SymbolKeeper {
   bool reloading_ = false;
   Reload pending_ = Reload::kNone;
   std::chrono::steady_clock::time_point last_miss_reload_{};
+  std::chrono::steady_clock::time_point last_paranoid_reload_{};
 };
 
 }  // namespace klogd
