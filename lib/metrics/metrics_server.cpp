@@ -66,9 +66,11 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return close();  // the client is done
     if (ec) {
-      if (ec == beast::error::timeout)
-        ++st_->counters.timeouts;
-      else if (ec != asio::error::operation_aborted)
+      // A connection idle between scrapes (Prometheus keeps one alive) is closed quietly: only a
+      // request that arrived in part and stalled is a slow client.
+      if (ec == beast::error::timeout) {
+        if (parser_->got_some() || buffer_.size() > 0) ++st_->counters.timeouts;
+      } else if (ec != asio::error::operation_aborted)
         ++st_->counters.bad_requests;
       return close();
     }
