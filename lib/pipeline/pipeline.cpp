@@ -193,10 +193,19 @@ void Pipeline::save_restart_point() {
   uint64_t next = *processor_->expected_seq();
   if (auto held = sinks_->oldest_volatile_seq()) next = std::min(next, *held);
   std::string err;
-  if (!state_->save(next, &err)) {
+  bool saved = state_->save(next, &err);
+  // A full disk: one warning when saving starts failing, one when it works again, not one per
+  // batch.
+  if (!saved && failed_saves_++ == 0) {
     Notes n;
-    n.warn(err);
+    n.warn(err + " (the restart position stays where it was until it can be saved again)");
     log(n);
+  } else if (saved && failed_saves_ > 0) {
+    Notes n;
+    n.info("the restart position is saved again (" + std::to_string(failed_saves_) +
+           " saves had failed)");
+    log(n);
+    failed_saves_ = 0;
   }
 }
 

@@ -110,6 +110,7 @@ class Pipeline {
   CaptureReader capture_;  // a replayed capture
   uint64_t text_seq_ = 0;  // text sources have no sequence numbers: klogd counts
   uint64_t malformed_logged_ = 0;
+  uint64_t failed_saves_ = 0;  // restart-point saves failed in a row (a full disk)
 };
 
 }  // namespace klogd

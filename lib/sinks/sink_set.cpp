@@ -5,6 +5,7 @@ namespace klogd {
 void SinkSet::add(std::unique_ptr<Sink> sink, size_t queue_max) {
   sinks_.push_back(std::make_unique<QueuedSink>(std::move(sink), queue_max));
   limits_.push_back(queue_max);
+  dropped_before_outage_.push_back(0);
 }
 
 bool SinkSet::start(std::string* err) {
@@ -31,11 +32,17 @@ SinkSet::Outcome SinkSet::deliver(std::vector<FinishedRecord>* batch, Notes* not
     if (!q.drain(&err)) {
       o.pending = true;
       o.busy_only = o.busy_only && q.sink().busy();
-      if (!was_down && !q.sink().busy())
+      // One warning per outage, one when it ends.
+      if (!was_down && !q.sink().busy()) {
+        dropped_before_outage_[i] = q.dropped_total();
         notes->warn(q.sink().describe() + " unavailable (" + err + "): queueing records (up to " +
                     std::to_string(limits_[i]) + " bytes)");
+      }
     } else if (was_down) {
-      notes->info(q.sink().describe() + " is back: queue drained");
+      uint64_t lost = q.dropped_total() - dropped_before_outage_[i];
+      notes->info(q.sink().describe() + " is back: queue drained" +
+                  (lost ? " (" + std::to_string(lost) + " records dropped while it was away)"
+                        : std::string()));
     }
   }
   return o;

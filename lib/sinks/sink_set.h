@@ -52,6 +52,7 @@ class SinkSet {
  private:
   std::vector<std::unique_ptr<QueuedSink>> sinks_;
   std::vector<size_t> limits_;
+  std::vector<uint64_t> dropped_before_outage_;  // each sink's dropped_total() when it went down
 };
 
 }  // namespace klogd

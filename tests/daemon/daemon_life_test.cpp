@@ -410,3 +410,39 @@ TEST_CASE("daemon life: --user is handed only the folders and files klogd makes 
   CHECK(read_file(area + "/precious") == "root's\n");
   CHECK(owner(area + "/precious") == 0);
 }
+
+TEST_CASE("daemon life: a full disk is told once when it fills and once when it has room again",
+          "[daemon][life]") {
+  std::string dir = temp_dir();
+  std::string fs = dir + "/fs";
+  ::mkdir(fs.c_str(), 0755);
+  if (run_command("mount -t tmpfs -o size=16m klogd-test " + fs).status != 0)
+    skip_test("cannot mount a small tmpfs here (no CAP_SYS_ADMIN)");
+  run_command("dd if=/dev/zero of=" + fs + "/fill bs=64k");  // full
+  std::string tag = unique_tag("full");
+  {
+    Child pid(kKlogd + " -n --start oldest --state-file " + fs + "/seq --pid-file " + dir +
+              "/pid -f " + fs + "/out 2>" + dir + "/err");
+    REQUIRE(wait_for(dir + "/err", "output: file"));
+    for (int i = 0; i < 10; ++i) {  // 2 s of records, each batch failing to be saved
+      REQUIRE(inject_kmsg("<6>" + tag + " n=" + std::to_string(i) + "\n"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ::unlink((fs + "/fill").c_str());
+    CHECK(wait_for(dir + "/err", "is back: queue drained"));
+    CHECK(wait_for(dir + "/err", "the restart position is saved again ("));
+    CHECK(wait_for(fs + "/out", tag + " n=9"));
+    CHECK(pid.stop() == 0);
+  }
+  run_command("umount " + fs);
+  std::string err = read_file(dir + "/err");
+  INFO(err);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = 0; (at = err.find(what, at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  CHECK(count("saving the kmsg position: No space left on device") == 1);
+  CHECK(count(fs + "/out unavailable") == 1);
+  CHECK(count("is back: queue drained") == 1);
+}
