@@ -1,9 +1,14 @@
 #include "diagnostics.h"
 
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <syslog.h>
+
+#include <functional>
+#include <mutex>
+#include <string_view>
 
 #include "util/address_mask.h"
 
@@ -33,11 +38,32 @@ class MaskingFormatter final : public spdlog::formatter {
   spdlog::pattern_formatter inner_;
 };
 
+// Messages handed to a function (the forking parent's pipe).
+class CallbackSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit CallbackSink(std::function<void(std::string_view)> f) : f_(std::move(f)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t out;
+    formatter_->format(msg, out);
+    std::string_view text(out.data(), out.size());
+    while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    f_(text);
+  }
+  void flush_() override {}
+
+ private:
+  std::function<void(std::string_view)> f_;
+};
+
+std::unique_ptr<spdlog::formatter> formatter(const std::string& pattern) {
+  if (hide) return std::make_unique<MaskingFormatter>(pattern);
+  return std::make_unique<spdlog::pattern_formatter>(pattern);
+}
+
 void set_pattern(spdlog::logger& logger, const std::string& pattern) {
-  if (hide)
-    logger.set_formatter(std::make_unique<MaskingFormatter>(pattern));
-  else
-    logger.set_pattern(pattern);
+  logger.set_formatter(formatter(pattern));
 }
 
 }  // namespace
@@ -50,11 +76,19 @@ void start_diagnostics(bool debug, bool hide_addresses) {
   spdlog::set_default_logger(logger);
 }
 
-void diagnostics_to_syslog() {
+void diagnostics_to_syslog(std::function<void(std::string_view)> errors_also) {
   // Formatting on, so that the mask applies; the pattern is the bare message (syslog adds the
   // rest).
-  auto logger = spdlog::syslog_logger_mt("klogd-syslog", "klogd", LOG_PID, LOG_DAEMON, true);
+  auto to_syslog =
+      std::make_shared<spdlog::sinks::syslog_sink_mt>("klogd", LOG_PID, LOG_DAEMON, true);
+  auto logger = std::make_shared<spdlog::logger>("klogd-syslog", to_syslog);
   set_pattern(*logger, "%v");
+  if (errors_also) {
+    auto also = std::make_shared<CallbackSink>(std::move(errors_also));
+    also->set_level(spdlog::level::err);
+    also->set_formatter(formatter("klogd: %l: %v"));
+    logger->sinks().push_back(also);
+  }
   logger->set_level(spdlog::default_logger()->level());
   spdlog::set_default_logger(logger);
 }

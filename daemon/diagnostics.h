@@ -5,14 +5,18 @@
 // The library hands back what to tell the user as notes; log_notes() writes them.
 #include <spdlog/spdlog.h>
 
+#include <functional>
+#include <string_view>
+
 #include "util/notes.h"
 
 namespace klogd {
 
 /// The stderr logger ("klogd: LEVEL: message").
 void start_diagnostics(bool debug, bool hide_addresses);
-/// After the fork: the same messages to syslog (facility daemon, "klogd[PID]").
-void diagnostics_to_syslog();
+/// After the fork: the same messages to syslog (facility daemon, "klogd[PID]"), and errors also
+/// to `errors_also` ("klogd: error: message"), when given (the forking parent's pipe).
+void diagnostics_to_syslog(std::function<void(std::string_view)> errors_also = {});
 
 inline void log_notes(const Notes& notes) {
   for (const Note& n : notes.all()) {

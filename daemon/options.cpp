@@ -1,9 +1,11 @@
 #include "options.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
 
+#include "forward/forward_target.h"
 #include "metrics/metrics_server.h"
 
 namespace po = boost::program_options;
@@ -120,7 +122,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "journald's native socket, records are sent there (a namespace's: /run/systemd/journal.NAME/socket; default /run/systemd/journal/socket)")(
       "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
-      "forward", po::value<std::vector<std::string>>(&o->forward)->composing()->value_name("URL"),
+      "forward", po::value<std::vector<std::string>>(&o->forward)->value_name("URL"),
       "also send records to a collector as RFC 5424: udp://HOST[:PORT], "
       "tcp://HOST[:PORT][?framing=lf], tls://HOST[:PORT], relp://HOST:PORT (repeatable)")(
       "forward-queue-dir", po::value<std::string>(&o->forward_queue_dir)->value_name("DIR"),
@@ -279,6 +281,39 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   }
   if (o->metrics_interval == 0) {
     *err = "--metrics-interval: must be at least 1 second";
+    return ParseOutcome::kUsageError;
+  }
+  // --forward: every URL checked now (a usage error, exit 2), each target once. Given on the
+  // command line, the list replaces the config file's, as every option does (no adding up).
+  std::vector<std::string> seen;
+  for (const std::string& url : o->forward) {
+    ForwardTarget t;
+    if (!parse_forward_url(url, &t, err)) return ParseOutcome::kUsageError;
+    std::string name = queue_dir_name(t);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      *err = "--forward " + url + ": the same target given twice";
+      return ParseOutcome::kUsageError;
+    }
+    seen.push_back(name);
+  }
+  // RFC 5424: HOSTNAME is 1-255 PRINTUSASCII; an SD-ID is 1-32 of them without '=', ' ', ']'
+  // and '"'. Anything else would break every message sent.
+  auto printusascii = [](const std::string& v, size_t max, std::string_view not_in) {
+    if (v.empty() || v.size() > max) return false;
+    for (char c : v)
+      if (c < 33 || c > 126 || not_in.find(c) != std::string_view::npos) return false;
+    return true;
+  };
+  if (!o->hostname.empty() && !printusascii(o->hostname, 255, "")) {
+    *err = "--hostname '" + o->hostname +
+           "': RFC 5424 allows 1-255 printable US-ASCII characters, no spaces";
+    return ParseOutcome::kUsageError;
+  }
+  if (!printusascii(o->sd_id, 32, "= ]\"") || o->sd_id.find('@') == 0 ||
+      std::count(o->sd_id.begin(), o->sd_id.end(), '@') > 1) {
+    *err = "--sd-id '" + o->sd_id +
+           "': an RFC 5424 SD-ID is NAME@ENTERPRISE-NUMBER (or an IANA name): 1-32 printable "
+           "US-ASCII characters without '=', ' ', ']' or '\"'";
     return ParseOutcome::kUsageError;
   }
   if (o->reader_priority < 0 || o->reader_priority > 99) {

@@ -97,17 +97,31 @@ void daemonize(bool keep_stdout) {
   pid_t pid = ::fork();
   if (pid < 0) std::exit(1);
   if (pid > 0) {
-    // The parent returns once the daemon runs, with its pid in the pid file; if the daemon
-    // ends first, its start-up failed: exit 1, as an init script expects.
+    // The parent returns once the daemon runs, with its pid in the pid file ("R\n" on the
+    // pipe); meanwhile the daemon's errors come through the pipe ("M" + text + "\n") and are
+    // printed here, since its syslog may not run yet. If the daemon ends first, its start-up
+    // failed: exit 1, as an init script expects.
     ::close(pipe_fds[1]);
-    char byte = 0;
-    ssize_t n;
-    do n = ::read(pipe_fds[0], &byte, 1);
-    while (n < 0 && errno == EINTR);
-    if (n == 1) std::_Exit(0);
-    static const char msg[] =
-        "klogd: the background process ended before it was ready; its reason is in the system "
-        "log\n";
+    std::string got;
+    char buf[512];
+    for (;;) {
+      ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+      size_t nl;
+      while ((nl = got.find('\n')) != std::string::npos) {
+        std::string line = got.substr(0, nl);
+        got.erase(0, nl + 1);
+        if (line == "R") std::_Exit(0);
+        if (!line.empty() && line[0] == 'M') {
+          line = line.substr(1) + "\n";
+          ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+          (void)ignored;
+        }
+      }
+    }
+    static const char msg[] = "klogd: the background process ended before it was ready\n";
     ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)ignored;
     std::_Exit(1);
@@ -125,9 +139,18 @@ void daemonize(bool keep_stdout) {
   }
 }
 
+void tell_parent(std::string_view message) {
+  if (ready_fd < 0) return;
+  std::string line = "M";
+  for (char c : message) line.push_back(c == '\n' ? ' ' : c);
+  line.push_back('\n');
+  ssize_t ignored = ::write(ready_fd, line.data(), line.size());
+  (void)ignored;
+}
+
 void daemon_ready() {
   if (ready_fd < 0) return;
-  ssize_t ignored = ::write(ready_fd, "R", 1);
+  ssize_t ignored = ::write(ready_fd, "R\n", 2);
   (void)ignored;
   ::close(ready_fd);
   ready_fd = -1;

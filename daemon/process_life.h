@@ -2,6 +2,7 @@
 // Process life: the pid file, forking into the background, dropping privileges, the console
 // level; and -i/-I, which signal the running klogd through its pid file.
 #include <string>
+#include <string_view>
 
 namespace klogd {
 
@@ -25,6 +26,9 @@ class PidFile {
 /// child calls daemon_ready(), then exits 0; if the child ends first (its start-up failed:
 /// a port in use, a folder it cannot write), the parent says so and exits 1.
 void daemonize(bool keep_stdout);
+/// Until daemon_ready(): the waiting parent prints `message` on its stderr (the daemon's errors,
+/// so that a start-up failure is told where klogd was started, even with no syslog yet).
+void tell_parent(std::string_view message);
 /// The daemon runs (pid file written, pipeline started): lets the waiting parent exit 0. Nothing
 /// when klogd did not fork.
 void daemon_ready();

@@ -151,7 +151,7 @@ int run_daemon(const Options& o) {
     io.notify_fork(asio::io_context::fork_prepare);
     daemonize(o.output_file == "-" || (o.output_file.empty() && o.sink == SinkChoice::kStdout));
     io.notify_fork(asio::io_context::fork_child);
-    diagnostics_to_syslog();  // once stderr is gone
+    diagnostics_to_syslog(tell_parent);  // once stderr is gone; errors also to the parent
   }
   pid_file.update();
 

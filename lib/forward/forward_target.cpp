@@ -1,6 +1,22 @@
 #include "forward/forward_target.h"
 
 namespace klogd {
+namespace {
+
+// A host name (RFC 1123 letters, digits, '-', '.', and '_' as resolvers take it) or an IP
+// literal; nothing that a space, a slash or a quote could make into another name or path.
+bool plausible_host(std::string_view h, bool bracketed) {
+  if (h.empty() || h.size() > 253) return false;
+  for (char c : h) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || (!bracketed && c == '_') ||
+              (bracketed && (c == ':' || c == '%'));
+    if (!ok) return false;
+  }
+  return h.front() != '-' && h.front() != '.';
+}
+
+}  // namespace
 
 bool parse_forward_url(std::string_view url, ForwardTarget* out, std::string* err) {
   *out = {};
@@ -43,6 +59,11 @@ bool parse_forward_url(std::string_view url, ForwardTarget* out, std::string* er
   }
   if (out->host.empty()) {
     *err = "--forward " + std::string(url) + ": no host";
+    return false;
+  }
+  if (!plausible_host(out->host, url.substr(sep + 3).starts_with("["))) {
+    *err = "--forward " + std::string(url) + ": not a host name or IP address: '" + out->host +
+           "'";
     return false;
   }
   if (out->scheme == "udp" || out->scheme == "tcp")

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "test_servers.h"
 #include "test_util.h"
 
 using namespace klogd::test;
@@ -159,6 +160,9 @@ TEST_CASE("daemon life: forking, the parent returns once the child runs, or fail
                             dir + "/pid --user nobody --metrics-listen 127.0.0.1:1");
   CHECK(failed.status == 1);
   CHECK(failed.output.find("ended before it was ready") != std::string::npos);
+  // the reason, told by the parent where klogd was started (syslog may not run yet)
+  CHECK(failed.output.find("klogd: error: metrics endpoint 127.0.0.1:1: bind: Permission denied") !=
+        std::string::npos);
   CHECK_FALSE(exists(dir + "/pid"));
 }
 
@@ -445,4 +449,55 @@ TEST_CASE("daemon life: a full disk is told once when it fills and once when it 
   CHECK(count("saving the kmsg position: No space left on device") == 1);
   CHECK(count(fs + "/out unavailable") == 1);
   CHECK(count("is back: queue drained") == 1);
+}
+
+TEST_CASE("options: a bad --forward URL, --hostname or --sd-id is a usage error (exit 2)",
+          "[daemon][options]") {
+  std::string dir = temp_dir();
+  for (const std::string& bad :
+       {std::string("--forward 'tcp://bad host:514'"), std::string("--forward tcp://"),
+        std::string("--forward ftp://127.0.0.1"), std::string("--forward tcp://127.0.0.1:99999"),
+        std::string("--forward 'tcp://a/b'"),
+        std::string("--forward tcp://127.0.0.1:9 --forward tcp://127.0.0.1:9"),
+        std::string("--hostname 'two words'"), std::string("--hostname 'caf\xc3\xa9'"),
+        std::string("--sd-id 'kmsg@32473 x'"), std::string("--sd-id 'a]b@1'"),
+        std::string("--sd-id 'a\"b@1'"), std::string("--sd-id '") + std::string(40, 'a') + "'"}) {
+    INFO(bad);
+    // (an empty capture: were the option taken, klogd would end at once)
+    auto r = run_command(kKlogd + " -n --kmsg /dev/null -f /dev/null --pid-file " + dir +
+                         "/pid --forward-queue-dir " + dir + "/queues " + bad);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("Try 'klogd --help'") != std::string::npos);
+  }
+  CHECK_FALSE(exists(dir + "/queues"));  // no queue folder made for a bad host
+}
+
+TEST_CASE("options: --forward on the command line replaces the config file's list",
+          "[daemon][options]") {
+  int port_conf = 0, port_cli = 0;
+  int conf_fd = bind_loopback(SOCK_DGRAM, &port_conf);
+  int cli_fd = bind_loopback(SOCK_DGRAM, &port_cli);
+  std::string dir = temp_dir();
+  write_file(dir + "/klogd.conf", "forward = udp://127.0.0.1:" + std::to_string(port_conf) +
+                                      "\nforward = udp://127.0.0.1:" + std::to_string(port_cli) +
+                                      "\n");
+  std::string tag = unique_tag("fwdconf");
+  write_capture(dir + "/capture", {tag});
+  std::string common = kKlogd + " -n --config " + dir + "/klogd.conf --kmsg " + dir +
+                       "/capture -f /dev/null --forward-queue-dir " + dir + "/queues";
+  // the same target in both: one list (the command line's), one target, no refusal
+  auto r = run_command(common + " --forward udp://127.0.0.1:" + std::to_string(port_cli));
+  INFO(r.output);
+  CHECK(r.status == 0);
+  char buf[4096];
+  ssize_t n = -1;
+  CHECK(wait_until([&] { return (n = ::recv(cli_fd, buf, sizeof buf, MSG_DONTWAIT)) > 0; }, 3000));
+  CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0).find(tag) != std::string::npos);
+  CHECK(::recv(conf_fd, buf, sizeof buf, MSG_DONTWAIT) < 0);  // the file's list was replaced
+  // without --forward on the command line, the file's list is used, both targets
+  r = run_command(common);
+  CHECK(r.status == 0);
+  CHECK(wait_until([&] { return ::recv(conf_fd, buf, sizeof buf, MSG_DONTWAIT) > 0; }, 3000));
+  ::close(conf_fd);
+  ::close(cli_fd);
 }
