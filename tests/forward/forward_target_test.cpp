@@ -21,9 +21,9 @@ TEST_CASE("forward: URLs, default ports, IPv6, framing", "[forward]") {
   REQUIRE(parse_forward_url("tls://collector.example", &t, &err));
   CHECK(t.port == 6514);
   REQUIRE(parse_forward_url("relp://127.0.0.1:2514", &t, &err));
+  CHECK(t.port == 2514);
   REQUIRE(parse_forward_url("tcp://log_host-1.example.org:514", &t, &err));
   REQUIRE(parse_forward_url("tcp://[fe80::1%eth0]:514", &t, &err));
-  CHECK(t.port == 2514);
   for (std::string bad : {"loghost", "ftp://x", "tcp://", "tcp://x:0", "tcp://x:70000",
                           "tcp://x:12a", "relp://x", "tcp://[::1", "tcp://x?framing=zz",
                           "tcp://bad host:514", "tcp://a/b", "tcp://-x", "udp://a\"b",
