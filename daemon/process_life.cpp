@@ -139,6 +139,42 @@ void daemonize(bool keep_stdout) {
   }
 }
 
+void keep_pid_file_as_root(const std::string& path) {
+  if (path.empty() || ::geteuid() != 0) return;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return;
+  const pid_t daemon_pid = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return;
+  }
+  if (pid > 0) {  // the daemon: holds the write end until it ends, however it ends
+    ::close(fds[0]);
+    return;
+  }
+  // The keeper: nothing open but the pipe, deaf to the signals meant for the daemon; when the
+  // daemon's end of the pipe closes, removes the pid file if it still names the daemon and
+  // nobody holds its lock (a new klogd may have taken it over meanwhile).
+  ::prctl(PR_SET_NAME, "klogd-pidfile", 0, 0, 0);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU})
+    ::signal(s, SIG_IGN);
+  for (int fd = 0; fd < 1024; ++fd)
+    if (fd != fds[0]) ::close(fd);
+  char byte;
+  ssize_t n;
+  do n = ::read(fds[0], &byte, 1);
+  while (n < 0 && errno == EINTR);
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    char buf[32] = {};
+    ssize_t got = ::pread(fd, buf, sizeof buf - 1, 0);
+    if (got > 0 && std::atol(buf) == daemon_pid) ::unlink(path.c_str());
+  }
+  ::_exit(0);
+}
+
 void tell_parent(std::string_view message) {
   if (ready_fd < 0) return;
   std::string line = "M";

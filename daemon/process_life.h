@@ -26,6 +26,12 @@ class PidFile {
 /// child calls daemon_ready(), then exits 0; if the child ends first (its start-up failed:
 /// a port in use, a folder it cannot write), the parent says so and exits 1.
 void daemonize(bool keep_stdout);
+/// For a daemon that will drop root (--user) and so cannot remove its pid file from a root
+/// folder such as /run: a small process that stays root, holds nothing open but a pipe from the
+/// daemon, and removes the pid file once the daemon has ended (a kill -9 included), if the file
+/// still names it and no klogd holds its lock.
+void keep_pid_file_as_root(const std::string& path);
+
 /// Until daemon_ready(): the waiting parent prints `message` on its stderr (the daemon's errors,
 /// so that a start-up failure is told where klogd was started, even with no syslog yet).
 void tell_parent(std::string_view message);

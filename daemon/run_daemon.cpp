@@ -178,6 +178,7 @@ int run_daemon(const Options& o) {
   }
   allow_realtime(o.reader_priority);
   if (!o.user.empty()) {
+    if (daemon) keep_pid_file_as_root(o.pid_file);
     if (!drop_to_user(o.user, &err)) {
       spdlog::error("{}", err);
       return 1;

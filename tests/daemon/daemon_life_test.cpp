@@ -501,3 +501,29 @@ TEST_CASE("options: --forward on the command line replaces the config file's lis
   ::close(conf_fd);
   ::close(cli_fd);
 }
+
+TEST_CASE("daemon life: forking as --user, the pid file is removed at exit, after kill -9 too",
+          "[daemon][life][user]") {
+  std::string dir = temp_dir();
+  ::chmod(dir.c_str(), 0755);  // root's: nobody cannot remove a file here
+  for (int sig : {SIGTERM, SIGKILL}) {
+    INFO("signal " << sig);
+    auto r = run_command(kKlogd + " -x --start end --state-file none -f /dev/null --pid-file " +
+                         dir + "/pid --user nobody");
+    REQUIRE(r.status == 0);
+    pid_t daemon = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+    REQUIRE(daemon > 0);
+    ::kill(daemon, sig);
+    CHECK(wait_until([&] { return !exists(dir + "/pid"); }));
+  }
+  // a pid file that another klogd has taken over meanwhile is left to it
+  auto r = run_command(kKlogd + " -x --start end --state-file none -f /dev/null --pid-file " + dir +
+                       "/pid --user nobody");
+  REQUIRE(r.status == 0);
+  pid_t first = static_cast<pid_t>(std::stol(read_file(dir + "/pid")));
+  ::kill(first, SIGSTOP);
+  write_file(dir + "/pid", "1\n");  // as if it named another process now
+  ::kill(first, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(exists(dir + "/pid"));
+}
