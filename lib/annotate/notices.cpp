@@ -1,5 +1,7 @@
 #include "annotate/notices.h"
 
+#include <algorithm>
+
 namespace klogd {
 
 FinishedRecord make_notice(std::string text, uint64_t ts_usec, std::optional<uint64_t> after_seq) {
@@ -23,9 +25,15 @@ std::string dropped_notice(uint64_t count, std::string_view where) {
          " while it was unavailable (queue full)";
 }
 
-std::string damaged_notice(uint64_t count, std::string_view where) {
-  return "klogd: lost " + std::to_string(count) + " records for " + std::string(where) +
-         " (damaged queue entries skipped)";
+std::string forward_loss_notice(uint64_t count, uint64_t damaged, std::string_view where) {
+  damaged = std::min(damaged, count);
+  if (damaged == 0) return dropped_notice(count, where);
+  std::string text = "klogd: dropped " + std::to_string(count) + " records for " +
+                     std::string(where);
+  if (damaged == count) return text + " (damaged entries in its queue files, skipped)";
+  return text + ": " + std::to_string(count - damaged) +
+         " while it was unavailable (queue full), " + std::to_string(damaged) +
+         " in damaged entries of its queue files";
 }
 
 }  // namespace klogd

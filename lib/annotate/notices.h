@@ -23,8 +23,9 @@ std::string missed_notice(uint64_t count);
 /// collector's queue was full and its oldest records went.
 std::string dropped_notice(uint64_t count, std::string_view where);
 
-/// "klogd: lost N records for WHERE (damaged queue entries skipped)": a forward queue's file held
-/// entries that could not be read back.
-std::string damaged_notice(uint64_t count, std::string_view where);
+/// A forward target's losses: `count` records, of which `damaged` were in entries of its queue
+/// files that could not be read back, the others dropped by a full queue; each said as what it
+/// was.
+std::string forward_loss_notice(uint64_t count, uint64_t damaged, std::string_view where);
 
 }  // namespace klogd

@@ -113,6 +113,10 @@ void ForwardQueue::push(std::string frame, std::optional<uint64_t> seq) {
 bool ForwardQueue::settle(std::string* err) {
   std::lock_guard lock(mu_);
   if (cursor_ < next_q_) cv_.notify_one();  // once per batch, not per frame: a wake-up is a syscall
+  if (!cursor_error_.empty()) {
+    *err = cursor_error_;
+    return false;
+  }
   if (mem_.empty() || (up_ && mem_bytes_ <= o_.memory_bytes)) return true;
   return spill_locked(err);
 }
@@ -244,10 +248,20 @@ void ForwardQueue::remove_delivered_locked() {
   }
 }
 
+// Every caller goes through here: a cursor that cannot be written (a full disk) is said by
+// settle() until a write works again, since after a restart what it did not record as
+// delivered would be sent again.
 bool ForwardQueue::write_cursor_locked() {
   if (cursor_fd_ < 0) return false;
   std::string c = encode_cursor(cursor_, unstated_);
-  return ::pwrite(cursor_fd_, c.data(), c.size(), 0) == static_cast<ssize_t>(c.size());
+  if (::pwrite(cursor_fd_, c.data(), c.size(), 0) == static_cast<ssize_t>(c.size())) {
+    cursor_error_.clear();
+    return true;
+  }
+  cursor_error_ = "forward queue " + o_.dir + "/" + kCursorName + ": " + std::strerror(errno) +
+                  ": what was delivered since it was last written would be sent again after a "
+                  "restart";
+  return false;
 }
 
 void ForwardQueue::lose_locked(uint64_t up_to_q) {
@@ -255,6 +269,7 @@ void ForwardQueue::lose_locked(uint64_t up_to_q) {
   uint64_t lost = up_to_q - cursor_;
   dropped_total_ += lost;
   unstated_ += lost;
+  unstated_damaged_ += lost;
   cursor_ = up_to_q;
   remove_delivered_locked();
   write_cursor_locked();
@@ -310,6 +325,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
       lose_locked(gap_end);
       at = b->first_q = cursor_;
       b->drops = unstated_;
+      b->damaged = unstated_damaged_;
       continue;
     }
     if (!load_segment_locked(*s)) {  // removed or unreadable behind our back
@@ -317,6 +333,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
       lose_locked(s->end_q);
       at = b->first_q = cursor_;
       b->drops = unstated_;
+      b->damaged = unstated_damaged_;
       continue;
     }
     std::string_view seg(cache_);
@@ -336,6 +353,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
         lose_locked(e.q);
         at = expect = b->first_q = e.q;
         b->drops = unstated_;
+      b->damaged = unstated_damaged_;
       }
       if (!b->frames.empty() && taken + e.frame.size() > max_bytes) break;
       b->frames.emplace_back(e.frame);
@@ -351,6 +369,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
       lose_locked(s->end_q);
       at = b->first_q = cursor_;
       b->drops = unstated_;
+      b->damaged = unstated_damaged_;
     }
   }
 }
@@ -366,6 +385,7 @@ bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds ti
   uint64_t at = start();
   b->first_q = at;
   b->drops = at == cursor_ ? unstated_ : 0;
+  b->damaged = at == cursor_ ? std::min(unstated_damaged_, unstated_) : 0;
   if (stop_) return false;
   if (at < mem_first_q_) take_from_files_locked(b, at, max_bytes);
   at = b->first_q;
@@ -389,6 +409,8 @@ void ForwardQueue::commit(const Batch& b) {
   dropped_total_ -= std::min(dropped_total_, delivered_anyway);
   unstated_ -= std::min(unstated_, delivered_anyway);
   unstated_ -= std::min(unstated_, b.drops);
+  unstated_damaged_ -= std::min(unstated_damaged_, b.damaged);
+  unstated_damaged_ = std::min(unstated_damaged_, unstated_);
   cursor_ = std::max(cursor_, b.end_q());
   delivered_total_ += b.qs.size();
   remove_delivered_locked();

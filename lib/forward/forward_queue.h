@@ -71,6 +71,7 @@ class ForwardQueue {
     std::vector<std::string> frames;
     std::vector<uint64_t> qs;  ///< each frame's q (damaged entries skipped leave gaps)
     uint64_t drops = 0;        ///< to state before the frames
+    uint64_t damaged = 0;      ///< of `drops`, those lost to damaged entries in the files
     /// Keeps the first n frames (the rest was not delivered).
     void keep(size_t n) {
       frames.resize(n);
@@ -139,8 +140,10 @@ class ForwardQueue {
   uint64_t disk_bytes_ = 0;
   int write_fd_ = -1;  // the last segment, open for appending
   int cursor_fd_ = -1;
+  std::string cursor_error_;  // the last cursor write's failure, until one works again
   uint64_t cursor_ = 0;    // first q not delivered
   uint64_t unstated_ = 0;  // drops not yet stated to the collector
+  uint64_t unstated_damaged_ = 0;  // of those, lost to damage in the files (this run's)
   uint64_t dropped_total_ = 0;
   // The segment being read (whole, in memory while it is drained) and where reading stopped.
   std::string cache_;

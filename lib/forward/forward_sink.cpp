@@ -120,7 +120,7 @@ void ForwardSink::run() {
         size_t frames = k - (stated ? 1 : 0);
         if (frames > f.batch.frames.size()) frames = f.batch.frames.size();
         f.batch.keep(frames);
-        if (!stated) f.batch.drops = 0;
+        if (!stated) f.batch.drops = f.batch.damaged = 0;
         if (frames > 0 || stated) queue_.commit(f.batch);
       }
       break;
@@ -163,7 +163,7 @@ void ForwardSink::run() {
       messages.reserve(b.frames.size() + 1);
       if (b.drops) {
         FinishedRecord notice =
-            make_notice(dropped_notice(b.drops, describe()), monotonic_usec());
+            make_notice(forward_loss_notice(b.drops, b.damaged, describe()), monotonic_usec());
         messages.push_back(format_rfc5424(notice, boot_wall_usec(), o_.format));
       }
       size_t count = b.frames.size();

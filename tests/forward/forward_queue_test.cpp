@@ -3,10 +3,14 @@
 // byte limit with exact drop counts.
 #include "forward/forward_queue.h"
 
+#include "annotate/notices.h"
+
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -151,10 +155,11 @@ TEST_CASE("forward queue: a damaged entry is skipped to the next good one, its l
                     std::to_string(6 * entry) + " skipped (1 records lost)") != std::string::npos);
   // the frames after the damage are delivered, and the one lost is stated before them
   std::vector<int> got;
-  uint64_t stated_before_6 = 0, drops = 0;
+  uint64_t stated_before_6 = 0, drops = 0, damaged = 0;
   ForwardQueue::Batch b;
   while (q.take(&b, 1000, std::chrono::milliseconds(0))) {
     drops += b.drops;
+    damaged += b.damaged;
     for (const auto& f : b.frames) {
       if (std::stoi(f.substr(6)) == 6) stated_before_6 = drops;
       got.push_back(std::stoi(f.substr(6)));
@@ -163,6 +168,14 @@ TEST_CASE("forward queue: a damaged entry is skipped to the next good one, its l
   }
   CHECK(got == std::vector<int>{0, 1, 2, 3, 4, 6, 7, 8, 9});
   CHECK(drops == 1);
+  CHECK(damaged == 1);  // said as damage, not as a full queue
+  CHECK(forward_loss_notice(drops, damaged, "forward tcp://x:1") ==
+        "klogd: dropped 1 records for forward tcp://x:1 (damaged entries in its queue files, "
+        "skipped)");
+  CHECK(forward_loss_notice(5, 0, "X").find("(queue full)") != std::string::npos);
+  CHECK(forward_loss_notice(5, 2, "X") ==
+        "klogd: dropped 5 records for X: 3 while it was unavailable (queue full), 2 in damaged "
+        "entries of its queue files");
   CHECK(stated_before_6 == 1);
   CHECK(q.stats().dropped == 1);
   CHECK(q.stats().frames == 0);
@@ -255,4 +268,36 @@ TEST_CASE("forward queue: frames dropped while in flight but delivered are not c
   CHECK(stated == dropped - 10);
   CHECK(q.stats().dropped == dropped - 10);
   CHECK(10 + stated + rest.size() == 30);
+}
+
+TEST_CASE("forward queue: a cursor that cannot be written is said until it can be",
+          "[forward_queue]") {
+  std::string dir = temp_dir() + "/q";
+  ForwardQueue q({dir, 1 << 20, 1 << 20, 1 << 20});
+  std::string report, err;
+  REQUIRE(q.open(&report, &err));
+  for (int i = 0; i < 3; ++i) q.push(frame(i));
+  REQUIRE(q.spill(&err));  // in the files: delivery moves the cursor on disk
+  ForwardQueue::Batch b;
+  REQUIRE(q.take(&b, 100, std::chrono::milliseconds(0)));
+  // No file may grow: the cursor's write fails as on a full disk (EFBIG instead of ENOSPC).
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  ::getrlimit(RLIMIT_FSIZE, &saved);
+  rlimit none = saved;
+  none.rlim_cur = 0;
+  ::setrlimit(RLIMIT_FSIZE, &none);
+  q.commit(b);
+  bool settled = q.settle(&err);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK_FALSE(settled);
+  CHECK(err.find(dir + "/cursor: ") != std::string::npos);
+  CHECK(err.find("sent again after a restart") != std::string::npos);
+  // the next write works: nothing more to say
+  REQUIRE(q.take(&b, 100, std::chrono::milliseconds(0)));
+  q.commit(b);
+  err.clear();
+  CHECK(q.settle(&err));
+  CHECK(err.empty());
 }
