@@ -143,8 +143,12 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
       continue;
     }
     std::string counts = std::to_string(table->report().text_symbols) + " text symbols";
-    if (table->report().bad_lines)
-      counts += ", " + std::to_string(table->report().bad_lines) + " bad lines skipped";
+    if (table->report().bad_lines) {
+      counts += ", " + std::to_string(table->report().bad_lines) + " bad lines skipped (";
+      const auto& first = table->report().first_bad;
+      for (size_t i = 0; i < first.size(); ++i) counts += (i ? "; " : "") + first[i];
+      counts += table->report().bad_lines > first.size() ? "; ...)" : ")";
+    }
     if (out->kallsyms_real) {
       ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
       if (c.ok) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "util/gzip_file.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -35,7 +36,13 @@ bool SymbolTable::load_file(const std::string& path, std::string* err, SymbolLoa
   primary_.clear();
   aliases_.clear();
   report_ = {};
-  bool ok = buffer_.load(path, err) && parse(path, err);
+  bool ok = buffer_.load(path, err);
+  if (ok && buffer_.view().starts_with("\x1f\x8b")) {  // a gzip'ed map (System.map.gz)
+    std::string text;
+    ok = read_gzip_file(path, &text, err);
+    if (ok) buffer_.assign(std::move(text));
+  }
+  ok = ok && parse(path, err);
   buffer_.release_pages();
   if (report) *report = report_;
   return ok;
@@ -64,8 +71,8 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     ++report_.bad_lines;
     if (report_.first_bad.size() < kMaxReportedBadLines) {
       std::string shown(line.substr(0, 80));
-      for (char& c : shown)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+      for (char& c : shown)  // never raw bytes into the log
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
       report_.first_bad.push_back("line " + std::to_string(line_no) + ": " + std::string(why) +
                                   ": " + shown);
     }

@@ -4,7 +4,7 @@
 
 namespace klogd {
 
-bool read_gzip_file(const std::string& path, std::string* out, std::string* err) {
+bool read_gzip_file(const std::string& path, std::string* out, std::string* err, size_t max_bytes) {
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) {
     *err = path + ": cannot be opened";
@@ -13,8 +13,17 @@ bool read_gzip_file(const std::string& path, std::string* out, std::string* err)
   out->clear();
   char buf[65536];
   int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out->append(buf, static_cast<size_t>(n));
-  bool ok = n == 0;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) {
+    out->append(buf, static_cast<size_t>(n));
+    if (out->size() > max_bytes) {
+      *err = path + ": more than " + std::to_string(max_bytes) + " bytes once decompressed";
+      gzclose(f);
+      return false;
+    }
+  }
+  int zerr = Z_OK;
+  gzerror(f, &zerr);
+  bool ok = n == 0 && (zerr == Z_OK || zerr == Z_STREAM_END);
   if (!ok) *err = path + ": not readable as gzip";
   gzclose(f);
   return ok;

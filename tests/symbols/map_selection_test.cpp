@@ -91,6 +91,25 @@ TEST_CASE("map selection: each search path, including -RELEASE variants, is foun
   }
 }
 
+TEST_CASE("map selection: the first five bad lines of a map are shown with their numbers",
+          "[map_selection]") {
+  std::string root = temp_dir();
+  put(root, "/proc/kallsyms", make_map(kBase, 600));
+  std::string map = make_map(kBase, 600);
+  for (int i = 0; i < 7; ++i) map += "garbage line " + std::to_string(i) + "\x01\n";
+  put(root, "/boot/System.map-" + kRelease, map);
+  MapSelection sel;
+  std::string err;
+  REQUIRE(select_map(opts(root), &sel, &err));
+  std::string report = sel.report();
+  INFO(report);
+  CHECK(sel.trust == MapTrust::kContent);
+  CHECK(report.find("7 bad lines skipped (line ") != std::string::npos);
+  CHECK(report.find("garbage line 4?") != std::string::npos);  // the fifth, control byte masked
+  CHECK(report.find("garbage line 5") == std::string::npos);  // only five
+  CHECK(report.find("; ...)") != std::string::npos);
+}
+
 TEST_CASE("map selection: a map of another build is refused, kallsyms used instead",
           "[map_selection]") {
   std::string root = temp_dir();

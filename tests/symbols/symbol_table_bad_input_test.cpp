@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "symbols/symbol_table.h"
+#include "test_util.h"
 
 using namespace klogd;
 
@@ -65,4 +66,24 @@ TEST_CASE("bad input: a 1000-character symbol name", "[bad_input]") {
   table("ffffffff81000000 T " + std::string(70000, 'n') + "\nffffffff81000100 T x\n", &err, &rep);
   CHECK(rep.bad_lines == 1);
   CHECK(rep.first_bad[0].find("symbol name too long") != std::string::npos);
+}
+
+TEST_CASE("bad input: a gzip'ed map is read; binary junk is refused without its bytes",
+          "[bad_input]") {
+  std::string dir = klogd::test::temp_dir();
+  klogd::test::write_file(dir + "/System.map",
+                          "ffffffff81000000 T a\nffffffff81000100 T b\nffffffff81000200 T c\n");
+  REQUIRE(klogd::test::run_command("gzip -k " + dir + "/System.map").status == 0);
+  SymbolTable t;
+  std::string err;
+  REQUIRE(t.load_file(dir + "/System.map.gz", &err));
+  CHECK(t.lookup(0xffffffff81000105)->name == "b");
+  std::string junk = "\x7f" "ELF\x02\x01\x01\xff\xfe\n\x01\x02\x80\x90 T x\n";
+  klogd::test::write_file(dir + "/junk", junk);
+  CHECK_FALSE(t.load_file(dir + "/junk", &err));
+  INFO(err);
+  for (char c : err) CHECK((static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f));
+  klogd::test::write_file(dir + "/bad.gz", std::string("\x1f\x8b\x08\x00garbage", 12));
+  CHECK_FALSE(t.load_file(dir + "/bad.gz", &err));
+  CHECK(err == dir + "/bad.gz: not readable as gzip");
 }
