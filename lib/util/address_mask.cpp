@@ -32,16 +32,14 @@ bool mask_kernel_addresses(std::string_view text, int kernel_bits, std::string* 
       ++i;
       continue;
     }
-    // A run of hex digits: a word of its own, or after "0x" (itself at a word's start).
+    // A run of hex digits of an address's exact width, wherever it stands: after 0x or 0X, or
+    // glued to a word ("ptr=", "valffff...z"): hiding errs on the side of hiding. A longer run
+    // (a fingerprint, a build id) is no address.
     size_t j = i;
     while (j < n && is_hex_digit(text[j])) ++j;
     size_t len = j - i;
-    bool prefixed = i >= 2 && text[i - 1] == 'x' && text[i - 2] == '0' &&
-                    (i == 2 || !is_word_char(text[i - 3]));
-    bool word_start = i == 0 || !is_word_char(text[i - 1]) || prefixed;
-    bool word_end = j == n || !is_word_char(text[j]);
     uint64_t v = 0;
-    if (word_start && word_end && (len == 16 || (len == 8 && kernel_bits == 32)) &&
+    if ((len == 16 || (len == 8 && kernel_bits == 32)) &&
         parse_hex_u64(text.substr(i, len), &v) && is_kernel_space(v, len)) {
       out->append(text.substr(start, i - start));
       out->append(len == 16 ? kMasked64 : kMasked32);

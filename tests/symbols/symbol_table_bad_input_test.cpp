@@ -68,7 +68,7 @@ TEST_CASE("bad input: a 1000-character symbol name", "[bad_input]") {
   CHECK(rep.first_bad[0].find("symbol name too long") != std::string::npos);
 }
 
-TEST_CASE("bad input: a gzip'ed map is read; binary junk is refused without its bytes",
+TEST_CASE("bad input: a gzip'ed map is read, binary junk refused without its bytes",
           "[bad_input]") {
   std::string dir = klogd::test::temp_dir();
   klogd::test::write_file(dir + "/System.map",

@@ -15,12 +15,21 @@ TEST_CASE("address mask: every kernel-space value goes, in any form", "[address_
         "pc : (____ptrval____) lr : (____ptrval____)");
 }
 
+TEST_CASE("address mask: 0X and addresses glued to a word are masked too", "[address_mask]") {
+  CHECK(masked_kernel_addresses("at 0XFFFFFFFF81000000 and 0Xffffffffc0123456") ==
+        "at 0X(____ptrval____) and 0X(____ptrval____)");
+  CHECK(masked_kernel_addresses("xffffffff81000000 ffffffff81000000g valffff888003c8e000z") ==
+        "x(____ptrval____) (____ptrval____)g val(____ptrval____)z");
+  CHECK(masked_kernel_addresses("at0xffffffff81000000,ptr=FFFF888003C8E000") ==
+        "at0x(____ptrval____),ptr=(____ptrval____)");
+}
+
 TEST_CASE("address mask: what is no kernel address stays", "[address_mask]") {
   for (std::string_view s : {
            "RAX: 0000000000000000 RBX: 00007ffd3c1e8a40 RCX: 0000000000001000",
            "RIP: 0033:0x000000000047b7a0", "usb 1-1: new high-speed USB device number 2",
-           "ffffffffffff",                         // 12 digits: not a 64-bit word
-           "xffffffff81000000 ffffffff81000000g",  // inside a word
+           "ffffffffffff",  // 12 digits: not a 64-bit word
+           "fingerprint 8f3a9c2e1b7d4f6a0c5e",  // 20 digits: an incident's fingerprint
        }) {
     CHECK(masked_kernel_addresses(s) == s);
   }
