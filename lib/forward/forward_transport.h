@@ -80,6 +80,12 @@ struct StreamFrames {
 /// Whether the peer of a connected stream socket shut down or reset it (a zero-timeout poll).
 bool peer_hung_up(int fd);
 
+/// Ends a stream connection without a reset: shuts down our side (FIN), then reads and drops
+/// what the peer still sends until it closes too or `timeout_ms` passes. (close() with unread
+/// bytes in the receive queue, such as TLS 1.3 session tickets, sends a RST instead.) The fd is
+/// left open for its owner to close.
+void close_without_reset(int fd, int timeout_ms);
+
 /// Bytes in a TCP socket's send queue not yet acknowledged by the peer (SIOCOUTQ); 0 on error.
 uint64_t unsent_bytes(int fd);
 

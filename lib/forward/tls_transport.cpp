@@ -149,6 +149,26 @@ class TlsTransport : public ForwardTransport {
 
   std::string setup_error() const override { return setup_error_; }
 
+  // The end of a session at exit: our close_notify (RFC 5246 §7.2.1; the peer's is not waited
+  // for), then the TCP close without a reset (what the collector sent, session tickets, is read
+  // first), so that it ends like any session and the collector logs no error.
+  void finish() override {
+    if (!stream_ || failed_) return;
+    // Asio's engine writes through a memory BIO: its shutdown sends the alert, then waits for
+    // the peer's, which is given a bounded time here.
+    bool done = false;
+    stream_->async_shutdown([&](boost::system::error_code) { done = true; });
+    io_.restart();
+    io_.run_for(std::chrono::milliseconds(500));
+    if (!done) {
+      boost::system::error_code ec;
+      stream_->lowest_layer().cancel(ec);
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(100));
+    }
+    close_without_reset(fd_.load(), 500);
+  }
+
   void close() override {
     fd_ = -1;
     if (stream_) {

@@ -232,6 +232,14 @@ TEST_CASE("forward: tls to rsyslogd's OpenSSL driver, certificate checked", "[fo
     REQUIRE(wait_until([&] { return c.out().find(tag + " over tls") != std::string::npos; }));
     CHECK(klogd.stop() == 0);
     CHECK(c.out().find("<14>1 ") != std::string::npos);
+    // klogd ended its TLS session properly (close_notify, no reset): the collector logs no
+    // error about it
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::string seen = c.out() + read_file(c.dir + "/rsyslogd.err");
+    INFO(seen);
+    CHECK(seen.find("unexpected eof") == std::string::npos);
+    CHECK(seen.find("reset by peer") == std::string::npos);
+    CHECK(seen.find("SSL_ERROR") == std::string::npos);
     // the certificate's DNS name, sent as SNI (--tls-name: no resolver needed, a bare chroot
     // may not resolve "localhost")
     std::string dir2 = temp_dir();
