@@ -14,7 +14,8 @@ packages=(
 )
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
-  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus)
+  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus
+  libivykis0 libnet1 libwrap0)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
@@ -28,6 +29,19 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# syslog-ng, the second collector the tests forward to: its package conflicts with rsyslog, so
+# it is unpacked into .test-tools/ (with the libraries above), never installed.
+if [[ $mode == test && ! -x .test-tools/syslog-ng/usr/sbin/syslog-ng ]]; then
+  mkdir -p .test-tools
+  (
+    cd .test-tools
+    apt-get download -q syslog-ng-core 2>/dev/null ||
+      { apt-get update -q && apt-get download -q syslog-ng-core; }
+    dpkg -x syslog-ng-core_*.deb syslog-ng
+    rm -f syslog-ng-core_*.deb
+  )
 fi
 
 jobs=$(nproc)

@@ -181,6 +181,49 @@ struct Collector {
   std::string out() const { return read_file(dir + "/out"); }
 };
 
+/// syslog-ng as a central collector on 127.0.0.1 (Debian's syslog-ng-core, unpacked by
+/// packaging/setup.sh into KLOGD_SYSLOG_NG_ROOT: the package conflicts with rsyslog, so it is not
+/// installed). `transport` is tcp, udp or tls; every message goes to DIR/out through a template
+/// that shows what syslog-ng parsed (HOST, PROGRAM, the kmsg SD-PARAMs, MSG), syslog-ng's own
+/// messages to DIR/internal.
+struct SyslogNg {
+  std::string root = KLOGD_SYSLOG_NG_ROOT;
+  std::string dir = temp_dir();
+  int port = free_port();
+  Child pid;
+  static bool available() { return exists(KLOGD_SYSLOG_NG_ROOT "/usr/sbin/syslog-ng"); }
+  SyslogNg(const std::string& transport, const Certificates* certs = nullptr) {
+    std::string tls;
+    if (transport == "tls")
+      tls = " tls(key-file(\"" + certs->dir + "/server.key\") cert-file(\"" + certs->dir +
+            "/server.pem\") peer-verify(optional-untrusted))";
+    write_file(dir + "/syslog-ng.conf",
+               "@version: 3.38\n"
+               "options { keep-hostname(yes); };\n"
+               "source s_net { syslog(ip(\"127.0.0.1\") port(" + std::to_string(port) +
+                   ") transport(\"" + transport + "\")" + tls + "); };\n"
+               "source s_self { internal(); };\n"
+               "destination d_out { file(\"" + dir +
+                   "/out\" template(\"host=$HOST prog=$PROGRAM pri=$PRI "
+                   "seq=${.SDATA.kmsg@32473.seq} mono=${.SDATA.kmsg@32473.mono} "
+                   "boot=${.SDATA.kmsg@32473.boot} msg=$MSG\\n\")); };\n"
+               "destination d_self { file(\"" + dir + "/internal\"); };\n"
+               "log { source(s_net); destination(d_out); };\n"
+               "log { source(s_self); destination(d_self); };\n");
+  }
+  void start() {
+    pid.start("env LD_LIBRARY_PATH=" + root + "/usr/lib/syslog-ng " + root +
+              "/usr/sbin/syslog-ng -F --no-caps -f " + dir + "/syslog-ng.conf --module-path=" +
+              root + "/usr/lib/syslog-ng/3.38 -R " + dir + "/persist -p " + dir + "/pid -c " +
+              dir + "/ctl 2>>" + dir + "/stderr");
+    REQUIRE(wait_until([&] { return read_file(dir + "/internal").find("starting up") !=
+                                    std::string::npos; }));
+  }
+  ~SyslogNg() { pid.stop(); }
+  std::string out() const { return read_file(dir + "/out"); }
+  std::string internal() const { return read_file(dir + "/internal"); }
+};
+
 /// A TCP connection to 127.0.0.1:port (-1 when refused).
 inline int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -678,3 +678,37 @@ TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters and
   }
   ::close(fd);
 }
+
+TEST_CASE("forward: syslog-ng parses every message, SD element and kernel time over tcp, tls "
+          "and udp, and logs no error when klogd ends its session",
+          "[forward][syslog-ng]") {
+  if (!SyslogNg::available())
+    skip_test("syslog-ng is not unpacked in .test-tools/ (packaging/setup.sh test does it)");
+  Certificates certs;
+  for (std::string transport : {"tcp", "tls", "udp"}) {
+    INFO(transport);
+    SyslogNg ng(transport, &certs);
+    ng.start();
+    std::string dir = temp_dir();
+    std::string tag = unique_tag("sng-" + transport);
+    // a backslash and a control byte: both escaped, and the escape can be undone
+    write_capture(dir + "/capture", {tag + " a \\x5cx41 b \\x01 c", tag + " second"}, 41, 3);
+    auto r = run_command(kKlogd + " -n --kmsg " + dir + "/capture -f /dev/null --forward " +
+                         transport + "://127.0.0.1:" + std::to_string(ng.port) +
+                         " --forward-queue-dir " + dir + "/queue --hostname testhost" +
+                         (transport == "tls" ? " --tls-ca " + certs.dir + "/ca.pem" : ""));
+    CHECK(r.status == 0);
+    REQUIRE(wait_until([&] { return ng.out().find(tag + " second") != std::string::npos; }));
+    std::string out = ng.out();
+    INFO(out);
+    CHECK(out.find("host=testhost prog=kernel pri=3 seq=41 mono=41000 boot=replay msg=" + tag +
+                   " a \\x5cx41 b \\x01 c\n") != std::string::npos);
+    CHECK(out.find("seq=42 mono=42000 boot=replay msg=" + tag + " second") != std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::string internal = ng.internal();
+    INFO(internal);
+    CHECK(internal.find("SSL error") == std::string::npos);
+    CHECK(internal.find("reset by peer") == std::string::npos);
+    CHECK(internal.find("Connection broken") == std::string::npos);
+  }
+}
