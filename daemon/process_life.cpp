@@ -28,6 +28,15 @@ namespace {
 
 constexpr int kSyslogActionConsoleLevel = 8;  // syslog(2): set the console log level
 
+}  // namespace
+
+pid_t pid_in(std::string_view text) {
+  std::optional<uint64_t> v = parse_decimal(trim_right(text));
+  return v && *v > 0 && *v < (1u << 22) ? static_cast<pid_t>(*v) : 0;
+}
+
+namespace {
+
 struct passwd* find_user(const std::string& user, std::string* err) {
   struct passwd* pw = ::getpwnam(user.c_str());
   if (!pw) *err = "--user " + user + ": no such user";
@@ -47,7 +56,6 @@ bool make_parents(const std::string& path, std::string* err) {
   }
   return true;
 }
-
 
 }  // namespace
 
@@ -170,7 +178,8 @@ void keep_pid_file_as_root(const std::string& path) {
   if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
     char buf[32] = {};
     ssize_t got = ::pread(fd, buf, sizeof buf - 1, 0);
-    if (got > 0 && std::atol(buf) == daemon_pid) ::unlink(path.c_str());
+    if (got > 0 && pid_in(std::string_view(buf, static_cast<size_t>(got))) == daemon_pid)
+      ::unlink(path.c_str());
   }
   ::_exit(0);
 }
@@ -249,8 +258,9 @@ bool prepare_writable_dir(const std::string& dir, const std::string& user, std::
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    *err = path + ": " + (errno == ELOOP || errno == ENOTDIR ? std::string("not a folder")
-                                                             : std::strerror(errno));
+    *err =
+        path + ": " +
+        (errno == ELOOP || errno == ENOTDIR ? std::string("not a folder") : std::strerror(errno));
     return false;
   }
   bool ok = true;
@@ -264,8 +274,8 @@ bool prepare_writable_dir(const std::string& dir, const std::string& user, std::
       ok = hand_to_user(fd, path, user, err);
     } else if (st.st_uid != pw->pw_uid) {
       // A folder klogd did not make is never given away (it may be /run or /var/lib).
-      *err = path + " exists and belongs to uid " + std::to_string(st.st_uid) + ", not to " +
-             user + ": klogd hands over only folders it makes itself; give it a folder of its " +
+      *err = path + " exists and belongs to uid " + std::to_string(st.st_uid) + ", not to " + user +
+             ": klogd hands over only folders it makes itself; give it a folder of its " +
              "own (chown " + user + " " + path + ", or name one that does not exist yet)";
       ok = false;
     }
@@ -274,9 +284,7 @@ bool prepare_writable_dir(const std::string& dir, const std::string& user, std::
   return ok;
 }
 
-bool make_folders_for(const std::string& path, std::string* err) {
-  return make_parents(path, err);
-}
+bool make_folders_for(const std::string& path, std::string* err) { return make_parents(path, err); }
 
 void allow_realtime(int priority) {
   if (priority <= 0 || ::geteuid() != 0) return;
@@ -286,33 +294,6 @@ void allow_realtime(int priority) {
     return;
   r.rlim_cur = r.rlim_max = static_cast<rlim_t>(priority);
   ::setrlimit(RLIMIT_RTPRIO, &r);
-}
-
-int run_signal(const Options& o) {
-  // Only a pid file that a running klogd holds locked names a klogd: a stale one (a klogd that
-  // crashed, its pid reused since) must not get a signal meant for klogd.
-  int fd = ::open(o.pid_file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    spdlog::error("no running klogd: {}: {}", o.pid_file, std::strerror(errno));
-    return 1;
-  }
-  char buf[32] = {};
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  pid_t pid = n > 0 ? static_cast<pid_t>(std::atol(buf)) : 0;
-  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
-    ::close(fd);
-    spdlog::error("no running klogd: {} is not locked by one (a stale pid file naming pid {})",
-                  o.pid_file, pid);
-    return 1;
-  }
-  ::close(fd);
-  int sig = o.signal_usr2 ? SIGUSR2 : SIGUSR1;
-  if (pid <= 0 || ::kill(pid, sig) != 0) {
-    spdlog::error("cannot signal klogd (pid file {}): {}", o.pid_file,
-                  pid <= 0 ? "bad pid" : std::strerror(errno));
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace klogd

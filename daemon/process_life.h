@@ -1,10 +1,15 @@
 #pragma once
 // Process life: the pid file, forking into the background, dropping privileges, the console
-// level; and -i/-I, which signal the running klogd through its pid file.
+// level. (-i/-I, which signal the running klogd through its pid file: run_signal.cpp.)
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
 namespace klogd {
+
+/// The pid a pid file holds ("1234\n"), 0 when it holds none that could be a process's.
+pid_t pid_in(std::string_view text);
 
 /// Creates and locks the pid file (flock: a second instance is refused while the first lives,
 /// and a stale file from a crash is taken over). Holds it open for the process's life.

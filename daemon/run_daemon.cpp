@@ -21,9 +21,11 @@
 #include "kmsg/log_source.h"
 #include "kmsg/reading_thread.h"
 #include "kmsg/record_ring.h"
+#include "kmsg/restart_point.h"
 #include "kmsg/seqnum_state.h"
 #include "metrics_from_options.h"
 #include "modes.h"
+#include "pipeline/notify_ticker.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/symbol_keeper.h"
 #include "process_life.h"
@@ -44,11 +46,7 @@ constexpr int kLoopNice = 5;  // the loop thread's nice value, the reader's is 0
 LogSource::Kind source_kind(const Options& o, const KernelPaths& paths) {
   if (o.source == Source::kSyscall) return LogSource::Kind::kSyscall;
   if (o.source == Source::kProc) return LogSource::Kind::kProc;
-  // --kmsg FILE that is not the device: a saved capture, replayed through the live path.
-  struct stat st {};
-  if (paths.kmsg == "-" || (::stat(paths.kmsg.c_str(), &st) == 0 && !S_ISCHR(st.st_mode)))
-    return LogSource::Kind::kCapture;
-  return LogSource::Kind::kDevice;
+  return LogSource::records_at(paths.kmsg);  // the device, or a saved capture (--kmsg FILE)
 }
 
 // Restart continuity, for the daemon reading /dev/kmsg from its oldest record: where the last
@@ -69,15 +67,9 @@ void resume(const Options& o, const KernelPaths& paths, LogSource* source, Seqnu
   if (!state->resume_seq()) return;
   LogSource::Scan ring = source->scan();
   source->rewind();
-  uint64_t at = *state->resume_seq();
-  if (ring.last_seq && at > *ring.last_seq + 1) {
-    spdlog::warn(
-        "{}: the saved position {} is past the newest record in the kernel's ring ({}): it "
-        "cannot be this ring's; reading from the oldest record",
-        o.state_file, at, *ring.last_seq);
-    return;
-  }
-  processor->resume_at(at);
+  RestartPoint point = choose_restart_point(state->resume_seq(), ring.last_seq);
+  if (!point.warning.empty()) spdlog::warn("{}: {}", o.state_file, point.warning);
+  if (point.resume_at) processor->resume_at(*point.resume_at);
 }
 
 bool path_exists(const std::string& path) {
@@ -138,8 +130,8 @@ int run_daemon(const Options& o) {
   SinkSet sinks;
   std::vector<std::string> writable;
   // The output file is handed to --user (for SIGHUP's reopen) only when klogd makes it.
-  const bool made_output = !o.output_file.empty() && o.output_file != "-" &&
-                           !path_exists(o.output_file);
+  const bool made_output =
+      !o.output_file.empty() && o.output_file != "-" && !path_exists(o.output_file);
   if (!make_sinks(o, paths, forking, &sinks, &writable, &err)) {
     spdlog::error("{}", err);
     return 1;
@@ -232,23 +224,11 @@ int run_daemon(const Options& o) {
     reader.stop();
     pipeline.shutdown();
   };
-  uint64_t watchdog_usec = 0;
-  asio::steady_timer tick(io);
-  std::function<void()> notify = [&] {
+  NotifyTicker tick(io, [&] {
     const auto& c = processor.counters();
-    sd_notifyf(
-        0, "STATUS=records %llu, translated %llu, missed %llu, malformed %llu",
-        static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.translated),
-        static_cast<unsigned long long>(c.missed), static_cast<unsigned long long>(c.malformed));
-    if (watchdog_usec) sd_notify(0, "WATCHDOG=1");
-    // STATUS= every few seconds, WATCHDOG=1 at half the watchdog interval.
-    auto period = std::chrono::microseconds(5000000);
-    if (watchdog_usec) period = std::min(period, std::chrono::microseconds(watchdog_usec / 2));
-    tick.expires_after(period);
-    tick.async_wait([&](boost::system::error_code ec) {
-      if (!ec) notify();
-    });
-  };
+    return "records " + std::to_string(c.records) + ", translated " + std::to_string(c.translated) +
+           ", missed " + std::to_string(c.missed) + ", malformed " + std::to_string(c.malformed);
+  });
   asio::signal_set signals(io);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
                                                                       int signo) {
@@ -258,7 +238,7 @@ int run_daemon(const Options& o) {
       case SIGTERM:
       case SIGINT:
         spdlog::info("signal {}: exiting", signo);
-        tick.cancel();
+        tick.stop();
         stop();
         return;
       case SIGHUP:
@@ -284,8 +264,7 @@ int run_daemon(const Options& o) {
   signals.async_wait(on_signal);
   if (daemon) {
     keeper.listen_uevents();
-    if (sd_watchdog_enabled(0, &watchdog_usec) <= 0) watchdog_usec = 0;
-    notify();
+    tick.start();
   }
   pipeline.start();
   sd_notify(0, "READY=1");
@@ -294,7 +273,7 @@ int run_daemon(const Options& o) {
 
   keeper.stop();
   reader.stop();
-  tick.cancel();
+  tick.stop();
   metrics.stop();
   const auto& c = processor.counters();
   spdlog::debug("records {}, translated {}, missed {}, malformed {}, skipped {}", c.records,

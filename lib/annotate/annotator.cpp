@@ -236,4 +236,12 @@ Annotation Annotator::annotate(std::string_view text) const {
   return result;
 }
 
+bool Annotator::hide(std::string_view text, std::string* out) const {
+  if (!options_.hide_addresses) {
+    out->append(text);
+    return false;
+  }
+  return mask_kernel_addresses(text, options_.kernel_bits, out);
+}
+
 }  // namespace klogd

@@ -27,8 +27,9 @@
 /// With `hide_addresses`, kKeep drops the address too (it prints like kKlogd), and then every
 /// kernel-space value left in the line, in any form (an address nothing resolved, a register's
 /// value, a bare word in a dump, the panic's Kernel Offset), is masked by
-/// mask_kernel_addresses() (util/address_mask.h): this is the one place every output of klogd's
-/// records goes through.
+/// mask_kernel_addresses() (util/address_mask.h). Everything of a record that is written
+/// anywhere is hidden through this class: annotate() for the text, hide() for the rest (a
+/// dictionary value, a malformed record's bytes, --decode's dictionary lines).
 /// An Annotator is immutable after construction and may be shared between threads.
 
 #include <cstdint>
@@ -94,6 +95,14 @@ class Annotator {
   }
 
   const AnnotatorOptions& options() const { return options_; }
+  /// With hide_addresses, appends `text` with every kernel-space value masked and returns
+  /// whether one was; otherwise appends it as it is.
+  bool hide(std::string_view text, std::string* out) const;
+  std::string hidden(std::string_view text) const {
+    std::string out;
+    hide(text, &out);
+    return out;
+  }
 
  private:
   const Symbolizer* symbolizer_;

@@ -50,8 +50,7 @@ ParseError RecordProcessor::process(std::string_view raw, std::vector<FinishedRe
       // gap.
       std::string text = "klogd: malformed kernel record (" + std::string(to_string(e)) + "): ";
       append_escaped_control(raw.substr(0, kMaxRecordBytes), &text);
-      if (annotator_->options().hide_addresses)
-        text = masked_kernel_addresses(text, annotator_->options().kernel_bits);
+      text = annotator_->hidden(text);
       out->push_back(make_notice(std::move(text), 0, last_seq()));
       if (expected_) ++*expected_;
       ++counters_.salvaged;
@@ -108,8 +107,7 @@ void RecordProcessor::finish(KmsgRecord record, std::vector<FinishedRecord>* out
   }
   if (annotator_->options().hide_addresses)  // the dictionary too (DEVICE=, ...)
     for (auto& [key, value] : record.dict)
-      if (value.size() >= 8)
-        value = masked_kernel_addresses(value, annotator_->options().kernel_bits);
+      if (value.size() >= 8) value = annotator_->hidden(value);
   r.record = std::move(record);
 }
 

@@ -20,10 +20,7 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
     const bool hide = annotator.options().hide_addresses;
     if (l.form == LogLine::Form::kKmsgDictionary) {
       if (!how.json) {
-        if (hide)
-          mask_kernel_addresses(line, annotator.options().kernel_bits, out);
-        else
-          out->append(line);
+        annotator.hide(line, out);
         out->push_back('\n');
       }
       return;

@@ -12,6 +12,7 @@
 #include "forward/queue_format.h"
 #include "util/fd_io.h"
 #include "util/file_buffer.h"
+#include "util/text.h"
 
 namespace klogd {
 
@@ -52,7 +53,8 @@ bool ForwardQueue::open(std::string* report, std::string* err) {
   for (const std::string& name : names) {
     Segment s;
     s.path = o_.dir + "/" + name;
-    s.first_q = s.end_q = std::strtoull(name.c_str(), nullptr, 10);
+    size_t digits = 0;
+    s.first_q = s.end_q = read_decimal(name, &digits).value_or(0);
     FileBuffer file;
     std::string ignored;
     if (!file.load(s.path, &ignored)) continue;
@@ -353,7 +355,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
         lose_locked(e.q);
         at = expect = b->first_q = e.q;
         b->drops = unstated_;
-      b->damaged = unstated_damaged_;
+        b->damaged = unstated_damaged_;
       }
       if (!b->frames.empty() && taken + e.frame.size() > max_bytes) break;
       b->frames.emplace_back(e.frame);

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "annotate/notices.h"
+#include "forward/in_flight.h"
 #include "util/wall_clock.h"
 
 namespace klogd {
@@ -94,38 +95,9 @@ void ForwardSink::run() {
   };
   bool connected = false, ever_connected = false;
   std::string down_reason;  // what was last said about the target being away
-  // Batches sent on this connection, not yet taken by the collector: committed (gone from the
-  // queue) once the transport's taken() reaches their end; after a failure, as far as it got.
-  struct InFlight {
-    ForwardQueue::Batch batch;
-    std::vector<uint64_t> handed;  // handed_over() after each message (the drop notice first)
-    size_t messages = 0;           // handed.size() < messages: the send failed part-way
-  };
-  std::deque<InFlight> in_flight;
+  // Batches on the wire, committed once the collector took them (in_flight.h).
+  InFlight in_flight([this](const ForwardQueue::Batch& b) { queue_.commit(b); });
   uint64_t next_q = ForwardQueue::kOldest;
-  // Commits what the collector took; with `partial`, also the taken head of a batch (after a
-  // failure: the rest is sent again).
-  auto commit_taken = [&](bool partial, uint64_t taken) {
-    while (!in_flight.empty()) {
-      InFlight& f = in_flight.front();
-      if (f.handed.size() == f.messages && (f.handed.empty() || f.handed.back() <= taken)) {
-        queue_.commit(f.batch);
-        in_flight.pop_front();
-        continue;
-      }
-      if (partial) {
-        size_t k = 0;
-        while (k < f.handed.size() && f.handed[k] <= taken) ++k;
-        bool stated = f.batch.drops > 0 && k > 0;
-        size_t frames = k - (stated ? 1 : 0);
-        if (frames > f.batch.frames.size()) frames = f.batch.frames.size();
-        f.batch.keep(frames);
-        if (!stated) f.batch.drops = f.batch.damaged = 0;
-        if (frames > 0 || stated) queue_.commit(f.batch);
-      }
-      break;
-    }
-  };
   while (!queue_.stopped()) {
     std::string err;
     if (!connected) {
@@ -150,7 +122,7 @@ void ForwardSink::run() {
                                   : std::string()));
       down_reason.clear();
     }
-    if (!in_flight.empty()) commit_taken(false, transport_->taken());
+    if (!in_flight.empty()) in_flight.settle(transport_->taken(), false);
     ForwardQueue::Batch b;
     // while something is in flight, look again soon: its acknowledgement frees the queue
     bool have =
@@ -172,9 +144,9 @@ void ForwardSink::run() {
       bool ok = transport_->send(messages, &handed, &err);
       b.keep(count);  // moved from: only the count and the q numbers matter now
       next_q = b.end_q();
-      in_flight.push_back({std::move(b), std::move(handed), messages.size()});
+      in_flight.sent(std::move(b), std::move(handed), messages.size());
       if (ok) {
-        commit_taken(false, transport_->taken());
+        in_flight.settle(transport_->taken(), false);
         continue;
       }
     } else {
@@ -182,7 +154,7 @@ void ForwardSink::run() {
     }
     // The connection failed: what the collector took is done; the rest goes again after the
     // reconnect.
-    commit_taken(true, transport_->taken());
+    in_flight.settle(transport_->taken(), true);
     in_flight.clear();
     transport_->close();
     connected = false;
@@ -194,7 +166,7 @@ void ForwardSink::run() {
     }
   }
   if (connected) transport_->finish();
-  if (!in_flight.empty()) commit_taken(true, transport_->taken());
+  if (!in_flight.empty()) in_flight.settle(transport_->taken(), true);
   sender_done_ = true;
 }
 

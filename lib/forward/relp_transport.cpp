@@ -20,6 +20,7 @@
 #include <deque>
 
 #include "forward/forward_transport.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -224,10 +225,13 @@ class RelpTransport : public ForwardTransport {
     if (sp2 == std::string::npos) return false;
     size_t len_end = in_.find_first_of(" \n", sp2 + 1);
     if (len_end == std::string::npos) return false;
-    size_t len = std::strtoull(in_.c_str() + sp2 + 1, nullptr, 10);
+    // "TXNR COMMAND DATALEN[ DATA]\n" (a malformed number reads as 0: the frame then fails
+    // the transaction number check)
+    std::string_view in(in_);
+    size_t len = parse_decimal(in.substr(sp2 + 1, len_end - sp2 - 1)).value_or(0);
     size_t data_at = in_[len_end] == ' ' ? len_end + 1 : len_end;
     if (in_.size() < data_at + len + 1) return false;
-    f->txnr = std::strtoull(in_.c_str(), nullptr, 10);
+    f->txnr = parse_decimal(in.substr(0, sp1)).value_or(0);
     f->command = in_.substr(sp1 + 1, sp2 - sp1 - 1);
     f->data = in_.substr(data_at, len);
     in_.erase(0, data_at + len + 1);

@@ -20,16 +20,6 @@ bool has(std::string_view s, std::string_view what) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// The decimal number at s[*at] (*at moves past it), or nullopt when no digit is there.
-std::optional<int64_t> read_decimal(std::string_view s, size_t* at) {
-  int64_t v = 0;
-  if (*at >= s.size() || !is_digit(s[*at])) return std::nullopt;
-  auto [end, ec] = std::from_chars(s.data() + *at, s.data() + s.size(), v);
-  if (ec != std::errc()) return std::nullopt;
-  *at = static_cast<size_t>(end - s.data());
-  return v;
-}
-
 // A sanitizer's banner: a line of '=' only (KASAN prints 66).
 bool is_banner(std::string_view s) {
   size_t b = s.find_first_not_of(' ');

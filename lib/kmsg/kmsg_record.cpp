@@ -1,25 +1,19 @@
 #include "kmsg/kmsg_record.h"
 
 #include <cstring>
+#include <optional>
 
 #include "util/hex.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
 
-// Parses an unsigned decimal field; rejects empty fields, signs, spaces and overflow.
+// An unsigned decimal field; rejects empty fields, signs, spaces and overflow.
 bool parse_u64(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    uint64_t d = static_cast<uint64_t>(c - '0');
-    // 19 digits always fit; only a 20th can overflow (the check divides: not on every digit)
-    if (s.size() == 20 && v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return true;
+  std::optional<uint64_t> v = parse_decimal(s);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 // Splits off the next comma-separated field of the header.

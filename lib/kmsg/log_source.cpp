@@ -1,6 +1,7 @@
 #include "kmsg/log_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,13 @@
 #include "util/kernel_access.h"
 
 namespace klogd {
+
+LogSource::Kind LogSource::records_at(const std::string& path) {
+  struct stat st {};
+  if (path == "-" || (::stat(path.c_str(), &st) == 0 && !S_ISCHR(st.st_mode)))
+    return Kind::kCapture;
+  return Kind::kDevice;
+}
 
 LogSource::~LogSource() {
   if (fd_ >= 0) ::close(fd_);

@@ -20,6 +20,10 @@ class LogSource {
  public:
   enum class Kind { kDevice, kProc, kSyscall, kCapture };
 
+  /// What `path` (--kmsg) is when klogd is to read /dev/kmsg records: the device itself (a
+  /// character device), or else a saved capture (a file, a pipe, "-" for standard input).
+  static Kind records_at(const std::string& path);
+
   LogSource() = default;
   ~LogSource();
   LogSource(LogSource&& o) noexcept;

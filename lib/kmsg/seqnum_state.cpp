@@ -7,6 +7,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "util/text.h"
 
 namespace klogd {
 
@@ -31,9 +35,14 @@ bool SeqnumState::open(const std::string& path, const std::string& boot_id, std:
     note_ = "no saved position (first start)";
     return true;
   }
-  char saved_boot[64] = {};
-  unsigned long long seq = 0;
-  if (std::sscanf(buf, "%63s %20llu", saved_boot, &seq) != 2) {
+  // "BOOT_ID SEQ\n"
+  std::string_view line(buf, static_cast<size_t>(n));
+  size_t space = line.find(' ');
+  std::string_view saved_boot = line.substr(0, space);
+  std::optional<uint64_t> seq;
+  if (space != std::string_view::npos && space > 0)
+    seq = parse_decimal(trim_right(line.substr(space + 1)));
+  if (!seq) {
     note_ = "saved position unreadable: starting from the oldest record";
     return true;
   }
@@ -41,8 +50,8 @@ bool SeqnumState::open(const std::string& path, const std::string& boot_id, std:
     note_ = "saved position is from another boot: starting from the oldest record";
     return true;
   }
-  resume_ = seq;
-  note_ = "resuming at sequence number " + std::to_string(seq);
+  resume_ = *seq;
+  note_ = "resuming at sequence number " + std::to_string(*seq);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include "metrics/exposition.h"
 #include "metrics/process_metrics.h"
 #include "util/file_buffer.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -22,9 +23,10 @@ constexpr IncidentType kTypes[] = {
 // A kernel counter file (/sys/kernel/oops_count): absent before Linux 6.2.
 bool kernel_count(const std::string& path, uint64_t* value) {
   std::string text, err;
-  if (!read_small_file(path, &text, &err) || text.empty()) return false;
-  *value = std::strtoull(text.c_str(), nullptr, 10);
-  return true;
+  if (!read_small_file(path, &text, &err)) return false;
+  std::optional<uint64_t> v = parse_decimal(trim_right(text));
+  if (v) *value = *v;
+  return v.has_value();
 }
 
 void sinks(const SinkSet& set, Exposition* e) {

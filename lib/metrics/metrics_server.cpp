@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "util/text.h"
+
 namespace klogd {
 
 namespace asio = boost::asio;
@@ -26,14 +28,13 @@ bool parse_listen_address(const std::string& text, tcp::endpoint* out, std::stri
     host.clear();  // IPv6 without brackets
   boost::system::error_code ec;
   asio::ip::address a = asio::ip::make_address(host, ec);
-  char* end = nullptr;
-  unsigned long p = std::strtoul(port.c_str(), &end, 10);
-  if (ec || host.empty() || *end || p == 0 || p > 65535) {
+  std::optional<uint64_t> p = parse_decimal(port);
+  if (ec || host.empty() || !p || *p == 0 || *p > 65535) {
     *err = "--metrics-listen " + text +
            ": want an IP address and a port (127.0.0.1:9468, [::1]:9468; no host names)";
     return false;
   }
-  *out = tcp::endpoint(a, static_cast<unsigned short>(p));
+  *out = tcp::endpoint(a, static_cast<unsigned short>(*p));
   return true;
 }
 

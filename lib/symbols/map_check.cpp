@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "util/hex.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {}  // namespace
@@ -91,10 +92,9 @@ uint64_t linux_version_code(std::string_view release) {
   uint64_t part[3] = {0, 0, 0};
   size_t i = 0;
   for (int k = 0; k < 3; ++k) {
-    size_t start = i;
-    while (i < release.size() && release[i] >= '0' && release[i] <= '9')
-      part[k] = part[k] * 10 + static_cast<uint64_t>(release[i++] - '0');
-    if (i == start) return k >= 2 ? (part[0] << 16 | part[1] << 8) : 0;
+    std::optional<uint64_t> v = read_decimal(release, &i);
+    if (v) part[k] = *v;
+    if (!v) return k >= 2 ? (part[0] << 16 | part[1] << 8) : 0;
     if (k < 2) {
       if (i >= release.size() || release[i] != '.')
         return k == 1 ? (part[0] << 16 | part[1] << 8) : 0;

@@ -53,9 +53,9 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
     uint64_t size = 0, base = 0;
     std::string_view addr = f[5];
     if (addr.starts_with("0x")) addr.remove_prefix(2);
-    bool size_ok = !f[1].empty() && f[1].find_first_not_of("0123456789") == std::string_view::npos;
-    if (size_ok) size = std::stoull(std::string(f[1].substr(0, 19)));
-    if (!size_ok || !parse_hex_u64(addr, &base))
+    std::optional<uint64_t> size_field = parse_decimal(f[1]);
+    if (size_field) size = *size_field;
+    if (!size_field || !parse_hex_u64(addr, &base))
       return bad(modules_origin, line_no, "bad size or address", line);
     if (index.count(f[0])) return bad(modules_origin, line_no, "module listed twice", line);
     ModuleInfo m;

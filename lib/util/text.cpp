@@ -1,8 +1,24 @@
 #include "util/text.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace klogd {
+
+std::optional<uint64_t> parse_decimal(std::string_view s) {
+  size_t at = 0;
+  std::optional<uint64_t> v = read_decimal(s, &at);
+  return v && at == s.size() ? v : std::nullopt;
+}
+
+std::optional<uint64_t> read_decimal(std::string_view s, size_t* at) {
+  if (*at >= s.size() || s[*at] < '0' || s[*at] > '9') return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data() + *at, s.data() + s.size(), v);
+  if (ec != std::errc()) return std::nullopt;
+  *at = static_cast<size_t>(end - s.data());
+  return v;
+}
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";

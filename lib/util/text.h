@@ -4,12 +4,21 @@
 /// valid UTF-8 (what RFC 5424 collectors parse), and JSON strings.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace klogd {
+
+/// The one way klogd reads a decimal number (std::from_chars): the number that is all of `s`
+/// (digits only: no sign, no space, no overflow), else nullopt.
+std::optional<uint64_t> parse_decimal(std::string_view s);
+/// The decimal number that starts at s[*at]; *at moves past its digits. nullopt (and *at
+/// unchanged) when no digit is there or it overflows.
+std::optional<uint64_t> read_decimal(std::string_view s, size_t* at);
 
 /// Calls fn(line, line_no) for every line of `text`, 1-based, empty ones included. `line` is a
 /// view into `text` (line.data() - text.data() is its offset) without its '\n' and without
