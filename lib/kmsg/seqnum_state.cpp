@@ -39,15 +39,17 @@ bool SeqnumState::open(const std::string& path, const std::string& boot_id, std:
   std::string_view line(buf, static_cast<size_t>(n));
   size_t space = line.find(' ');
   std::string_view saved_boot = line.substr(0, space);
-  std::optional<uint64_t> seq;
-  if (space != std::string_view::npos && space > 0)
-    seq = parse_decimal(trim_right(line.substr(space + 1)));
-  if (!seq) {
+  if (space == std::string_view::npos || space == 0) {
     note_ = "saved position unreadable: starting from the oldest record";
     return true;
   }
   if (boot_id != saved_boot) {
     note_ = "saved position is from another boot: starting from the oldest record";
+    return true;
+  }
+  std::optional<uint64_t> seq = parse_decimal(trim_right(line.substr(space + 1)));
+  if (!seq) {
+    note_ = "saved position unreadable: starting from the oldest record";
     return true;
   }
   resume_ = *seq;

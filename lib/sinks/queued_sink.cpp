@@ -46,8 +46,10 @@ bool QueuedSink::drain(std::string* err) {
     }
     pop_front();
   }
-  down_ = false;
-  return sink_->flush(err);
+  // What the sink buffered must reach it too: a flush that fails (a full disk) is the same
+  // outage, not a new one.
+  down_ = !sink_->flush(err);
+  return !down_;
 }
 
 }  // namespace klogd
