@@ -65,7 +65,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       ",k", po::value<std::string>()->value_name("FILE"), "use this System.map (still checked)")(
       ",n", po::bool_switch(), "stay in the foreground")(
       ",o", po::bool_switch(), "one-shot: read what the kernel holds now, then exit")(
-      ",p", po::bool_switch(), "paranoid: reload module symbols before an Oops/BUG record")(
+      ",p", po::bool_switch(), "paranoid: reload module symbols when a kernel Oops/BUG record comes (at most once a second)")(
       ",s", po::bool_switch(), "read through syslog(2) (destructive) instead of /dev/kmsg")(
       ",v", po::bool_switch(), "print the version and exit")(",x", po::bool_switch(),
                                                              "do not translate addresses")(
