@@ -142,14 +142,8 @@ void SymbolKeeper::observe(const KmsgRecord& record) {
   if (o_.paranoid && record.facility == 0 &&
       (record.text.find("Oops:") != std::string::npos ||
        record.text.find("BUG:") != std::string::npos)) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_paranoid_reload_ >= std::chrono::seconds(1)) {
-      last_paranoid_reload_ = now;
-      Notes n;
-      n.debug("-p: an oops begins: reloading module symbols");
-      log_(n);
-      reload(false);
-    }
+    reload_modules_now_and_then(&last_paranoid_reload_,
+                                "-p: an oops begins: reloading module symbols");
   }
   const CoreSymbols& core = symbolizer_->core();
   // kallsyms hidden: the kernel's own panic line gives the slide (x86_64, arm64). Only from the
@@ -171,16 +165,20 @@ void SymbolKeeper::observe(const KmsgRecord& record) {
 
 void SymbolKeeper::module_miss() {
   if (!o_.translate) return;
-  // A module-area address nothing knows: the module tables may be stale. At most once a second,
-  // off the hot path.
+  // A module-area address nothing knows: the module tables may be stale.
+  reload_modules_now_and_then(&last_miss_reload_,
+                              "unresolved module address: reloading module symbols");
+}
+
+void SymbolKeeper::reload_modules_now_and_then(std::chrono::steady_clock::time_point* last,
+                                               const char* why) {
   auto now = std::chrono::steady_clock::now();
-  if (now - last_miss_reload_ >= std::chrono::seconds(1)) {
-    last_miss_reload_ = now;
-    Notes n;
-    n.debug("unresolved module address: reloading module symbols");
-    log_(n);
-    reload(false);
-  }
+  if (now - *last < std::chrono::seconds(1)) return;
+  *last = now;
+  Notes n;
+  n.debug(why);
+  log_(n);
+  reload(false);
 }
 
 void SymbolKeeper::stop() {

@@ -53,6 +53,8 @@ class SymbolKeeper {
 
  private:
   void receive_uevent();
+  /// Reloads the module tables on the worker, unless this reason did so less than a second ago.
+  void reload_modules_now_and_then(std::chrono::steady_clock::time_point* last, const char* why);
 
   boost::asio::io_context& io_;
   Symbolizer* symbolizer_;
