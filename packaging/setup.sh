@@ -15,7 +15,7 @@ packages=(
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
   rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus
-  libivykis0 libnet1 libwrap0)
+  libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
