@@ -52,7 +52,8 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   // The choice options as written; turned into their enums once parsing is done.
   std::string style = "klogd", source = "kmsg", start = "oldest", sink = "auto",
               syslog_format = "rfc3164";
-  std::string metrics_listen;  // ADDR:PORT, parsed into o->metrics_listen
+  std::string metrics_listen;        // ADDR:PORT, parsed into o->metrics_listen
+  std::vector<std::string> forward;  // URLs, parsed into o->forward
   // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
   // the config file; the command line wins over the file.
   po::options_description klogd15("sysklogd klogd 1.5 options");
@@ -65,8 +66,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       ",k", po::value<std::string>()->value_name("FILE"), "use this System.map (still checked)")(
       ",n", po::bool_switch(), "stay in the foreground")(
       ",o", po::bool_switch(), "one-shot: read what the kernel holds now, then exit")(
-      ",p", po::bool_switch(), "paranoid: reload module symbols when a kernel Oops/BUG record comes (at most once a second)")(
-      ",s", po::bool_switch(), "read through syslog(2) (destructive) instead of /dev/kmsg")(
+      ",p", po::bool_switch(),
+      "paranoid: reload module symbols when a kernel Oops/BUG record comes (at most once a "
+      "second)")(",s", po::bool_switch(),
+                 "read through syslog(2) (destructive) instead of /dev/kmsg")(
       ",v", po::bool_switch(), "print the version and exit")(",x", po::bool_switch(),
                                                              "do not translate addresses")(
       ",2", po::bool_switch(), "print translated lines twice: translated, then original");
@@ -119,10 +122,11 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "syslog-format", po::value<std::string>(&syslog_format)->value_name("rfc3164|rfc5424"),
       "syslog framing (default rfc3164)")(
       "journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"),
-      "journald's native socket, records are sent there (a namespace's: /run/systemd/journal.NAME/socket; default /run/systemd/journal/socket)")(
+      "journald's native socket, records are sent there (a namespace's: "
+      "/run/systemd/journal.NAME/socket; default /run/systemd/journal/socket)")(
       "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
-      "forward", po::value<std::vector<std::string>>(&o->forward)->value_name("URL"),
+      "forward", po::value<std::vector<std::string>>(&forward)->value_name("URL"),
       "also send records to a collector as RFC 5424: udp://HOST[:PORT], "
       "tcp://HOST[:PORT][?framing=lf], tls://HOST[:PORT], relp://HOST:PORT (repeatable)")(
       "forward-queue-dir", po::value<std::string>(&o->forward_queue_dir)->value_name("DIR"),
@@ -283,18 +287,19 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     *err = "--metrics-interval: must be at least 1 second";
     return ParseOutcome::kUsageError;
   }
-  // --forward: every URL checked now (a usage error, exit 2), each target once. Given on the
+  // --forward: every URL parsed now (a usage error, exit 2), each target once. Given on the
   // command line, the list replaces the config file's, as every option does (no adding up).
-  std::vector<std::string> seen;
-  for (const std::string& url : o->forward) {
+  for (const std::string& url : forward) {
     ForwardTarget t;
     if (!parse_forward_url(url, &t, err)) return ParseOutcome::kUsageError;
     std::string name = queue_dir_name(t);
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      *err = "--forward " + url + ": the same target given twice";
-      return ParseOutcome::kUsageError;
+    for (const ForwardTarget& before : o->forward) {
+      if (queue_dir_name(before) == name) {
+        *err = "--forward " + url + ": the same target given twice";
+        return ParseOutcome::kUsageError;
+      }
     }
-    seen.push_back(name);
+    o->forward.push_back(std::move(t));
   }
   // RFC 5424: HOSTNAME is 1-255 PRINTUSASCII; an SD-ID is 1-32 of them without '=', ' ', ']'
   // and '"'. Anything else would break every message sent.

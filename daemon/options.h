@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "annotate/annotator.h"
+#include "forward/forward_target.h"
 #include "symbols/symbol_loading.h"
 #include "util/kernel_paths.h"
 
@@ -66,7 +67,7 @@ struct Options {
   SyslogFormat syslog_format = SyslogFormat::kRfc3164;
   std::string journal_socket = "/run/systemd/journal/socket";
   size_t queue_max = 8u << 20;
-  std::vector<std::string> forward;  // --forward URL, repeatable
+  std::vector<ForwardTarget> forward;  // --forward URL, repeatable; parsed, each target once
   size_t forward_queue_max = 64u << 20;
   bool forward_fsync = false;
   std::string forward_queue_dir = "/var/lib/klogd/forward";

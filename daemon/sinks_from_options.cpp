@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <memory>
 
 #include "diagnostics.h"
@@ -76,18 +75,14 @@ bool make_sinks(const Options& o, const KernelPaths& paths, bool forking, SinkSe
   format.boot_id = read_boot_id(paths.boot_id);
   format.bom = true;
   format.sd_id = o.sd_id;
-  for (const std::string& url : o.forward) {
+  for (const ForwardTarget& target : o.forward) {
     ForwardSinkOptions fo;
-    if (!parse_forward_url(url, &fo.target, err)) return false;
+    fo.target = target;
     fo.format = format;
     fo.tls = {o.tls_ca, o.tls_cert, o.tls_key, o.tls_name};
     fo.queue.dir = o.forward_queue_dir + "/" + queue_dir_name(fo.target);
     fo.queue.max_bytes = o.forward_queue_max;
     fo.queue.fsync = o.forward_fsync;
-    if (std::find(queue_dirs->begin(), queue_dirs->end(), fo.queue.dir) != queue_dirs->end()) {
-      *err = "--forward " + url + ": the same target given twice";
-      return false;
-    }
     queue_dirs->push_back(fo.queue.dir);
     fo.log = [](Note::Level level, const std::string& msg) {
       Notes n;
