@@ -115,12 +115,13 @@ void ForwardQueue::push(std::string frame, std::optional<uint64_t> seq) {
 bool ForwardQueue::settle(std::string* err) {
   std::lock_guard lock(mu_);
   if (cursor_ < next_q_) cv_.notify_one();  // once per batch, not per frame: a wake-up is a syscall
-  if (!cursor_error_.empty()) {
+  bool ok = mem_.empty() || (up_ && mem_bytes_ <= o_.memory_bytes) || spill_locked(err);
+  // A cursor that could not be written is said too, without keeping the spill from running.
+  if (ok && !cursor_error_.empty()) {
     *err = cursor_error_;
-    return false;
+    ok = false;
   }
-  if (mem_.empty() || (up_ && mem_bytes_ <= o_.memory_bytes)) return true;
-  return spill_locked(err);
+  return ok;
 }
 
 bool ForwardQueue::spill(std::string* err) {
@@ -266,6 +267,11 @@ bool ForwardQueue::write_cursor_locked() {
   return false;
 }
 
+void ForwardQueue::state_losses_locked(Batch* b) const {
+  b->drops = unstated_;
+  b->damaged = std::min(unstated_damaged_, unstated_);
+}
+
 void ForwardQueue::lose_locked(uint64_t up_to_q) {
   if (up_to_q <= cursor_) return;
   uint64_t lost = up_to_q - cursor_;
@@ -326,16 +332,14 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
       if (at != cursor_) return;
       lose_locked(gap_end);
       at = b->first_q = cursor_;
-      b->drops = unstated_;
-      b->damaged = unstated_damaged_;
+      state_losses_locked(b);
       continue;
     }
     if (!load_segment_locked(*s)) {  // removed or unreadable behind our back
       if (at != cursor_) return;
       lose_locked(s->end_q);
       at = b->first_q = cursor_;
-      b->drops = unstated_;
-      b->damaged = unstated_damaged_;
+      state_losses_locked(b);
       continue;
     }
     std::string_view seg(cache_);
@@ -354,8 +358,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
         if (!b->frames.empty() || at != cursor_) break;
         lose_locked(e.q);
         at = expect = b->first_q = e.q;
-        b->drops = unstated_;
-        b->damaged = unstated_damaged_;
+        state_losses_locked(b);
       }
       if (!b->frames.empty() && taken + e.frame.size() > max_bytes) break;
       b->frames.emplace_back(e.frame);
@@ -370,8 +373,7 @@ void ForwardQueue::take_from_files_locked(Batch* b, uint64_t at, size_t max_byte
       if (at != cursor_) return;
       lose_locked(s->end_q);
       at = b->first_q = cursor_;
-      b->drops = unstated_;
-      b->damaged = unstated_damaged_;
+      state_losses_locked(b);
     }
   }
 }
@@ -386,8 +388,8 @@ bool ForwardQueue::take(Batch* b, size_t max_bytes, std::chrono::milliseconds ti
   b->qs.clear();
   uint64_t at = start();
   b->first_q = at;
-  b->drops = at == cursor_ ? unstated_ : 0;
-  b->damaged = at == cursor_ ? std::min(unstated_damaged_, unstated_) : 0;
+  b->drops = b->damaged = 0;
+  if (at == cursor_) state_losses_locked(b);
   if (stop_) return false;
   if (at < mem_first_q_) take_from_files_locked(b, at, max_bytes);
   at = b->first_q;

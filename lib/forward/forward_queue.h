@@ -123,6 +123,9 @@ class ForwardQueue {
   void enforce_limit_locked();
   void remove_delivered_locked();
   bool write_cursor_locked();
+  /// The losses not yet stated, for the batch that starts at the cursor: the drop count and,
+  /// of it, those lost to damaged entries.
+  void state_losses_locked(Batch* b) const;
   void lose_locked(uint64_t up_to_q);
   bool load_segment_locked(const Segment& s);
   void take_from_files_locked(Batch* b, uint64_t at, size_t max_bytes);
@@ -140,9 +143,9 @@ class ForwardQueue {
   uint64_t disk_bytes_ = 0;
   int write_fd_ = -1;  // the last segment, open for appending
   int cursor_fd_ = -1;
-  std::string cursor_error_;  // the last cursor write's failure, until one works again
-  uint64_t cursor_ = 0;    // first q not delivered
-  uint64_t unstated_ = 0;  // drops not yet stated to the collector
+  std::string cursor_error_;       // the last cursor write's failure, until one works again
+  uint64_t cursor_ = 0;            // first q not delivered
+  uint64_t unstated_ = 0;          // drops not yet stated to the collector
   uint64_t unstated_damaged_ = 0;  // of those, lost to damage in the files (this run's)
   uint64_t dropped_total_ = 0;
   // The segment being read (whole, in memory while it is drained) and where reading stopped.
