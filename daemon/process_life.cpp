@@ -17,7 +17,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include "modes.h"
 #include "util/file_buffer.h"
@@ -43,9 +42,9 @@ struct passwd* find_user(const std::string& user, std::string* err) {
   return pw;
 }
 
-// Makes the missing folders of `path` (root's, 0755), all but the last one; true when they are
-// there afterwards.
-bool make_parents(const std::string& path, std::string* err) {
+}  // namespace
+
+bool make_folders_for(const std::string& path, std::string* err) {
   size_t at = 1;
   while ((at = path.find('/', at)) != std::string::npos) {
     std::string part = path.substr(0, at++);
@@ -56,8 +55,6 @@ bool make_parents(const std::string& path, std::string* err) {
   }
   return true;
 }
-
-}  // namespace
 
 PidFile::~PidFile() {
   if (fd_ >= 0) {
@@ -246,7 +243,7 @@ bool prepare_writable_dir(const std::string& dir, const std::string& user, std::
   }
   std::string path = dir;
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (!make_parents(path, err)) return false;
+  if (!make_folders_for(path, err)) return false;
   const bool handing = !user.empty() && ::geteuid() == 0;
   // The last folder: klogd's own only when klogd makes it now. Opened without following a
   // symbolic link, and changed through that descriptor, so nothing swapped in its place is
@@ -283,8 +280,6 @@ bool prepare_writable_dir(const std::string& dir, const std::string& user, std::
   ::close(fd);
   return ok;
 }
-
-bool make_folders_for(const std::string& path, std::string* err) { return make_parents(path, err); }
 
 void allow_realtime(int priority) {
   if (priority <= 0 || ::geteuid() != 0) return;

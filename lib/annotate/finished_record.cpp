@@ -28,8 +28,6 @@ std::string_view to_string(RecordBoot b) {
   switch (b) {
     case RecordBoot::kReplay:
       return "replay";
-    case RecordBoot::kPrevious:
-      return "previous";
     case RecordBoot::kThis:
       break;
   }

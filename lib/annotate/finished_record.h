@@ -24,10 +24,10 @@ struct RecordEvent {
 };
 
 /// Which boot a record belongs to. Only this boot's records are placed on this boot's clock and
-/// named by its boot id; a replayed capture's (--kmsg FILE) and the previous boot's are not.
-enum class RecordBoot : uint8_t { kThis, kReplay, kPrevious };
+/// named by its boot id; a replayed capture's (--kmsg FILE) are not.
+enum class RecordBoot : uint8_t { kThis, kReplay };
 
-/// "this", "replay" or "previous": the value sinks write for a record not of this boot.
+/// "this" or "replay": the value sinks write for a record not of this boot.
 std::string_view to_string(RecordBoot b);
 
 struct FinishedRecord {

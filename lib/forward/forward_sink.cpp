@@ -2,7 +2,6 @@
 
 #include <time.h>
 
-#include <deque>
 #include <random>
 
 #include "annotate/notices.h"

@@ -87,9 +87,10 @@ bool JournalSink::send_entry(const std::string& entry, std::string* err) {
   }
   if (::send(fd_, entry.data(), entry.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(entry.size()))
     return true;
-  if (errno == EMSGSIZE || errno == ENOBUFS) return send_as_memfd(entry, err);
-  *err = "journald (" + socket_path_ + "): " + std::strerror(errno);
-  busy_ = errno == EAGAIN;
+  const int e = errno;  // before anything else may set it
+  if (e == EMSGSIZE || e == ENOBUFS) return send_as_memfd(entry, err);
+  *err = "journald (" + socket_path_ + "): " + std::strerror(e);
+  busy_ = e == EAGAIN;
   if (!busy_) {
     ::close(fd_);  // journald went away or was restarted: connect again next time
     fd_ = -1;

@@ -15,7 +15,7 @@
 ///   KERNEL_SYMBOLS          "sym+0x1a/0x80 [mod] ..." found, when something was translated
 ///   KLOGD_NOTICE=1          on records klogd made itself (loss and drop reports)
 ///   KLOGD_AFTER_SEQNUM      on records klogd made itself: the kernel record they follow
-///   KLOGD_BOOT              "replay" (--kmsg FILE) or "previous": not this boot's record
+///   KLOGD_BOOT              "replay" (--kmsg FILE): not this boot's record
 /// Names starting with '_' cannot be set by a client (journald drops them), hence KERNEL_*.
 /// One socket, connected once and again only after an error; journald gone makes write() return
 /// false and the record stays queued. An entry too big for one datagram goes as a sealed memfd.

@@ -93,8 +93,8 @@ uint64_t linux_version_code(std::string_view release) {
   size_t i = 0;
   for (int k = 0; k < 3; ++k) {
     std::optional<uint64_t> v = read_decimal(release, &i);
-    if (v) part[k] = *v;
     if (!v) return k >= 2 ? (part[0] << 16 | part[1] << 8) : 0;
+    part[k] = *v;
     if (k < 2) {
       if (i >= release.size() || release[i] != '.')
         return k == 1 ? (part[0] << 16 | part[1] << 8) : 0;
