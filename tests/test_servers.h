@@ -200,24 +200,28 @@ struct SyslogNg {
     write_file(dir + "/syslog-ng.conf",
                "@version: 3.38\n"
                "options { keep-hostname(yes); };\n"
-               "source s_net { syslog(ip(\"127.0.0.1\") port(" + std::to_string(port) +
-                   ") transport(\"" + transport + "\")" + tls + "); };\n"
-               "source s_self { internal(); };\n"
-               "destination d_out { file(\"" + dir +
+               "source s_net { syslog(ip(\"127.0.0.1\") port(" +
+                   std::to_string(port) + ") transport(\"" + transport + "\")" + tls +
+                   "); };\n"
+                   "source s_self { internal(); };\n"
+                   "destination d_out { file(\"" +
+                   dir +
                    "/out\" template(\"host=$HOST prog=$PROGRAM pri=$PRI "
                    "seq=${.SDATA.kmsg@32473.seq} mono=${.SDATA.kmsg@32473.mono} "
                    "boot=${.SDATA.kmsg@32473.boot} msg=$MSG\\n\")); };\n"
-               "destination d_self { file(\"" + dir + "/internal\"); };\n"
-               "log { source(s_net); destination(d_out); };\n"
-               "log { source(s_self); destination(d_self); };\n");
+                   "destination d_self { file(\"" +
+                   dir +
+                   "/internal\"); };\n"
+                   "log { source(s_net); destination(d_out); };\n"
+                   "log { source(s_self); destination(d_self); };\n");
   }
   void start() {
     pid.start("env LD_LIBRARY_PATH=" + root + "/usr/lib/syslog-ng " + root +
-              "/usr/sbin/syslog-ng -F --no-caps -f " + dir + "/syslog-ng.conf --module-path=" +
-              root + "/usr/lib/syslog-ng/3.38 -R " + dir + "/persist -p " + dir + "/pid -c " +
-              dir + "/ctl 2>>" + dir + "/stderr");
-    REQUIRE(wait_until([&] { return read_file(dir + "/internal").find("starting up") !=
-                                    std::string::npos; }));
+              "/usr/sbin/syslog-ng -F --no-caps -f " + dir +
+              "/syslog-ng.conf --module-path=" + root + "/usr/lib/syslog-ng/3.38 -R " + dir +
+              "/persist -p " + dir + "/pid -c " + dir + "/ctl 2>>" + dir + "/stderr");
+    REQUIRE(wait_until(
+        [&] { return read_file(dir + "/internal").find("starting up") != std::string::npos; }));
   }
   ~SyslogNg() { pid.stop(); }
   std::string out() const { return read_file(dir + "/out"); }

@@ -28,8 +28,8 @@ std::string dropped_notice(uint64_t count, std::string_view where) {
 std::string forward_loss_notice(uint64_t count, uint64_t damaged, std::string_view where) {
   damaged = std::min(damaged, count);
   if (damaged == 0) return dropped_notice(count, where);
-  std::string text = "klogd: dropped " + std::to_string(count) + " records for " +
-                     std::string(where);
+  std::string text =
+      "klogd: dropped " + std::to_string(count) + " records for " + std::string(where);
   if (damaged == count) return text + " (damaged entries in its queue files, skipped)";
   return text + ": " + std::to_string(count - damaged) +
          " while it was unavailable (queue full), " + std::to_string(damaged) +

@@ -62,8 +62,7 @@ bool parse_forward_url(std::string_view url, ForwardTarget* out, std::string* er
     return false;
   }
   if (!plausible_host(out->host, url.substr(sep + 3).starts_with("["))) {
-    *err = "--forward " + std::string(url) + ": not a host name or IP address: '" + out->host +
-           "'";
+    *err = "--forward " + std::string(url) + ": not a host name or IP address: '" + out->host + "'";
     return false;
   }
   if (out->scheme == "udp" || out->scheme == "tcp")

@@ -18,8 +18,8 @@ int incident_level(const Incident& i) {
   }
 }
 
-FinishedRecord incident_record(const Incident& i, uint64_t ts_usec, std::optional<uint64_t> after_seq,
-                               uint64_t repeats) {
+FinishedRecord incident_record(const Incident& i, uint64_t ts_usec,
+                               std::optional<uint64_t> after_seq, uint64_t repeats) {
   FinishedRecord r;
   r.record.facility = 0;
   r.record.level = incident_level(i);

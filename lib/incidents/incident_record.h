@@ -16,11 +16,10 @@ namespace klogd {
 inline constexpr const char* kIncidentMessageId = "962f7587ffba4a1b8ebb64e1e54eae2c";
 
 /// The record for `incident`, dated like the last record of its report (`ts_usec`); it carries
-/// no kernel sequence number of its own, only `after_seq`, the kernel record it follows; `repeats`: how many times the same fingerprint was seen, and not
-/// emitted, since the previous record for it.
+/// no kernel sequence number of its own, only `after_seq`, the kernel record it follows; `repeats`:
+/// how many times the same fingerprint was seen, and not emitted, since the previous record for it.
 FinishedRecord incident_record(const Incident& incident, uint64_t ts_usec,
-                               std::optional<uint64_t> after_seq,
-                               uint64_t repeats);
+                               std::optional<uint64_t> after_seq, uint64_t repeats);
 
 /// The syslog level of an incident record: 0 for a panic, 2 (crit) for what kills a task or
 /// the kernel (oops, BUG, sanitizers, lockups, stalls, hangs), 3 for an OOM kill, 4 otherwise.

@@ -7,10 +7,10 @@
 /// counted, not emitted again; the next record for it says how many were not
 /// (KERNEL_INCIDENT_REPEATS).
 
-#include <optional>
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 

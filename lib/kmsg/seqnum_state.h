@@ -19,8 +19,9 @@ class SeqnumState {
  public:
   ~SeqnumState();
   /// Opens (creating) the file, never through a symbolic link and only a regular one, and keeps
-  /// it open (the daemon opens it before dropping root: no folder needs handing over). Reads what it holds for `boot_id`. False with *err when the
-  /// file cannot be opened; a file from another boot or unreadable content means no resume point.
+  /// it open (the daemon opens it before dropping root: no folder needs handing over). Reads what
+  /// it holds for `boot_id`. False with *err when the file cannot be opened; a file from another
+  /// boot or unreadable content means no resume point.
   bool open(const std::string& path, const std::string& boot_id, std::string* err);
   /// The next sequence number to forward, when this boot's state was found.
   std::optional<uint64_t> resume_seq() const { return resume_; }

@@ -99,7 +99,8 @@ void Pipeline::finish_text_line(std::string_view line) {
   parse_text_line(line, text_seq_++, &r);
   size_t first = batch_.size();
   processor_->finish(std::move(r), &batch_);
-  for (size_t i = first; i < batch_.size(); ++i) batch_[i].kernel_seq = false;  // ours, not the kernel's
+  for (size_t i = first; i < batch_.size(); ++i)
+    batch_[i].kernel_seq = false;  // ours, not the kernel's
   observe_incidents(first);
 }
 

@@ -30,8 +30,7 @@ void QueuedSink::pop_front() {
 bool QueuedSink::drain(std::string* err) {
   if (dropped_ > 0 && !queue_.empty()) {
     const KmsgRecord& next = queue_.front().front().record;
-    FinishedRecord notice =
-        make_notice(dropped_notice(dropped_, sink_->describe()), next.ts_usec);
+    FinishedRecord notice = make_notice(dropped_notice(dropped_, sink_->describe()), next.ts_usec);
     if (!sink_->write(notice, err)) {
       down_ = true;
       return false;

@@ -19,11 +19,10 @@ std::string format_rfc5424(const FinishedRecord& r, int64_t boot_wall, const Rfc
   const KmsgRecord& k = r.record;
   const bool this_boot = r.boot == RecordBoot::kThis;
   // Only this boot's records have a wall time (another boot's: NILVALUE) and this boot's id.
-  std::string m = "<" + std::to_string(k.prio()) + ">1 " +
-                  (this_boot ? rfc5424_time(boot_wall + static_cast<int64_t>(k.ts_usec))
-                             : std::string("-")) +
-                  " " + (o.hostname.empty() ? std::string("-") : o.hostname) + " kernel - - [" +
-                  o.sd_id;
+  std::string m =
+      "<" + std::to_string(k.prio()) + ">1 " +
+      (this_boot ? rfc5424_time(boot_wall + static_cast<int64_t>(k.ts_usec)) : std::string("-")) +
+      " " + (o.hostname.empty() ? std::string("-") : o.hostname) + " kernel - - [" + o.sd_id;
   // boot + seq name a kernel record: what klogd made itself carries no seq, only the kernel
   // record it follows (after=).
   if (r.kernel_seq) m += " seq=\"" + std::to_string(k.seq) + "\"";

@@ -39,8 +39,8 @@ bool mask_kernel_addresses(std::string_view text, int kernel_bits, std::string* 
     while (j < n && is_hex_digit(text[j])) ++j;
     size_t len = j - i;
     uint64_t v = 0;
-    if ((len == 16 || (len == 8 && kernel_bits == 32)) &&
-        parse_hex_u64(text.substr(i, len), &v) && is_kernel_space(v, len)) {
+    if ((len == 16 || (len == 8 && kernel_bits == 32)) && parse_hex_u64(text.substr(i, len), &v) &&
+        is_kernel_space(v, len)) {
       out->append(text.substr(start, i - start));
       out->append(len == 16 ? kMasked64 : kMasked32);
       start = j;

@@ -243,7 +243,8 @@ TEST_CASE("options: -p reloads module symbols when the kernel's oops begins, not
   CHECK(reloads <= 5);  // at most once a second, for a replay of a few seconds at most
   size_t delivered = 0;
   for (const auto& l : lines_of(read_file(dir + "/out")))
-    delivered += l.find(" n=") != std::string::npos && l.find("klogd: incident") == std::string::npos;
+    delivered +=
+        l.find(" n=") != std::string::npos && l.find("klogd: incident") == std::string::npos;
   CHECK(delivered == 400);
 }
 
@@ -375,8 +376,7 @@ TEST_CASE("daemon life: --user is handed only the folders and files klogd makes 
     return ::lstat(p.c_str(), &st) == 0 ? static_cast<long>(st.st_uid) : -1L;
   };
   std::string common = " -n --start oldest --user nobody -f " + dir + "/out --pid-file " + dir +
-                       "/pid --forward tcp://127.0.0.1:9 --forward-queue-dir " + area +
-                       "/queues";
+                       "/pid --forward tcp://127.0.0.1:9 --forward-queue-dir " + area + "/queues";
   {
     Child pid(kKlogd + common + " --state-file " + area + "/seq 2>" + dir + "/err");
     REQUIRE(wait_for(dir + "/err", "running as nobody"));

@@ -450,8 +450,9 @@ TEST_CASE("decode: --json and --incidents print valid UTF-8 JSON for any bytes",
   decode_log(log, a, {false, true}, &json_lines);
   REQUIRE(decode_incidents(log, a, &incidents) == 1);
   CHECK(incidents.find("b\\\\xe4r\\\\xff") != std::string::npos);
-  CHECK(json_lines.find("garbage \\\\xff\\\\xfe\\\\xc3 here \\\\xed\\\\xa0\\\\x80 and caf\xc3\xa9") !=
-        std::string::npos);
+  CHECK(
+      json_lines.find("garbage \\\\xff\\\\xfe\\\\xc3 here \\\\xed\\\\xa0\\\\x80 and caf\xc3\xa9") !=
+      std::string::npos);
   // judged by iconv, not by klogd's own UTF-8 reader
   std::string dir = temp_dir();
   for (const std::string* out : {&json_lines, &incidents}) {

@@ -3,17 +3,16 @@
 // byte limit with exact drop counts.
 #include "forward/forward_queue.h"
 
-#include "annotate/notices.h"
-
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 
+#include "annotate/notices.h"
 #include "test_util.h"
 
 using namespace klogd;

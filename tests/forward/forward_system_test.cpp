@@ -632,8 +632,10 @@ TEST_CASE("forward: an unreadable --tls-ca is refused at start-up", "[forward][t
   CHECK(r.output.find("--tls-ca " + dir + "/no-such-ca.pem: ") != std::string::npos);
 }
 
-TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters and escapes, "
-          "and says so", "[forward]") {
+TEST_CASE(
+    "forward: udp cuts a long message at 2048 bytes between characters and escapes, "
+    "and says so",
+    "[forward]") {
   int port = 0;
   int fd = bind_loopback(SOCK_DGRAM, &port);
   timeval tv{5, 0};
@@ -674,14 +676,16 @@ TEST_CASE("forward: udp cuts a long message at 2048 bytes between characters and
     CHECK((slash == std::string::npos || slash + 4 <= kept.size()));  // no escape cut in two
     std::string safe;
     klogd::append_utf8_safe(kept, &safe);
-    CHECK(safe.size() == kept.size() + 3 * static_cast<size_t>(std::count(kept.begin(), kept.end(), '\\')));
+    CHECK(safe.size() ==
+          kept.size() + 3 * static_cast<size_t>(std::count(kept.begin(), kept.end(), '\\')));
   }
   ::close(fd);
 }
 
-TEST_CASE("forward: syslog-ng parses every message, SD element and kernel time over tcp, tls "
-          "and udp, and logs no error when klogd ends its session",
-          "[forward][syslog-ng]") {
+TEST_CASE(
+    "forward: syslog-ng parses every message, SD element and kernel time over tcp, tls "
+    "and udp, and logs no error when klogd ends its session",
+    "[forward][syslog-ng]") {
   if (!SyslogNg::available())
     skip_test("syslog-ng is not unpacked in .test-tools/ (packaging/setup.sh test does it)");
   Certificates certs;

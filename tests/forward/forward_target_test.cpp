@@ -24,10 +24,10 @@ TEST_CASE("forward: URLs, default ports, IPv6, framing", "[forward]") {
   CHECK(t.port == 2514);
   REQUIRE(parse_forward_url("tcp://log_host-1.example.org:514", &t, &err));
   REQUIRE(parse_forward_url("tcp://[fe80::1%eth0]:514", &t, &err));
-  for (std::string bad : {"loghost", "ftp://x", "tcp://", "tcp://x:0", "tcp://x:70000",
-                          "tcp://x:12a", "relp://x", "tcp://[::1", "tcp://x?framing=zz",
-                          "tcp://bad host:514", "tcp://a/b", "tcp://-x", "udp://a\"b",
-                          "tcp://[::1 ]:5", "tcp://caf\xc3\xa9"}) {
+  for (std::string bad :
+       {"loghost", "ftp://x", "tcp://", "tcp://x:0", "tcp://x:70000", "tcp://x:12a", "relp://x",
+        "tcp://[::1", "tcp://x?framing=zz", "tcp://bad host:514", "tcp://a/b", "tcp://-x",
+        "udp://a\"b", "tcp://[::1 ]:5", "tcp://caf\xc3\xa9"}) {
     INFO(bad);
     CHECK_FALSE(parse_forward_url(bad, &t, &err));
     CHECK(err.find(bad) != std::string::npos);

@@ -59,16 +59,15 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("pipeline: records in order, a gap stated by a notice with no kernel seq",
-          "[pipeline]") {
+TEST_CASE("pipeline: records in order, a gap stated by a notice with no kernel seq", "[pipeline]") {
   Rig rig(LogSource::Kind::kDevice);
   rig.record("6,10,100,-;one\n");
   rig.record("6,11,200,-;two\n");
   rig.record("6,15,300,-;after a gap\n");
   rig.run_until_delivered(4);
   REQUIRE(rig.got.size() == 4);
-  CHECK(rig.texts() == std::vector<std::string>{"one", "two", "klogd: missed 3 kernel messages",
-                                                "after a gap"});
+  CHECK(rig.texts() ==
+        std::vector<std::string>{"one", "two", "klogd: missed 3 kernel messages", "after a gap"});
   CHECK(rig.got[1].kernel_seq);
   CHECK(rig.got[1].record.seq == 11);
   const FinishedRecord& notice = rig.got[2];

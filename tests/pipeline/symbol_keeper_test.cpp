@@ -9,9 +9,10 @@
 using namespace klogd;
 using namespace klogd::test;
 
-TEST_CASE("symbol keeper: -p reloads modules once for a storm of kernel oops lines, never for "
-          "userspace's",
-          "[pipeline][paranoid]") {
+TEST_CASE(
+    "symbol keeper: -p reloads modules once for a storm of kernel oops lines, never for "
+    "userspace's",
+    "[pipeline][paranoid]") {
   std::string dir = temp_dir();
   run_command("mkdir -p " + dir + "/proc");
   KernelPaths paths = KernelPaths::under(dir);
@@ -45,7 +46,7 @@ TEST_CASE("symbol keeper: -p reloads modules once for a storm of kernel oops lin
   KmsgRecord oops;
   oops.text = "Oops: 0002 [#1] PREEMPT SMP NOPTI";
   for (int i = 0; i < 300; ++i) keeper.observe(i % 2 ? kernel : oops);  // returns at once
-  CHECK(symbolizer.modules()->modules().at(0).name == "old");  // not on this thread
+  CHECK(symbolizer.modules()->modules().at(0).name == "old");           // not on this thread
   REQUIRE(wait_until([&] {
     io.restart();
     io.run_for(std::chrono::milliseconds(20));

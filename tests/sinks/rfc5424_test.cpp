@@ -68,7 +68,8 @@ TEST_CASE("rfc5424: a backslash is escaped, so every escape can be undone", "[rf
   FinishedRecord r;
   r.record.seq = 1;
   r.text = "kernel text \\x41 and \x01";
-  r.event = std::make_shared<RecordEvent>(RecordEvent{"", "", "incident", "", {{"comm", "a\\b\"]"}}});
+  r.event =
+      std::make_shared<RecordEvent>(RecordEvent{"", "", "incident", "", {{"comm", "a\\b\"]"}}});
   Rfc5424Options o;
   std::string m = format_rfc5424(r, 0, o);
   CHECK(m.find("kernel text \\x5cx41 and \\x01") != std::string::npos);

@@ -317,7 +317,8 @@ TEST_CASE("journald sink: --journal-socket reaches a journald namespace, not the
   CHECK(e[0].find("\"KLOGD_BOOT\":\"replay\"") != std::string::npos);
   CHECK(e[0].find("\"KERNEL_REALTIME_USEC\"") == std::string::npos);
   std::vector<std::string> missed;
-  REQUIRE(wait_until([&] { return !(missed = entries("klogd: missed 3 kernel messages")).empty(); }));
+  REQUIRE(
+      wait_until([&] { return !(missed = entries("klogd: missed 3 kernel messages")).empty(); }));
   INFO(missed[0]);
   CHECK(missed[0].find("\"KERNEL_SEQNUM\"") == std::string::npos);
   CHECK(missed[0].find("\"KLOGD_AFTER_SEQNUM\":\"10\"") != std::string::npos);

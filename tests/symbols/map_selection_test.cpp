@@ -106,7 +106,7 @@ TEST_CASE("map selection: the first five bad lines of a map are shown with their
   CHECK(sel.trust == MapTrust::kContent);
   CHECK(report.find("7 bad lines skipped (line ") != std::string::npos);
   CHECK(report.find("garbage line 4?") != std::string::npos);  // the fifth, control byte masked
-  CHECK(report.find("garbage line 5") == std::string::npos);  // only five
+  CHECK(report.find("garbage line 5") == std::string::npos);   // only five
   CHECK(report.find("; ...)") != std::string::npos);
 }
 

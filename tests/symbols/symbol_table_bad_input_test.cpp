@@ -78,11 +78,14 @@ TEST_CASE("bad input: a gzip'ed map is read, binary junk refused without its byt
   std::string err;
   REQUIRE(t.load_file(dir + "/System.map.gz", &err));
   CHECK(t.lookup(0xffffffff81000105)->name == "b");
-  std::string junk = "\x7f" "ELF\x02\x01\x01\xff\xfe\n\x01\x02\x80\x90 T x\n";
+  std::string junk =
+      "\x7f"
+      "ELF\x02\x01\x01\xff\xfe\n\x01\x02\x80\x90 T x\n";
   klogd::test::write_file(dir + "/junk", junk);
   CHECK_FALSE(t.load_file(dir + "/junk", &err));
   INFO(err);
-  for (char c : err) CHECK((static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f));
+  for (char c : err)
+    CHECK((static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f));
   klogd::test::write_file(dir + "/bad.gz", std::string("\x1f\x8b\x08\x00garbage", 12));
   CHECK_FALSE(t.load_file(dir + "/bad.gz", &err));
   CHECK(err == dir + "/bad.gz: not readable as gzip");

@@ -28,7 +28,7 @@ TEST_CASE("address mask: what is no kernel address stays", "[address_mask]") {
   for (std::string_view s : {
            "RAX: 0000000000000000 RBX: 00007ffd3c1e8a40 RCX: 0000000000001000",
            "RIP: 0033:0x000000000047b7a0", "usb 1-1: new high-speed USB device number 2",
-           "ffffffffffff",  // 12 digits: not a 64-bit word
+           "ffffffffffff",                      // 12 digits: not a 64-bit word
            "fingerprint 8f3a9c2e1b7d4f6a0c5e",  // 20 digits: an incident's fingerprint
        }) {
     CHECK(masked_kernel_addresses(s) == s);
