@@ -71,7 +71,8 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
 
 std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator) {
   std::vector<Incident> found;
-  IncidentDetector detector([&](Incident i) { found.push_back(std::move(i)); });
+  IncidentNamer namer;
+  IncidentDetector detector([&](CrashReport r) { found.push_back(namer.name(r)); });
   std::string full;
   const bool keep = annotated_in_keep_style(annotator.options());
   for_each_log_line(log, [&](size_t line_no, std::string_view, const LogLine& l) {

@@ -1,7 +1,8 @@
 #pragma once
-/// Finds crash reports in a stream of kernel log lines and turns each into an Incident when it
-/// ends: live (the daemon feeds each kernel record as annotated) and in --decode (each line of a
-/// saved log). Nothing is held back: the detector only reads lines.
+/// Finds crash reports in a stream of kernel log lines and hands each on (crash_report.h) when it
+/// ends, for the namer to make an Incident of: live (the daemon feeds each kernel record as
+/// annotated) and in --decode (each line of a saved log). Nothing is held back: the detector
+/// only reads lines.
 ///
 /// A report starts at a line with a report kind's header (report_catalog.h); a "cut here" line
 /// or a sanitizer's "=====" banner just before it is its first line. It takes the lines of the
@@ -25,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "incidents/incident.h"
+#include "incidents/crash_report.h"
 
 namespace klogd {
 
@@ -47,7 +48,7 @@ struct DetectorOptions {
 
 class IncidentDetector {
  public:
-  using Sink = std::function<void(Incident)>;
+  using Sink = std::function<void(CrashReport)>;
   explicit IncidentDetector(Sink sink, DetectorOptions options = {});
   ~IncidentDetector();
   IncidentDetector(const IncidentDetector&) = delete;

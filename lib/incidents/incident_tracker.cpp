@@ -5,7 +5,7 @@
 namespace klogd {
 
 IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
-    : o_(options), detector_([this](Incident i) { ended_.push_back(std::move(i)); }, o_.detector) {}
+    : o_(options), detector_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector) {}
 
 void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
                               Clock::time_point now) {

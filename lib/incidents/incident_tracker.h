@@ -17,6 +17,7 @@
 #include "annotate/annotator.h"
 #include "annotate/finished_record.h"
 #include "incidents/incident_detector.h"
+#include "incidents/incident_namer.h"
 
 namespace klogd {
 
@@ -59,6 +60,7 @@ class IncidentTracker {
   };
   IncidentTrackerOptions o_;
   std::vector<Incident> ended_;
+  IncidentNamer namer_;
   IncidentDetector detector_;
   std::map<std::string, Seen> seen_;
   IncidentCounters counters_;

@@ -189,7 +189,9 @@ ReportKind kind(std::string header, std::vector<F> formats,
   return k;
 }
 
-std::vector<ReportKind> build() {
+}  // namespace
+
+std::vector<ReportKind> build_report_kinds() {
   // The table in syzkaller's order, laid out by hand: one kind per block.
   // clang-format off
   std::vector<ReportKind> k;
@@ -696,6 +698,8 @@ std::vector<ReportKind> build() {
   // clang-format on
 }
 
+namespace {
+
 // Finds the headers a line holds without running over every byte (nearly every line holds
 // none, and this runs on each). A header of kStride + 3 bytes or more holds, wherever it
 // stands, the 4 bytes at some position that is a multiple of kStride: only those positions are
@@ -880,7 +884,7 @@ Pattern catalog_pattern(std::string_view pattern) {
 }
 
 const std::vector<ReportKind>& report_kinds() {
-  static const std::vector<ReportKind> kinds = build();
+  static const std::vector<ReportKind> kinds = build_report_kinds();
   return kinds;
 }
 

@@ -96,6 +96,8 @@ struct ReportKind {
 };
 
 /// Every kind, in the order they are tried on a line.
+/// Builds the catalog (report_kinds() does once; the benchmark times it).
+std::vector<ReportKind> build_report_kinds();
 const std::vector<ReportKind>& report_kinds();
 
 /// The kind a line starts (the first in order whose header it holds, not suppressed), or null.

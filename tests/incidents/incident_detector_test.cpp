@@ -136,7 +136,8 @@ TEST_CASE("incidents: a report ends at the next report, at end of input, or cut 
   std::vector<Incident> cut;
   DetectorOptions o;
   o.max_lines = 50;
-  IncidentDetector d([&](Incident i) { cut.push_back(std::move(i)); }, o);
+  IncidentNamer namer;
+  IncidentDetector d([&](CrashReport r) { cut.push_back(namer.name(r)); }, o);
   uint64_t n = 0;
   for (const std::string& line : lines_of(warn_report("  T77", "foo_warn", "f", false))) {
     ReportLine l = split_console_line(line);

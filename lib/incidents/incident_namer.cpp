@@ -1,0 +1,184 @@
+#include "incidents/incident_namer.h"
+
+#include <cctype>
+#include <regex>
+
+#include "annotate/annotator.h"
+#include "incidents/report_catalog.h"
+#include "incidents/report_title.h"
+#include "util/text.h"
+
+namespace klogd {
+namespace {
+
+bool has(std::string_view s, std::string_view what) {
+  return s.find(what) != std::string_view::npos;
+}
+
+// "CPU: 0 PID: 93 Comm: sh Tainted: G        W  OE      6.1.0-56-amd64 #1  Debian 6.1.192-2"
+// "CPU: 1 UID: 0 PID: 1 Comm: init Not tainted 6.12.0 #1"
+bool parse_cpu_line(std::string_view l, Incident* in) {
+  size_t c = l.find("CPU: ");
+  size_t p = l.find(" PID: ");
+  size_t m = l.find(" Comm: ");
+  if (c == std::string_view::npos || p == std::string_view::npos || m == std::string_view::npos ||
+      p < c || m < p)
+    return false;
+  size_t cpu_at = c + 5, pid_at = p + 6;
+  auto cpu = read_decimal(l, &cpu_at);
+  auto pid = read_decimal(l, &pid_at);
+  if (!cpu || !pid) return false;
+  std::string_view rest = l.substr(m + 7);
+  size_t taint_at = rest.find(" Tainted: ");
+  size_t not_at = rest.find(" Not tainted");
+  std::string_view after;
+  if (taint_at != std::string_view::npos &&
+      (not_at == std::string_view::npos || taint_at < not_at)) {
+    in->comm.assign(rest.substr(0, taint_at));
+    after = rest.substr(taint_at + 10);
+    size_t i = 0;
+    while (i < after.size() && ((after[i] >= 'A' && after[i] <= 'Z') || after[i] == ' ')) ++i;
+    // the flags end where the release (which starts with a digit) begins
+    in->taint.assign(trim_right(after.substr(0, i), " "));
+    after.remove_prefix(i);
+  } else if (not_at != std::string_view::npos) {
+    in->comm.assign(rest.substr(0, not_at));
+    after = rest.substr(not_at + 12);
+  } else {
+    size_t sp = rest.find(' ');
+    in->comm.assign(rest.substr(0, sp));
+  }
+  size_t b = after.find_first_not_of(' ');
+  if (b != std::string_view::npos) {
+    after.remove_prefix(b);
+    in->release.assign(after.substr(0, after.find(' ')));
+  }
+  in->cpu = static_cast<int>(*cpu);
+  in->pid = *pid;
+  return true;
+}
+
+// "INFO: task kworker/u4:1:1234 blocked for more than 143 seconds."
+void parse_hung_task(std::string_view l, Incident* in) {
+  size_t t = l.find("INFO: task ");
+  size_t b = l.find(" blocked ");
+  if (b == std::string_view::npos) b = l.find(" can't die for more than");
+  if (t == std::string_view::npos || b == std::string_view::npos || b < t + 11) return;
+  std::string_view who = l.substr(t + 11, b - t - 11);
+  size_t colon = who.rfind(':');
+  if (colon == std::string_view::npos) return;
+  size_t at = colon + 1;
+  auto pid = read_decimal(who, &at);
+  if (!pid || at != who.size()) return;
+  in->comm.assign(who.substr(0, colon));
+  in->pid = pid;
+}
+
+// "Out of memory: Killed process 1234 (stress) total-vm:..."
+void parse_oom_victim(std::string_view l, Incident* in) {
+  size_t k = l.find("Killed process ");
+  if (k == std::string_view::npos) return;
+  std::string_view r = l.substr(k + 15);
+  size_t i = 0;
+  auto pid = read_decimal(r, &i);
+  size_t open = r.find(" (", i);
+  size_t close = r.find(')', open == std::string_view::npos ? 0 : open);
+  if (!pid || open != i || close == std::string_view::npos) return;
+  in->pid = pid;
+  in->comm.assign(r.substr(open + 2, close - open - 2));
+}
+
+bool is_marker(std::string_view s) {
+  size_t b = s.find_first_not_of(' ');
+  if (b == std::string_view::npos) return false;
+  s.remove_prefix(b);
+  return s.size() >= 3 && s.front() == '<' && s.back() == '>';
+}
+
+std::string clean_frame(std::string_view s) {
+  s = trim_right(frame_text(s), " \r");
+  if (s.ends_with(kUnverifiedMark)) s.remove_suffix(kUnverifiedMark.size());  // said elsewhere
+  return std::string(s);
+}
+
+bool is_frame(std::string_view line) {
+  std::string name;
+  return has(line, "+0x") && is_frame_line(line, &name);
+}
+
+// The first trace: after "Call Trace:" (or "Backtrace:"), else (KCSAN, KMSAN print none) the
+// first run of frame lines after the header.
+std::vector<std::string> trace_frames(const std::vector<std::string>& lines) {
+  std::vector<std::string> frames;
+  size_t i = 1;
+  while (i < lines.size() && !has(lines[i], "Call Trace:") && !has(lines[i], "Call trace:") &&
+         !has(lines[i], "Backtrace:"))
+    ++i;
+  if (i < lines.size()) {
+    ++i;
+  } else {
+    i = 1;
+    while (i < lines.size() && !is_frame(lines[i])) ++i;
+  }
+  for (; i < lines.size() && frames.size() < 64; ++i) {
+    if (is_marker(lines[i])) continue;
+    if (!is_frame(lines[i])) break;
+    frames.push_back(clean_frame(lines[i]));
+  }
+  return frames;
+}
+
+// The module printed after the guilty frame, if any: "f+0x11/0x20 [crashme]".
+std::string module_of(const std::vector<std::string>& lines, const std::string& function) {
+  if (function.empty()) return {};
+  for (const std::string& l : lines) {
+    for (size_t at = l.find(function); at != std::string::npos;
+         at = l.find(function, at + function.size())) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_'))
+        continue;
+      size_t e = at + function.size();
+      if (e >= l.size() || (l[e] != '+' && l[e] != '.')) continue;
+      size_t sp = l.find(' ', e);
+      if (sp == std::string::npos || sp + 1 >= l.size() || l[sp + 1] != '[') continue;
+      size_t close = l.find(']', sp);
+      std::string mod =
+          close == std::string::npos ? std::string() : l.substr(sp + 2, close - sp - 2);
+      if (!mod.empty() && mod.find_first_of(" <>:+") == std::string::npos) return mod;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Incident IncidentNamer::name(const CrashReport& r) {
+  ReportTitle t = title_report(*r.kind, r.lines, r.title_lines);
+  Incident in;
+  in.title = t.title;
+  in.type = incident_type(in.title);
+  in.corrupted = t.corrupted || r.cut;
+  static const std::regex guilty(R"(.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+))",
+                                 std::regex::ECMAScript | std::regex::optimize);
+  std::smatch m;
+  if (std::regex_search(in.title, m, guilty) && m[1].str() != "corrupted") in.function = m[1].str();
+  for (const std::string& l : r.lines)
+    if (parse_cpu_line(l, &in)) break;
+  if (in.type == IncidentType::kHungTask && !in.pid) parse_hung_task(r.lines[0], &in);
+  if (in.type == IncidentType::kOom) {
+    for (const std::string& l : r.lines) {
+      if (has(l, "Killed process ")) {
+        parse_oom_victim(l, &in);
+        break;
+      }
+    }
+  }
+  in.frames = trace_frames(r.lines);
+  in.module = module_of(r.lines, in.function);
+  in.panicked = r.panicked || in.type == IncidentType::kPanic;
+  in.first_line = r.first;
+  in.last_line = r.last;
+  in.fingerprint = incident_fingerprint(in);
+  return in;
+}
+
+}  // namespace klogd
