@@ -4,6 +4,7 @@
 
 #include "decode/log_line.h"
 #include "incidents/incident_detector.h"
+#include "incidents/incident_namer.h"
 #include "incidents/incident_json.h"
 #include "incidents/incident_tracker.h"
 #include "util/address_mask.h"
@@ -69,23 +70,32 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
   });
 }
 
+ReportLine report_line(const LogLine& l, std::string_view text, uint64_t line_no) {
+  ReportLine r;
+  r.text = text;
+  r.context = l.context;
+  r.number = line_no;
+  r.ts_usec = l.ts_usec;
+  r.kernel = l.kernel;
+  return r;
+}
+
 std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator) {
   std::vector<Incident> found;
   IncidentNamer namer;
   IncidentDetector detector([&](CrashReport r) { found.push_back(namer.name(r)); });
-  std::string full;
+  std::string klogd_style;
   const bool keep = annotated_in_keep_style(annotator.options());
   for_each_log_line(log, [&](size_t line_no, std::string_view, const LogLine& l) {
     if (l.form == LogLine::Form::kKmsgDictionary) return;
-    full.assign(l.prefix);
     Annotation a = annotator.annotate(l.text);
-    if (keep)
-      klogd_style_text(a.text, &full);  // the title rules read klogd's style
-    else
-      full += a.text;
-    ReportLine rl = split_console_line(full);
-    rl.number = line_no;
-    detector.feed(rl);
+    std::string_view text = a.text;
+    if (keep) {  // the title rules read klogd's style
+      klogd_style.clear();
+      klogd_style_text(a.text, &klogd_style);
+      text = klogd_style;
+    }
+    detector.feed(report_line(l, text, line_no));
   });
   detector.flush();
   std::stable_sort(found.begin(), found.end(), [](const Incident& a, const Incident& b) {

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "annotate/annotator.h"
+#include "decode/log_line.h"
 #include "incidents/incident.h"
+#include "incidents/incident_detector.h"
 
 namespace klogd {
 
@@ -19,6 +21,10 @@ struct DecodeOutput {
 /// Annotates the whole log and appends the result to *out.
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out);
+
+/// A saved log's line as the incident engine reads it: `text` (the line's message, annotated),
+/// with the line's context, timestamp and kernel-ness, numbered `line_no`.
+ReportLine report_line(const LogLine& l, std::string_view text, uint64_t line_no);
 
 /// The incidents (crash reports) in a saved log, annotated first, in log order.
 std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator);

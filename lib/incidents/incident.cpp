@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <regex>
 
 #include "incidents/report_catalog.h"
 
@@ -49,38 +48,6 @@ std::string_view to_string(IncidentType t) {
       return "other";
   }
   return "other";
-}
-
-IncidentType incident_type(std::string_view t) {
-  auto starts = [&](std::string_view p) { return t.starts_with(p); };
-  auto has = [&](std::string_view p) { return t.find(p) != std::string_view::npos; };
-  if (starts("KASAN:")) return IncidentType::kKasan;
-  if (starts("KMSAN:")) return IncidentType::kKmsan;
-  if (starts("KCSAN:")) return IncidentType::kKcsan;
-  if (starts("KFENCE:")) return IncidentType::kKfence;
-  if (starts("UBSAN:")) return IncidentType::kUbsan;
-  if (starts("memory leak")) return IncidentType::kLeak;
-  if (starts("WARNING: refcount bug")) return IncidentType::kRefcount;
-  if (starts("INFO: task hung") || starts("INFO: task can't die")) return IncidentType::kHungTask;
-  if (starts("INFO: rcu detected stall")) return IncidentType::kRcuStall;
-  if (starts("BUG: soft lockup")) return IncidentType::kSoftLockup;
-  if (starts("hard lockup")) return IncidentType::kHardLockup;
-  if (has("ut of memory: Killed process") || starts("out of memory")) return IncidentType::kOom;
-  if (starts("possible deadlock") || starts("inconsistent lock state") || has("locking bug") ||
-      has("unlock balance") || has("held lock freed") || has("nested lock was not taken") ||
-      has("non-static key") || has("suspicious RCU usage") || starts("BUG: spinlock") ||
-      starts("BUG: rwlock") || has("still has locks held") || has("lock held when returning"))
-    return IncidentType::kLockdep;
-  if (starts("kernel panic") || starts("kernel stack overflow")) return IncidentType::kPanic;
-  if (starts("WARNING")) return IncidentType::kWarning;
-  if (starts("BUG: unable to handle") || starts("general protection fault") ||
-      starts("stack segment fault") || starts("divide error") || starts("invalid opcode") ||
-      starts("PANIC: double fault") || starts("Internal error") || starts("Unhandled fault") ||
-      starts("Alignment trap"))
-    return IncidentType::kOops;
-  if (starts("BUG") || starts("kernel BUG") || starts("VFS:") || starts("unregister_netdevice:"))
-    return IncidentType::kBug;
-  return IncidentType::kOther;
 }
 
 std::vector<TaintFlag> decode_taint(std::string_view flags) {
@@ -144,7 +111,7 @@ std::string frame_identity(std::string_view frame) {
 }
 
 std::string incident_fingerprint(const Incident& i) {
-  const std::regex& skip = infrastructure_frames();
+  const Regex& skip = infrastructure_frames();
   std::string in(to_string(i.type));
   in += '\n';
   in += i.function;
@@ -153,7 +120,7 @@ std::string incident_fingerprint(const Incident& i) {
     if (used == kFingerprintFrames) break;
     std::string id = frame_identity(f);
     std::string name = id.substr(0, id.find(' '));
-    if (name.empty() || name.size() > kMaxSymbol || std::regex_search(name, skip)) continue;
+    if (name.empty() || skip.found(name)) continue;
     in += '\n';
     in += id;
     ++used;

@@ -12,7 +12,8 @@
 
 namespace klogd {
 
-/// The closed list of incident types (README "Incidents" says which titles give which).
+/// The closed list of incident types (the catalog states which titles give which:
+/// report_catalog.h).
 enum class IncidentType {
   kOops,        ///< a fault the kernel could not handle (page fault, GPF, divide error, ...)
   kBug,         ///< BUG(), BUG_ON() and the "BUG: ..." checks (sleeping in atomic, bad page, ...)
@@ -34,8 +35,6 @@ enum class IncidentType {
   kOther,     ///< recognised, none of the above (unexpected reboot, fuzzer failures, ...)
 };
 std::string_view to_string(IncidentType t);
-/// The type a title belongs to.
-IncidentType incident_type(std::string_view title);
 
 struct TaintFlag {
   char letter;

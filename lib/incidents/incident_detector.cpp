@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
+#include "incidents/catalog_regex.h"
 #include "incidents/report_catalog.h"
 #include "util/text.h"
 
@@ -14,8 +14,6 @@ namespace {
 bool has(std::string_view s, std::string_view what) {
   return s.find(what) != std::string_view::npos;
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A sanitizer's banner: a line of '=' only (KASAN prints 66).
 bool is_banner(std::string_view s) {
@@ -34,11 +32,9 @@ bool is_sanitizer(std::string_view header_line) {
 // After a report's end marker: what still belongs to it (x86 repeats RIP and the registers
 // after "---[ end trace"; then the panic, its offset line and its own end).
 bool is_tail(std::string_view s) {
-  static const std::regex re(
-      R"(^(?:[A-Z][A-Z0-9]{1,3}: |Code: |Modules linked in|Kernel panic - not syncing|Kernel Offset:|---\[ end Kernel panic|Rebooting in|Dumping ftrace|note: |Fixing recursive fault|CPU: [0-9]+ |Hardware name:|Call Trace:|\s*</?[A-Z]+>|\s+[a-zA-Z0-9_.]+\+0x|Shutting down cpus|Sending NMI|NMI backtrace|SMP: stopping))",
-      std::regex::ECMAScript | std::regex::optimize);
-  std::string_view c = s.substr(0, 512);
-  return std::regex_search(c.begin(), c.end(), re);
+  static const Regex re(
+      R"(^(?:[A-Z][A-Z0-9]{1,3}: |Code: |Modules linked in|Kernel panic - not syncing|Kernel Offset:|---\[ end Kernel panic|Rebooting in|Dumping ftrace|note: |Fixing recursive fault|CPU: [0-9]+ |Hardware name:|Call Trace:|\s*</?[A-Z]+>|\s+[a-zA-Z0-9_.]+\+0x|Shutting down cpus|Sending NMI|NMI backtrace|SMP: stopping))");
+  return re.found(s);
 }
 
 // syzkaller counts this many lines of a report before a panic in it ends what is taken for the
@@ -60,6 +56,7 @@ struct IncidentDetector::Report {
   bool skip_text = false, cpu_traceback = false, panicked = false, ended = false, cut = false;
   bool has_trace = false;  ///< a "Call Trace:" was seen
   bool sanitizer = false;
+  bool handed_on = false;  ///< at its end line (DetectorOptions::hand_on_at_end)
 };
 
 struct IncidentDetector::Pending {
@@ -141,6 +138,7 @@ void IncidentDetector::add(Report& r, const ReportLine& line, bool questionable,
     r.ended = true;
   else if (r.sanitizer && r.text_lines > 1 && is_banner(t))
     r.ended = true;
+  if (r.ended && o_.hand_on_at_end) hand_on(r);
 }
 
 void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::time_point now) {
@@ -243,115 +241,21 @@ void IncidentDetector::flush() {
 void IncidentDetector::finish(size_t index) {
   std::unique_ptr<Report> r = std::move(open_[index]);
   open_.erase(open_.begin() + static_cast<ptrdiff_t>(index));
-  CrashReport c;
-  c.kind = r->kind;
-  c.title_lines = r->title_end == std::string::npos ? r->lines.size() : r->title_end;
-  c.lines = std::move(r->lines);
-  c.first = r->first;
-  c.last = r->last;
-  c.panicked = r->panicked;
-  c.cut = r->cut;
-  sink_(std::move(c));
+  if (!r->handed_on) hand_on(*r);
 }
 
-ReportLine split_console_line(std::string_view line) {
-  ReportLine out;
-  out.text = line;
-  std::string_view s = line;
-  // "4,12,345,-,caller=T1;msg": a raw /dev/kmsg record
-  if (!s.empty() && is_digit(s[0])) {
-    size_t semi = s.find(';');
-    if (semi != std::string_view::npos && semi < 128) {
-      std::string_view h = s.substr(0, semi);
-      if (h.find_first_not_of(
-              "0123456789,-+c=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
-              std::string_view::npos &&
-          std::count(h.begin(), h.end(), ',') >= 2) {
-        size_t c1 = h.find(',');
-        size_t c2 = h.find(',', c1 + 1);
-        size_t c3 = h.find(',', c2 + 1);
-        int prio = 0;
-        for (char c : h.substr(0, c1)) prio = is_digit(c) ? prio * 10 + (c - '0') : prio;
-        uint64_t ts = 0;
-        for (char c : h.substr(c2 + 1, c3 == std::string_view::npos ? c3 : c3 - c2 - 1))
-          if (is_digit(c)) ts = ts * 10 + static_cast<uint64_t>(c - '0');
-        out.ts_usec = ts;
-        out.kernel = (prio >> 3) == 0;
-        size_t caller = h.find("caller=");
-        out.context =
-            caller == std::string_view::npos ? std::string_view("console") : h.substr(caller + 7);
-        size_t comma = out.context.find(',');
-        if (comma != std::string_view::npos) out.context = out.context.substr(0, comma);
-        out.text = s.substr(semi + 1);
-        return out;
-      }
-    }
-  }
-  // syslog and journalctl: "Nov 25 02:00:00 host kernel: [   12.345678] msg"
-  size_t k = s.find(" kernel: ");
-  bool syslog = false;
-  if (k != std::string_view::npos && k < 80 && !s.starts_with("[")) {
-    s.remove_prefix(k + 9);
-    syslog = true;
-  }
-  static constexpr std::string_view kDropped = "** ";
-  if (s.starts_with(kDropped) && has(s.substr(0, 64), " printk messages dropped ** ")) {
-    size_t e = s.find(" printk messages dropped ** ");
-    s.remove_prefix(e + 28);
-  }
-  if (!s.starts_with("[") && !s.starts_with("<")) {
-    size_t login = s.rfind(" login: ", 200);
-    if (login != std::string_view::npos) s.remove_prefix(login + 8);
-  }
-  if (s.starts_with("<")) {
-    size_t e = s.find('>');
-    if (e != std::string_view::npos && e < 5) s.remove_prefix(e + 1);
-  }
-  // "[ 12.345678]"
-  size_t i = 0;
-  if (s.starts_with("[")) {
-    i = 1;
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t digits = i;
-    uint64_t sec = 0, usec = 0;
-    while (i < s.size() && is_digit(s[i])) sec = sec * 10 + static_cast<uint64_t>(s[i++] - '0');
-    bool ok = i > digits && i < s.size() && s[i] == '.';
-    size_t frac = ++i;
-    while (ok && i < s.size() && is_digit(s[i]))
-      usec = usec * 10 + static_cast<uint64_t>(s[i++] - '0');
-    ok = ok && i > frac && i < s.size() && s[i] == ']';
-    if (ok) {
-      for (size_t d = i - frac; d < 6; ++d) usec *= 10;
-      for (size_t d = i - frac; d > 6; --d) usec /= 10;
-      out.ts_usec = sec * 1000000 + usec;
-      ++i;
-      std::string_view ctx = "console";
-      // "[  T123]" or "[ C1]"
-      if (i < s.size() && s[i] == '[') {
-        size_t j = i + 1;
-        while (j < s.size() && s[j] == ' ') ++j;
-        size_t id = j;
-        if (j < s.size() && (s[j] == 'T' || s[j] == 'C')) {
-          ++j;
-          while (j < s.size() && is_digit(s[j])) ++j;
-          if (j > id + 1 && j < s.size() && s[j] == ']') {
-            ctx = s.substr(id, j - id);
-            i = j + 1;
-          }
-        }
-      }
-      if (i < s.size() && s[i] == ' ') {
-        out.context = ctx;
-        out.text = s.substr(i + 1);
-        return out;
-      }
-    }
-  }
-  if (syslog) {
-    out.context = "console";
-    out.text = s;
-  }
-  return out;
+void IncidentDetector::hand_on(Report& r) {
+  r.handed_on = true;
+  CrashReport c;
+  c.kind = r.kind;
+  c.title_lines = r.title_end == std::string::npos ? r.lines.size() : r.title_end;
+  c.lines = std::move(r.lines);  // nothing is added after the end line
+  r.lines.assign(1, c.lines.empty() ? std::string() : c.lines[0]);  // what min_lines reads
+  c.first = r.first;
+  c.last = r.last;
+  c.panicked = r.panicked;
+  c.cut = r.cut;
+  sink_(std::move(c));
 }
 
 }  // namespace klogd

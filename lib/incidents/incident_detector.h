@@ -44,6 +44,10 @@ struct DetectorOptions {
   size_t max_lines = 2000;               ///< a report longer than this is cut
   uint64_t gap_usec = 5'000'000;         ///< kernel time without a line of the report
   std::chrono::milliseconds idle{2000};  ///< live: wall time without a line of the report
+  /// Live: a report is handed on at its end line ("---[ end trace", a sanitizer's closing
+  /// banner), not when the next line shows it is over; what follows that belongs to it (the
+  /// registers x86 prints again, the panic) is still taken in, and not handed on again.
+  bool hand_on_at_end = false;
 };
 
 class IncidentDetector {
@@ -62,6 +66,8 @@ class IncidentDetector {
   void flush();
   /// Whether a report is open (the daemon then checks idle() on a timer).
   bool open() const;
+  /// Whether a report is open or a line that may begin one ("cut here") was seen.
+  bool busy() const { return !open_.empty() || !pending_.empty(); }
 
  private:
   struct Report;
@@ -71,6 +77,8 @@ class IncidentDetector {
   void add(Report& r, const ReportLine& line, bool questionable,
            std::chrono::steady_clock::time_point now);
   void finish(size_t index);
+  /// The report as it stands, handed to the sink (once).
+  void hand_on(Report& r);
   /// A "cut here" line or a banner: the first line of a report if a header follows soon.
   void hold_before_header(const ReportLine& line);
   Report* find(std::string_view context, size_t* index);
@@ -80,11 +88,5 @@ class IncidentDetector {
   std::vector<std::unique_ptr<Report>> open_;
   std::vector<std::unique_ptr<Pending>> pending_;
 };
-
-/// Splits a console or dmesg line into context and message: "[  12.345678] msg" (console),
-/// "[  12.345678][  T123] msg" (T123), "4,12,345,-,caller=T1;msg" (T1), syzkaller's
-/// "** N printk messages dropped ** " and "login: " debris before the timestamp; a line
-/// without any is context "".
-ReportLine split_console_line(std::string_view line);
 
 }  // namespace klogd

@@ -1,11 +1,12 @@
 #include "incidents/incident_namer.h"
 
+#include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "annotate/annotator.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
+#include "util/demangle.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -128,9 +129,24 @@ std::vector<std::string> trace_frames(const std::vector<std::string>& lines) {
   return frames;
 }
 
+// A frame with its name demangled: "_RNv...+0x1c/0x40 [m]" -> "<m::T>::f+0x1c/0x40 [m]".
+std::string demangle_frame(const std::string& frame) {
+  if (!looks_mangled(frame)) return frame;
+  size_t end = frame.find_first_of("+. ");
+  return demangle(std::string_view(frame).substr(0, end)) +
+         (end == std::string::npos ? std::string() : frame.substr(end));
+}
+
 // The module printed after the guilty frame, if any: "f+0x11/0x20 [crashme]".
-std::string module_of(const std::vector<std::string>& lines, const std::string& function) {
+std::string module_of(const std::vector<std::string>& lines, const std::string& function,
+                      const std::vector<std::string>& frames) {
   if (function.empty()) return {};
+  for (const std::string& f : frames) {  // a mangled name, titled demangled
+    if (!looks_mangled(f) || demangle_frame(f).rfind(function, 0) != 0) continue;
+    size_t open = f.find(" [");
+    size_t close = f.find(']', open == std::string::npos ? f.size() : open);
+    if (close != std::string::npos) return f.substr(open + 2, close - open - 2);
+  }
   for (const std::string& l : lines) {
     for (size_t at = l.find(function); at != std::string::npos;
          at = l.find(function, at + function.size())) {
@@ -149,18 +165,71 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
   return {};
 }
 
+
+// The text a title is drawn from (all the lines: damage is judged on them all) with every number and every hex run that holds a digit made
+// one '#': the same crash again (other addresses, registers, PIDs, times) gives the same key.
+std::string repeat_key(const CrashReport& r) {
+  std::string key;
+  key.reserve(4096);
+  key.append(reinterpret_cast<const char*>(&r.kind), sizeof r.kind);
+  key.append(std::to_string(std::min(r.title_lines, r.lines.size())));
+  for (const std::string& l : r.lines) {
+    key.push_back('\n');
+    for (size_t j = 0; j < l.size();) {
+      size_t e = j;
+      bool digit = false;
+      while (e < l.size() && std::isxdigit(static_cast<unsigned char>(l[e]))) {
+        digit = digit || std::isdigit(static_cast<unsigned char>(l[e]));
+        ++e;
+      }
+      if (e == j) {
+        key.push_back(l[j++]);
+      } else if (digit) {
+        key.push_back('#');
+        j = e;
+      } else {
+        key.append(l, j, e - j);
+        j = e;
+      }
+    }
+  }
+  return key;
+}
+
 }  // namespace
 
+IncidentNamer::IncidentNamer(size_t remembered) : capacity_(remembered) {}
+
+IncidentNamer::~IncidentNamer() = default;
+
 Incident IncidentNamer::name(const CrashReport& r) {
+  std::string key = capacity_ ? repeat_key(r) : std::string();
+  const size_t hash = std::hash<std::string>()(key);
+  for (size_t i = 0; i < known_.size(); ++i) {
+    if (known_[i].hash != hash || known_[i].key != key) continue;
+    // Seen before: the title is the same; the frames confirm it through the fingerprint.
+    Incident in = describe(r, known_[i].title);
+    if (in.fingerprint != known_[i].fingerprint) break;
+    std::rotate(known_.begin(), known_.begin() + static_cast<ptrdiff_t>(i),
+                known_.begin() + static_cast<ptrdiff_t>(i) + 1);
+    ++recognised_;
+    return in;
+  }
   ReportTitle t = title_report(*r.kind, r.lines, r.title_lines);
+  Incident in = describe(r, t);
+  if (capacity_) {
+    if (known_.size() == capacity_) known_.pop_back();
+    known_.insert(known_.begin(), Known{std::move(key), hash, std::move(t), in.fingerprint});
+  }
+  return in;
+}
+
+Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t) {
   Incident in;
   in.title = t.title;
-  in.type = incident_type(in.title);
+  in.type = t.type;
+  in.function = t.function;
   in.corrupted = t.corrupted || r.cut;
-  static const std::regex guilty(R"(.* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+))",
-                                 std::regex::ECMAScript | std::regex::optimize);
-  std::smatch m;
-  if (std::regex_search(in.title, m, guilty) && m[1].str() != "corrupted") in.function = m[1].str();
   for (const std::string& l : r.lines)
     if (parse_cpu_line(l, &in)) break;
   if (in.type == IncidentType::kHungTask && !in.pid) parse_hung_task(r.lines[0], &in);
@@ -173,11 +242,12 @@ Incident IncidentNamer::name(const CrashReport& r) {
     }
   }
   in.frames = trace_frames(r.lines);
-  in.module = module_of(r.lines, in.function);
+  in.module = module_of(r.lines, in.function, in.frames);
   in.panicked = r.panicked || in.type == IncidentType::kPanic;
   in.first_line = r.first;
   in.last_line = r.last;
-  in.fingerprint = incident_fingerprint(in);
+  in.fingerprint = incident_fingerprint(in);  // over the names as printed
+  for (std::string& f : in.frames) f = demangle_frame(f);
   return in;
 }
 

@@ -1,18 +1,31 @@
 #include "incidents/incident_tracker.h"
 
 #include "incidents/incident_record.h"
+#include "incidents/report_catalog.h"
 
 namespace klogd {
+namespace {
+
+// Live, an incident record follows the record that ended its report at once.
+IncidentTrackerOptions with_hand_on_at_end(IncidentTrackerOptions o) {
+  o.detector.hand_on_at_end = true;
+  return o;
+}
+
+}  // namespace
 
 IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
-    : o_(options), detector_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector) {}
+    : o_(with_hand_on_at_end(options)), detector_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector) {}
 
 void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
-                              Clock::time_point now) {
+                              std::optional<Clock::time_point> at) {
   if (r.synthetic) return;
   const KmsgRecord& k = r.record;
   last_seq_ = r.kernel_seq ? std::optional<uint64_t>(k.seq) : std::nullopt;
   last_ts_ = k.ts_usec;
+  // Nearly every record: not the kernel's, or no report open and nothing that may start one.
+  if (k.facility != 0 || (!detector_.busy() && !may_start_report(r.text))) return;
+  const Clock::time_point now = at ? *at : Clock::now();
   std::string_view text = r.text;
   if (o_.keep_style && text.find(" (") != std::string_view::npos) {
     scratch_.clear();
@@ -23,7 +36,6 @@ void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecor
   line.context = k.caller.empty() ? std::string_view("console") : std::string_view(k.caller);
   line.number = k.seq;
   line.ts_usec = k.ts_usec;
-  line.kernel = k.facility == 0;
   // one line per record, as a rule; a record with newlines is several
   for (size_t start = 0;;) {
     size_t nl = text.find('\n', start);

@@ -41,9 +41,10 @@ class IncidentTracker {
   using Clock = std::chrono::steady_clock;
   explicit IncidentTracker(IncidentTrackerOptions options = {});
 
-  /// Reads one record; the incident records of reports that ended are appended to *out.
+  /// Reads one record; the incident records of reports that ended are appended to *out. `now`
+  /// (default: the clock, read only when a report is open or may start) times reports out.
   void observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
-               Clock::time_point now = Clock::now());
+               std::optional<Clock::time_point> now = std::nullopt);
   /// Ends the reports that went quiet (a timer calls it while open()).
   void idle(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
   /// The end: every open report ends.

@@ -5,8 +5,9 @@
 #include <cstring>
 #include <initializer_list>
 
-// The table below gives each format only the fields it uses.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "incidents/header_filter.h"
+#include "incidents/required_literal.h"
+
 
 namespace klogd {
 namespace {
@@ -108,47 +109,56 @@ const char* const kStallAnchors[] = {
 };
 // clang-format on
 
-std::string common_skip() {
+std::string alternation(const char* const* words, size_t n) {
   std::string s;
-  for (const char* p : kCommonSkip) {
+  for (size_t i = 0; i < n; ++i) {
     if (!s.empty()) s += '|';
-    s += p;
+    s += words[i];
   }
   return s;
 }
 
+std::string common_skip() { return alternation(kCommonSkip, std::size(kCommonSkip)); }
+
 // ---- builders: the table below reads like the rules it holds ----
 
-StackPart part(std::string_view p) { return {catalog_regex(p), false, required_literal(p)}; }
-StackPart walk() { return {std::regex(), true}; }
+StackPart part(std::string_view p) { return {.pattern = catalog_pattern(p)}; }
+StackPart walk() { return {.walk = true}; }
 
-std::shared_ptr<const StackRule> stack(std::vector<StackPart> parts,
-                                       std::vector<std::string> skip = {},
-                                       FrameChoice choice = FrameChoice::kFirst,
-                                       std::vector<StackPart> parts2 = {}) {
+struct StackSpec {
+  std::vector<StackPart> parts;
+  std::vector<std::string> skip = {};  ///< this rule's own additions to the common skip list
+  FrameChoice choice = FrameChoice::kFirst;
+  std::vector<StackPart> parts2 = {};
+};
+
+std::shared_ptr<const StackRule> stack(StackSpec spec) {
   auto r = std::make_shared<StackRule>();
-  r->parts = std::move(parts);
-  r->parts2 = std::move(parts2);
-  std::string s = common_skip();
-  for (const std::string& x : skip) s += "|" + x;
-  r->skip = std::regex(s, std::regex::ECMAScript | std::regex::optimize);
-  r->choice = choice;
+  r->parts = std::move(spec.parts);
+  r->parts2 = std::move(spec.parts2);
+  std::string own;
+  for (const std::string& x : spec.skip) own += (own.empty() ? "" : "|") + x;
+  if (!own.empty()) r->skip = Regex(own);
+  r->choice = spec.choice;
   return r;
 }
 
 // RIP, then the call trace.
 std::shared_ptr<const StackRule> rip_stack(std::vector<std::string> skip = {},
                                            FrameChoice choice = FrameChoice::kFirst) {
-  return stack({part(kRip), part(kCallTrace), walk()}, std::move(skip), choice);
+  return stack({.parts = {part(kRip), part(kCallTrace), walk()},
+                .skip = std::move(skip),
+                .choice = choice});
 }
 std::shared_ptr<const StackRule> trace_stack(std::vector<std::string> skip = {},
                                              FrameChoice choice = FrameChoice::kFirst) {
-  return stack({part(kCallTrace), walk()}, std::move(skip), choice);
+  return stack({.parts = {part(kCallTrace), walk()}, .skip = std::move(skip), .choice = choice});
 }
 // A WARNING: the stack after the trap's RIP (newer kernels) or after "Call Trace:" (older).
 std::shared_ptr<const StackRule> warning_stack(std::vector<std::string> skip = {}) {
-  return stack({part("(?:" + kRip + "|--- interrupt: [0-9]+ at {{FUNC}})"), walk()},
-               std::move(skip), FrameChoice::kFirst, {part(kCallTrace), walk()});
+  return stack({.parts = {part("(?:" + kRip + "|--- interrupt: [0-9]+ at {{FUNC}})"), walk()},
+                .skip = std::move(skip),
+                .parts2 = {part(kCallTrace), walk()}});
 }
 
 LineSeq seq(std::initializer_list<std::string_view> lines) {
@@ -156,37 +166,25 @@ LineSeq seq(std::initializer_list<std::string_view> lines) {
   for (std::string_view l : lines) {
     bool next = l.starts_with("\n");
     if (next) l.remove_prefix(1);
-    s.push_back({catalog_regex(l), next, required_literal(l)});
+    s.push_back({catalog_pattern(l), next});
   }
   return s;
 }
 
-struct F {
-  LineSeq title;
-  LineSeq report;
-  std::string fmt;
-  std::shared_ptr<const StackRule> stack;
-  bool no_stack_trace = false;
-  bool corrupted = false;
+// A kind as the table writes it; a suppression in `suppressions_icase` ignores case.
+struct K {
+  std::string header;
+  IncidentType type;
+  std::vector<TitleFormat> formats;
+  std::vector<std::string_view> suppressions = {};
+  std::vector<std::string_view> suppressions_icase = {};
 };
 
-TitleFormat make(F f) {
-  return {std::move(f.title), std::move(f.report), std::move(f.fmt),
-          std::move(f.stack), f.no_stack_trace,    f.corrupted};
-}
-
-ReportKind kind(std::string header, std::vector<F> formats,
-                std::initializer_list<std::string_view> suppressions = {},
-                bool icase_last = false) {
-  ReportKind k;
-  k.header = std::move(header);
-  for (F& f : formats) k.formats.push_back(make(std::move(f)));
-  size_t i = 0;
-  for (std::string_view s : suppressions) {
-    ++i;
-    k.suppressions.push_back(catalog_regex(s, icase_last && i == suppressions.size()));
-  }
-  return k;
+ReportKind kind(K k) {
+  ReportKind r{.header = std::move(k.header), .type = k.type, .formats = std::move(k.formats)};
+  for (std::string_view s : k.suppressions) r.suppressions.push_back(catalog_regex(s));
+  for (std::string_view s : k.suppressions_icase) r.suppressions.push_back(catalog_regex(s, true));
+  return r;
 }
 
 }  // namespace
@@ -198,689 +196,367 @@ std::vector<ReportKind> build_report_kinds() {
   const std::string kasan_in = "BUG: KASAN: (?:[-a-z]+) in {{FUNC}}";
   const std::string free_kinds = "(?:double-free or invalid-free|double-free|invalid-free)";
   const std::string kfence_in = "BUG: KFENCE: (?:[-a-z ]+) in {{FUNC}}";
+  const std::string kcsan_text = "BUG: KCSAN: (.* in ([a-zA-Z0-9_]+).*|.*)";
   const std::string kmsan_origin = "(Local variable .* created at:|Uninit was created at:)";
 
-  k.push_back(kind(
-      "BUG:",
-      {
-          {seq({"BUG: KASAN:"}),
-           seq({"BUG: KASAN: ([-a-z]+) in {{FUNC}}",
-                "(Read|Write) (?:of size|at addr) (?:[0-9a-f]+)"}),
-           "KASAN: %1 %3 in %4",
-           stack({part(kasan_in), part(kCallTrace), walk()},
-                 {"kernel_fault", "tag_check", "mem_abort", "^el1_", "^el1h_"})},
-          {seq({"BUG: KASAN:"}), seq({"BUG: KASAN: " + free_kinds + " in {{FUNC}}"}),
-           "KASAN: invalid-free in %2",
-           stack({part("BUG: KASAN: " + free_kinds + " in {{FUNC}}"), part(kCallTrace), walk()},
-                 {"slab_", "kfree", "vunmap", "vfree"})},
-          {seq({"BUG: KASAN: ([-a-z]+) on address", "(Read|Write) of size ([0-9]+)"}),
-           {},
-           "KASAN: %1 %2"},
-          {seq({"BUG: KASAN: (.*)"}), {}, "KASAN: %1", nullptr, false, true},
-          {seq({"BUG: KMSAN: kernel-usb-infoleak"}),
-           seq({"BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"}),
-           "KMSAN: kernel-usb-infoleak in %2",
-           stack({walk(), part(kmsan_origin), walk()},
-                 {"alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
-                  "usb_interrupt_msg", "usb_control_msg"}),
-           true},
-          {seq({"BUG: KMSAN:"}), seq({"BUG: KMSAN: ([-a-z]+) in {{FUNC}}"}), "KMSAN: %1 in %3",
-           stack({walk(), part(kmsan_origin), walk()},
-                 {"alloc_skb", "netlink_ack", "netlink_rcv_skb", "_encrypt$",
-                  "^(?:crypto|cipher|drbg|rng)_"}),
-           true},
-          {seq({"BUG: KCSAN: data-race"}), seq({"BUG: KCSAN: (.*)"}), "KCSAN: %1", nullptr, true},
-          {seq({"BUG: KCSAN:"}), seq({"BUG: KCSAN: (.*)"}), "KCSAN: %1", nullptr, true},
-          {seq({"BUG: KFENCE: (use-after-free|out-of-bounds) (read|write) in {{FUNC}}"}),
-           {},
-           "KFENCE: %1 %2 in %4",
-           stack({part(kfence_in), walk()})},
-          {seq({"BUG: KFENCE: invalid free in {{FUNC}}"}), {}, "KFENCE: invalid free in %2",
-           stack({part(kfence_in), walk()}), true},
-          {seq({"BUG: KFENCE: invalid (read|write) in {{FUNC}}"}),
-           {},
-           "KFENCE: invalid %1 in %3",
-           stack({part(kfence_in), walk()})},
-          {seq({"BUG: KFENCE: memory corruption in {{FUNC}}"}),
-           {},
-           "KFENCE: memory corruption in %2",
-           stack({part(kfence_in), walk()}),
-           true},
-          {seq({"BUG: (?:unable to handle kernel paging request|unable to handle page fault for "
-                "address|Unable to handle kernel data access)"}),
-           {},
-           "BUG: unable to handle kernel paging request in %1",
-           rip_stack()},
-          {seq({"BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer "
-                "dereference|Kernel NULL pointer dereference)"}),
-           {},
-           "BUG: unable to handle kernel NULL pointer dereference in %1",
-           rip_stack()},
-          {seq({"BUG: (?:unable to handle kernel|Unable to handle kernel)"}),
-           {},
-           "BUG: unable to handle kernel",
-           nullptr,
-           false,
-           true},
-          {seq({"BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu "
-                "recursion|bad magic|wrong owner|wrong CPU|trylock failure on UP)"}),
-           {},
-           "BUG: %1 %2 in %3",
-           trace_stack({"spin_", "_lock", "_unlock"})},
-          {seq({"BUG: soft lockup"}), {}, "BUG: soft lockup in %1",
-           rip_stack({}, FrameChoice::kStall)},
-          {seq({"BUG: .*still has locks held!"}),
-           seq({"BUG: .*still has locks held!", "{{PC}} +{{FUNC}}"}),
-           "BUG: still has locks held in %1"},
-          {seq({"BUG: scheduling while atomic"}), {}, "BUG: scheduling while atomic in %1",
-           trace_stack({"schedule"})},
-          {seq({"BUG: lock held when returning to user space"}),
-           seq({"BUG: lock held when returning to user space",
-                "leaving the kernel with locks still held", "at: (?:{{PC}} +)?{{FUNC}}"}),
-           "BUG: lock held when returning to user space in %1",
-           nullptr,
-           true},
-          {seq({"BUG: bad unlock balance detected!"}),
-           {},
-           "BUG: bad unlock balance in %1",
-           stack({part("{{PC}} +{{FUNC}}"), part(kCallTrace), walk()})},
-          {seq({"BUG: held lock freed!"}), seq({"BUG: held lock freed!", "{{PC}} +{{FUNC}}"}),
-           "BUG: held lock freed in %1"},
-          {seq({"BUG: Bad rss-counter state"}), {}, "BUG: Bad rss-counter state", nullptr, true},
-          {seq({"BUG: non-zero nr_ptes on freeing mm"}),
-           {},
-           "BUG: non-zero nr_ptes on freeing mm",
-           nullptr,
-           true},
-          {seq({"BUG: non-zero nr_pmds on freeing mm"}),
-           {},
-           "BUG: non-zero nr_pmds on freeing mm",
-           nullptr,
-           true},
+  k.push_back(kind({.header = "BUG:",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"BUG: KASAN:"}), .report = seq({"BUG: KASAN: ([-a-z]+) in {{FUNC}}",
+                "(Read|Write) (?:of size|at addr) (?:[0-9a-f]+)"}), .fmt = "KASAN: %1 %3 in %4", .type = IncidentType::kKasan, .guilty = 4, .stack = stack({.parts = {part(kasan_in), part(kCallTrace), walk()}, .skip = {"kernel_fault", "tag_check", "mem_abort", "^el1_", "^el1h_"}})},
+          {.title = seq({"BUG: KASAN:"}), .report = seq({"BUG: KASAN: " + free_kinds + " in {{FUNC}}"}), .fmt = "KASAN: invalid-free in %2", .type = IncidentType::kKasan, .guilty = 2, .stack = stack({.parts = {part("BUG: KASAN: " + free_kinds + " in {{FUNC}}"), part(kCallTrace), walk()}, .skip = {"slab_", "kfree", "vunmap", "vfree"}})},
+          {.title = seq({"BUG: KASAN: ([-a-z]+) on address", "(Read|Write) of size ([0-9]+)"}), .fmt = "KASAN: %1 %2", .type = IncidentType::kKasan},
+          {.title = seq({"BUG: KASAN: (.*)"}), .fmt = "KASAN: %1", .type = IncidentType::kKasan, .corrupted = true},
+          {.title = seq({"BUG: KMSAN: kernel-usb-infoleak"}), .report = seq({"BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"}), .fmt = "KMSAN: kernel-usb-infoleak in %2", .type = IncidentType::kKmsan, .guilty = 2, .stack = stack({.parts = {walk(), part(kmsan_origin), walk()}, .skip = {"alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
+                  "usb_interrupt_msg", "usb_control_msg"}}), .no_stack_trace = true},
+          {.title = seq({"BUG: KMSAN:"}), .report = seq({"BUG: KMSAN: ([-a-z]+) in {{FUNC}}"}), .fmt = "KMSAN: %1 in %3", .type = IncidentType::kKmsan, .guilty = 3, .stack = stack({.parts = {walk(), part(kmsan_origin), walk()}, .skip = {"alloc_skb", "netlink_ack", "netlink_rcv_skb", "_encrypt$",
+                  "^(?:crypto|cipher|drbg|rng)_"}}), .no_stack_trace = true},
+          // the title is the header's text; its last " in f" names the guilty function
+          {.title = seq({"BUG: KCSAN: data-race"}), .report = seq({kcsan_text}), .fmt = "KCSAN: %1", .type = IncidentType::kKcsan, .guilty = 2, .no_stack_trace = true},
+          {.title = seq({"BUG: KCSAN:"}), .report = seq({kcsan_text}), .fmt = "KCSAN: %1", .type = IncidentType::kKcsan, .guilty = 2, .no_stack_trace = true},
+          {.title = seq({"BUG: KFENCE: (use-after-free|out-of-bounds) (read|write) in {{FUNC}}"}), .fmt = "KFENCE: %1 %2 in %4", .type = IncidentType::kKfence, .guilty = 4, .stack = stack({.parts = {part(kfence_in), walk()}})},
+          {.title = seq({"BUG: KFENCE: invalid free in {{FUNC}}"}), .fmt = "KFENCE: invalid free in %2", .type = IncidentType::kKfence, .guilty = 2, .stack = stack({.parts = {part(kfence_in), walk()}}), .no_stack_trace = true},
+          {.title = seq({"BUG: KFENCE: invalid (read|write) in {{FUNC}}"}), .fmt = "KFENCE: invalid %1 in %3", .type = IncidentType::kKfence, .guilty = 3, .stack = stack({.parts = {part(kfence_in), walk()}})},
+          {.title = seq({"BUG: KFENCE: memory corruption in {{FUNC}}"}), .fmt = "KFENCE: memory corruption in %2", .type = IncidentType::kKfence, .guilty = 2, .stack = stack({.parts = {part(kfence_in), walk()}}), .no_stack_trace = true},
+          {.title = seq({"BUG: (?:unable to handle kernel paging request|unable to handle page fault for "
+                "address|Unable to handle kernel data access)"}), .fmt = "BUG: unable to handle kernel paging request in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+          {.title = seq({"BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer "
+                "dereference|Kernel NULL pointer dereference)"}), .fmt = "BUG: unable to handle kernel NULL pointer dereference in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+          {.title = seq({"BUG: (?:unable to handle kernel|Unable to handle kernel)"}), .fmt = "BUG: unable to handle kernel", .type = IncidentType::kOops, .corrupted = true},
+          {.title = seq({"BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu "
+                "recursion|bad magic|wrong owner|wrong CPU|trylock failure on UP)"}), .fmt = "BUG: %1 %2 in %3", .type = IncidentType::kLockdep, .guilty = 3, .stack = trace_stack({"spin_", "_lock", "_unlock"})},
+          {.title = seq({"BUG: soft lockup"}), .fmt = "BUG: soft lockup in %1", .type = IncidentType::kSoftLockup, .guilty = 1, .stack = rip_stack({}, FrameChoice::kStall)},
+          {.title = seq({"BUG: .*still has locks held!"}), .report = seq({"BUG: .*still has locks held!", "{{PC}} +{{FUNC}}"}), .fmt = "BUG: still has locks held in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"BUG: scheduling while atomic"}), .fmt = "BUG: scheduling while atomic in %1", .type = IncidentType::kBug, .guilty = 1, .stack = trace_stack({"schedule"})},
+          {.title = seq({"BUG: lock held when returning to user space"}), .report = seq({"BUG: lock held when returning to user space",
+                "leaving the kernel with locks still held", "at: (?:{{PC}} +)?{{FUNC}}"}), .fmt = "BUG: lock held when returning to user space in %1", .type = IncidentType::kLockdep, .guilty = 1, .no_stack_trace = true},
+          {.title = seq({"BUG: bad unlock balance detected!"}), .fmt = "BUG: bad unlock balance in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = stack({.parts = {part("{{PC}} +{{FUNC}}"), part(kCallTrace), walk()}})},
+          {.title = seq({"BUG: held lock freed!"}), .report = seq({"BUG: held lock freed!", "{{PC}} +{{FUNC}}"}), .fmt = "BUG: held lock freed in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"BUG: Bad rss-counter state"}), .fmt = "BUG: Bad rss-counter state", .type = IncidentType::kBug, .no_stack_trace = true},
+          {.title = seq({"BUG: non-zero nr_ptes on freeing mm"}), .fmt = "BUG: non-zero nr_ptes on freeing mm", .type = IncidentType::kBug, .no_stack_trace = true},
+          {.title = seq({"BUG: non-zero nr_pmds on freeing mm"}), .fmt = "BUG: non-zero nr_pmds on freeing mm", .type = IncidentType::kBug, .no_stack_trace = true},
           // The file system type and block device are left out: they only split one bug.
-          {seq({"BUG: Dentry .* still in use"}),
-           seq({R"(BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\])"}),
-           "BUG: Dentry still in use in %1"},
-          {seq({"BUG: Bad page (state|cache)"}),
-           {},
-           "BUG: Bad page %1 in %2",
-           stack({part("page last allocated"), walk()},
-                 {"(free|put|get|update|release)_page", "free_unref", "^_*folio",
-                  "truncate_inode_pages", "page_frag_free", "alloc", "vmap", "page_owner"})},
-          {seq({"BUG: Bad page map"}), {}, "BUG: Bad page map"},
-          {seq({"BUG: workqueue lockup"}), {}, "BUG: workqueue lockup", nullptr, true},
-          {seq({"BUG: sleeping function called from invalid context at (.*)"}),
-           {},
-           "BUG: sleeping function called from invalid context in %2",
-           trace_stack()},
-          {seq({R"(BUG: using ([a-z_]+)\(\) in preemptible)"}),
-           {},
-           "BUG: using %1() in preemptible code in %2",
-           trace_stack(
+          {.title = seq({"BUG: Dentry .* still in use"}), .report = seq({R"(BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\])"}), .fmt = "BUG: Dentry still in use in %1", .type = IncidentType::kBug},
+          {.title = seq({"BUG: Bad page (state|cache)"}), .fmt = "BUG: Bad page %1 in %2", .type = IncidentType::kBug, .guilty = 2, .stack = stack({.parts = {part("page last allocated"), walk()}, .skip = {"(free|put|get|update|release)_page", "free_unref", "^_*folio",
+                  "truncate_inode_pages", "page_frag_free", "alloc", "vmap", "page_owner"}})},
+          {.title = seq({"BUG: Bad page map"}), .fmt = "BUG: Bad page map", .type = IncidentType::kBug},
+          {.title = seq({"BUG: workqueue lockup"}), .fmt = "BUG: workqueue lockup", .type = IncidentType::kBug, .no_stack_trace = true},
+          {.title = seq({"BUG: sleeping function called from invalid context at (.*)"}), .fmt = "BUG: sleeping function called from invalid context in %2", .type = IncidentType::kBug, .guilty = 2, .stack = trace_stack()},
+          {.title = seq({R"(BUG: using ([a-z_]+)\(\) in preemptible)"}), .fmt = "BUG: using %1() in preemptible code in %2", .type = IncidentType::kBug, .guilty = 2, .stack = trace_stack(
                {"dump_stack", "preemption", "preempt", "debug_", "processor_id", "this_cpu"})},
-          {seq({"BUG: workqueue leaked lock or atomic"}),
-           seq({"BUG: workqueue leaked lock or atomic", "last function: ([a-zA-Z0-9_]+)$"}),
-           "BUG: workqueue leaked lock or atomic in %1",
-           nullptr,
-           true},
-          {seq({"BUG: memory leak"}),
-           {},
-           "memory leak in %1",
-           stack({part(R"(backtrace(?: \(crc [0-9a-fA-F]*\))?:)"), walk()},
-                 {"kmemleak", "mmap", "kmem", "slab", "alloc", "create_object", "idr_get",
+          {.title = seq({"BUG: workqueue leaked lock or atomic"}), .report = seq({"BUG: workqueue leaked lock or atomic", "last function: ([a-zA-Z0-9_]+)$"}), .fmt = "BUG: workqueue leaked lock or atomic in %1", .type = IncidentType::kBug, .guilty = 1, .no_stack_trace = true},
+          {.title = seq({"BUG: memory leak"}), .fmt = "memory leak in %1", .type = IncidentType::kLeak, .guilty = 1, .stack = stack({.parts = {part(R"(backtrace(?: \(crc [0-9a-fA-F]*\))?:)"), walk()}, .skip = {"kmemleak", "mmap", "kmem", "slab", "alloc", "create_object", "idr_get",
                   "list_lru_init", "kasprintf", "kvasprintf", "pcpu_create", "strdup", "strndup",
-                  "memdup"})},
-          {seq({"BUG: .*stack guard page was hit at"}), {}, "BUG: stack guard page was hit in %1",
-           rip_stack({}, FrameChoice::kStall)},
-          // arm's form of x86's "WARNING: ... lockdep.c ... lock_": one title for both.
-          {seq({"BUG: Invalid wait context"}), {}, "WARNING: locking bug in %1",
-           trace_stack({"lock_sock", "release_sock"})},
-          {seq({R"(BUG:\s*$)"}), {}, "BUG: corrupted", nullptr, false, true},
+                  "memdup"}})},
+          {.title = seq({"BUG: .*stack guard page was hit at"}), .fmt = "BUG: stack guard page was hit in %1", .type = IncidentType::kBug, .guilty = 1, .stack = rip_stack({}, FrameChoice::kStall)},
+          // arm's form of x86's "": one title for both.
+          {.title = seq({"BUG: Invalid wait context"}), .fmt = "WARNING: locking bug in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = trace_stack({"lock_sock", "release_sock"})},
+          {.title = seq({R"(BUG:\s*$)"}), .fmt = "BUG: corrupted", .type = IncidentType::kBug, .corrupted = true},
       },
-      {"ODEBUG:", "Boot_DEBUG:", "xlog_status:", "DEBUG:", "BUG: no syscalls can create resource"}));
+       .suppressions = {"ODEBUG:", "Boot_DEBUG:", "xlog_status:", "DEBUG:", "BUG: no syscalls can create resource"}}));
 
-  k.push_back(kind(
-      "WARNING:",
-      {
-          {seq({R"(WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check|at))"}),
-           {},
-           "WARNING: ODEBUG bug in %1",
-           warning_stack({"debug_", "rcu", "hrtimer_", "timer_", "work_", "percpu_", "vunmap",
+  k.push_back(kind({.header = "WARNING:",
+       .type = IncidentType::kWarning,
+       .formats = {
+          {.title = seq({R"(WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check|at))"}), .fmt = "WARNING: ODEBUG bug in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"debug_", "rcu", "hrtimer_", "timer_", "work_", "percpu_", "vunmap",
                           "vfree", "__free_", "debug_check", "kobject_"})},
-          {seq({R"(WARNING: .*mm/usercopy\.c.* (?:usercopy_warn|at))"}),
-           {},
-           "WARNING: bad usercopy in %1",
-           warning_stack({"usercopy", "__check"})},
-          {seq({R"(WARNING: .*lib/kobject\.c.* (?:kobject_|at))"}),
-           {},
-           "WARNING: kobject bug in %1",
-           warning_stack({"kobject_"})},
-          {seq({R"(WARNING: .*fs/proc/generic\.c.* (?:proc_register|at))"}),
-           {},
-           "WARNING: proc registration bug in %1",
-           warning_stack({"proc_"})},
-          {seq({R"(WARNING: .*lib/refcount\.c.* (?:refcount_|at))"}),
-           {},
-           "WARNING: refcount bug in %1",
-           warning_stack({"refcount", "kobject_"})},
-          {seq({R"(WARNING: .*kernel/locking/lockdep\.c.*lock_)"}),
-           {},
-           "WARNING: locking bug in %1",
-           warning_stack({"lock_sock", "release_sock"})},
-          {seq({"WARNING: .*still has locks held!"}),
-           seq({"WARNING: .*still has locks held!", "at: {{FUNC}}"}),
-           "WARNING: still has locks held in %1"},
-          {seq({"WARNING: Nested lock was not taken"}), {}, "WARNING: nested lock was not taken in %1",
-           warning_stack()},
-          {seq({"WARNING: lock held when returning to user space"}),
-           seq({"WARNING: lock held when returning to user space",
-                "leaving the kernel with locks still held", "at: (?:{{PC}} +)?{{FUNC}}"}),
-           "WARNING: lock held when returning to user space in %1",
-           nullptr,
-           true},
-          {seq({R"(WARNING: .*mm/.*\.c.* k?.?malloc)"}),
-           {},
-           "WARNING: kmalloc bug in %1",
-           warning_stack({"kmalloc", "krealloc", "slab", "kmem"})},
-          {seq({R"(WARNING: .*mm/vmalloc.c.*__vmalloc_node)"}),
-           {},
-           "WARNING: zero-size vmalloc in %1",
-           warning_stack()},
-          {seq({"WARNING: .* usb_submit_urb"}),
-           {},
-           "WARNING in %1/usb_submit_urb",
-           warning_stack({"usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
+          {.title = seq({R"(WARNING: .*mm/usercopy\.c.* (?:usercopy_warn|at))"}), .fmt = "WARNING: bad usercopy in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"usercopy", "__check"})},
+          {.title = seq({R"(WARNING: .*lib/kobject\.c.* (?:kobject_|at))"}), .fmt = "WARNING: kobject bug in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"kobject_"})},
+          {.title = seq({R"(WARNING: .*fs/proc/generic\.c.* (?:proc_register|at))"}), .fmt = "WARNING: proc registration bug in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"proc_"})},
+          {.title = seq({R"(WARNING: .*lib/refcount\.c.* (?:refcount_|at))"}), .fmt = "WARNING: refcount bug in %1", .type = IncidentType::kRefcount, .guilty = 1, .stack = warning_stack({"refcount", "kobject_"})},
+          {.title = seq({R"(WARNING: .*kernel/locking/lockdep\.c.*lock_)"}), .fmt = "WARNING: locking bug in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = warning_stack({"lock_sock", "release_sock"})},
+          {.title = seq({"WARNING: .*still has locks held!"}), .report = seq({"WARNING: .*still has locks held!", "at: {{FUNC}}"}), .fmt = "WARNING: still has locks held in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"WARNING: Nested lock was not taken"}), .fmt = "WARNING: nested lock was not taken in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = warning_stack()},
+          {.title = seq({"WARNING: lock held when returning to user space"}), .report = seq({"WARNING: lock held when returning to user space",
+                "leaving the kernel with locks still held", "at: (?:{{PC}} +)?{{FUNC}}"}), .fmt = "WARNING: lock held when returning to user space in %1", .type = IncidentType::kLockdep, .guilty = 1, .no_stack_trace = true},
+          {.title = seq({R"(WARNING: .*mm/.*\.c.* k?.?malloc)"}), .fmt = "WARNING: kmalloc bug in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"kmalloc", "krealloc", "slab", "kmem"})},
+          {.title = seq({R"(WARNING: .*mm/vmalloc.c.*__vmalloc_node)"}), .fmt = "WARNING: zero-size vmalloc in %1", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack()},
+          {.title = seq({"WARNING: .* usb_submit_urb"}), .fmt = "WARNING in %1/usb_submit_urb", .type = IncidentType::kWarning, .guilty = 1, .stack = warning_stack({"usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
                           "usb_interrupt_msg", "usb_control_msg"})},
-          {seq({R"(WARNING: {{SRC}} at 0x\d+, CPU#\d+)"}), {}, "WARNING in %2", warning_stack()},
-          {seq({"WARNING: .* at {{SRC}} {{FUNC}}"}), {}, "WARNING in %3", warning_stack()},
-          {seq({"WARNING: {{SRC}} at {{FUNC}}"}), {}, "WARNING in %3", warning_stack()},
-          {seq({R"(WARNING: \[.*\] {{SRC}} at {{FUNC}}.*)"}), {}, "WARNING in %3",
-           warning_stack()},
-          {seq({"WARNING: possible circular locking dependency detected"}),
-           seq({"WARNING: possible circular locking dependency detected",
-                "is trying to acquire lock"}),
-           "possible deadlock in %1",
-           stack({part("at: (?:{{PC}} +)?{{FUNC}}"), part("at: (?:{{PC}} +)?{{FUNC}}"), walk()},
-                 {"process_one_work", "flush_workqueue", "drain_workqueue",
-                  "destroy_workqueue"})},
-          {seq({"WARNING: possible irq lock inversion dependency detected"}),
-           seq({"WARNING: possible irq lock inversion dependency detected",
-                "just changed the state of lock", "at: (?:{{PC}} +)?{{FUNC}}"}),
-           "possible deadlock in %1"},
-          {seq({"WARNING: .*-safe -> .*-unsafe lock order detected"}),
-           {},
-           "possible deadlock in %1",
-           stack({part("which became (?:.*) at:"), walk()})},
-          {seq({"WARNING: possible recursive locking detected"}),
-           seq({"WARNING: possible recursive locking detected", "is trying to acquire lock",
-                "at: (?:{{PC}} +)?{{FUNC}}"}),
-           "possible deadlock in %1"},
-          {seq({"WARNING: inconsistent lock state"}),
-           seq({"WARNING: inconsistent lock state", "takes", "at: (?:{{PC}} +)?{{FUNC}}"}),
-           "inconsistent lock state in %2",
-           trace_stack()},
-          {seq({"WARNING: suspicious RCU usage"}),
-           seq({"WARNING: suspicious RCU usage", "{{SRC}}"}),
-           "WARNING: suspicious RCU usage in %2",
-           trace_stack({"rcu", "kmem", "slab"})},
-          {seq({"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value"}),
-           {},
-           "WARNING: kernel stack regs has bad '%1' value",
-           nullptr,
-           true},
-          {seq({"WARNING: kernel stack frame pointer at [0-9a-f]+ in [^ ]* has bad value"}),
-           {},
-           "WARNING: kernel stack frame pointer has bad value",
-           nullptr,
-           true},
-          {seq({"WARNING: bad unlock balance detected!"}),
-           {},
-           "WARNING: bad unlock balance in %1",
-           stack({part("{{PC}} +{{FUNC}}"), part(kCallTrace), walk()})},
-          {seq({"WARNING: held lock freed!"}),
-           seq({"WARNING: held lock freed!", "at:(?: {{PC}})? +{{FUNC}}"}),
-           "WARNING: held lock freed in %1"},
-          {seq({"WARNING: kernel stack regs .* has bad 'bp' value"}),
-           {},
-           "WARNING: kernel stack regs has bad value",
-           nullptr,
-           true},
-          {seq({"WARNING: kernel stack frame pointer .* has bad value"}),
-           {},
-           "WARNING: kernel stack regs has bad value",
-           nullptr,
-           true},
-          {seq({R"(WARNING:\s*$)"}), {}, "WARNING: corrupted", nullptr, false, true},
+          {.title = seq({R"(WARNING: {{SRC}} at 0x\d+, CPU#\d+)"}), .fmt = "WARNING in %2", .type = IncidentType::kWarning, .guilty = 2, .stack = warning_stack()},
+          {.title = seq({"WARNING: .* at {{SRC}} {{FUNC}}"}), .fmt = "WARNING in %3", .type = IncidentType::kWarning, .guilty = 3, .stack = warning_stack()},
+          {.title = seq({"WARNING: {{SRC}} at {{FUNC}}"}), .fmt = "WARNING in %3", .type = IncidentType::kWarning, .guilty = 3, .stack = warning_stack()},
+          {.title = seq({R"(WARNING: \[.*\] {{SRC}} at {{FUNC}}.*)"}), .fmt = "WARNING in %3", .type = IncidentType::kWarning, .guilty = 3, .stack = warning_stack()},
+          {.title = seq({"WARNING: possible circular locking dependency detected"}), .report = seq({"WARNING: possible circular locking dependency detected",
+                "is trying to acquire lock"}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = stack({.parts = {part("at: (?:{{PC}} +)?{{FUNC}}"), part("at: (?:{{PC}} +)?{{FUNC}}"), walk()}, .skip = {"process_one_work", "flush_workqueue", "drain_workqueue",
+                  "destroy_workqueue"}})},
+          {.title = seq({"WARNING: possible irq lock inversion dependency detected"}), .report = seq({"WARNING: possible irq lock inversion dependency detected",
+                "just changed the state of lock", "at: (?:{{PC}} +)?{{FUNC}}"}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"WARNING: .*-safe -> .*-unsafe lock order detected"}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = stack({.parts = {part("which became (?:.*) at:"), walk()}})},
+          {.title = seq({"WARNING: possible recursive locking detected"}), .report = seq({"WARNING: possible recursive locking detected", "is trying to acquire lock",
+                "at: (?:{{PC}} +)?{{FUNC}}"}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"WARNING: inconsistent lock state"}), .report = seq({"WARNING: inconsistent lock state", "takes", "at: (?:{{PC}} +)?{{FUNC}}"}), .fmt = "inconsistent lock state in %2", .type = IncidentType::kLockdep, .guilty = 2, .stack = trace_stack()},
+          {.title = seq({"WARNING: suspicious RCU usage"}), .report = seq({"WARNING: suspicious RCU usage", "{{SRC}}"}), .fmt = "WARNING: suspicious RCU usage in %2", .type = IncidentType::kLockdep, .guilty = 2, .stack = trace_stack({"rcu", "kmem", "slab"})},
+          {.title = seq({"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value"}), .fmt = "WARNING: kernel stack regs has bad '%1' value", .type = IncidentType::kWarning, .no_stack_trace = true},
+          {.title = seq({"WARNING: kernel stack frame pointer at [0-9a-f]+ in [^ ]* has bad value"}), .fmt = "WARNING: kernel stack frame pointer has bad value", .type = IncidentType::kWarning, .no_stack_trace = true},
+          {.title = seq({"WARNING: bad unlock balance detected!"}), .fmt = "WARNING: bad unlock balance in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = stack({.parts = {part("{{PC}} +{{FUNC}}"), part(kCallTrace), walk()}})},
+          {.title = seq({"WARNING: held lock freed!"}), .report = seq({"WARNING: held lock freed!", "at:(?: {{PC}})? +{{FUNC}}"}), .fmt = "WARNING: held lock freed in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"WARNING: kernel stack regs .* has bad 'bp' value"}), .fmt = "WARNING: kernel stack regs has bad value", .type = IncidentType::kWarning, .no_stack_trace = true},
+          {.title = seq({"WARNING: kernel stack frame pointer .* has bad value"}), .fmt = "WARNING: kernel stack regs has bad value", .type = IncidentType::kWarning, .no_stack_trace = true},
+          {.title = seq({R"(WARNING:\s*$)"}), .fmt = "WARNING: corrupted", .type = IncidentType::kWarning, .corrupted = true},
       },
-      {"WARNING: /etc/ssh/moduli does not exist, using fixed modulus",
+       .suppressions = {"WARNING: /etc/ssh/moduli does not exist, using fixed modulus",
        "WARNING: workqueue cpumask: online intersect > possible intersect",
        "WARNING: [Tt]he mand mount option",
        R"(WARNING: Unsupported flag value\(s\) of 0x%x in DT_FLAGS_1)",
        "WARNING: Unprivileged eBPF is enabled with eIBRS",
        R"(WARNING: fbcon: Driver '(.*)' missed to adjust virtual screen size)",
        "WARNING: See https.* for mitigation options.", "WARNING: kernel not compiled with CPU_SRSO",
-       R"(EXT4-[Ff][Ss](?: \(.*\))?:)", R"(XFS \(\w+\): WARNING)",
-       "warning: .* uses (deprecated v2 capabilities|wireless extensions)"},
-      true));
+       R"(EXT4-[Ff][Ss](?: \(.*\))?:)", R"(XFS \(\w+\): WARNING)"},
+       .suppressions_icase = {"warning: .* uses (deprecated v2 capabilities|wireless extensions)"}}));
 
   const std::string lockdep_at = "at: {{PC}} +{{FUNC}}";
-  k.push_back(kind(
-      "INFO:",
-      {
-          {seq({"INFO: possible circular locking dependency detected"}),
-           seq({R"(INFO: possible circular locking dependency detected \])",
-                "is trying to acquire lock", lockdep_at}),
-           "possible deadlock in %1"},
-          {seq({"INFO: possible irq lock inversion dependency detected"}),
-           seq({R"(INFO: possible irq lock inversion dependency detected \])",
-                "just changed the state of lock", lockdep_at}),
-           "possible deadlock in %1"},
-          {seq({"INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected"}),
-           seq({R"(INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected \])",
-                "is trying to acquire", lockdep_at}),
-           "possible deadlock in %1"},
-          {seq({"INFO: possible recursive locking detected"}),
-           seq({R"(INFO: possible recursive locking detected \])", "is trying to acquire lock",
-                lockdep_at}),
-           "possible deadlock in %1"},
-          {seq({"INFO: inconsistent lock state"}),
-           seq({R"(INFO: inconsistent lock state \])", "takes", lockdep_at}),
-           "inconsistent lock state in %1"},
-          {seq({"INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall"}),
-           {},
-           "INFO: rcu detected stall in %1",
-           stack({part("apic_timer_interrupt"), part(kRip), walk()},
-                 {"apic_timer_interrupt", "rcu"}, FrameChoice::kStall,
-                 {part("(?:apic_timer_interrupt|Exception stack|el1h_64_irq)"), walk()})},
-          {seq({"INFO: trying to register non-static key"}),
-           {},
-           "INFO: trying to register non-static key in %1",
-           trace_stack({"stack", "lock", "IRQ"})},
-          {seq({"INFO: suspicious RCU usage"}),
-           seq({"INFO: suspicious RCU usage", "{{SRC}}"}),
-           "INFO: suspicious RCU usage in %2",
-           trace_stack({"rcu", "kmem", "slab"})},
-          {seq({"INFO: task .* blocked (?:in I/O wait )?for more than [0-9]+ seconds"}),
-           {},
-           "INFO: task hung in %1",
-           trace_stack({}, FrameChoice::kHang)},
-          {seq({"INFO: task .* can't die for more than .* seconds"}),
-           {},
-           "INFO: task can't die in %1",
-           trace_stack({"schedule"})},
+  k.push_back(kind({.header = "INFO:",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"INFO: possible circular locking dependency detected"}), .report = seq({R"(INFO: possible circular locking dependency detected \])",
+                "is trying to acquire lock", lockdep_at}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"INFO: possible irq lock inversion dependency detected"}), .report = seq({R"(INFO: possible irq lock inversion dependency detected \])",
+                "just changed the state of lock", lockdep_at}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected"}), .report = seq({R"(INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected \])",
+                "is trying to acquire", lockdep_at}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"INFO: possible recursive locking detected"}), .report = seq({R"(INFO: possible recursive locking detected \])", "is trying to acquire lock",
+                lockdep_at}), .fmt = "possible deadlock in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"INFO: inconsistent lock state"}), .report = seq({R"(INFO: inconsistent lock state \])", "takes", lockdep_at}), .fmt = "inconsistent lock state in %1", .type = IncidentType::kLockdep, .guilty = 1},
+          {.title = seq({"INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall"}), .fmt = "INFO: rcu detected stall in %1", .type = IncidentType::kRcuStall, .guilty = 1, .stack = stack({.parts = {part("apic_timer_interrupt"), part(kRip), walk()}, .skip = {"apic_timer_interrupt", "rcu"}, .choice = FrameChoice::kStall, .parts2 = {part("(?:apic_timer_interrupt|Exception stack|el1h_64_irq)"), walk()}})},
+          {.title = seq({"INFO: trying to register non-static key"}), .fmt = "INFO: trying to register non-static key in %1", .type = IncidentType::kLockdep, .guilty = 1, .stack = trace_stack({"stack", "lock", "IRQ"})},
+          {.title = seq({"INFO: suspicious RCU usage"}), .report = seq({"INFO: suspicious RCU usage", "{{SRC}}"}), .fmt = "INFO: suspicious RCU usage in %2", .type = IncidentType::kLockdep, .guilty = 2, .stack = trace_stack({"rcu", "kmem", "slab"})},
+          {.title = seq({"INFO: task .* blocked (?:in I/O wait )?for more than [0-9]+ seconds"}), .fmt = "INFO: task hung in %1", .type = IncidentType::kHungTask, .guilty = 1, .stack = trace_stack({}, FrameChoice::kHang)},
+          {.title = seq({"INFO: task .* can't die for more than .* seconds"}), .fmt = "INFO: task can't die in %1", .type = IncidentType::kHungTask, .guilty = 1, .stack = trace_stack({"schedule"})},
           // an old-style KASAN report that lost its header
-          {seq({"INFO: (Freed|Allocated) in (.*)"}), {}, "INFO: %1 in %2", nullptr, false, true},
-          {seq({R"(INFO:\s*$)"}), {}, "INFO: corrupted", nullptr, false, true},
+          {.title = seq({"INFO: (Freed|Allocated) in (.*)"}), .fmt = "INFO: %1 in %2", .type = IncidentType::kOther, .guilty = 2, .corrupted = true},
+          {.title = seq({R"(INFO:\s*$)"}), .fmt = "INFO: corrupted", .type = IncidentType::kOther, .corrupted = true},
       },
-      {"INFO: lockdep is turned off", "INFO: Stall ended before state dump start",
+       .suppressions = {"INFO: lockdep is turned off", "INFO: Stall ended before state dump start",
        "INFO: NMI handler", "INFO: recovery required on readonly filesystem",
        "(handler|interrupt).*took too long", "INFO: sys_.* is not present in /proc/kallsyms",
-       "INFO: no syscalls can create resource", "rmt_storage:INFO:", "_INFO:"}));
+       "INFO: no syscalls can create resource", "rmt_storage:INFO:", "_INFO:"}}));
 
-  k.push_back(kind("Unable to handle kernel",
-                   {{seq({"Unable to handle kernel (paging request|NULL pointer dereference|access "
-                          "to user memory)"}),
-                     {},
-                     "BUG: unable to handle kernel %1 in %2",
-                     rip_stack()}}));
-  k.push_back(kind("general protection fault",
-                   {{seq({"general protection fault.*:"}), {}, "general protection fault in %1",
-                     rip_stack()}},
-                   {R"(general protection fault .* error:\d+ in )"}));
-  k.push_back(kind("stack segment: ", {{seq({"stack segment: "}), {}, "stack segment fault in %1",
-                                        rip_stack()}}));
-  k.push_back(kind(
-      "Kernel panic",
-      {
-          {seq({"Kernel panic - not syncing: stack-protector:"}),
-           seq({"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: "
-                "{{FUNC}}"}),
-           "kernel panic: stack is corrupted in %1",
-           nullptr,
-           true},
-          {seq({"Kernel panic - not syncing: stack-protector:"}),
-           seq({"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: "
-                "[a-f0-9]+"}),
-           "kernel panic: stack is corrupted in %1",
-           trace_stack({"stack_chk"})},
-          {seq({"Kernel panic - not syncing: corrupted stack end"}),
-           seq({"Kernel panic - not syncing: corrupted stack end detected inside scheduler"}),
-           "kernel panic: corrupted stack end in %1",
-           trace_stack({"schedule", "retint_kernel"}, FrameChoice::kStall)},
-          {seq({"Kernel panic - not syncing: kernel stack overflow"}),
-           {},
-           "kernel stack overflow in %1",
-           trace_stack({"bad_stack"}, FrameChoice::kStall)},
-          {seq({"Kernel panic - not syncing: Attempted to kill init!"}),
-           {},
-           "kernel panic: Attempted to kill init!"},
-          {seq({"Kernel panic - not syncing: Couldn't open N_TTY ldisc for [^ ]+ --- error "
-                "-[0-9]+"}),
-           {},
-           "kernel panic: Couldn't open N_TTY ldisc"},
+  k.push_back(kind({.header = "Unable to handle kernel",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"Unable to handle kernel (paging request|NULL pointer dereference|access "
+                          "to user memory)"}), .fmt = "BUG: unable to handle kernel %1 in %2", .type = IncidentType::kOops, .guilty = 2, .stack = rip_stack()},
+      }}));
+  k.push_back(kind({.header = "general protection fault",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"general protection fault.*:"}), .fmt = "general protection fault in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+      },
+       .suppressions = {R"(general protection fault .* error:\d+ in )"}}));
+  k.push_back(kind({.header = "stack segment: ",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"stack segment: "}), .fmt = "stack segment fault in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+      }}));
+  k.push_back(kind({.header = "Kernel panic",
+       .type = IncidentType::kPanic,
+       .formats = {
+          {.title = seq({"Kernel panic - not syncing: stack-protector:"}), .report = seq({"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: "
+                "{{FUNC}}"}), .fmt = "kernel panic: stack is corrupted in %1", .type = IncidentType::kPanic, .guilty = 1, .no_stack_trace = true},
+          {.title = seq({"Kernel panic - not syncing: stack-protector:"}), .report = seq({"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: "
+                "[a-f0-9]+"}), .fmt = "kernel panic: stack is corrupted in %1", .type = IncidentType::kPanic, .guilty = 1, .stack = trace_stack({"stack_chk"})},
+          {.title = seq({"Kernel panic - not syncing: corrupted stack end"}), .report = seq({"Kernel panic - not syncing: corrupted stack end detected inside scheduler"}), .fmt = "kernel panic: corrupted stack end in %1", .type = IncidentType::kPanic, .guilty = 1, .stack = trace_stack({"schedule", "retint_kernel"}, FrameChoice::kStall)},
+          {.title = seq({"Kernel panic - not syncing: kernel stack overflow"}), .fmt = "kernel stack overflow in %1", .type = IncidentType::kPanic, .guilty = 1, .stack = trace_stack({"bad_stack"}, FrameChoice::kStall)},
+          {.title = seq({"Kernel panic - not syncing: Attempted to kill init!"}), .fmt = "kernel panic: Attempted to kill init!", .type = IncidentType::kPanic},
+          {.title = seq({"Kernel panic - not syncing: Couldn't open N_TTY ldisc for [^ ]+ --- error "
+                "-[0-9]+"}), .fmt = "kernel panic: Couldn't open N_TTY ldisc", .type = IncidentType::kPanic},
           // A panic seen without the report that caused it: the report was lost.
-          {seq({"Kernel panic - not syncing: Fatal exception"}),
-           {},
-           "kernel panic: Fatal exception",
-           nullptr,
-           false,
-           true},
-          {seq({"Kernel panic - not syncing: panic_on_warn set"}),
-           {},
-           "kernel panic: panic_on_warn set",
-           nullptr,
-           false,
-           true},
-          {seq({"Kernel panic - not syncing: hung_task: blocked tasks"}),
-           {},
-           "kernel panic: hung_task: blocked tasks",
-           nullptr,
-           false,
-           true},
-          {seq({"Kernel panic - not syncing: (.*)"}), {}, "kernel panic: %1"},
-      }));
-  k.push_back(kind("PANIC: double fault", {{seq({"PANIC: double fault"}), {},
-                                            "PANIC: double fault in %1", stack({part(kRip)})}}));
-  k.push_back(kind("rust_kernel: panicked",
-                   {{seq({"rust_kernel: panicked"}),
-                     seq({"rust_kernel: panicked at ", "\n(.+)"}),
-                     "%1 in %2",
-                     trace_stack({R"(__rustc::rust_begin_unwind)"})}}));
-  k.push_back(kind(
-      "kernel BUG",
-      {
-          {seq({"kernel BUG at mm/usercopy.c"}), {}, "BUG: bad usercopy in %1",
-           trace_stack({"usercopy", "__check"})},
-          {seq({"kernel BUG at lib/list_debug.c"}), {}, "BUG: corrupted list in %1", trace_stack()},
+          {.title = seq({"Kernel panic - not syncing: Fatal exception"}), .fmt = "kernel panic: Fatal exception", .type = IncidentType::kPanic, .corrupted = true},
+          {.title = seq({"Kernel panic - not syncing: panic_on_warn set"}), .fmt = "kernel panic: panic_on_warn set", .type = IncidentType::kPanic, .corrupted = true},
+          {.title = seq({"Kernel panic - not syncing: hung_task: blocked tasks"}), .fmt = "kernel panic: hung_task: blocked tasks", .type = IncidentType::kPanic, .corrupted = true},
+          {.title = seq({"Kernel panic - not syncing: (.*)"}), .fmt = "kernel panic: %1", .type = IncidentType::kPanic},
+      }}));
+  k.push_back(kind({.header = "PANIC: double fault",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"PANIC: double fault"}), .fmt = "PANIC: double fault in %1", .type = IncidentType::kOops, .guilty = 1, .stack = stack({.parts = {part(kRip)}})},
+      }}));
+  k.push_back(kind({.header = "rust_kernel: panicked",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"rust_kernel: panicked"}), .report = seq({"rust_kernel: panicked at ", "\n(.+)"}), .fmt = "%1 in %2", .type = IncidentType::kBug, .guilty = 2, .stack = trace_stack({R"(__rustc::rust_begin_unwind)"})},
+      }}));
+  k.push_back(kind({.header = "kernel BUG",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"kernel BUG at mm/usercopy.c"}), .fmt = "BUG: bad usercopy in %1", .type = IncidentType::kBug, .guilty = 1, .stack = trace_stack({"usercopy", "__check"})},
+          {.title = seq({"kernel BUG at lib/list_debug.c"}), .fmt = "BUG: corrupted list in %1", .type = IncidentType::kBug, .guilty = 1, .stack = trace_stack()},
           // BUG_ON in skb helpers: the caller is at fault
-          {seq({"kernel BUG at (.*)"}), {}, "kernel BUG in %2", rip_stack({"^skb_"})},
-      }));
-  k.push_back(kind("Kernel BUG", {{seq({"Kernel BUG (.*)"}), {}, "kernel BUG %1"}}));
-  k.push_back(kind("BUG kmalloc-",
-                   {{seq({"BUG kmalloc-.*: Object already free"}), {}, "BUG: Object already free"}}));
-  k.push_back(kind("divide error:", {{seq({"divide error: "}), {}, "divide error in %1",
-                                      stack({part(kRip)})}}));
+          {.title = seq({"kernel BUG at (.*)"}), .fmt = "kernel BUG in %2", .type = IncidentType::kBug, .guilty = 2, .stack = rip_stack({"^skb_"})},
+      }}));
+  k.push_back(kind({.header = "Kernel BUG",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"Kernel BUG (.*)"}), .fmt = "kernel BUG %1", .type = IncidentType::kBug},
+      }}));
+  k.push_back(kind({.header = "BUG kmalloc-",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"BUG kmalloc-.*: Object already free"}), .fmt = "BUG: Object already free", .type = IncidentType::kBug},
+      }}));
+  k.push_back(kind({.header = "divide error:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"divide error: "}), .fmt = "divide error in %1", .type = IncidentType::kOops, .guilty = 1, .stack = stack({.parts = {part(kRip)}})},
+      }}));
   // the kernel's own spelling since 5.9 ("x86/entry: Convert Divide Error to IDTENTRY")
-  k.push_back(kind("divide_error:", {{seq({"divide_error: "}), {}, "divide error in %1",
-                                      stack({part(kRip)})}}));
-  k.push_back(kind("invalid opcode:", {{seq({"invalid opcode: "}), {}, "invalid opcode in %1",
-                                        stack({part(kRip)})}}));
-  k.push_back(kind(
-      "UBSAN:",
-      {
-          {seq({"UBSAN:"}), seq({"UBSAN: Undefined behaviour in"}),
-           "UBSAN: undefined-behaviour in %1", trace_stack({"ubsan", "overflow"})},
-          {seq({"UBSAN: array-index-out-of-bounds in"}), {},
-           "UBSAN: array-index-out-of-bounds in %1", trace_stack({"ubsan", "overflow"})},
-          {seq({"UBSAN:"}), seq({"UBSAN: (.*?) in"}), "UBSAN: %1 in %2",
-           trace_stack({"ubsan", "overflow"})},
-      }));
-  k.push_back(kind("Booting the kernel.",
-                   {{seq({"^Booting the kernel"}), {}, "unexpected kernel reboot", nullptr, true}},
-                   {"Parsing ELF|Decompressing Linux|Unknown parameter '"}));
-  k.push_back(kind("unregister_netdevice: waiting for",
-                   {{seq({"unregister_netdevice: waiting for (?:.*) to become free"}),
-                     {},
-                     "unregister_netdevice: waiting for DEV to become free",
-                     nullptr,
-                     true}}));
-  k.push_back(kind("VFS: Close: file count is 0",
-                   {{seq({"VFS: Close: file count is 0"}),
-                     {},
-                     "VFS: Close: file count is zero (use-after-free)",
-                     nullptr,
-                     true}}));
-  k.push_back(kind("VFS: Busy inodes after unmount",
-                   {{seq({"VFS: Busy inodes after unmount"}),
-                     {},
-                     "VFS: Busy inodes after unmount (use-after-free)",
-                     nullptr,
-                     true}}));
-  k.push_back(kind("Internal error:",
-                   {{seq({"Internal error:"}), {}, "Internal error in %1", rip_stack()}}));
-  k.push_back(kind("Unhandled fault:",
-                   {{seq({"Unhandled fault:"}), {}, "Unhandled fault in %1", rip_stack()}}));
-  k.push_back(kind("Alignment trap:",
-                   {{seq({"Alignment trap:"}), {}, "Alignment trap in %1", rip_stack()}}));
-  k.push_back(kind("trusty: panic",
-                   {
-                       {seq({"trusty: panic.* ASSERT FAILED"}),
-                        seq({R"(trusty: panic \(.*?\):(?: DEBUG)? ASSERT FAILED at \(.*?\): (.+))"}),
-                        "trusty: ASSERT FAILED: %1",
-                        nullptr,
-                        true},
-                       {seq({"trusty: panic.* ASSERT FAILED.*: *(.*)"}),
-                        {},
-                        "trusty: ASSERT FAILED: %1",
-                        nullptr,
-                        false,
-                        true},
-                       {seq({"trusty: panic"}),
-                        seq({R"(trusty: panic \(.*?\): (.+))"}),
-                        "trusty: panic: %1",
-                        nullptr,
-                        true},
-                   }));
-  k.push_back(kind("fatal error:",
-                   {{seq({"fatal error:"}), {}, "go runtime error", nullptr, true}},
-                   {"ALSA", "fatal error: cannot create timer"}));
+  k.push_back(kind({.header = "divide_error:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"divide_error: "}), .fmt = "divide error in %1", .type = IncidentType::kOops, .guilty = 1, .stack = stack({.parts = {part(kRip)}})},
+      }}));
+  k.push_back(kind({.header = "invalid opcode:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"invalid opcode: "}), .fmt = "invalid opcode in %1", .type = IncidentType::kOops, .guilty = 1, .stack = stack({.parts = {part(kRip)}})},
+      }}));
+  k.push_back(kind({.header = "UBSAN:",
+       .type = IncidentType::kUbsan,
+       .formats = {
+          {.title = seq({"UBSAN:"}), .report = seq({"UBSAN: Undefined behaviour in"}), .fmt = "UBSAN: undefined-behaviour in %1", .type = IncidentType::kUbsan, .guilty = 1, .stack = trace_stack({"ubsan", "overflow"})},
+          {.title = seq({"UBSAN: array-index-out-of-bounds in"}), .fmt = "UBSAN: array-index-out-of-bounds in %1", .type = IncidentType::kUbsan, .guilty = 1, .stack = trace_stack({"ubsan", "overflow"})},
+          {.title = seq({"UBSAN:"}), .report = seq({"UBSAN: (.*?) in"}), .fmt = "UBSAN: %1 in %2", .type = IncidentType::kUbsan, .guilty = 2, .stack = trace_stack({"ubsan", "overflow"})},
+      }}));
+  k.push_back(kind({.header = "Booting the kernel.",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"^Booting the kernel"}), .fmt = "unexpected kernel reboot", .type = IncidentType::kOther, .no_stack_trace = true},
+      },
+       .suppressions = {"Parsing ELF|Decompressing Linux|Unknown parameter '"}}));
+  k.push_back(kind({.header = "unregister_netdevice: waiting for",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"unregister_netdevice: waiting for (?:.*) to become free"}), .fmt = "unregister_netdevice: waiting for DEV to become free", .type = IncidentType::kBug, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "VFS: Close: file count is 0",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"VFS: Close: file count is 0"}), .fmt = "VFS: Close: file count is zero (use-after-free)", .type = IncidentType::kBug, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "VFS: Busy inodes after unmount",
+       .type = IncidentType::kBug,
+       .formats = {
+          {.title = seq({"VFS: Busy inodes after unmount"}), .fmt = "VFS: Busy inodes after unmount (use-after-free)", .type = IncidentType::kBug, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "Internal error:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"Internal error:"}), .fmt = "Internal error in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+      }}));
+  k.push_back(kind({.header = "Unhandled fault:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"Unhandled fault:"}), .fmt = "Unhandled fault in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+      }}));
+  k.push_back(kind({.header = "Alignment trap:",
+       .type = IncidentType::kOops,
+       .formats = {
+          {.title = seq({"Alignment trap:"}), .fmt = "Alignment trap in %1", .type = IncidentType::kOops, .guilty = 1, .stack = rip_stack()},
+      }}));
+  k.push_back(kind({.header = "trusty: panic",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"trusty: panic.* ASSERT FAILED"}), .report = seq({R"(trusty: panic \(.*?\):(?: DEBUG)? ASSERT FAILED at \(.*?\): (.+))"}), .fmt = "trusty: ASSERT FAILED: %1", .type = IncidentType::kOther, .no_stack_trace = true},
+          {.title = seq({"trusty: panic.* ASSERT FAILED.*: *(.*)"}), .fmt = "trusty: ASSERT FAILED: %1", .type = IncidentType::kOther, .corrupted = true},
+          {.title = seq({"trusty: panic"}), .report = seq({R"(trusty: panic \(.*?\): (.+))"}), .fmt = "trusty: panic: %1", .type = IncidentType::kOther, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "fatal error:",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"fatal error:"}), .fmt = "go runtime error", .type = IncidentType::kOther, .no_stack_trace = true},
+      },
+       .suppressions = {"ALSA", "fatal error: cannot create timer"}}));
   // klogd's own: an OOM kill (the report starts where the allocator gives up) and a hard
   // lockup. syzbot files neither; fleets count both.
-  k.push_back(kind("invoked oom-killer:",
-                   {{seq({"invoked oom-killer:"}),
-                     seq({"invoked oom-killer:",
-                          R"(((?:Memory cgroup o|O)ut of memory): Killed process [0-9]+ \(([^)]*)\))"}),
-                     "%1: Killed process %2",
-                     nullptr,
-                     true},
-                    {seq({"invoked oom-killer:"}), {}, "out of memory", nullptr, true, true}}));
-  k.push_back(kind("ut of memory: Killed process",
-                   {{seq({R"(((?:Memory cgroup o|O)ut of memory): Killed process [0-9]+ \(([^)]*)\))"}),
-                     {},
-                     "%1: Killed process %2",
-                     nullptr,
-                     true}}));
-  k.push_back(kind("Watchdog detected hard LOCKUP",
-                   {{seq({"Watchdog detected hard LOCKUP"}), {}, "hard lockup in %1",
-                     rip_stack({}, FrameChoice::kFirst)}}));
+  k.push_back(kind({.header = "invoked oom-killer:",
+       .type = IncidentType::kOom,
+       .formats = {
+          {.title = seq({"invoked oom-killer:"}), .report = seq({"invoked oom-killer:",
+                          R"(((?:Memory cgroup o|O)ut of memory): Killed process [0-9]+ \(([^)]*)\))"}), .fmt = "%1: Killed process %2", .type = IncidentType::kOom, .no_stack_trace = true},
+          {.title = seq({"invoked oom-killer:"}), .fmt = "out of memory", .type = IncidentType::kOom, .no_stack_trace = true, .corrupted = true},
+      }}));
+  k.push_back(kind({.header = "ut of memory: Killed process",
+       .type = IncidentType::kOom,
+       .formats = {
+          {.title = seq({R"(((?:Memory cgroup o|O)ut of memory): Killed process [0-9]+ \(([^)]*)\))"}), .fmt = "%1: Killed process %2", .type = IncidentType::kOom, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "Watchdog detected hard LOCKUP",
+       .type = IncidentType::kHardLockup,
+       .formats = {
+          {.title = seq({"Watchdog detected hard LOCKUP"}), .fmt = "hard lockup in %1", .type = IncidentType::kHardLockup, .guilty = 1, .stack = rip_stack({}, FrameChoice::kFirst)},
+      }}));
   // syzkaller's own programs' failures, and Go panics
-  k.push_back(kind("SYZFAIL:", {{seq({"SYZFAIL:(.*)"}), {}, "SYZFAIL:%1", nullptr, true}}));
-  k.push_back(kind("SYZFATAL:", {{seq({"SYZFATAL:(.*)"}), {}, "SYZFATAL:%1", nullptr, true}}));
-  k.push_back(kind("panic:",
-                   {{seq({"panic: Sentry detected .* stuck task"}),
-                     {},
-                     "panic: Sentry detected stuck tasks",
-                     nullptr,
-                     true},
-                    {seq({"panic:(.*)"}), {}, "panic:%1", nullptr, true}},
-                   {"_panic:", "xlog_status:", R"(ddb\.onpanic:)", "evtlog_status:"}));
+  k.push_back(kind({.header = "SYZFAIL:",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"SYZFAIL:(.*)"}), .fmt = "SYZFAIL:%1", .type = IncidentType::kOther, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "SYZFATAL:",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"SYZFATAL:(.*)"}), .fmt = "SYZFATAL:%1", .type = IncidentType::kOther, .no_stack_trace = true},
+      }}));
+  k.push_back(kind({.header = "panic:",
+       .type = IncidentType::kOther,
+       .formats = {
+          {.title = seq({"panic: Sentry detected .* stuck task"}), .fmt = "panic: Sentry detected stuck tasks", .type = IncidentType::kOther, .no_stack_trace = true},
+          {.title = seq({"panic:(.*)"}), .fmt = "panic:%1", .type = IncidentType::kOther, .no_stack_trace = true},
+      },
+       .suppressions = {"_panic:", "xlog_status:", R"(ddb\.onpanic:)", "evtlog_status:"}}));
   return k;
   // clang-format on
 }
 
 namespace {
 
-// Finds the headers a line holds without running over every byte (nearly every line holds
-// none, and this runs on each). A header of kStride + 3 bytes or more holds, wherever it
-// stands, the 4 bytes at some position that is a multiple of kStride: only those positions are
-// probed, in a bitmap keyed by a hash of 4 bytes that knows every 4 bytes at offsets
-// 0..kStride-1 of every such header; a hit is compared in full. The shorter headers ("BUG:",
-// "INFO:") end with ':', which memchr finds fast; a short one without would be searched whole.
-// The marker lines "[ cut here ]" and "====" (a sanitizer's banner) are found the same way.
-class HeaderFilter {
- public:
-  static constexpr size_t kStride = 5;
-  static constexpr size_t kCutHere = SIZE_MAX, kBanner = SIZE_MAX - 1;
-
-  explicit HeaderFilter(const std::vector<ReportKind>& kinds) : kinds_(kinds) {
-    for (size_t i = 0; i < kinds.size(); ++i) add(kinds[i].header, i);
-    add("[ cut here ]", kCutHere);
-    add("========", kBanner);
-  }
-  /// Whether the line may hold a header or a marker (false: it surely does not).
-  bool maybe(std::string_view s) const {
-    return scan(s, [](size_t) { return true; });
-  }
-  /// The first kind (in catalog order) whose header the line holds and that is not
-  /// suppressed.
-  const ReportKind* first(std::string_view s) const {
-    size_t best = kinds_.size();
-    scan(s, [&](size_t k) {
-      if (k < best && !suppressed(k, s)) best = k;
-      return false;
-    });
-    return best < kinds_.size() ? &kinds_[best] : nullptr;
-  }
-
- private:
-  struct Anchor {
-    uint32_t quad;
-    size_t what;    // a kind, kCutHere or kBanner
-    size_t offset;  // of the quad in the text
-  };
-  std::string_view text_of(size_t what) const {
-    if (what == kCutHere) return "[ cut here ]";
-    if (what == kBanner) return "========";
-    return kinds_[what].header;
-  }
-  void add(std::string_view text, size_t what) {
-    if (text.size() < kStride + 3) {
-      if (text.back() == ':') {
-        colon_.push_back(what);
-        colon_quads_.push_back(quad(text.data() + text.size() - 4));
-      } else {
-        whole_.push_back(what);
-      }
-      return;
-    }
-    for (size_t o = 0; o < kStride; ++o) {
-      uint32_t q = quad(text.data() + o);
-      uint32_t h = hash(q);
-      bits_[h >> 6] |= uint64_t{1} << (h & 63);
-      anchors_.push_back({q, what, o});
-    }
-  }
-  // Calls found(what) for each header or marker the line holds, until it returns true.
-  template <typename Found>
-  bool scan(std::string_view s, Found found) const {
-    for (size_t i = 0; i + 4 <= s.size(); i += kStride) {
-      uint32_t q = quad(s.data() + i);
-      uint32_t h = hash(q);
-      if (!(bits_[h >> 6] >> (h & 63) & 1)) continue;
-      for (const Anchor& a : anchors_) {
-        if (a.quad != q || a.offset > i) continue;
-        if (s.substr(i - a.offset).starts_with(text_of(a.what)) && found(a.what)) return true;
-      }
-    }
-    if (!colon_.empty()) {
-      for (size_t c = s.find(':', 3); c != std::string_view::npos; c = s.find(':', c + 1)) {
-        const uint32_t q = quad(s.data() + c - 3);  // the 4 bytes that end with this ':'
-        for (size_t k = 0; k < colon_.size(); ++k) {
-          if (colon_quads_[k] != q) continue;
-          std::string_view t = text_of(colon_[k]);
-          if (c + 1 >= t.size() && s.substr(c + 1 - t.size(), t.size()) == t && found(colon_[k]))
-            return true;
-        }
-      }
-    }
-    for (size_t what : whole_)
-      if (s.find(text_of(what)) != std::string_view::npos && found(what)) return true;
-    return false;
-  }
-  static uint32_t quad(const char* p) {
-    uint32_t q;
-    std::memcpy(&q, p, 4);
-    return q;
-  }
-  static uint32_t hash(uint32_t q) { return (q * 0x9E3779B1u) >> 16; }  // 16 bits
-  bool suppressed(size_t k, std::string_view s) const {
-    if (k >= kinds_.size()) return true;  // a marker is no kind
-    s = s.substr(0, kMatchBytes);         // std::regex recurses per character: bounded input
-    for (const std::regex& re : kinds_[k].suppressions)
-      if (std::regex_search(s.begin(), s.end(), re)) return true;
-    return false;
-  }
-  const std::vector<ReportKind>& kinds_;
-  std::array<uint64_t, 1024> bits_{};
-  std::vector<Anchor> anchors_;
-  std::vector<size_t> colon_, whole_;
-  std::vector<uint32_t> colon_quads_;  ///< the last 4 bytes of each of colon_
-};
-
 const HeaderFilter& header_filter() {
   static const HeaderFilter filter(report_kinds());
   return filter;
 }
 
-bool search(const std::regex& re, std::string_view s) {
-  s = s.substr(0, kMatchBytes);
-  return std::regex_search(s.begin(), s.end(), re);
-}
-
 }  // namespace
 
-std::regex catalog_regex(std::string_view pattern, bool icase) {
-  auto flags = std::regex::ECMAScript | std::regex::optimize;
-  if (icase) flags |= std::regex::icase;
-  return std::regex(expand(pattern), flags);
+Regex catalog_regex(std::string_view pattern, bool icase) { return Regex(expand(pattern), icase); }
+
+bool Pattern::found(std::string_view s) const {
+  if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
+  return re.found(s);
 }
 
-std::string required_literal(std::string_view p) {
-  int depth = 0;
-  for (size_t i = 0; i < p.size(); ++i) {  // an alternation at the top level: nothing is sure
-    if (p[i] == '\\')
-      ++i;
-    else if (p[i] == '(')
-      ++depth;
-    else if (p[i] == ')')
-      --depth;
-    else if (p[i] == '|' && depth == 0)
-      return {};
-  }
-  std::string best, run;
-  auto end_run = [&](bool last_optional) {
-    if (last_optional && !run.empty()) run.pop_back();
-    if (run.size() > best.size()) best = run;
-    run.clear();
-  };
-  depth = 0;
-  bool in_class = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (in_class) {
-      if (c == '\\')
-        ++i;
-      else if (c == ']')
-        in_class = false;
-      continue;
-    }
-    if (c == '\\') {  // an escape: a class (\d) or a character; either way the run ends
-      end_run(false);
-      ++i;
-      continue;
-    }
-    if (c == '(' || c == ')' || c == '[' || c == '{' || c == '.' || c == '^' || c == '$' ||
-        c == '|' || c == '?' || c == '*' || c == '+') {
-      // a quantifier makes the character before it optional ('{' may be a placeholder:
-      // dropping it anyway is only more careful)
-      end_run(c == '?' || c == '*' || c == '{' || c == '+');
-      if (c == '(') ++depth;
-      if (c == ')') --depth;
-      if (c == '[') in_class = true;
-      if (c == '{') {  // a {{PLACEHOLDER}} or a {m,n} count: skipped whole
-        size_t close = p.find(p.substr(i, 2) == "{{" ? "}}" : "}", i);
-        i = close == std::string_view::npos ? p.size() : close + (p.substr(close, 2) == "}}");
-      }
-      continue;
-    }
-    if (depth == 0) run.push_back(c);
-  }
-  end_run(false);
-  return best;
+bool Pattern::find(std::string_view s, RegexMatch* m) const {
+  if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
+  return re.find(s, m);
+}
+
+bool StackRule::skips(std::string_view frame) const {
+  return infrastructure_frames().found(frame) || (!skip.empty() && skip.found(frame));
 }
 
 Pattern catalog_pattern(std::string_view pattern) {
-  return {catalog_regex(pattern), required_literal(pattern)};
+  return {.re = catalog_regex(pattern), .literal = required_literal(pattern), .source = std::string(pattern)};
+}
+
+std::vector<const Pattern*> catalog_patterns() {
+  std::vector<const Pattern*> out;
+  auto parts = [&](const std::vector<StackPart>& ps) {
+    for (const StackPart& p : ps)
+      if (!p.walk) out.push_back(&p.pattern);
+  };
+  for (const ReportKind& k : report_kinds()) {
+    for (const TitleFormat& f : k.formats) {
+      for (const LinePattern& l : f.title) out.push_back(&l.pattern);
+      for (const LinePattern& l : f.report) out.push_back(&l.pattern);
+      if (f.stack) {
+        parts(f.stack->parts);
+        parts(f.stack->parts2);
+      }
+    }
+  }
+  const StackParams& sp = stack_params();
+  for (const auto* v : {&sp.stack_start, &sp.frame, &sp.corrupted_line})
+    for (const Pattern& p : *v) out.push_back(&p);
+  return out;
 }
 
 const std::vector<ReportKind>& report_kinds() {
@@ -893,11 +569,11 @@ const ReportKind* report_start(std::string_view line) { return header_filter().f
 bool may_start_report(std::string_view line) { return header_filter().maybe(line); }
 
 bool continues_report(std::string_view line) {
-  static const std::regex re(
-      "invalid opcode: 0000|Kernel panic - not syncing|unregister_netdevice: waiting for|PANIC: "
-      "double fault|Internal error:|ut of memory: Killed process",
-      std::regex::ECMAScript | std::regex::optimize);
-  return search(re, line);
+  for (std::string_view s : {"invalid opcode: 0000", "Kernel panic - not syncing",
+                             "unregister_netdevice: waiting for", "PANIC: double fault",
+                             "Internal error:", "ut of memory: Killed process"})
+    if (line.find(s) != std::string_view::npos) return true;
+  return false;
 }
 
 bool is_info_with_stack(std::string_view line) {
@@ -907,8 +583,8 @@ bool is_info_with_stack(std::string_view line) {
   return false;
 }
 
-const std::regex& infrastructure_frames() {
-  static const std::regex re(common_skip(), std::regex::ECMAScript | std::regex::optimize);
+const Regex& infrastructure_frames() {
+  static const Regex re(common_skip());
   return re;
 }
 
@@ -928,12 +604,7 @@ const StackParams& stack_params() {
     s.strip_prefixes = {"SYSC_",     "SyS_",      "sys_",         "__x64_",      "__ia32_",
                         "__arm64_",  "____sys_",  "___sys_",      "__sys_",      "__se_",
                         "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_"};
-    std::string anchors;
-    for (const char* a : kStallAnchors) {
-      if (!anchors.empty()) anchors += '|';
-      anchors += a;
-    }
-    s.stall_anchors = std::regex(anchors, std::regex::ECMAScript | std::regex::optimize);
+    s.stall_anchors = Regex(alternation(kStallAnchors, std::size(kStallAnchors)));
     return s;
   }();
   return p;

@@ -7,63 +7,57 @@
 /// report them): an OOM kill and a hard lockup.
 ///
 /// A report kind has a header (a fixed string whose presence in a line starts a report, unless
-/// one of the kind's suppressions matches the line) and title formats tried in order. A format
-/// has a title pattern (where the title's evidence starts), optionally a report pattern (the
-/// lines that must follow, with what they capture), a format string (%1... the captures, then
-/// the frames the stack rule picked) and a stack rule: which lines to walk, which frames to skip
-/// as infrastructure, and how to pick the guilty one. Patterns are ECMAScript regular
-/// expressions over one line each, with {{PC}}, {{FUNC}}, {{SRC}} and {{ADDR}} standing for a
-/// [<address>], a function name (captured) before its "+0x" or ".", a source "file.c:123"
-/// (captured) and a 0x address.
+/// one of the kind's suppressions matches the line), the incident type of a report titled from
+/// its header line alone, and title formats tried in order. A format has a title pattern (where
+/// the title's evidence starts), optionally a report pattern (the lines that must follow, with
+/// what they capture), a format string (%1... the captures, then the frames the stack rule
+/// picked), the incident type its titles are, which argument is the guilty function (0: none),
+/// and a stack rule: which lines to walk, which frames to skip as infrastructure, and how to
+/// pick the guilty one. Patterns are RE2 regular expressions (catalog_regex.h) over one line
+/// each, with {{PC}}, {{FUNC}}, {{SRC}} and {{ADDR}} standing for a [<address>], a function name
+/// (captured) before its "+0x" or ".", a source "file.c:123" (captured) and a 0x address.
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "incidents/catalog_regex.h"
+#include "incidents/incident.h"
+
 namespace klogd {
 
-/// Patterns see at most this much of a line: a report's lines are short, a flood's junk is not,
-/// and std::regex recurses once per character it matches.
-inline constexpr size_t kMatchBytes = 2048;
-/// A symbol name is at most this long (the kernel's KSYM_NAME_LEN); a longer "frame" is junk,
-/// never matched against the skip lists (std::regex would recurse once per character).
-inline constexpr size_t kMaxSymbol = 512;
-/// A title is normalized from at most this much text (it keeps 120 bytes of it).
-inline constexpr size_t kMaxTitleInput = 512;
+/// A title is normalized from at most this much text (it keeps 120 bytes of it): a bound on the
+/// work a line of junk can cause, far above any real title.
+inline constexpr size_t kMaxTitleInput = 2048;
 
-/// Compiles a catalog pattern (placeholders expanded).
-std::regex catalog_regex(std::string_view pattern, bool icase = false);
+/// Compiles a catalog pattern (placeholders expanded), once per distinct pattern.
+Regex catalog_regex(std::string_view pattern, bool icase = false);
 
-/// Text that every match of a pattern holds: its longest run of plain characters outside any
-/// group or class ("BUG: KASAN: " of "BUG: KASAN: ([-a-z]+)", " backtrace" of
-/// "[^k] backtrace(...)?:"); "" with an alternation at the top level. A line without it cannot
-/// match, so the regular expression need not run (std::regex is slow).
-std::string required_literal(std::string_view pattern);
-
-/// A compiled catalog pattern and its required literal.
+/// A compiled catalog pattern and its required literal (required_literal.h): a line without the
+/// literal is not searched.
 struct Pattern {
-  std::regex re;
-  std::string literal;
+  Regex re = {};
+  std::string literal = {};
+  std::string source = {};  ///< as the catalog writes it
+  bool found(std::string_view s) const;
+  bool find(std::string_view s, RegexMatch* m) const;
 };
 Pattern catalog_pattern(std::string_view pattern);
 
 /// Lines in order: the first found anywhere in the report, each next one on a later line (or,
 /// with `next_line`, on the line right after the previous one).
 struct LinePattern {
-  std::regex re;
+  Pattern pattern;
   bool next_line = false;
-  std::string literal;  ///< required_literal of the pattern
 };
 using LineSeq = std::vector<LinePattern>;
 
 /// One step of a stack rule: a line pattern (the first line after the position that matches;
 /// what it captures is a frame), or "walk the stack trace from here".
 struct StackPart {
-  std::regex re;
+  Pattern pattern = {};
   bool walk = false;
-  std::string literal;  ///< required_literal of the pattern
 };
 
 /// How the guilty frame is chosen among the frames that were not skipped.
@@ -76,32 +70,37 @@ enum class FrameChoice {
 struct StackRule {
   std::vector<StackPart> parts;
   std::vector<StackPart> parts2;  ///< tried when `parts` found no frame
-  std::regex skip;                ///< the common skip list and this rule's own, one alternation
+  Regex skip;  ///< this rule's own skip list (empty: none); the common one always applies
   FrameChoice choice = FrameChoice::kFirst;
+  /// Whether a frame is infrastructure for this rule: the common list or the rule's own.
+  bool skips(std::string_view frame) const;
 };
 
 struct TitleFormat {
-  LineSeq title;
-  LineSeq report;  ///< empty: the title pattern's captures are used
-  std::string fmt;
-  std::shared_ptr<const StackRule> stack;  ///< null: no frame
+  LineSeq title = {};
+  LineSeq report = {};  ///< empty: the title pattern's captures are used
+  std::string fmt = {};
+  IncidentType type = IncidentType::kOther;
+  unsigned guilty = 0;  ///< the argument (%N) that is the guilty function; 0: none
+  std::shared_ptr<const StackRule> stack = {};  ///< null: no frame
   bool no_stack_trace = false;  ///< such reports have no "Call Trace:" (not corrupted for it)
   bool corrupted = false;       ///< a title only a damaged report gives
 };
 
 struct ReportKind {
-  std::string header;
-  std::vector<TitleFormat> formats;
-  std::vector<std::regex> suppressions;  ///< a line with the header but one of these is no start
+  std::string header = {};
+  IncidentType type = IncidentType::kOther;  ///< of a title made from the header line alone
+  std::vector<TitleFormat> formats = {};
+  std::vector<Regex> suppressions = {};  ///< a line with the header but one of these is no start
 };
 
-/// Every kind, in the order they are tried on a line.
 /// Builds the catalog (report_kinds() does once; the benchmark times it).
 std::vector<ReportKind> build_report_kinds();
+/// Every kind, in the order they are tried on a line.
 const std::vector<ReportKind>& report_kinds();
 
 /// The kind a line starts (the first in order whose header it holds, not suppressed), or null.
-/// Cheap for the lines that start nothing (almost all): one pass over the text.
+/// Cheap for the lines that start nothing (almost all): see header_filter.h.
 const ReportKind* report_start(std::string_view line);
 
 /// False when the line surely holds no header, no "[ cut here ]" and no "====" banner: then,
@@ -123,12 +122,16 @@ struct StackParams {
   std::vector<Pattern> frame;
   std::vector<Pattern> corrupted_line;
   std::vector<std::string> strip_prefixes;
-  std::regex stall_anchors;  ///< kStall's entry points
+  Regex stall_anchors;  ///< kStall's entry points
 };
 const StackParams& stack_params();
 
 /// The frames no title names (reporting, sanitizers, locking, allocation, string and list
-/// helpers): what the common skip list matches.
-const std::regex& infrastructure_frames();
+/// helpers): the common skip list, compiled once.
+const Regex& infrastructure_frames();
+
+/// Every pattern of the formats, stack rules and stack parameters (suppressions are whole-line
+/// checks without a literal): for the property test of required_literal.
+std::vector<const Pattern*> catalog_patterns();
 
 }  // namespace klogd

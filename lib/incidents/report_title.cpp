@@ -2,25 +2,13 @@
 
 #include <optional>
 
+#include "util/demangle.h"
+
 namespace klogd {
 namespace {
 
-std::string_view clip(std::string_view s) { return s.substr(0, kMatchBytes); }
-
-bool search(const std::regex& re, std::string_view s, std::cmatch* m) {
-  s = clip(s);
-  return std::regex_search(s.data(), s.data() + s.size(), *m, re);
-}
-
-// A line pattern or stack part: the literal its matches start with is looked for first.
-template <typename Pattern>
-bool search(const Pattern& p, std::string_view s, std::cmatch* m) {
-  if (!p.literal.empty() && clip(s).find(p.literal) == std::string_view::npos) return false;
-  return search(p.re, s, m);
-}
-
-void add_groups(const std::cmatch& m, std::vector<std::string>* out) {
-  for (size_t g = 1; g < m.size(); ++g) out->push_back(m[g].matched ? m[g].str() : std::string());
+void add_groups(const RegexMatch& m, std::vector<std::string>* out) {
+  for (std::string_view g : m.groups) out->emplace_back(g);
 }
 
 struct SeqMatch {
@@ -32,18 +20,18 @@ struct SeqMatch {
 std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::string>& lines,
                                  size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    std::cmatch m;
-    if (!search(seq[0], lines[i], &m)) continue;
+    RegexMatch m;
+    if (!seq[0].pattern.find(lines[i], &m)) continue;
     SeqMatch r;
     r.line = i;
-    r.col = static_cast<size_t>(m.position(0));
+    r.col = m.position;
     add_groups(m, &r.groups);
     size_t at = i;
     bool all = true;
     for (size_t k = 1; k < seq.size() && all; ++k) {
       bool found = false;
       for (size_t j = at + 1; j < n && !found; ++j) {
-        if (search(seq[k], lines[j], &m)) {
+        if (seq[k].pattern.find(lines[j], &m)) {
           add_groups(m, &r.groups);
           at = j;
           found = true;
@@ -58,18 +46,18 @@ std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::stri
 }
 
 bool any_match(const std::vector<Pattern>& res, std::string_view line) {
-  std::cmatch m;
   for (const Pattern& p : res)
-    if (search(p, line, &m)) return true;
+    if (p.found(line)) return true;
   return false;
 }
 
 // The frames a match yields: every captured group that is not infrastructure.
-void append_frames(const std::cmatch& m, const StackRule& rule, std::vector<std::string>* out) {
-  for (size_t g = 1; g < m.size(); ++g) {
-    if (!m[g].matched) continue;
-    std::string f = m[g].str();
-    if (f.size() <= kMaxSymbol && !std::regex_search(f, rule.skip)) out->push_back(std::move(f));
+// Names as the skip lists and titles know them: demangled (Rust, C++).
+void append_frames(const RegexMatch& m, const StackRule& rule, std::vector<std::string>* out) {
+  for (std::string_view g : m.groups) {
+    if (!g.data()) continue;
+    std::string f = demangle(g);
+    if (!rule.skips(f)) out->push_back(std::move(f));
   }
 }
 
@@ -84,7 +72,7 @@ std::string strip_prefixes(const std::string& frame) {
 // A stall loops in code entered from one of the anchors: the frame above the first anchor.
 size_t stall_frame(const std::vector<std::string>& frames, std::string* name) {
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (std::regex_search(frames[i], stack_params().stall_anchors)) {
+    if (stack_params().stall_anchors.found(frames[i])) {
       if (frames[i].find("smp_call_function") != std::string::npos) {
         *name = "smp_call_function";
         return i;
@@ -174,7 +162,7 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
     }
     if (i == parts.size()) break;
     std::string_view ln;
-    std::cmatch m;
+    RegexMatch m;
     if (parts[i].walk) {
       ++stacks;
       while (take(&ln)) {
@@ -183,13 +171,13 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
           break;
         }
         if (any_match(sp.stack_start, ln)) break;
-        if (i + 1 < parts.size() && search(parts[i + 1], ln, &m)) {
+        if (i + 1 < parts.size() && parts[i + 1].pattern.find(ln, &m)) {
           append_frames(m, rule, &raw);
           ++i;
           break;
         }
         for (const Pattern& p : sp.frame) {
-          if (search(p, ln, &m)) {
+          if (p.find(ln, &m)) {
             append_frames(m, rule, &raw);
             break;
           }
@@ -201,7 +189,7 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
           ok = false;
           break;
         }
-        if (search(parts[i], ln, &m)) {
+        if (parts[i].pattern.find(ln, &m)) {
           append_frames(m, rule, &raw);
           break;
         }
@@ -247,7 +235,7 @@ std::string stack_damage(const std::vector<std::string>& lines, const TitleForma
   for (size_t k = 0; k < sp.stack_start.size(); ++k) {
     size_t at = n;
     for (size_t i = 0; i < n && at == n; ++i)
-      if (std::cmatch m; search(sp.stack_start[k], lines[i], &m)) at = i;
+      if (sp.stack_start[k].found(lines[i])) at = i;
     if (at == n) continue;
     if (n - at < 3) return "call trace is missed";
     bool damaged = true;
@@ -267,7 +255,7 @@ std::string stack_damage(const std::vector<std::string>& lines, const TitleForma
 }
 
 struct Replacement {
-  std::regex re;
+  Regex re;
   const char* with;
 };
 
@@ -276,25 +264,23 @@ struct Replacement {
 std::string normalize_title(std::string title) {
   static const std::vector<Replacement> table = [] {
     std::vector<Replacement> t;
-    auto add = [&](const char* re, const char* with) {
-      t.push_back({std::regex(re, std::regex::ECMAScript | std::regex::optimize), with});
-    };
+    auto add = [&](const char* re, const char* with) { t.push_back({Regex(re), with}); };
     add(R"(syz-executor\.?[0-9]+((/|:)[0-9]+)?)", "syz-executor");
     add(R"(syzkaller[0-9]+((/|:)[0-9]+)?)", "syzkaller");
-    add(R"(([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,})", "$1ADDR");
+    add(R"(([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,})", R"(\1ADDR)");
     add(R"(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}))", "IP");
-    add(R"((\.\w+)(:[0-9]+)+)", "$1:LINE");
-    add(R"(([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+)", "$1");
+    add(R"((\.\w+)(:[0-9]+)+)", R"(\1:LINE)");
+    add(R"(([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+)", R"(\1)");
     add(R"(CPU#[0-9]+)", "CPU");
-    add(R"((\W)(\d+)(\W|$))", "$1NUM$3");
+    add(R"((\W)(\d+)(\W|$))", R"(\1NUM\3)");
     add(R"((\d+){7,})", "NUM");
     return t;
   }();
   if (title.size() > kMaxTitleInput) title.resize(kMaxTitleInput);
   for (const Replacement& r : table) {
     for (int rounds = 0; rounds < 64; ++rounds) {
-      std::string next = std::regex_replace(title, r.re, r.with);
-      if (next == title) break;
+      std::string next = title;
+      if (r.re.replace_all(&next, r.with) == 0 || next == title) break;
       title = std::move(next);
     }
   }
@@ -315,12 +301,12 @@ std::string normalize_title(std::string title) {
 }
 
 bool is_frame_line(std::string_view line, std::string* name) {
-  std::cmatch m;
+  RegexMatch m;
   for (const Pattern& p : stack_params().frame) {
-    if (search(p, line, &m)) {
-      for (size_t g = 1; g < m.size(); ++g) {
-        if (m[g].matched) {
-          *name = m[g].str();
+    if (p.find(line, &m)) {
+      for (std::string_view g : m.groups) {
+        if (g.data()) {
+          name->assign(g);
           return true;
         }
       }
@@ -345,6 +331,7 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     if (pos < start) {
       desc.clear();
       r.format = nullptr;
+      r.function.clear();
       start_line = m->line;
       start_col = m->col;
     }
@@ -354,6 +341,8 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
       if (!m) continue;
     }
     std::vector<std::string> args = m->groups;
+    for (std::string& a : args)
+      if (looks_mangled(a)) a = demangle(a);
     std::string damage;
     if (f.stack) {
       std::vector<std::string> frames;
@@ -364,6 +353,11 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     desc = format_title(f.fmt, args);
     r.corrupted_reason = damage;
     r.format = &f;
+    r.function.clear();
+    if (f.guilty > 0 && f.guilty <= args.size() && args[f.guilty - 1] != "corrupted") {
+      const std::string& g = args[f.guilty - 1];
+      r.function = g.substr(0, g.find("+0x"));
+    }
   }
   if (desc.empty()) {
     // The header without a format that fits: its own line is the title.
@@ -373,12 +367,13 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
       if (at != std::string::npos) desc = lines[i].substr(at);
     }
   }
+  r.type = r.format ? r.format->type : kind.type;
   if (r.corrupted_reason.empty() && r.format && r.format->corrupted)
     r.corrupted_reason = "a title only a damaged report gives";
   r.title = normalize_title(desc);
   if (r.corrupted_reason.empty()) {
-    static const std::regex stamp(R"(\[ *[0-9]+\.[0-9]+\])");
-    if (std::regex_search(desc, stamp))
+    static const Regex stamp(R"(\[ *[0-9]+\.[0-9]+\])");
+    if (stamp.found(desc))
       r.corrupted_reason = "a timestamp inside the title";
     else if (r.format)
       r.corrupted_reason = stack_damage(lines, *r.format);

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "decode/log_line.h"
+#include "decode/decode_output.h"
 #include "incidents/incident_detector.h"
 #include "incidents/incident_namer.h"
 #include "incidents/incident_tracker.h"
@@ -31,10 +31,8 @@ std::string slurp(const std::string& path) {
 // The reports the detector finds in a saved log, not yet named.
 void collect(std::string_view log, std::vector<klogd::CrashReport>* out) {
   klogd::IncidentDetector d([&](klogd::CrashReport r) { out->push_back(std::move(r)); });
-  klogd::for_each_log_line(log, [&](size_t n, std::string_view line, const klogd::LogLine&) {
-    klogd::ReportLine rl = klogd::split_console_line(line);
-    rl.number = n;
-    d.feed(rl);
+  klogd::for_each_log_line(log, [&](size_t n, std::string_view, const klogd::LogLine& l) {
+    d.feed(klogd::report_line(l, l.text, n));
   });
   d.flush();
 }

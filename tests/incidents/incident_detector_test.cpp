@@ -140,14 +140,12 @@ TEST_CASE("incidents: a report ends at the next report, at end of input, or cut 
   IncidentDetector d([&](CrashReport r) { cut.push_back(namer.name(r)); }, o);
   uint64_t n = 0;
   for (const std::string& line : lines_of(warn_report("  T77", "foo_warn", "f", false))) {
-    ReportLine l = split_console_line(line);
-    l.number = ++n;
-    d.feed(l);
+    LogLine split = split_log_line(line, false);
+    d.feed(report_line(split, split.text, ++n));
   }
   for (int k = 0; k < 100; ++k) {
-    ReportLine l = split_console_line("[  100.000002][  T77]  vfs_write+0xc5/0x3a0");
-    l.number = ++n;
-    d.feed(l);
+    LogLine split = split_log_line("[  100.000002][  T77]  vfs_write+0xc5/0x3a0", false);
+    d.feed(report_line(split, split.text, ++n));
   }
   REQUIRE(cut.size() == 1);
   CHECK(cut[0].corrupted);
@@ -191,16 +189,30 @@ TEST_CASE("incidents: live, one record per incident after the record that ended 
           "[incidents]") {
   IncidentTracker t;
   std::vector<FinishedRecord> out;
-  uint64_t seq = feed(t, warn_report("  T77", "foo_warn", "f"), 500, &out);
-  // after its end line a report may still take the panic's lines: the next other line ends it
+  // every line but the end line: nothing yet
+  std::string report = warn_report("  T77", "foo_warn", "f");
+  const std::string end_line = lines_of(report).back();
+  report.resize(report.size() - end_line.size() - 1);
+  uint64_t seq = feed(t, report, 500, &out);
   CHECK(out.empty());
-  t.observe(kernel_record(seq++, "usb 1-1: new high-speed USB device number 2"), &out);
+  // the end line: the incident record comes right after it, not after the next record
+  seq = feed(t, end_line + "\n", seq, &out);
   REQUIRE(out.size() == 1);
   const FinishedRecord& r = out[0];
   CHECK(r.synthetic);
   CHECK(r.text == "WARNING in foo_warn");
   CHECK_FALSE(r.kernel_seq);  // klogd's own record: no kernel sequence number of its own
-  CHECK(r.after_seq == seq - 1);
+  CHECK(r.after_seq == seq - 1);  // the end line's
+  // what x86 prints after the end line, and the panic, belong to it: no second incident
+  for (const char* tail : {"RIP: 0010:foo_warn+0xf/0x20 [foo]", "RSP: 0018:ffffc90000abfe30",
+                           "Kernel panic - not syncing: Fatal exception",
+                           "Kernel Offset: 0x1c000000 from 0xffffffff81000000",
+                           "---[ end Kernel panic - not syncing: Fatal exception ]---"})
+    t.observe(kernel_record(seq++, tail), &out);
+  t.observe(kernel_record(seq++, "usb 1-1: new high-speed USB device number 2"), &out);
+  t.flush(&out);
+  CHECK(out.size() == 1);
+  CHECK(t.counters().incidents == 1);
   CHECK(r.event->message_id == "962f7587ffba4a1b8ebb64e1e54eae2c");
   CHECK(r.event->line.find("klogd: incident: WARNING in foo_warn [") == 0);
   CHECK(field(r, "type") == "warning");
@@ -208,7 +220,7 @@ TEST_CASE("incidents: live, one record per incident after the record that ended 
   CHECK(field(r, "module") == "foo");
   CHECK(field(r, "taint") == "G        W  O");
   CHECK(field(r, "first_seq") == "500");
-  CHECK(field(r, "last_seq") == std::to_string(seq - 2));  // the end line
+  CHECK(field(r, "last_seq") == std::to_string(*r.after_seq));  // the end line
   CHECK(field(r, "frames").find("foo_write+0xf/0x9b [foo], vfs_write+0xc5/0x3a0") == 0);
   CHECK(field(r, "fingerprint").size() == 20);
   CHECK(t.counters().by_type.at(IncidentType::kWarning) == 1);

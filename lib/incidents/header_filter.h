@@ -1,0 +1,56 @@
+#pragma once
+/// Finds the report headers ("BUG:", "WARNING:", "Kernel panic", ...) and the marker lines
+/// ("[ cut here ]", a sanitizer's "=====" banner) a line holds without a regular expression and
+/// without reading most of its bytes: nearly every line holds none, and this runs on each.
+///
+/// A header of kStride + 3 bytes or more holds, wherever it stands, the 4 bytes at some position
+/// of the line that is a multiple of kStride: only those positions are probed, in a bitmap keyed
+/// by a hash of 4 bytes that knows every 4 bytes at offsets 0..kStride-1 of every such header; a
+/// hit is compared in full. The shorter headers ("BUG:", "INFO:") all end with ':', found 16
+/// bytes at a time (SSE2); the 4 bytes before each ':' are compared with theirs. A banner is a
+/// line that starts with "========" after its indent.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "incidents/report_catalog.h"
+
+namespace klogd {
+
+class HeaderFilter {
+ public:
+  static constexpr size_t kStride = 7;
+  static constexpr size_t kCutHere = SIZE_MAX, kBanner = SIZE_MAX - 1;
+
+  /// Throws std::logic_error for a header shorter than kStride + 3 that does not end with ':'
+  /// (the catalog has none: a new one needs another way here).
+  explicit HeaderFilter(const std::vector<ReportKind>& kinds);
+
+  /// Whether the line may hold a header or a marker (false: it surely does not).
+  bool maybe(std::string_view s) const;
+  /// The first kind (in catalog order) whose header the line holds and that is not
+  /// suppressed, or null.
+  const ReportKind* first(std::string_view s) const;
+
+ private:
+  struct Anchor {
+    uint32_t quad;
+    size_t what;    ///< a kind's index, or kCutHere
+    size_t offset;  ///< of the quad in the text
+  };
+  std::string_view text_of(size_t what) const;
+  void add(std::string_view text, size_t what);
+  template <typename Found>
+  bool scan(std::string_view s, Found found) const;
+
+  const std::vector<ReportKind>& kinds_;
+  std::array<uint64_t, 1024> bits_{};  ///< 16-bit hashes of the anchors' quads
+  std::vector<Anchor> anchors_;
+  std::vector<size_t> colon_;          ///< the short headers, all ending with ':'
+  std::vector<uint32_t> colon_quads_;  ///< the last 4 bytes of each of colon_
+  std::array<uint64_t, 4> before_colon_{};  ///< the bytes that stand before their ':' 
+};
+
+}  // namespace klogd

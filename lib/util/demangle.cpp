@@ -1,0 +1,22 @@
+#include "util/demangle.h"
+
+#include <libiberty/demangle.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace klogd {
+
+bool looks_mangled(std::string_view name) {
+  return name.size() > 2 && name[0] == '_' && (name[1] == 'R' || name[1] == 'Z');
+}
+
+std::string demangle(std::string_view name) {
+  if (!looks_mangled(name)) return std::string(name);
+  const std::string z(name);  // the demangler reads a C string
+  std::unique_ptr<char, decltype(&std::free)> out(cplus_demangle(z.c_str(), DMGL_PARAMS | DMGL_AUTO),
+                                                  &std::free);
+  return out ? std::string(out.get()) : z;
+}
+
+}  // namespace klogd
