@@ -3,7 +3,9 @@
 /// are written for (Go's regexp has RE2's syntax and semantics). It runs in time linear in the
 /// text, without recursion, so a pattern may see a whole line however long; matching is byte by
 /// byte (Latin-1), as the kernel's text is bytes. Each distinct pattern is compiled once, however
-/// many formats use it (the common skip list, "Call Trace:", the RIP line, ...).
+/// many formats use it (the common skip list, "Call Trace:", the RIP line, ...), and only when it
+/// first runs: most of the catalog never does in a given process (a line without a pattern's
+/// required literal is not searched), so start-up pays for what is used.
 
 #include <memory>
 #include <string>
@@ -25,9 +27,13 @@ struct RegexMatch {
 class Regex {
  public:
   Regex() = default;
-  /// Compiles `pattern` (RE2 syntax), or takes the copy compiled before. A pattern RE2 refuses
-  /// is a programming error: it throws std::invalid_argument naming it.
+  /// `pattern` (RE2 syntax), shared with every Regex of the same pattern; compiled on first use.
+  /// A pattern RE2 refuses is a programming error: its first use throws std::invalid_argument
+  /// naming it (compile() says so at once; the tests compile the whole catalog).
   explicit Regex(std::string_view pattern, bool icase = false);
+
+  /// Compiles now if not yet done; throws as above.
+  void compile() const;
 
   bool empty() const { return !re_; }
   /// Whether it matches anywhere in `s`.
@@ -39,8 +45,11 @@ class Regex {
   int replace_all(std::string* s, std::string_view rewrite) const;
   const std::string& pattern() const;
 
+  struct Shared;
+
  private:
-  std::shared_ptr<const re2::RE2> re_;
+  const re2::RE2& re() const;
+  std::shared_ptr<Shared> re_;
 };
 
 }  // namespace klogd

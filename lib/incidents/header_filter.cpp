@@ -131,7 +131,7 @@ const ReportKind* HeaderFilter::first(std::string_view s) const {
   scan(s, [&](size_t k) {
     if (k >= kinds_.size() || k >= best) return false;  // a marker is no kind
     bool suppressed = false;
-    for (const Regex& re : kinds_[k].suppressions) suppressed = suppressed || re.found(s);
+    for (const Pattern& p : kinds_[k].suppressions) suppressed = suppressed || p.found(s);
     if (!suppressed) best = k;
     return false;
   });

@@ -111,7 +111,6 @@ std::string frame_identity(std::string_view frame) {
 }
 
 std::string incident_fingerprint(const Incident& i) {
-  const Regex& skip = infrastructure_frames();
   std::string in(to_string(i.type));
   in += '\n';
   in += i.function;
@@ -120,7 +119,7 @@ std::string incident_fingerprint(const Incident& i) {
     if (used == kFingerprintFrames) break;
     std::string id = frame_identity(f);
     std::string name = id.substr(0, id.find(' '));
-    if (name.empty() || skip.found(name)) continue;
+    if (name.empty() || is_infrastructure(name)) continue;
     in += '\n';
     in += id;
     ++used;

@@ -1,6 +1,7 @@
 #include "incidents/incident_namer.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "annotate/annotator.h"
@@ -166,34 +167,63 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
 }
 
 
-// The text a title is drawn from (all the lines: damage is judged on them all) with every number and every hex run that holds a digit made
-// one '#': the same crash again (other addresses, registers, PIDs, times) gives the same key.
-std::string repeat_key(const CrashReport& r) {
-  std::string key;
-  key.reserve(4096);
-  key.append(reinterpret_cast<const char*>(&r.kind), sizeof r.kind);
-  key.append(std::to_string(std::min(r.title_lines, r.lines.size())));
+// The text a title is drawn from (all the lines: damage is judged on them all), with every
+// number and address made one '#': a run of hex digits that holds a digit and is not glued to a
+// name before it ("ffffc90000abfe30", "0x1f", "77"; not the 4 of "ext4_"). The same crash again
+// (other addresses, registers, PIDs) gives the same key.
+RepeatKey repeat_key(const CrashReport& r) {
+  // per byte: 1 a hex digit that is a letter, 2 a decimal digit, 4 a letter or '_' (a name's)
+  static const std::array<uint8_t, 256> kClass = [] {
+    std::array<uint8_t, 256> c{};
+    for (int b = 0; b < 256; ++b) {
+      if (b >= '0' && b <= '9') c[b] = 2;
+      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_') c[b] = 4;
+      if ((b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')) c[b] |= 1;
+    }
+    return c;
+  }();
+  auto cls = [](char ch) { return kClass[static_cast<unsigned char>(ch)]; };
+  // Two independent 64-bit hashes of the masked text (FNV-1a and a multiply-rotate one): 128
+  // bits, and a remembered title is confirmed by the fingerprint besides.
+  uint64_t a = 0xcbf29ce484222325ull, b = 0x9e3779b97f4a7c15ull;
+  auto put = [&](unsigned char c) {
+    a = (a ^ c) * 0x100000001b3ull;
+    b = (b + c) * 0xff51afd7ed558ccdull;
+    b ^= b >> 29;
+  };
+  auto put_all = [&](const void* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) put(static_cast<const unsigned char*>(p)[i]);
+  };
+  put_all(&r.kind, sizeof r.kind);
+  const size_t title_lines = std::min(r.title_lines, r.lines.size());
+  put_all(&title_lines, sizeof title_lines);
   for (const std::string& l : r.lines) {
-    key.push_back('\n');
-    for (size_t j = 0; j < l.size();) {
+    put('\n');
+    const size_t n = l.size();
+    for (size_t j = 0; j < n;) {
+      if (!(cls(l[j]) & 3)) {
+        put(static_cast<unsigned char>(l[j++]));
+        continue;
+      }
       size_t e = j;
-      bool digit = false;
-      while (e < l.size() && std::isxdigit(static_cast<unsigned char>(l[e]))) {
-        digit = digit || std::isdigit(static_cast<unsigned char>(l[e]));
-        ++e;
-      }
-      if (e == j) {
-        key.push_back(l[j++]);
-      } else if (digit) {
-        key.push_back('#');
-        j = e;
-      } else {
-        key.append(l, j, e - j);
-        j = e;
-      }
+      uint8_t seen = 0;
+      while (e < n && (cls(l[e]) & 3)) seen |= cls(l[e++]);
+      if ((seen & 2) && (j == 0 || !(cls(l[j - 1]) & 4)))
+        put('#');  // a number or an address, not part of a name
+      else
+        put_all(l.data() + j, e - j);
+      j = e;
     }
   }
-  return key;
+  return {a, b};
+}
+
+// Whether the report names the function a remembered title blames (mangled names aside).
+bool names(const CrashReport& r, const std::string& function) {
+  if (function.empty() || function.find_first_of("<:( ") != std::string::npos) return true;
+  for (const std::string& l : r.lines)
+    if (l.find(function) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -203,11 +233,12 @@ IncidentNamer::IncidentNamer(size_t remembered) : capacity_(remembered) {}
 IncidentNamer::~IncidentNamer() = default;
 
 Incident IncidentNamer::name(const CrashReport& r) {
-  std::string key = capacity_ ? repeat_key(r) : std::string();
-  const size_t hash = std::hash<std::string>()(key);
+  const RepeatKey key = capacity_ ? repeat_key(r) : RepeatKey{};
   for (size_t i = 0; i < known_.size(); ++i) {
-    if (known_[i].hash != hash || known_[i].key != key) continue;
-    // Seen before: the title is the same; the frames confirm it through the fingerprint.
+    if (known_[i].key != key) continue;
+    // Seen before: the title is the same, confirmed by the function it names being there and
+    // by the frames, through the fingerprint.
+    if (!names(r, known_[i].title.function)) break;
     Incident in = describe(r, known_[i].title);
     if (in.fingerprint != known_[i].fingerprint) break;
     std::rotate(known_.begin(), known_.begin() + static_cast<ptrdiff_t>(i),
@@ -219,7 +250,7 @@ Incident IncidentNamer::name(const CrashReport& r) {
   Incident in = describe(r, t);
   if (capacity_) {
     if (known_.size() == capacity_) known_.pop_back();
-    known_.insert(known_.begin(), Known{std::move(key), hash, std::move(t), in.fingerprint});
+    known_.insert(known_.begin(), Known{key, std::move(t), in.fingerprint});
   }
   return in;
 }

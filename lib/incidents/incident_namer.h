@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "incidents/crash_report.h"
@@ -19,6 +20,9 @@
 #include "incidents/report_title.h"
 
 namespace klogd {
+
+/// 128 bits of a report's text with its numbers and addresses masked (incident_namer.cpp).
+using RepeatKey = std::pair<uint64_t, uint64_t>;
 
 class IncidentNamer {
  public:
@@ -36,8 +40,7 @@ class IncidentNamer {
   Incident describe(const CrashReport& r, const ReportTitle& t);
 
   struct Known {
-    std::string key;
-    size_t hash = 0;
+    RepeatKey key;
     ReportTitle title;
     std::string fingerprint;
   };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <unordered_map>
 
 #include "incidents/header_filter.h"
 #include "incidents/required_literal.h"
@@ -182,8 +183,9 @@ struct K {
 
 ReportKind kind(K k) {
   ReportKind r{.header = std::move(k.header), .type = k.type, .formats = std::move(k.formats)};
-  for (std::string_view s : k.suppressions) r.suppressions.push_back(catalog_regex(s));
-  for (std::string_view s : k.suppressions_icase) r.suppressions.push_back(catalog_regex(s, true));
+  for (std::string_view s : k.suppressions) r.suppressions.push_back(catalog_pattern(s));
+  for (std::string_view s : k.suppressions_icase)  // no literal: it may stand in another case
+    r.suppressions.push_back({.re = catalog_regex(s, true), .source = std::string(s)});
   return r;
 }
 
@@ -521,16 +523,59 @@ Regex catalog_regex(std::string_view pattern, bool icase) { return Regex(expand(
 
 bool Pattern::found(std::string_view s) const {
   if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
+  if (exact) {
+    RegexMatch m;
+    return exact(s, &m);
+  }
   return re.found(s);
 }
 
 bool Pattern::find(std::string_view s, RegexMatch* m) const {
   if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
-  return re.find(s, m);
+  return exact ? exact(s, m) : re.find(s, m);
+}
+
+bool match_frame_line(std::string_view s, RegexMatch* m) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  auto name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  // at most two "[<ffff...>] ": a PC that is not whole leaves a '[' where the name must be
+  for (int pcs = 0; pcs < 2 && i < s.size() && s[i] == '['; ++pcs) {
+    size_t j = i + 1;
+    if (j < s.size() && s[j] == '<') ++j;
+    if (s.substr(j, 2) == "0x" && j + 2 < s.size() && hex(s[j + 2])) j += 2;
+    const size_t digits = j;
+    while (j < s.size() && hex(s[j])) ++j;
+    if (j == digits) return false;
+    if (j < s.size() && s[j] == '>') ++j;
+    if (s.substr(j, 2) != "] ") return false;
+    i = j + 2;
+  }
+  const size_t start = i;
+  while (i < s.size() && name(s[i])) ++i;
+  if (i == start || i >= s.size() || (s[i] != '.' && s[i] != '+')) return false;
+  m->position = 0;
+  m->groups.assign(1, s.substr(start, i - start));
+  return true;
+}
+
+bool is_infrastructure(std::string_view name) {
+  // The same few hundred names come again and again (vfs_write, do_syscall_64, ...): the
+  // answers are kept, per thread, up to a bound.
+  thread_local std::unordered_map<std::string, bool> known;
+  auto it = known.find(std::string(name));
+  if (it != known.end()) return it->second;
+  if (known.size() >= 8192) known.clear();
+  const bool skip = infrastructure_frames().found(name);
+  known.emplace(std::string(name), skip);
+  return skip;
 }
 
 bool StackRule::skips(std::string_view frame) const {
-  return infrastructure_frames().found(frame) || (!skip.empty() && skip.found(frame));
+  return is_infrastructure(frame) || (!skip.empty() && skip.found(frame));
 }
 
 Pattern catalog_pattern(std::string_view pattern) {
@@ -544,6 +589,7 @@ std::vector<const Pattern*> catalog_patterns() {
       if (!p.walk) out.push_back(&p.pattern);
   };
   for (const ReportKind& k : report_kinds()) {
+    for (const Pattern& p : k.suppressions) out.push_back(&p);
     for (const TitleFormat& f : k.formats) {
       for (const LinePattern& l : f.title) out.push_back(&l.pattern);
       for (const LinePattern& l : f.report) out.push_back(&l.pattern);
@@ -597,6 +643,7 @@ const StackParams& stack_params() {
                           "status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}"})
       s.stack_start.push_back(catalog_pattern(r));
     s.frame.push_back(catalog_pattern("^ *(?:{{PC}} ){0,2}{{FUNC}}"));
+    s.frame.back().exact = match_frame_line;
     // arm: "[<c0123456>] (f) from [<c0123457>] (g+0x..)": both frames
     s.frame.push_back(catalog_pattern(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
     s.corrupted_line.push_back(

@@ -40,9 +40,16 @@ struct Pattern {
   Regex re = {};
   std::string literal = {};
   std::string source = {};  ///< as the catalog writes it
+  /// The same match written out by hand, for the hottest pattern (a trace's frame line, read
+  /// for every line of every trace); a test holds it to `re` on every corpus line. Null: none.
+  bool (*exact)(std::string_view s, RegexMatch* m) = nullptr;
   bool found(std::string_view s) const;
   bool find(std::string_view s, RegexMatch* m) const;
 };
+
+/// "^ *(?:{{PC}} ){0,2}{{FUNC}}" by hand: "  [<ffffffff81234567>] vfs_write+0x..", group 1 the
+/// name.
+bool match_frame_line(std::string_view s, RegexMatch* m);
 Pattern catalog_pattern(std::string_view pattern);
 
 /// Lines in order: the first found anywhere in the report, each next one on a later line (or,
@@ -91,7 +98,7 @@ struct ReportKind {
   std::string header = {};
   IncidentType type = IncidentType::kOther;  ///< of a title made from the header line alone
   std::vector<TitleFormat> formats = {};
-  std::vector<Regex> suppressions = {};  ///< a line with the header but one of these is no start
+  std::vector<Pattern> suppressions = {};  ///< a line with the header but one of these is no start
 };
 
 /// Builds the catalog (report_kinds() does once; the benchmark times it).
@@ -129,9 +136,11 @@ const StackParams& stack_params();
 /// The frames no title names (reporting, sanitizers, locking, allocation, string and list
 /// helpers): the common skip list, compiled once.
 const Regex& infrastructure_frames();
+/// Whether the common skip list takes this name (its answers kept: names repeat).
+bool is_infrastructure(std::string_view name);
 
-/// Every pattern of the formats, stack rules and stack parameters (suppressions are whole-line
-/// checks without a literal): for the property test of required_literal.
+/// Every pattern of the formats, suppressions, stack rules and stack parameters: for the
+/// property test of required_literal.
 std::vector<const Pattern*> catalog_patterns();
 
 }  // namespace klogd

@@ -1,5 +1,6 @@
 #include "incidents/report_title.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "util/demangle.h"
@@ -16,12 +17,66 @@ struct SeqMatch {
   std::vector<std::string> groups;
 };
 
+// A report's lines joined by '\n', to look for a pattern's literal in one search rather than
+// one a line.
+struct Joined {
+  std::string text;
+  std::vector<size_t> starts;  ///< where each line starts in text
+  explicit Joined(const std::vector<std::string>& lines) {
+    size_t total = 0;
+    for (const std::string& l : lines) total += l.size() + 1;
+    text.reserve(total);
+    for (const std::string& l : lines) {
+      starts.push_back(text.size());
+      text += l;
+      text += '\n';
+    }
+  }
+  /// The first line from `from` on (before n) that holds `literal`, or n.
+  size_t next_with(std::string_view literal, size_t from, size_t n) const {
+    if (from >= n) return n;
+    size_t at = std::string_view(text).find(literal, starts[from]);
+    if (at == std::string::npos) return n;
+    size_t line = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), at) -
+                                      starts.begin()) - 1;
+    return std::min(line, n);
+  }
+};
+
+// Which lines the common stack patterns match, found once a report: where a trace starts (each
+// pattern's lines, in order) and the damaged lines.
+struct LineHits {
+  std::vector<std::vector<size_t>> starts;  ///< per stack_start pattern, its lines
+  std::vector<uint8_t> any_start, corrupted;
+  LineHits(const std::vector<std::string>& lines, const Joined& joined) {
+    const StackParams& sp = stack_params();
+    const size_t n = lines.size();
+    any_start.assign(n, 0);
+    corrupted.assign(n, 0);
+    auto each = [&](const Pattern& p, auto fn) {
+      for (size_t i = p.literal.empty() ? 0 : joined.next_with(p.literal, 0, n); i < n;
+           i = p.literal.empty() ? i + 1 : joined.next_with(p.literal, i + 1, n))
+        if (p.re.found(lines[i])) fn(i);
+    };
+    for (const Pattern& p : sp.stack_start) {
+      starts.emplace_back();
+      each(p, [&](size_t i) {
+        starts.back().push_back(i);
+        any_start[i] = 1;
+      });
+    }
+    for (const Pattern& p : sp.corrupted_line) each(p, [&](size_t i) { corrupted[i] = 1; });
+  }
+};
+
 // The first place where the line patterns match in order (see LineSeq).
 std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::string>& lines,
-                                 size_t n) {
-  for (size_t i = 0; i < n; ++i) {
+                                 const Joined& joined, size_t n) {
+  const std::string& first = seq[0].pattern.literal;
+  for (size_t i = first.empty() ? 0 : joined.next_with(first, 0, n); i < n;
+       i = first.empty() ? i + 1 : joined.next_with(first, i + 1, n)) {
     RegexMatch m;
-    if (!seq[0].pattern.find(lines[i], &m)) continue;
+    if (!seq[0].pattern.re.find(lines[i], &m)) continue;
     SeqMatch r;
     r.line = i;
     r.col = m.position;
@@ -136,14 +191,24 @@ std::string choose(const std::vector<std::string>& raw, FrameChoice choice) {
 // Walks the parts of a stack rule over the lines from (line, col); one chosen frame per walked
 // stack trace. False when a trace gave no frame (its place then says "corrupted").
 bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
-                const std::vector<std::string>& lines, size_t line, size_t col, size_t n,
-                std::vector<std::string>* results) {
+                const std::vector<std::string>& lines, const LineHits& hits, size_t line,
+                size_t col, size_t n, std::vector<std::string>* results) {
   const StackParams& sp = stack_params();
   size_t next = line;  // the next line to look at
+  // The line to look at, and whether a common pattern matches it (the first line is looked at
+  // from `col` on: the flags, found on whole lines, do not hold for it).
+  bool corrupted = false, starts_stack = false;
   auto take = [&](std::string_view* out) {
     if (next >= n) return false;
-    *out = next == line ? std::string_view(lines[next]).substr(std::min(col, lines[next].size()))
-                        : std::string_view(lines[next]);
+    if (next == line) {
+      *out = std::string_view(lines[next]).substr(std::min(col, lines[next].size()));
+      corrupted = any_match(sp.corrupted_line, *out);
+      starts_stack = any_match(sp.stack_start, *out);
+    } else {
+      *out = lines[next];
+      corrupted = hits.corrupted[next];
+      starts_stack = hits.any_start[next];
+    }
     ++next;
     return true;
   };
@@ -166,16 +231,18 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
     if (parts[i].walk) {
       ++stacks;
       while (take(&ln)) {
-        if (any_match(sp.corrupted_line, ln)) {
+        if (corrupted) {
           ok = false;
           break;
         }
-        if (any_match(sp.stack_start, ln)) break;
+        if (starts_stack) break;
         if (i + 1 < parts.size() && parts[i + 1].pattern.find(ln, &m)) {
           append_frames(m, rule, &raw);
           ++i;
           break;
         }
+        // the first frame is the one kFirst takes: the others need not be read
+        if (rule.choice == FrameChoice::kFirst && !raw.empty()) continue;
         for (const Pattern& p : sp.frame) {
           if (p.find(ln, &m)) {
             append_frames(m, rule, &raw);
@@ -185,7 +252,7 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
       }
     } else {
       while (take(&ln)) {
-        if (any_match(sp.corrupted_line, ln)) {
+        if (corrupted) {
           ok = false;
           break;
         }
@@ -199,16 +266,17 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
   return ok;
 }
 
-bool walk_stack(const StackRule& rule, const std::vector<std::string>& lines, size_t line,
-                size_t col, size_t n, std::vector<std::string>* results) {
+bool walk_stack(const StackRule& rule, const std::vector<std::string>& lines,
+                const LineHits& hits, size_t line, size_t col, size_t n,
+                std::vector<std::string>* results) {
   std::vector<std::string> r;
-  bool ok = walk_parts(rule.parts, rule, lines, line, col, n, &r);
+  bool ok = walk_parts(rule.parts, rule, lines, hits, line, col, n, &r);
   if (ok || rule.parts2.empty()) {
     *results = std::move(r);
     return ok;
   }
   results->clear();
-  return walk_parts(rule.parts2, rule, lines, line, col, n, results);
+  return walk_parts(rule.parts2, rule, lines, hits, line, col, n, results);
 }
 
 std::string format_title(const std::string& fmt, const std::vector<std::string>& args) {
@@ -227,20 +295,19 @@ std::string format_title(const std::string& fmt, const std::vector<std::string>&
 
 // Why a titled report is damaged: it should hold a stack trace (a "Call Trace:", "Allocated
 // by", ... followed by frames) and does not.
-std::string stack_damage(const std::vector<std::string>& lines, const TitleFormat& f) {
+std::string stack_damage(const std::vector<std::string>& lines, const LineHits& hits,
+                         const TitleFormat& f) {
   if (f.no_stack_trace) return {};
   const StackParams& sp = stack_params();
   const size_t n = lines.size();
   bool has_stack = false;
   for (size_t k = 0; k < sp.stack_start.size(); ++k) {
-    size_t at = n;
-    for (size_t i = 0; i < n && at == n; ++i)
-      if (sp.stack_start[k].found(lines[i])) at = i;
-    if (at == n) continue;
+    if (hits.starts[k].empty()) continue;
+    const size_t at = hits.starts[k][0];
     if (n - at < 3) return "call trace is missed";
     bool damaged = true;
     for (size_t j = at + 1; j < n && j <= at + 15; ++j) {
-      if (any_match(sp.stack_start, lines[j])) break;
+      if (hits.any_start[j]) break;
       if (lines[j].find("(stack is not available)") != std::string::npos ||
           any_match(sp.frame, lines[j])) {
         has_stack = true;
@@ -319,11 +386,13 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
                          size_t title_lines) {
   const size_t n = std::min(title_lines, lines.size());
   ReportTitle r;
+  const Joined joined(lines);
+  const LineHits hits(lines, joined);
   std::string desc;
   size_t start_line = n, start_col = 0;
   bool matched_title = false;
   for (const TitleFormat& f : kind.formats) {
-    auto m = find_seq(f.title, lines, n);
+    auto m = find_seq(f.title, lines, joined, n);
     if (!m) continue;
     auto pos = std::make_pair(m->line, m->col);
     auto start = std::make_pair(start_line, start_col);
@@ -337,7 +406,7 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     }
     matched_title = true;
     if (!f.report.empty()) {
-      m = find_seq(f.report, lines, n);
+      m = find_seq(f.report, lines, joined, n);
       if (!m) continue;
     }
     std::vector<std::string> args = m->groups;
@@ -346,7 +415,7 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     std::string damage;
     if (f.stack) {
       std::vector<std::string> frames;
-      if (!walk_stack(*f.stack, lines, m->line, m->col, n, &frames))
+      if (!walk_stack(*f.stack, lines, hits, m->line, m->col, n, &frames))
         damage = "no frame in the stack trace";
       for (std::string& fr : frames) args.push_back(std::move(fr));
     }
@@ -376,7 +445,7 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     if (stamp.found(desc))
       r.corrupted_reason = "a timestamp inside the title";
     else if (r.format)
-      r.corrupted_reason = stack_damage(lines, *r.format);
+      r.corrupted_reason = stack_damage(lines, hits, *r.format);
   }
   r.corrupted = !r.corrupted_reason.empty();
   return r;
