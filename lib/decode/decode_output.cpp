@@ -4,8 +4,8 @@
 
 #include "decode/log_line.h"
 #include "incidents/incident_detector.h"
-#include "incidents/incident_namer.h"
 #include "incidents/incident_json.h"
+#include "incidents/incident_namer.h"
 #include "incidents/incident_tracker.h"
 #include "util/address_mask.h"
 #include "util/hex.h"

@@ -109,7 +109,8 @@ void kmsg_fields(std::string_view h, LogLine* l) {
   l->kernel = !prio || (*prio >> 3) == 0;
   l->ts_usec = ts;
   size_t caller = h.find("caller=");
-  l->context = caller == std::string_view::npos ? std::string_view("console") : h.substr(caller + 7);
+  l->context =
+      caller == std::string_view::npos ? std::string_view("console") : h.substr(caller + 7);
   l->context = l->context.substr(0, l->context.find_first_of(",;"));
 }
 

@@ -76,9 +76,9 @@ bool Regex::find(std::string_view s, RegexMatch* m) const {
   m->position = static_cast<size_t>(r.position(size_t{0}));
   m->groups.clear();
   for (size_t g = 1; g < r.size(); ++g)
-    m->groups.push_back(r[g].matched ? std::string_view(&*r[g].first, static_cast<size_t>(
-                                                                          r[g].length()))
-                                     : std::string_view());
+    m->groups.push_back(r[g].matched
+                            ? std::string_view(&*r[g].first, static_cast<size_t>(r[g].length()))
+                            : std::string_view());
   return true;
 }
 

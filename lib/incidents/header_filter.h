@@ -48,9 +48,9 @@ class HeaderFilter {
   const std::vector<ReportKind>& kinds_;
   std::array<uint64_t, 1024> bits_{};  ///< 16-bit hashes of the anchors' quads
   std::vector<Anchor> anchors_;
-  std::vector<size_t> colon_;          ///< the short headers, all ending with ':'
-  std::vector<uint32_t> colon_quads_;  ///< the last 4 bytes of each of colon_
-  std::array<uint64_t, 4> before_colon_{};  ///< the bytes that stand before their ':' 
+  std::vector<size_t> colon_;               ///< the short headers, all ending with ':'
+  std::vector<uint32_t> colon_quads_;       ///< the last 4 bytes of each of colon_
+  std::array<uint64_t, 4> before_colon_{};  ///< the bytes that stand before their ':'
 };
 
 }  // namespace klogd

@@ -166,7 +166,6 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
   return {};
 }
 
-
 // The text a title is drawn from (all the lines: damage is judged on them all), with every
 // number and address made one '#': a run of hex digits that holds a digit and is not glued to a
 // name before it ("ffffc90000abfe30", "0x1f", "77"; not the 4 of "ext4_"). The same crash again

@@ -15,7 +15,8 @@ IncidentTrackerOptions with_hand_on_at_end(IncidentTrackerOptions o) {
 }  // namespace
 
 IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
-    : o_(with_hand_on_at_end(options)), detector_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector) {}
+    : o_(with_hand_on_at_end(options)),
+      detector_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector) {}
 
 void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
                               std::optional<Clock::time_point> at) {
@@ -23,8 +24,13 @@ void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecor
   const KmsgRecord& k = r.record;
   last_seq_ = r.kernel_seq ? std::optional<uint64_t>(k.seq) : std::nullopt;
   last_ts_ = k.ts_usec;
-  // Nearly every record: not the kernel's, or no report open and nothing that may start one.
-  if (k.facility != 0 || (!detector_.busy() && !may_start_report(r.text))) return;
+  // Nearly every record: not the kernel's, or no report open and nothing that may start one. The
+  // kernel prints every report's first line ("[ cut here ]", "WARNING:", "BUG:", "Oops",
+  // "Kernel panic", ...) at warning level or above (pr_warn ... pr_emerg): an info, notice or
+  // debug record is not even looked at then.
+  if (k.facility != 0 ||
+      (!detector_.busy() && (k.level > kMaxReportStartLevel || !may_start_report(r.text))))
+    return;
   const Clock::time_point now = at ? *at : Clock::now();
   std::string_view text = r.text;
   if (o_.keep_style && text.find(" (") != std::string_view::npos) {

@@ -21,6 +21,9 @@
 
 namespace klogd {
 
+/// The least severe level a report's first line is printed at: KERN_WARNING (4).
+inline constexpr int kMaxReportStartLevel = 4;
+
 struct IncidentTrackerOptions {
   std::chrono::seconds window{600};
   /// The records are annotated with --style keep ("0x... (f+0x1/0x2)"): read them as klogd's

@@ -37,8 +37,9 @@ struct Joined {
     if (from >= n) return n;
     size_t at = std::string_view(text).find(literal, starts[from]);
     if (at == std::string::npos) return n;
-    size_t line = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), at) -
-                                      starts.begin()) - 1;
+    size_t line =
+        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), at) - starts.begin()) -
+        1;
     return std::min(line, n);
   }
 };
@@ -266,9 +267,8 @@ bool walk_parts(const std::vector<StackPart>& parts, const StackRule& rule,
   return ok;
 }
 
-bool walk_stack(const StackRule& rule, const std::vector<std::string>& lines,
-                const LineHits& hits, size_t line, size_t col, size_t n,
-                std::vector<std::string>* results) {
+bool walk_stack(const StackRule& rule, const std::vector<std::string>& lines, const LineHits& hits,
+                size_t line, size_t col, size_t n, std::vector<std::string>* results) {
   std::vector<std::string> r;
   bool ok = walk_parts(rule.parts, rule, lines, hits, line, col, n, &r);
   if (ok || rule.parts2.empty()) {

@@ -19,8 +19,9 @@ namespace klogd {
 
 struct ReportTitle {
   std::string title;
-  IncidentType type = IncidentType::kOther;  ///< the format's (or, titled from the header, the kind's)
-  std::string function;  ///< the guilty function, demangled ("" when the title names none)
+  IncidentType type =
+      IncidentType::kOther;  ///< the format's (or, titled from the header, the kind's)
+  std::string function;      ///< the guilty function, demangled ("" when the title names none)
   bool corrupted = false;
   std::string corrupted_reason;         ///< why, when corrupted
   const TitleFormat* format = nullptr;  ///< the format that gave the title (null: none matched)

@@ -56,5 +56,4 @@ std::string required_literal(std::string_view p) {
   return best;
 }
 
-
 }  // namespace klogd

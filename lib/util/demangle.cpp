@@ -14,8 +14,8 @@ bool looks_mangled(std::string_view name) {
 std::string demangle(std::string_view name) {
   if (!looks_mangled(name)) return std::string(name);
   const std::string z(name);  // the demangler reads a C string
-  std::unique_ptr<char, decltype(&std::free)> out(cplus_demangle(z.c_str(), DMGL_PARAMS | DMGL_AUTO),
-                                                  &std::free);
+  std::unique_ptr<char, decltype(&std::free)> out(
+      cplus_demangle(z.c_str(), DMGL_PARAMS | DMGL_AUTO), &std::free);
   return out ? std::string(out.get()) : z;
 }
 

@@ -77,7 +77,6 @@ TEST_CASE("header filter: the same answer as a plain search on every corpus line
     std::string line(rng() % 300, ' ');
     for (char& c : line) c = static_cast<char>(rng() % 96 + 32);
     if (i % 2) line.insert(rng() % (line.size() + 1), kinds[rng() % kinds.size()].header);
-    if (f.maybe(line) != plain_maybe(line) || f.first(line) != plain_first(line))
-      FAIL_CHECK(line);
+    if (f.maybe(line) != plain_maybe(line) || f.first(line) != plain_first(line)) FAIL_CHECK(line);
   }
 }

@@ -201,7 +201,7 @@ TEST_CASE("incidents: live, one record per incident after the record that ended 
   const FinishedRecord& r = out[0];
   CHECK(r.synthetic);
   CHECK(r.text == "WARNING in foo_warn");
-  CHECK_FALSE(r.kernel_seq);  // klogd's own record: no kernel sequence number of its own
+  CHECK_FALSE(r.kernel_seq);      // klogd's own record: no kernel sequence number of its own
   CHECK(r.after_seq == seq - 1);  // the end line's
   // what x86 prints after the end line, and the panic, belong to it: no second incident
   for (const char* tail : {"RIP: 0010:foo_warn+0xf/0x20 [foo]", "RSP: 0018:ffffc90000abfe30",

@@ -55,8 +55,7 @@ TEST_CASE("namer: a repeat is named from memory, the same as titled afresh", "[i
   CHECK(again.frames == titled.frames);
 }
 
-TEST_CASE("namer: a report that masks alike but is another crash is titled afresh",
-          "[incidents]") {
+TEST_CASE("namer: a report that masks alike but is another crash is titled afresh", "[incidents]") {
   // face1_warn and face2_warn differ only in a digit of a hex-looking run: the key is the same
   IncidentNamer namer;
   Incident one = namer.name(reports(warn("face1_warn", "77", "ffffc90000abfe30"))[0]);

@@ -15,7 +15,7 @@ TEST_CASE("required literal: the longest sure run of plain text", "[incidents]")
   CHECK(required_literal("WARNING: .* at {{SRC}} {{FUNC}}") == "WARNING: ");
   CHECK(required_literal("Call (?:T|t)race") == "Call ");
   CHECK(required_literal("(?:IP|NIP):? foo") == " foo");
-  CHECK(required_literal("a|b") == "");          // an alternation at the top: nothing is sure
+  CHECK(required_literal("a|b") == "");               // an alternation at the top: nothing is sure
   CHECK(required_literal("warnings?") == "warning");  // the optional 's' is not sure
   CHECK(required_literal("x{2,3}yz") == "yz");
   CHECK(required_literal(R"(\d+ seconds)") == " seconds");
