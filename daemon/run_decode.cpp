@@ -10,6 +10,8 @@
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
+#include "decode/pstore_incidents.h"
+#include "incidents/incident_json.h"
 #include "modes.h"
 #include "util/fd_io.h"
 #include "util/file_buffer.h"
@@ -18,7 +20,26 @@ namespace klogd {
 
 int run_decode(const Options& o) {
   std::string log, err;
-  if (o.decode_file == "-") {
+  // pstore's records of the previous boot (a record, dmesg.txt, or a folder of them)
+  PstoreHarvest pstore;
+  const bool from_pstore = o.decode_file != "-" && is_pstore_path(o.decode_file);
+  if (from_pstore) {
+    if (!o.incidents) {
+      spdlog::error("{}: pstore records are read with --incidents", o.decode_file);
+      return 2;
+    }
+    pstore = read_pstore(o.decode_file);
+    for (const std::string& p : pstore.problems) spdlog::warn("pstore: {}", p);
+    spdlog::info("pstore: {} file(s), {} dump(s)", pstore.files, pstore.dumps.size());
+    for (const PstoreRecord& d : pstore.dumps) {
+      if (d.bad_lines)
+        spdlog::warn("pstore: {}: {} line(s) that are no log lines", d.name, d.bad_lines);
+      for (const PstoreLine& l : d.lines) {
+        log += l.text;
+        log += '\n';
+      }
+    }
+  } else if (o.decode_file == "-") {
     if (!read_all(STDIN_FILENO, &log)) {
       spdlog::error("standard input: {}", std::strerror(errno));
       return 1;
@@ -55,7 +76,10 @@ int run_decode(const Options& o) {
   ao.mark_unverified = false;
   Annotator annotator(&setup.symbolizer, ao);
   std::string out;
-  if (o.incidents)
+  if (from_pstore)
+    for (const Incident& i : pstore_incidents(pstore.dumps, annotator))
+      append_incident_json(i, &out);
+  else if (o.incidents)
     decode_incidents(log, annotator, &out);
   else
     decode_log(log, annotator, DecodeOutput{o.twice, o.json}, &out);

@@ -59,6 +59,7 @@ struct Incident {
   uint64_t first_line = 0;  ///< --decode: 1-based input lines; live: kernel sequence numbers
   uint64_t last_line = 0;
   std::string fingerprint;  ///< kFingerprintDigits hex digits (see incident_fingerprint)
+  std::string boot;  ///< "previous": found in what pstore kept of the boot before; "": this one
 };
 
 /// The frames a fingerprint uses: the top ones that are not reporting or library

@@ -51,6 +51,7 @@ void append_incident_json(const Incident& i, std::string* out) {
   *out += "\"first_line\":" + std::to_string(i.first_line) + ",";
   *out += "\"last_line\":" + std::to_string(i.last_line) + ",";
   str("fingerprint", i.fingerprint);
+  if (!i.boot.empty()) str("boot", i.boot);
   out->back() = '}';
   *out += '\n';
 }

@@ -1,0 +1,35 @@
+#pragma once
+/// The previous boot's crashes, from what pstore kept (kmsg/pstore_record.h): klogd --decode
+/// PATH --incidents, where PATH is a pstore record, systemd-pstore's dmesg.txt, or a folder of
+/// them (/sys/fs/pstore, /var/lib/systemd/pstore). Every report in the records becomes one
+/// incident, marked as the previous boot's; one crash kept twice (the Oops record and the Panic
+/// record repeat the same lines, systemd-pstore copies the files) is one incident.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "annotate/annotator.h"
+#include "incidents/incident.h"
+#include "kmsg/pstore_record.h"
+
+namespace klogd {
+
+struct PstoreHarvest {
+  std::vector<PstoreRecord> dumps;    ///< one per dump, parts joined, copies once
+  std::vector<std::string> problems;  ///< records that could not be read, and why
+  size_t files = 0;                   ///< files read
+};
+
+/// Whether PATH is for the pstore reader: a folder, a ".enc.z" file, or a file that starts like
+/// a pstore dump.
+bool is_pstore_path(const std::string& path);
+
+/// Reads PATH (a record, a dmesg.txt, or a folder of them and of sub-folders one level down).
+PstoreHarvest read_pstore(const std::string& path);
+
+/// The incidents of the dumps, in time order, each once, `boot` "previous".
+std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
+                                       const Annotator& annotator);
+
+}  // namespace klogd

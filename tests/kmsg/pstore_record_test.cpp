@@ -1,0 +1,130 @@
+// The pstore record reader on real ramoops records and on what can go wrong with them.
+#include "kmsg/pstore_record.h"
+
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+
+#include "test_util.h"
+
+using namespace klogd;
+using namespace klogd::test;
+
+namespace {
+
+const std::string kPair = KLOGD_TEST_DATA "/pstore/pairA/";
+
+std::string deflate_raw(const std::string& text) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, text.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pstore: a real ramoops record: header, levels, times, text", "[kmsg]") {
+  PstoreRecord r;
+  std::string err;
+  REQUIRE(parse_pstore_record("dmesg-ramoops-0", read_file(kPair + "pstore/dmesg-ramoops-0"), &r,
+                              &err));
+  CHECK(err.empty());
+  CHECK(r.reason == "Oops");
+  CHECK(r.count == 1);
+  CHECK(r.part == 1);
+  CHECK(r.bad_lines == 0);
+  REQUIRE(r.lines.size() == 477);  // truth.md: 477 lines
+  CHECK(r.lines.front().level == 5);
+  CHECK(r.lines.front().ts_usec == 0);
+  CHECK(r.lines.front().text.starts_with("Linux version 6.1.0-56-amd64"));
+  CHECK(r.lines.back().level == 4);
+  CHECK(r.lines.back().ts_usec == 2'907'674);
+  CHECK(r.lines.back().text == "---[ end trace 0000000000000000 ]---");
+  PstoreRecord p;
+  REQUIRE(parse_pstore_record("dmesg-ramoops-1", read_file(kPair + "pstore/dmesg-ramoops-1"), &p,
+                              &err));
+  CHECK(p.reason == "Panic");
+  CHECK(p.count == 2);
+  CHECK(p.lines.size() == 493);
+  CHECK(p.lines.back().text.starts_with("Kernel Offset: 0x25400000"));
+}
+
+TEST_CASE("pstore: an ECC trailer, a compressed record, a damaged one, junk", "[kmsg]") {
+  const std::string text =
+      "Panic#3 Part1\n<6>[    1.000000] hello\n<0>[    2.500000] Kernel panic - not syncing: x\n";
+  PstoreRecord r;
+  std::string err;
+  REQUIRE(parse_pstore_record("dmesg-ramoops-0", text + "ECC: No errors detected\n", &r, &err));
+  CHECK(r.lines.size() == 2);
+  CHECK(r.bad_lines == 0);
+  CHECK(r.lines[1].ts_usec == 2'500'000);
+  // a record the next kernel could not decompress: raw deflate, ".enc.z"
+  PstoreRecord z;
+  REQUIRE(parse_pstore_record("dmesg-ramoops-0.enc.z", deflate_raw(text), &z, &err));
+  CHECK(err.empty());
+  CHECK(z.reason == "Panic");
+  CHECK(z.lines.size() == 2);
+  // cut in half: what came out before the cut is kept, and said
+  std::string big;
+  for (int i = 0; i < 2000; ++i) big += "<6>[    1.000000] line " + std::to_string(i) + "\n";
+  std::string packed = deflate_raw("Oops#1 Part1\n" + big);
+  PstoreRecord cut;
+  err.clear();
+  CHECK(parse_pstore_record("dmesg-efi-1.enc.z", packed.substr(0, packed.size() / 2), &cut, &err));
+  CHECK(err.find("cut short") != std::string::npos);
+  CHECK(cut.lines.size() > 100);
+  CHECK(cut.lines.size() < 2000);
+  // not deflate at all; binary junk; an empty file
+  PstoreRecord bad;
+  err.clear();
+  CHECK_FALSE(parse_pstore_record("x.enc.z", "not compressed at all", &bad, &err));
+  CHECK(err.find("x.enc.z") != std::string::npos);
+  err.clear();
+  CHECK_FALSE(parse_pstore_record("dmesg-x", std::string("\x01\x02\xff\x00junk", 8), &bad, &err));
+  CHECK_FALSE(err.empty());
+  err.clear();
+  CHECK_FALSE(parse_pstore_record("dmesg-x", "", &bad, &err));
+  CHECK_FALSE(looks_like_pstore("[    1.0] dmesg line"));
+  CHECK(looks_like_pstore("Oops#12 Part3\n<4>[ 1.0] x"));
+}
+
+TEST_CASE("pstore: parts joined newest-last, copies kept once, other boots' dumps apart",
+          "[kmsg]") {
+  auto rec = [](int part, int count, std::vector<uint64_t> ts) {
+    PstoreRecord r;
+    r.name = "dmesg-efi-" + std::to_string(part);
+    r.reason = "Panic";
+    r.count = count;
+    r.part = part;
+    for (uint64_t t : ts) r.lines.push_back({4, t, "t" + std::to_string(t)});
+    return r;
+  };
+  // efi-pstore: Part1 is the newest chunk, Part2 the one before it
+  auto joined = join_pstore_dumps({rec(1, 1, {5, 6}), rec(2, 1, {3, 4}), rec(1, 1, {5, 6})});
+  REQUIRE(joined.size() == 1);
+  REQUIRE(joined[0].lines.size() == 4);
+  CHECK(joined[0].lines[0].ts_usec == 3);
+  CHECK(joined[0].lines[3].ts_usec == 6);
+  CHECK(joined[0].name == "dmesg-efi-1");
+  // two Part1 of Panic#1 that differ: two boots' dumps, not parts of one
+  auto apart = join_pstore_dumps({rec(1, 1, {5, 6}), rec(1, 1, {7, 8})});
+  CHECK(apart.size() == 2);
+}
+
+TEST_CASE("pstore: systemd-pstore's dmesg.txt holds the records it copied", "[kmsg]") {
+  auto records =
+      parse_pstore_dmesg_txt(read_file(kPair + "systemd-pstore/var/lib/systemd/pstore/dmesg.txt"));
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].name == "dmesg-ramoops-1");
+  CHECK(records[0].reason == "Panic");
+  CHECK(records[0].lines.size() == 493);
+  CHECK(records[1].name == "dmesg-ramoops-0");
+  CHECK(records[1].lines.size() == 477);
+}
