@@ -320,6 +320,41 @@ TEST_CASE("decode: input forms", "[decode]") {
   CHECK(l.form == LogLine::Form::kBare);
 }
 
+TEST_CASE("decode: the one reader gives context, time and kernel-ness, past console debris",
+          "[decode]") {
+  auto l = split_log_line("4,339,5140900,-,caller=T77;WARNING: x", false);
+  CHECK(l.context == "T77");
+  CHECK(l.ts_usec == 5140900u);
+  CHECK(l.kernel);
+  l = split_log_line("12,5,100,-;from userspace", false);  // facility user
+  CHECK_FALSE(l.kernel);
+  CHECK(l.context == "console");
+  l = split_log_line("[  100.000001][  T123] text", false);
+  CHECK(l.context == "T123");
+  CHECK(l.ts_usec == 100000001u);
+  CHECK(l.text == "text");
+  l = split_log_line("** 5 printk messages dropped ** [  7.250000][    C1] Call Trace:", false);
+  CHECK(l.context == "C1");
+  CHECK(l.ts_usec == 7250000u);
+  CHECK(l.text == "Call Trace:");
+  CHECK(l.prefix == "** 5 printk messages dropped ** [  7.250000][    C1] ");
+  l = split_log_line("syzkaller login: [   12.000000] BUG: KASAN: x", false);
+  CHECK(l.text == "BUG: KASAN: x");
+  CHECK(l.ts_usec == 12000000u);
+  l = split_log_line("<4>[    2.907674] ---[ end trace 0 ]---", false);
+  CHECK(l.text == "---[ end trace 0 ]---");
+  CHECK(l.context == "console");
+  l = split_log_line("Nov 25 02:00:00 host kernel: [   3.500000] RIP: 0010:f+0x1/0x2", false);
+  CHECK(l.form == LogLine::Form::kSyslog);
+  CHECK(l.ts_usec == 3500000u);
+  CHECK(l.text == "RIP: 0010:f+0x1/0x2");
+  // a trace's address is no dmesg prefix: the line is bare text, its address annotated
+  l = split_log_line("[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)", false);
+  CHECK(l.form == LogLine::Form::kBare);
+  CHECK(l.context.empty());
+  CHECK_FALSE(l.ts_usec);
+}
+
 TEST_CASE("decode: serial console carriage returns and syslog lines", "[decode]") {
   std::string dir = temp_dir();
   std::string log =
