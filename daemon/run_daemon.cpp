@@ -93,6 +93,14 @@ bool hand_output_to_user(const std::string& path, const std::string& user, std::
 }  // namespace
 
 int run_daemon(const Options& o) {
+  // The signals klogd answers are held until its handlers are in place (below): a SIGTSTP during
+  // start-up must not stop it, nor a SIGTERM end it without its shutdown. Threads made meanwhile
+  // inherit the mask and leave them to the main thread.
+  sigset_t answered;
+  sigemptyset(&answered);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGTSTP, SIGCONT})
+    sigaddset(&answered, s);
+  pthread_sigmask(SIG_BLOCK, &answered, nullptr);
   std::string err;
   const KernelPaths paths = kernel_paths(o);
   const LogSource::Kind kind = source_kind(o, paths);
@@ -262,6 +270,7 @@ int run_daemon(const Options& o) {
   };
   for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGTSTP, SIGCONT}) signals.add(s);
   signals.async_wait(on_signal);
+  pthread_sigmask(SIG_UNBLOCK, &answered, nullptr);  // what came meanwhile is handled now
   if (daemon) {
     keeper.listen_uevents();
     tick.start();
