@@ -171,8 +171,17 @@ void keep_pid_file_as_root(const std::string& path) {
   ssize_t n;
   do n = ::read(fds[0], &byte, 1);
   while (n < 0 && errno == EINTR);
+  // The lock is released only when the last holder of its open file description closes it: the
+  // dying daemon may close the pipe before the pid file, and the launcher that forked it (still
+  // waiting for readiness when the daemon dies early) holds it too. So the lock is waited for,
+  // a bounded time; a klogd that took the file over holds it longer and keeps it.
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+  bool locked = false;
+  for (int tries = 0; fd >= 0 && !locked && tries < 300; ++tries) {
+    locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (!locked) ::usleep(10'000);
+  }
+  if (locked) {
     char buf[32] = {};
     ssize_t got = ::pread(fd, buf, sizeof buf - 1, 0);
     if (got > 0 && pid_in(std::string_view(buf, static_cast<size_t>(got))) == daemon_pid)
