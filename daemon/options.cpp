@@ -110,6 +110,15 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "state-file", po::value<std::string>(&o->state_file)->value_name("FILE"),
       "next kmsg sequence number and boot id, for restarts ('none' = off; default "
       "/run/klogd/kmsg-seqnum)")(
+      "pstore", po::value<std::vector<std::string>>(&o->pstore)->value_name("DIR"),
+      "at start, deliver the previous boot's crashes and last words kept here (repeatable; "
+      "'none' = off; default /sys/fs/pstore, /var/lib/systemd/pstore, /var/crash)")(
+      "pstore-state", po::value<std::string>(&o->pstore_state)->value_name("FILE"),
+      "which dumps were harvested, and the last delivered kernel time, kept across reboots "
+      "('none' = off; default /var/lib/klogd/pstore-state)")(
+      "pstore-unlink", po::value<bool>(&o->pstore_unlink)->value_name("BOOL")->implicit_value(true),
+      "remove the pstore and kdump files once harvested (default false: left for "
+      "systemd-pstore and the admin)")(
       "reader-priority", po::value<int>(&o->reader_priority)->value_name("N"),
       "run the reading thread at SCHED_FIFO priority N (1-99; default 0: normal)")(
       "user", po::value<std::string>(&o->user)->value_name("NAME"),
@@ -319,6 +328,11 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     *err = "--sd-id '" + o->sd_id +
            "': an RFC 5424 SD-ID is NAME@ENTERPRISE-NUMBER (or an IANA name): 1-32 printable "
            "US-ASCII characters without '=', ' ', ']' or '\"'";
+    return ParseOutcome::kUsageError;
+  }
+  if (std::find(o->pstore.begin(), o->pstore.end(), "none") != o->pstore.end() &&
+      o->pstore.size() > 1) {
+    *err = "--pstore none: turns the harvest off, and cannot go with a folder";
     return ParseOutcome::kUsageError;
   }
   if (o->reader_priority < 0 || o->reader_priority > 99) {

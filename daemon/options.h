@@ -76,6 +76,11 @@ struct Options {
   std::string hostname;                               // RFC 5424 HOSTNAME (default gethostname)
   std::string user;                                   // drop to this user (keeping CAP_SYSLOG)
   std::string state_file = "/run/klogd/kmsg-seqnum";  // "none" = off
+  /// --pstore DIR (repeatable): where the previous boot's crashes are looked for; empty: the
+  /// defaults (decode/previous_boot.h); "none" alone: no harvest.
+  std::vector<std::string> pstore;
+  std::string pstore_state = "/var/lib/klogd/pstore-state";  // "none" = off
+  bool pstore_unlink = false;
   int reader_priority = 0;  // SCHED_FIFO priority of the reading thread (0 = normal)
 };
 

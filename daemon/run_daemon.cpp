@@ -13,14 +13,17 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
+#include "decode/previous_boot.h"
 #include "diagnostics.h"
 #include "kmsg/log_source.h"
 #include "kmsg/reading_thread.h"
 #include "kmsg/record_ring.h"
+#include "kmsg/pstore_state.h"
 #include "kmsg/restart_point.h"
 #include "kmsg/seqnum_state.h"
 #include "metrics_from_options.h"
@@ -70,6 +73,65 @@ void resume(const Options& o, const KernelPaths& paths, LogSource* source, Seqnu
   RestartPoint point = choose_restart_point(state->resume_seq(), ring.last_seq);
   if (!point.warning.empty()) spdlog::warn("{}: {}", o.state_file, point.warning);
   if (point.resume_at) processor->resume_at(*point.resume_at);
+}
+
+// The previous boot's crashes and last words, from pstore and kdump, made records for the sinks
+// (decode/previous_boot.h); as root, before the drop (pstore is root's) and before live records.
+// The state file (which dumps were harvested; each boot's last delivered kernel time) is opened
+// and kept for the pipeline.
+PreviousBoot harvest(const Options& o, const KernelPaths& paths, PstoreState* state,
+                     PreviousBootCounts* counts) {
+  std::string err, note;
+  if (o.pstore_state != "none") {
+    std::string boot_id = read_boot_id(paths.boot_id);
+    if (boot_id.empty())
+      err = "no boot id";
+    else if (make_folders_for(o.pstore_state, &err))
+      state->open(o.pstore_state, boot_id, &err, &note);
+    if (!note.empty()) spdlog::warn("{}", note);
+    if (!err.empty() && state->busy())
+      spdlog::info("{}: the harvest does not remember what it sent", err);
+    else if (!err.empty())
+      spdlog::warn("{}: every dump found is harvested at each start, all its lines sent", err);
+  }
+  PreviousBootOptions po;
+  po.paths = o.pstore.empty() ? default_pstore_paths() : o.pstore;
+  po.missing_is_problem = !o.pstore.empty();
+  if (state->is_open()) {
+    po.delivered_usec = state->previous_delivered_usec();
+    po.previous_boot_id = state->previous_boot_id();
+    po.known = [state](const std::string& key) { return state->known(key); };
+  }
+  AnnotatorOptions ao = annotator_options(o);
+  ao.style = AnnotationStyle::kNone;  // the previous boot's addresses are not this boot's
+  Annotator as_printed(nullptr, ao);
+  const auto t0 = std::chrono::steady_clock::now();
+  PreviousBoot p = harvest_previous_boot(po, as_printed);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+  for (const std::string& problem : p.problems) spdlog::warn("previous boot: {}", problem);
+  if (!p.new_keys.empty() && !state->remember(p.new_keys, &err)) spdlog::warn("{}", err);
+  if (p.dumps > 0)
+    spdlog::info(
+        "previous boot: {} dumps ({} harvested before), {} lines not delivered then ({} were), "
+        "{} incidents ({} told then), in {} ms",
+        p.dumps, p.known_dumps, p.lines, p.delivered_lines, p.incidents.size(), p.told_incidents,
+        ms);
+  if (o.pstore_unlink) {
+    for (const std::string& f : p.files)
+      if (::unlink(f.c_str()) != 0)
+        spdlog::warn("--pstore-unlink: {}: {}", f, std::strerror(errno));
+  }
+  counts->dumps = p.new_keys.size();
+  counts->problems = p.problems.size();
+  for (const Incident& i : p.incidents) {
+    ++counts->incidents[i.type];
+    if (i.panicked) ++counts->panics;
+  }
+  if (!o.incident_records)
+    std::erase_if(p.records, [](const FinishedRecord& r) { return r.event != nullptr; });
+  return p;
 }
 
 bool path_exists(const std::string& path) {
@@ -176,6 +238,13 @@ int run_daemon(const Options& o) {
     else
       spdlog::warn("{}: restart continuity off", err);
   }
+  // 3b. The previous boot's crashes, harvested before live records flow.
+  PstoreState pstore_state;
+  PreviousBootCounts previous_counts;
+  const bool harvesting = !replay && (daemon || !o.pstore.empty()) &&
+                          !(o.pstore.size() == 1 && o.pstore[0] == "none");
+  PreviousBoot previous;
+  if (harvesting) previous = harvest(o, paths, &pstore_state, &previous_counts);
   allow_realtime(o.reader_priority);
   if (!o.user.empty()) {
     if (daemon) keep_pid_file_as_root(o.pid_file);
@@ -220,10 +289,13 @@ int run_daemon(const Options& o) {
                        io.stop();
                      }});
   if (o.incident_records) pipeline.set_incidents(&incidents);
+  pipeline.set_first_records(std::move(previous.records));
+  if (pstore_state.is_open()) pipeline.set_delivered_clock(&pstore_state);
   DaemonMetrics metrics(
       io, o,
       {KLOGD_VERSION, &processor.counters(), [&] { return reader.overruns(); }, &sinks,
-       o.incident_records ? &incidents : nullptr, &symbolizer, !o.no_translate});
+       o.incident_records ? &incidents : nullptr, &symbolizer, !o.no_translate, nullptr,
+       "/sys/kernel", true, harvesting ? &previous_counts : nullptr});
   if (!metrics.start(&err)) {
     spdlog::error("{}", err);
     return 1;

@@ -28,10 +28,16 @@ std::string_view to_string(RecordBoot b) {
   switch (b) {
     case RecordBoot::kReplay:
       return "replay";
+    case RecordBoot::kPrevious:
+      return "previous";
     case RecordBoot::kThis:
       break;
   }
   return "this";
+}
+
+std::string_view line_prefix(const FinishedRecord& r) {
+  return r.boot == RecordBoot::kPrevious && !r.event ? "klogd: previous boot: " : "";
 }
 
 void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out) {
@@ -42,6 +48,7 @@ void append_klogd_line(const FinishedRecord& r, std::string_view text, std::stri
   out->push_back('.');
   append_decimal(out, r.record.ts_usec % 1000000, 6, '0');
   out->append("] ");
+  out->append(line_prefix(r));
   append_escaped_control(text, out);
   out->push_back('\n');
 }

@@ -24,10 +24,11 @@ struct RecordEvent {
 };
 
 /// Which boot a record belongs to. Only this boot's records are placed on this boot's clock and
-/// named by its boot id; a replayed capture's (--kmsg FILE) are not.
-enum class RecordBoot : uint8_t { kThis, kReplay };
+/// named by its boot id; a replayed capture's (--kmsg FILE) are not, nor the previous boot's
+/// last words and crashes that pstore kept (decode/previous_boot.h).
+enum class RecordBoot : uint8_t { kThis, kReplay, kPrevious };
 
-/// "this" or "replay": the value sinks write for a record not of this boot.
+/// "this", "replay" or "previous": the value sinks write for a record not of this boot.
 std::string_view to_string(RecordBoot b);
 
 struct FinishedRecord {
@@ -51,7 +52,12 @@ struct FinishedRecord {
 /// klogd's file line: "<PRIO>[SSSSS.UUUUUU] text\n", PRIO being facility*8+level as /proc/kmsg
 /// prints it (the level alone for kernel records), the timestamp as the kernel prints it, and
 /// control bytes in the text escaped as \xNN so that one record is one line.
-/// `text` overrides the record's annotated text (used by -2 for the original line).
+/// `text` overrides the record's annotated text (used by -2 for the original line). A line of the
+/// previous boot (RecordBoot::kPrevious, not an event) reads "klogd: previous boot: TEXT".
 void append_klogd_line(const FinishedRecord& r, std::string_view text, std::string* out);
+
+/// What a line-oriented sink (file, stdout, RFC 3164) writes before a record's text: "klogd:
+/// previous boot: " for a line of the previous boot, "" otherwise.
+std::string_view line_prefix(const FinishedRecord& r);
 
 }  // namespace klogd

@@ -1,5 +1,9 @@
 #include "decode/pstore_incidents.h"
 
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -16,23 +20,44 @@ namespace {
 
 namespace fs = std::filesystem;
 
+bool is_kdump_name(std::string_view name) {
+  return name == "vmcore-dmesg.txt" || (name.starts_with("dmesg.") && name != "dmesg.txt");
+}
+
+// The first bytes of a file, to tell a dump from what is not one (a vmcore of gigabytes).
+bool starts_like_pstore(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return false;
+  char buf[64];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  ::close(fd);
+  return n > 0 && looks_like_pstore(std::string_view(buf, static_cast<size_t>(n)));
+}
+
 void read_file(const fs::path& p, PstoreHarvest* h) {
+  const std::string name = p.filename().string();
+  const bool systemd_txt = name == "dmesg.txt";  // systemd-pstore's concatenation
+  const bool kdump = is_kdump_name(name);
+  if (!systemd_txt && !kdump && !name.ends_with(".enc.z") && !starts_like_pstore(p.string()))
+    return;  // not a dump
   FileBuffer fb;
   std::string err;
-  if (!fb.load(p.string(), &err)) {
+  if (!fb.load(p.string(), &err, kMaxPstoreText)) {
     h->problems.push_back(err);
     return;
   }
   ++h->files;
-  const std::string name = p.filename().string();
-  if (name == "dmesg.txt") {  // systemd-pstore's concatenation
+  const size_t before = h->dumps.size();
+  if (systemd_txt) {
     for (PstoreRecord& r : parse_pstore_dmesg_txt(fb.view())) h->dumps.push_back(std::move(r));
-    return;
+  } else {
+    PstoreRecord r;
+    bool ok = kdump ? parse_kdump_dmesg(name, fb.view(), &r, &err)
+                    : parse_pstore_record(name, fb.view(), &r, &err);
+    if (ok) h->dumps.push_back(std::move(r));
+    if (!err.empty()) h->problems.push_back(p.string() + ": " + err);
   }
-  if (!name.ends_with(".enc.z") && !looks_like_pstore(fb.view())) return;  // not a dump
-  PstoreRecord r;
-  if (parse_pstore_record(name, fb.view(), &r, &err)) h->dumps.push_back(std::move(r));
-  if (!err.empty()) h->problems.push_back(p.string() + ": " + err);
+  if (h->dumps.size() > before) h->dump_files.push_back(p.string());
 }
 
 }  // namespace
@@ -40,10 +65,35 @@ void read_file(const fs::path& p, PstoreHarvest* h) {
 bool is_pstore_path(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return true;
-  if (path.ends_with(".enc.z") || fs::path(path).filename() == "dmesg.txt") return true;
-  FileBuffer fb;
-  std::string err;
-  return fb.load(path, &err) && looks_like_pstore(fb.view());
+  const std::string name = fs::path(path).filename().string();
+  if (path.ends_with(".enc.z") || name == "dmesg.txt" || name == "vmcore-dmesg.txt") return true;
+  return starts_like_pstore(path);
+}
+
+std::string pstore_dump_key(const PstoreRecord& d) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  auto add = [&](std::string_view s) {
+    EVP_DigestUpdate(ctx, s.data(), s.size());
+    EVP_DigestUpdate(ctx, "\n", 1);
+  };
+  add(d.name);
+  add(d.reason + "#" + std::to_string(d.count));
+  for (const PstoreLine& l : d.lines) {
+    add(std::to_string(l.ts_usec) + " " + std::to_string(l.facility * 8 + l.level));
+    add(l.text);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx, digest, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < 16 && i < len; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 15]);
+  }
+  return out;
 }
 
 PstoreHarvest read_pstore(const std::string& path) {
@@ -69,9 +119,9 @@ PstoreHarvest read_pstore(const std::string& path) {
   return h;
 }
 
-std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
-                                       const Annotator& annotator) {
-  std::vector<std::pair<uint64_t, Incident>> found;  // the first line's time, the incident
+std::vector<PstoreIncident> pstore_incidents_timed(const std::vector<PstoreRecord>& dumps,
+                                                   const Annotator& annotator) {
+  std::vector<PstoreIncident> found;
   std::set<std::tuple<uint64_t, std::string, std::string>> seen;
   IncidentNamer namer;
   std::string klogd_style;
@@ -79,10 +129,11 @@ std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
   for (const PstoreRecord& d : dumps) {
     IncidentDetector detector([&](CrashReport r) {
       Incident i = namer.name(r);
-      const uint64_t ts = d.lines[r.first - 1].ts_usec;
+      auto at = [&](uint64_t n) -> const PstoreLine& { return d.lines[std::clamp<uint64_t>(n, 1, d.lines.size()) - 1]; };
+      const uint64_t ts = at(r.first).ts_usec;
       if (!seen.insert({ts, i.title, i.fingerprint}).second) return;  // kept twice: once
       i.boot = "previous";
-      found.emplace_back(ts, std::move(i));
+      found.push_back({std::move(i), ts, at(r.last).ts_usec});
     });
     for (size_t k = 0; k < d.lines.size(); ++k) {
       const PstoreLine& l = d.lines[k];
@@ -98,14 +149,21 @@ std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
       rl.context = "console";
       rl.number = k + 1;
       rl.ts_usec = l.ts_usec;
+      rl.kernel = l.facility == 0;
       detector.feed(rl);
     }
     detector.flush();
   }
   std::stable_sort(found.begin(), found.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return a.first_usec < b.first_usec; });
+  return found;
+}
+
+std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
+                                       const Annotator& annotator) {
   std::vector<Incident> out;
-  for (auto& f : found) out.push_back(std::move(f.second));
+  for (PstoreIncident& f : pstore_incidents_timed(dumps, annotator))
+    out.push_back(std::move(f.incident));
   return out;
 }
 

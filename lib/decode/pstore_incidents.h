@@ -19,16 +19,33 @@ struct PstoreHarvest {
   std::vector<PstoreRecord> dumps;    ///< one per dump, parts joined, copies once
   std::vector<std::string> problems;  ///< records that could not be read, and why
   size_t files = 0;                   ///< files read
+  std::vector<std::string> dump_files;  ///< the files that held a dump (what --pstore-unlink removes)
+};
+
+/// A dump's identity across boots and copies: its name, its first and last time and its text
+/// (SHA-256, 32 hex digits). A slot that a later crash reused is a new dump.
+std::string pstore_dump_key(const PstoreRecord& dump);
+
+/// An incident of the previous boot with the kernel times of its report's first and last line.
+struct PstoreIncident {
+  Incident incident;
+  uint64_t first_usec = 0;
+  uint64_t last_usec = 0;
 };
 
 /// Whether PATH is for the pstore reader: a folder, a ".enc.z" file, or a file that starts like
 /// a pstore dump.
 bool is_pstore_path(const std::string& path);
 
-/// Reads PATH (a record, a dmesg.txt, or a folder of them and of sub-folders one level down).
+/// Reads PATH (a record, a dmesg.txt, a kdump's dmesg.STAMP or vmcore-dmesg.txt, or a folder of
+/// them and of sub-folders one level down: /var/crash/STAMP/). Other files are looked at only
+/// when they start like a pstore dump; none is read past kMaxPstoreText.
 PstoreHarvest read_pstore(const std::string& path);
 
-/// The incidents of the dumps, in time order, each once, `boot` "previous".
+/// The incidents of the dumps, in time order, each once, `boot` "previous", with their times.
+std::vector<PstoreIncident> pstore_incidents_timed(const std::vector<PstoreRecord>& dumps,
+                                                   const Annotator& annotator);
+/// The same, the incidents alone.
 std::vector<Incident> pstore_incidents(const std::vector<PstoreRecord>& dumps,
                                        const Annotator& annotator);
 

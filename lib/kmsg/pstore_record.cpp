@@ -32,26 +32,35 @@ bool parse_header(std::string_view l, PstoreRecord* r) {
   return true;
 }
 
-// "<4>[    2.907674] text"
-bool parse_line(std::string_view l, PstoreLine* out) {
-  if (l.size() < 4 || l[0] != '<' || l[2] != '>' || l[1] < '0' || l[1] > '7' || l[3] != '[')
-    return false;
-  size_t i = 4;
+// "[    2.907674] text": the time and the text after it (kdump's dmesg has no "<prio>").
+bool parse_timed_text(std::string_view l, size_t i, PstoreLine* out) {
+  if (i >= l.size() || l[i] != '[') return false;
+  ++i;
   while (i < l.size() && l[i] == ' ') ++i;
   auto sec = read_decimal(l, &i);
   if (!sec || i >= l.size() || l[i] != '.') return false;
   const size_t frac = ++i;
   auto us = read_decimal(l, &i);
-  if (!us || i >= l.size() || l[i] != ']' || i - frac > 9) return false;
+  if (!us || i >= l.size() || l[i] != ']' || i - frac > 9 || *sec > 1000000000000ull) return false;
   uint64_t micro = *us;
   for (size_t d = i - frac; d < 6; ++d) micro *= 10;
   for (size_t d = i - frac; d > 6; --d) micro /= 10;
-  out->level = l[1] - '0';
   out->ts_usec = *sec * 1000000 + micro;
   ++i;
   if (i < l.size() && l[i] == ' ') ++i;
   out->text.assign(l.substr(i));
   return true;
+}
+
+// "<4>[    2.907674] text"; "<14>[...]" for a user record (facility 1): the kernel's syslog form.
+bool parse_line(std::string_view l, PstoreLine* out) {
+  if (l.size() < 4 || l[0] != '<') return false;
+  size_t i = 1;
+  auto prio = read_decimal(l, &i);
+  if (!prio || i > 4 || i >= l.size() || l[i] != '>' || *prio > 191) return false;
+  out->level = static_cast<int>(*prio & 7);
+  out->facility = static_cast<int>(*prio >> 3);
+  return parse_timed_text(l, i + 1, out);
 }
 
 bool inflate_raw(std::string_view in, std::string* out, std::string* error) {
@@ -147,6 +156,25 @@ std::vector<PstoreRecord> parse_pstore_dmesg_txt(std::string_view bytes) {
   });
   flush();
   return out;
+}
+
+bool parse_kdump_dmesg(std::string_view name, std::string_view bytes, PstoreRecord* out,
+                       std::string* error) {
+  out->name.assign(name);
+  out->reason = "kdump";
+  for_each_line(bytes, [&](std::string_view l, size_t) {
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    PstoreLine pl;
+    if (parse_line(l, &pl) || parse_timed_text(l, 0, &pl))
+      out->lines.push_back(std::move(pl));
+    else if (!l.empty())
+      ++out->bad_lines;
+  });
+  if (out->lines.empty()) {
+    *error = std::string(name) + ": no kernel log lines (\"[seconds] text\")";
+    return false;
+  }
+  return true;
 }
 
 std::vector<PstoreRecord> join_pstore_dumps(std::vector<PstoreRecord> records) {

@@ -19,6 +19,7 @@ struct PstoreLine {
   int level = 4;
   uint64_t ts_usec = 0;
   std::string text;
+  int facility = 0;  ///< 0 (kern) unless the prefix says otherwise ("<14>": user, info)
 };
 
 struct PstoreRecord {
@@ -40,6 +41,12 @@ bool parse_pstore_record(std::string_view name, std::string_view bytes, PstoreRe
 
 /// systemd-pstore's dmesg.txt ("dmesg-ramoops-1:" then its text, ...): the records it holds.
 std::vector<PstoreRecord> parse_pstore_dmesg_txt(std::string_view bytes);
+
+/// A kdump's saved log of the crashed kernel (Debian's kdump-tools /var/crash/STAMP/dmesg.STAMP,
+/// Fedora's /var/crash/*/vmcore-dmesg.txt): "[seconds.micros] text" lines (or "<prio>[...]"),
+/// the whole ring of the crashed boot. Reason "kdump". False, with *error, when no line reads.
+bool parse_kdump_dmesg(std::string_view name, std::string_view bytes, PstoreRecord* out,
+                       std::string* error);
 
 /// One record per dump: the parts of a dump (same reason and count) joined, highest part first,
 /// and copies of the same dump (/sys/fs/pstore and systemd-pstore's archive) kept once.

@@ -131,6 +131,25 @@ std::string render_metrics(const MetricSources& s) {
              "Incidents found again within --incident-window: counted, not recorded again.");
     e.sample(c.repeats);
   }
+  if (s.previous) {
+    const PreviousBootCounts& p = *s.previous;
+    e.family("klogd_previous_boot_incidents_total", MetricType::kCounter,
+             "Crash reports of the previous boot found at start in pstore or kdump's saved log, "
+             "by type.");
+    for (IncidentType t : kTypes) {
+      auto it = p.incidents.find(t);
+      e.sample(it == p.incidents.end() ? uint64_t{0} : it->second, {{"type", to_string(t)}});
+    }
+    e.family("klogd_previous_boot_panics", MetricType::kGauge,
+             "Crashes of the previous boot that took the host down (a panic), found at start.");
+    e.sample(p.panics);
+    e.family("klogd_pstore_dumps_total", MetricType::kCounter,
+             "pstore and kdump dumps harvested at start (each once, ever).");
+    e.sample(p.dumps);
+    e.family("klogd_pstore_problems_total", MetricType::kCounter,
+             "pstore and kdump files that could not be read at start (damaged, cut short).");
+    e.sample(p.problems);
+  }
   if (s.symbolizer && s.translate) {
     const CoreSymbols& core = s.symbolizer->core();
     const bool loaded = core.table != nullptr;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "annotate/record_processor.h"
@@ -26,6 +27,15 @@ struct EndpointCounters {
   uint64_t bad_requests = 0;  ///< not HTTP, or headers over the limit
 };
 
+/// The previous boot's crashes, harvested at this start from pstore and kdump
+/// (decode/previous_boot.h): the daemon fills it in once, before the loop runs.
+struct PreviousBootCounts {
+  std::map<IncidentType, uint64_t> incidents;  ///< by type
+  uint64_t panics = 0;    ///< of them, the crashes that took the host down (panicked)
+  uint64_t dumps = 0;     ///< dumps harvested at this start (harvested before: not counted)
+  uint64_t problems = 0;  ///< files that could not be read (damaged, cut, not a dump)
+};
+
 struct MetricSources {
   std::string version;
   const PipelineCounters* records = nullptr;
@@ -38,6 +48,7 @@ struct MetricSources {
   std::string sys_kernel = "/sys/kernel";  ///< oops_count, warn_count (Linux 6.2 and later)
   bool process =
       true;  ///< the process_* metrics (not in --metrics-file: node_exporter has its own)
+  const PreviousBootCounts* previous = nullptr;  ///< null: no harvest at start
 };
 
 std::string render_metrics(const MetricSources& s);

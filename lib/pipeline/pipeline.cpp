@@ -25,7 +25,41 @@ Pipeline::Pipeline(asio::io_context& io, RecordRing* ring, RecordProcessor* proc
       incident_idle_(io) {}
 
 void Pipeline::start() {
+  if (!first_.empty()) {  // the previous boot's, ahead of this boot's first record
+    for (FinishedRecord& r : first_) batch_.push_back(std::move(r));
+    first_.clear();
+    deliver();
+  }
   asio::post(io_, [this] { turn(); });
+}
+
+// The kernel time of the newest of this boot's records that no sink holds only in memory: what
+// the next boot need not send again from pstore. One mark per delivered batch (its newest
+// record), so that a flood costs nothing here.
+void Pipeline::note_delivered_time() {
+  if (!delivered_clock_) return;
+  for (auto it = batch_.rbegin(); it != batch_.rend(); ++it) {
+    if (it->synthetic || it->boot != RecordBoot::kThis) continue;
+    if (unsaved_times_.empty() || unsaved_times_.back().first < it->record.seq)
+      unsaved_times_.emplace_back(it->record.seq, it->record.ts_usec);
+    break;
+  }
+}
+
+void Pipeline::save_delivered_time() {
+  if (!delivered_clock_ || unsaved_times_.empty()) return;
+  std::optional<uint64_t> held = sinks_->oldest_volatile_seq();
+  std::optional<uint64_t> ts;
+  while (!unsaved_times_.empty() && (!held || unsaved_times_.front().first < *held)) {
+    ts = unsaved_times_.front().second;
+    unsaved_times_.pop_front();
+  }
+  std::string err;
+  if (ts && !delivered_clock_->save_delivered(*ts, &err) && failed_time_saves_++ == 0) {
+    Notes n;
+    n.warn(err);
+    log(n);
+  }
 }
 
 void Pipeline::suspend() { suspended_ = true; }
@@ -164,13 +198,15 @@ void Pipeline::process_raw(std::string_view raw) {
 // names them by its boot id.
 void Pipeline::mark_boot() {
   if (o_.source != LogSource::Kind::kCapture) return;
-  for (FinishedRecord& r : batch_) r.boot = RecordBoot::kReplay;
+  for (FinishedRecord& r : batch_)
+    if (r.boot == RecordBoot::kThis) r.boot = RecordBoot::kReplay;
 }
 
 void Pipeline::deliver() {
   Notes notes;
   size_t size = batch_.size();
   mark_boot();
+  note_delivered_time();
   SinkSet::Outcome o = sinks_->deliver(&batch_, &notes);
   // The batch moved on whole: room for a turn like this one, so that records are not moved
   // about while the vector grows.
@@ -186,6 +222,7 @@ void Pipeline::deliver() {
     });
   }
   save_restart_point();
+  save_delivered_time();
 }
 
 // The restart point: the oldest record some sink holds only in memory, else the next to read.
@@ -236,9 +273,11 @@ void Pipeline::shutdown(int status) {
 void Pipeline::final_drain(std::chrono::steady_clock::time_point deadline) {
   Notes notes;
   mark_boot();
+  note_delivered_time();
   sinks_->deliver(&batch_, &notes);
   log(notes);
   save_restart_point();
+  save_delivered_time();
   if (sinks_->worth_waiting() && std::chrono::steady_clock::now() < deadline) {
     retry_.expires_after(std::chrono::milliseconds(5));
     retry_.async_wait([this, deadline](boost::system::error_code) { final_drain(deadline); });
@@ -248,6 +287,7 @@ void Pipeline::final_drain(std::chrono::steady_clock::time_point deadline) {
   uint64_t lost = sinks_->undelivered(&end);
   sinks_->stop();  // forward targets keep what is left in their files
   save_restart_point();
+  save_delivered_time();
   log(end);
   if (hooks_.done) hooks_.done(lost > 0 ? 1 : status_);
 }

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "kmsg/line_assembler.h"
 #include "kmsg/log_source.h"
 #include "kmsg/record_ring.h"
+#include "kmsg/pstore_state.h"
 #include "kmsg/seqnum_state.h"
 #include "pipeline/asio.h"
 #include "sinks/sink_set.h"
@@ -60,6 +62,14 @@ class Pipeline {
   /// record that ended their report. May be null (off).
   void set_incidents(IncidentTracker* tracker) { incidents_ = tracker; }
 
+  /// Records that go out first, before any of the ring's: the previous boot's last words and
+  /// crashes (decode/previous_boot.h).
+  void set_first_records(std::vector<FinishedRecord> records) { first_ = std::move(records); }
+
+  /// Where the kernel time of the last delivered record is kept for the next boot (its pstore
+  /// harvest sends only later lines). May be null (off).
+  void set_delivered_clock(PstoreState* state) { delivered_clock_ = state; }
+
   void start();
   /// SIGTSTP / SIGCONT: records stay in the ring (and then in the kernel's) meanwhile.
   void suspend();
@@ -81,6 +91,8 @@ class Pipeline {
   void mark_boot();
   void watch_incidents();
   void save_restart_point();
+  void note_delivered_time();
+  void save_delivered_time();
   void final_drain(std::chrono::steady_clock::time_point deadline);
   void log(Notes& notes) {
     if (!notes.all().empty() && hooks_.log) hooks_.log(notes);
@@ -98,6 +110,10 @@ class Pipeline {
   boost::asio::steady_timer retry_;
   boost::asio::steady_timer incident_idle_;
   IncidentTracker* incidents_ = nullptr;
+  std::vector<FinishedRecord> first_;
+  PstoreState* delivered_clock_ = nullptr;
+  std::deque<std::pair<uint64_t, uint64_t>> unsaved_times_;  // a batch's newest: seq, kernel time
+  uint64_t failed_time_saves_ = 0;
   std::vector<FinishedRecord> found_;  // incident records of the entry just handled
   bool retry_armed_ = false;
   bool idle_armed_ = false;

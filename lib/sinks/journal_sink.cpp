@@ -70,7 +70,7 @@ bool JournalSink::write(const FinishedRecord& r, std::string* err) {
         name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
       append_journal_field(name, value, &e);
     }
-  } else if (r.synthetic) {
+  } else if (r.synthetic && r.boot != RecordBoot::kPrevious) {  // the previous boot's lines are the kernel's
     append_journal_field("KLOGD_NOTICE", "1", &e);
   }
   return send_entry(e, err);

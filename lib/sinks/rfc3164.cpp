@@ -11,6 +11,7 @@ std::string format_rfc3164(const FinishedRecord& r, int64_t boot_wall_usec) {
                            ? boot_wall_usec + static_cast<int64_t>(r.record.ts_usec)
                            : wall_now_usec();
   std::string m = "<" + std::to_string(r.record.prio()) + ">" + rfc3164_time(wall) + " kernel: ";
+  m += line_prefix(r);
   append_escaped_control(r.event ? r.event->line : r.text, &m);
   return m;
 }
