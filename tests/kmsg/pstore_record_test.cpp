@@ -128,3 +128,35 @@ TEST_CASE("pstore: systemd-pstore's dmesg.txt holds the records it copied", "[km
   CHECK(records[1].name == "dmesg-ramoops-0");
   CHECK(records[1].lines.size() == 477);
 }
+
+TEST_CASE("pstore: a user record's facility, kdump's saved dmesg", "[kmsg]") {
+  PstoreRecord r;
+  std::string err;
+  REQUIRE(parse_pstore_record("dmesg-ramoops-2",
+                              "Oops#1 Part1\n<14>[    5.000001] hello from user\n"
+                              "<4>[    5.000002] kernel line\n<999>[ 5.1] no such prio\n",
+                              &r, &err));
+  REQUIRE(r.lines.size() == 2);
+  CHECK(r.lines[0].facility == 1);
+  CHECK(r.lines[0].level == 6);
+  CHECK(r.lines[1].facility == 0);
+  CHECK(r.bad_lines == 1);
+
+  // Debian kdump-tools' dmesg.STAMP and Fedora's vmcore-dmesg.txt: dmesg's form, no level
+  PstoreRecord k;
+  REQUIRE(parse_kdump_dmesg("dmesg.202612041334",
+                            "[    0.000000] Linux version 6.1.0-56-amd64\n"
+                            "[   10.532020] Kernel panic - not syncing: sysrq triggered crash\n"
+                            "garbage\n<0>[   10.532490] Kernel Offset: 0x25400000\n",
+                            &k, &err));
+  CHECK(k.reason == "kdump");
+  REQUIRE(k.lines.size() == 3);
+  CHECK(k.lines[1].ts_usec == 10532020);
+  CHECK(k.lines[1].level == 4);  // not printed: the default message level
+  CHECK(k.lines[2].level == 0);
+  CHECK(k.bad_lines == 1);
+  PstoreRecord none;
+  err.clear();
+  CHECK_FALSE(parse_kdump_dmesg("dmesg.x", "no log here\n", &none, &err));
+  CHECK(err.find("no kernel log lines") != std::string::npos);
+}
