@@ -226,6 +226,27 @@ bool drop_to_user(const std::string& user, std::string* err) {
   return true;
 }
 
+bool keep_only_syslog_capability(std::string* err) {
+  if (::geteuid() == 0) return true;
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct now[2] = {};
+  if (::syscall(SYS_capget, &header, now) != 0) return true;  // nothing known: nothing to drop
+  __user_cap_data_struct data[2] = {};
+  const uint32_t syslog = 1u << (CAP_SYSLOG % 32);
+  data[CAP_SYSLOG / 32].permitted = now[CAP_SYSLOG / 32].permitted & syslog;
+  data[CAP_SYSLOG / 32].effective = now[CAP_SYSLOG / 32].effective & syslog;
+  bool more = false;
+  for (int i = 0; i < 2; ++i)
+    more = more || now[i].permitted != data[i].permitted || now[i].inheritable != 0;
+  if (!more) return true;
+  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  if (::syscall(SYS_capset, &header, data) != 0) {
+    *err = std::string("dropping the capabilities but CAP_SYSLOG: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 bool set_console_level(int level, std::string* err) {
   if (::klogctl(kSyslogActionConsoleLevel, nullptr, level) != 0) {
     *err = std::string("cannot set the console log level: ") + std::strerror(errno);

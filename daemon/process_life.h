@@ -37,6 +37,12 @@ void daemonize(bool keep_stdout);
 /// still names it and no klogd holds its lock.
 void keep_pid_file_as_root(const std::string& path);
 
+/// For klogd started as a user with capabilities (the systemd unit: CAP_SYSLOG, and
+/// CAP_DAC_READ_SEARCH for reading the previous boot's pstore and kdump files at start): keeps
+/// CAP_SYSLOG alone from here on, ambient and inheritable ones cleared. Nothing for root (it
+/// drops with --user) and nothing when no other capability is held. False with *err on failure.
+bool keep_only_syslog_capability(std::string* err);
+
 /// Until daemon_ready(): the waiting parent prints `message` on its stderr (the daemon's errors,
 /// so that a start-up failure is told where klogd was started, even with no syslog yet).
 void tell_parent(std::string_view message);

@@ -245,6 +245,10 @@ int run_daemon(const Options& o) {
                           !(o.pstore.size() == 1 && o.pstore[0] == "none");
   PreviousBoot previous;
   if (harvesting) previous = harvest(o, paths, &pstore_state, &previous_counts);
+  if (o.user.empty() && !keep_only_syslog_capability(&err)) {  // CAP_DAC_READ_SEARCH's work is done
+    spdlog::error("{}", err);
+    return 1;
+  }
   allow_realtime(o.reader_priority);
   if (!o.user.empty()) {
     if (daemon) keep_pid_file_as_root(o.pid_file);

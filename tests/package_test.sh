@@ -20,7 +20,7 @@ trap 'rm -rf "$root"' EXIT
 dpkg-deb -x "$deb" "$root"
 dpkg-deb -e "$deb" "$root/DEBIAN"
 for f in usr/sbin/klogd etc/klogd.conf etc/default/klogd usr/share/man/man8/klogd.8 \
-  lib/systemd/system/klogd.service; do
+  lib/systemd/system/klogd.service usr/share/klogd/prometheus/klogd-alerts.yml; do
   [[ -f $root/$f ]] || fail "no /$f in the package"
 done
 grep -q '^/etc/klogd.conf$' "$root/DEBIAN/conffiles" || fail "conffiles: /etc/klogd.conf"

@@ -224,3 +224,29 @@ TEST_CASE("previous boot: an rsyslogd collector gets boot=\"previous\", metrics 
   CHECK(prom.find("klogd_pstore_dumps_total 2") != std::string::npos);
   CHECK(d.stop() == 0);
 }
+
+TEST_CASE("previous boot: as the systemd unit runs klogd (a user with CAP_SYSLOG and "
+          "CAP_DAC_READ_SEARCH), root's pstore is read, then CAP_SYSLOG alone is kept",
+          "[pstore][live][user]") {
+  if (run_command("command -v setpriv").status != 0) skip_test("no setpriv (util-linux)");
+  Previous p;
+  // as /sys/fs/pstore and systemd-pstore's copies are: root's, nobody else may read them
+  ::chmod((p.dir + "/pstore").c_str(), 0700);
+  for (const char* f : {"/pstore/dmesg-ramoops-0", "/pstore/dmesg-ramoops-1"})
+    ::chmod((p.dir + f).c_str(), 0600);
+  const std::string out = p.dir + "/out";
+  Child d(
+      "setpriv --reuid nobody --regid nogroup --clear-groups --inh-caps +syslog,+dac_read_search "
+      "--ambient-caps +syslog,+dac_read_search " +
+      kKlogd + " -n --start end --state-file none -x --pid-file " + p.dir + "/pid --pstore " +
+      p.dir + "/pstore --pstore-state " + p.dir + "/state -f " + out);
+  REQUIRE(wait_for(out, kPanicLine));
+  p.mark(out, 1);
+  CHECK(count(read_file(out), "klogd: previous boot: ") == 493);
+  const std::string status = read_file("/proc/" + std::to_string(d.pid()) + "/status");
+  INFO(status);
+  CHECK(status.find("CapEff:\t0000000400000000\n") != std::string::npos);  // CAP_SYSLOG (34)
+  CHECK(status.find("CapPrm:\t0000000400000000\n") != std::string::npos);
+  CHECK(status.find("CapAmb:\t0000000000000000\n") != std::string::npos);
+  CHECK(d.stop() == 0);
+}
