@@ -68,14 +68,20 @@ PreviousBoot harvest_previous_boot(const PreviousBootOptions& o, const Annotator
     fresh.push_back(std::move(d));
   }
   if (fresh.empty()) return out;
+  // A line kept twice goes out as the record that says its level has it (a pstore dump), not as
+  // kdump's or the console's, which print none.
+  std::stable_partition(fresh.begin(), fresh.end(),
+                        [](const PstoreRecord& d) { return d.reason != "kdump"; });
 
   // (time, 0 for a line / 1 for an incident, record): an incident follows its report's end.
   std::vector<std::tuple<uint64_t, int, FinishedRecord>> made;
   const auto delivered = [&](uint64_t ts) { return o.delivered_usec && ts <= *o.delivered_usec; };
-  std::set<std::tuple<uint64_t, int, std::string>> seen;  // the Oops and Panic records repeat lines
+  // The Oops and the Panic record repeat lines, and so do a console record and kdump's log
+  // (which print no level): a line is its time and text.
+  std::set<std::pair<uint64_t, std::string>> seen;
   for (const PstoreRecord& d : fresh) {
     for (const PstoreLine& l : d.lines) {
-      if (!seen.insert({l.ts_usec, l.facility * 8 + l.level, l.text}).second) continue;
+      if (!seen.insert({l.ts_usec, l.text}).second) continue;
       if (delivered(l.ts_usec)) {
         ++out.delivered_lines;
         continue;

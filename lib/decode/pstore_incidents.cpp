@@ -20,8 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool is_kdump_name(std::string_view name) {
-  return name == "vmcore-dmesg.txt" || (name.starts_with("dmesg.") && name != "dmesg.txt");
+// kdump's saved log, and ramoops' console record (the crashed boot's console output, when
+// CONFIG_PSTORE_CONSOLE is on): "[seconds] text" lines, no header.
+bool is_timed_log_name(std::string_view name) {
+  return name == "vmcore-dmesg.txt" || (name.starts_with("dmesg.") && name != "dmesg.txt") ||
+         name.starts_with("console-");
 }
 
 // The first bytes of a file, to tell a dump from what is not one (a vmcore of gigabytes).
@@ -37,7 +40,7 @@ bool starts_like_pstore(const std::string& path) {
 void read_file(const fs::path& p, PstoreHarvest* h) {
   const std::string name = p.filename().string();
   const bool systemd_txt = name == "dmesg.txt";  // systemd-pstore's concatenation
-  const bool kdump = is_kdump_name(name);
+  const bool kdump = is_timed_log_name(name);
   if (!systemd_txt && !kdump && !name.ends_with(".enc.z") && !starts_like_pstore(p.string()))
     return;  // not a dump
   FileBuffer fb;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "util/fd_io.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -60,14 +61,10 @@ PstoreState::~PstoreState() {
 
 bool PstoreState::open(const std::string& path, const std::string& boot_id, std::string* err,
                        std::string* note) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  fd_ = open_state_file(path, 0600, err);
+  if (fd_ < 0) return false;
   struct stat st {};
-  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": " + (fd_ >= 0 || errno == ELOOP ? "not a regular file" : std::strerror(errno));
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    return false;
-  }
+  ::fstat(fd_, &st);
   // One klogd keeps it: another one's start must not rewrite it under the first.
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     busy_ = errno == EWOULDBLOCK;

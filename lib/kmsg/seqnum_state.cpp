@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 
+#include "util/fd_io.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -20,14 +21,8 @@ SeqnumState::~SeqnumState() {
 
 bool SeqnumState::open(const std::string& path, const std::string& boot_id, std::string* err) {
   // Never through a symbolic link, and only a regular file: klogd opens it as root.
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-  struct stat st {};
-  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": " + (fd_ >= 0 || errno == ELOOP ? "not a regular file" : std::strerror(errno));
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    return false;
-  }
+  fd_ = open_state_file(path, 0644, err);
+  if (fd_ < 0) return false;
   boot_id_ = boot_id;
   char buf[128] = {};
   ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);

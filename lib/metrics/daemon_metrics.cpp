@@ -47,6 +47,14 @@ void sinks(const SinkSet& set, Exposition* e) {
               {{"sink", set.at(i).sink().describe()}});
 }
 
+// One sample per incident type, 0 included: a type's series exists before its first incident.
+void by_type(const std::map<IncidentType, uint64_t>& counts, Exposition* e) {
+  for (IncidentType t : kTypes) {
+    auto it = counts.find(t);
+    e->sample(it == counts.end() ? uint64_t{0} : it->second, {{"type", to_string(t)}});
+  }
+}
+
 void forward_targets(const SinkSet& set, Exposition* e) {
   std::vector<const ForwardSink*> targets;
   std::vector<ForwardQueue::Stats> stats;
@@ -123,10 +131,7 @@ std::string render_metrics(const MetricSources& s) {
     const IncidentCounters& c = s.incidents->counters();
     e.family("klogd_incidents_total", MetricType::kCounter,
              "Crash reports found (oops, warning, panic, ...), repeats included, by type.");
-    for (IncidentType t : kTypes) {
-      auto it = c.by_type.find(t);
-      e.sample(it == c.by_type.end() ? uint64_t{0} : it->second, {{"type", to_string(t)}});
-    }
+    by_type(c.by_type, &e);
     e.family("klogd_incident_repeats_total", MetricType::kCounter,
              "Incidents found again within --incident-window: counted, not recorded again.");
     e.sample(c.repeats);
@@ -136,10 +141,7 @@ std::string render_metrics(const MetricSources& s) {
     e.family("klogd_previous_boot_incidents_total", MetricType::kCounter,
              "Crash reports of the previous boot found at start in pstore or kdump's saved log, "
              "by type.");
-    for (IncidentType t : kTypes) {
-      auto it = p.incidents.find(t);
-      e.sample(it == p.incidents.end() ? uint64_t{0} : it->second, {{"type", to_string(t)}});
-    }
+    by_type(p.incidents, &e);
     e.family("klogd_previous_boot_panics", MetricType::kGauge,
              "Crashes of the previous boot that took the host down (a panic), found at start.");
     e.sample(p.panics);

@@ -1,8 +1,11 @@
 #include "util/fd_io.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace klogd {
 
@@ -37,6 +40,17 @@ bool read_all(int fd, std::string* out, size_t max_bytes) {
     }
     out->append(chunk, static_cast<size_t>(n));
   }
+}
+
+int open_state_file(const std::string& path, unsigned mode, std::string* err) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *err = path + ": " + (fd >= 0 || errno == ELOOP ? "not a regular file" : std::strerror(errno));
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 }  // namespace klogd

@@ -130,6 +130,17 @@ TEST_CASE("previous boot: kdump's saved log beside pstore, damage said, addresse
   PreviousBoot both = harvest_previous_boot(o, as_printed());
   CHECK(both.dumps == 3);
   CHECK(both.incidents.size() == 3);
+  CHECK(both.lines == 493);  // kdump's lines are the Panic record's: once, with their levels
+  CHECK(file_lines(both).find("<0>[   10.532020] klogd: previous boot: Kernel panic") !=
+        std::string::npos);
+
+  // ramoops' console record (CONFIG_PSTORE_CONSOLE): the console's lines, in dmesg's form
+  const std::string console = temp_dir();
+  write_file(console + "/console-ramoops-0", dmesg);
+  o.paths = {console};
+  PreviousBoot c = harvest_previous_boot(o, as_printed());
+  CHECK(c.dumps == 1);
+  CHECK(c.incidents.size() == 3);
 
   // --hide-addresses: the previous boot's addresses are masked like live ones
   AnnotatorOptions hide{AnnotationStyle::kNone};
