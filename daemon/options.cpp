@@ -185,6 +185,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
       "annotate a saved log ('-' = stdin), write it to stdout, exit")(
       "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
+      "debuginfo", po::value<std::vector<std::string>>(&o->debuginfo)->value_name("FILE"),
+      "with --decode: the crashed kernel's vmlinux or a module's .ko[.debug] with DWARF; each "
+      "frame gets its source line and inlined callers (repeatable)")(
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 

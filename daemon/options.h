@@ -53,6 +53,7 @@ struct Options {
   std::optional<int64_t> kaslr_offset;
   bool check_map = false;
   std::string decode_file;
+  std::vector<std::string> debuginfo;  // --debuginfo PATH (repeatable): vmlinux, .ko with DWARF
   bool json = false;
   bool incidents = false;  // --decode --incidents
   bool incident_records = true;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "annotate/source_lines.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
@@ -75,6 +76,24 @@ int run_decode(const Options& o) {
   // instead of on every line, so the output reads as the kernel would have printed it.
   ao.mark_unverified = false;
   Annotator annotator(&setup.symbolizer, ao);
+  // --debuginfo: source lines, from files that hold every frame the log printed of them
+  SourceLines source;
+  for (const std::string& path : o.debuginfo) {
+    if (!source.add(path, &err)) {
+      spdlog::error("--debuginfo {}", err);
+      return 1;
+    }
+  }
+  if (!source.empty()) {
+    std::vector<PrintedSymbol> printed;
+    for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {
+      for (PrintedSymbol& p : find_printed_symbols(l.text)) printed.push_back(std::move(p));
+    });
+    if (!source.check(printed, &err)) {
+      spdlog::error("--debuginfo: {}", err);
+      return 1;
+    }
+  }
   std::string out;
   if (from_pstore)
     for (const Incident& i : pstore_incidents(pstore.dumps, annotator))
@@ -82,7 +101,8 @@ int run_decode(const Options& o) {
   else if (o.incidents)
     decode_incidents(log, annotator, &out);
   else
-    decode_log(log, annotator, DecodeOutput{o.twice, o.json}, &out);
+    decode_log(log, annotator, DecodeOutput{o.twice, o.json, source.empty() ? nullptr : &source},
+               &out);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }

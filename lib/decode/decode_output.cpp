@@ -13,6 +13,39 @@
 
 namespace klogd {
 
+namespace {
+
+// ,"frames":[{"symbol":..,"offset":..,"size":..,"module":..,"return_address":..,"source":[{
+// "function":..,"file":..,"line":..,"inlined":..}, ...]}, ...]: "source" innermost first.
+void append_frames_json(const std::vector<FrameSource>& frames, std::string* out) {
+  *out += ",\"frames\":[";
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const FrameSource& f = frames[i];
+    if (i) out->push_back(',');
+    *out += "{\"symbol\":";
+    append_json_string(f.symbol.name, out);
+    *out += ",\"offset\":" + std::to_string(f.symbol.offset) +
+            ",\"size\":" + std::to_string(f.symbol.size) + ",\"module\":";
+    append_json_string(f.symbol.module, out);
+    *out += std::string(",\"return_address\":") + (f.return_address ? "true" : "false");
+    *out += ",\"source\":[";
+    for (size_t k = 0; k < f.source.size(); ++k) {
+      const SourceLocation& s = f.source[k];
+      if (k) out->push_back(',');
+      *out += "{\"function\":";
+      append_json_string(s.function, out);
+      *out += ",\"file\":";
+      append_json_string(s.file, out);
+      *out += ",\"line\":" + std::to_string(s.line) +
+              ",\"inlined\":" + (s.inlined ? "true" : "false") + "}";
+    }
+    *out += "]}";
+  }
+  *out += "]";
+}
+
+}  // namespace
+
 void decode_log(std::string_view log, const Annotator& annotator, const DecodeOutput& how,
                 std::string* out) {
   for_each_log_line(log, [&](size_t line_no, std::string_view line, const LogLine& l) {
@@ -57,11 +90,13 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
         }
         out->push_back('}');
       }
-      *out += "]}\n";
+      *out += "]";
+      if (how.source) append_frames_json(how.source->frames(a.text), out);
+      *out += "}\n";
       return;
     }
     out->append(l.prefix);
-    out->append(a.text);
+    out->append(how.source ? how.source->decorate(a.text) : a.text);
     out->push_back('\n');
     if (how.twice && a.changed && !hide) {
       out->append(line);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "annotate/annotator.h"
+#include "annotate/source_lines.h"
 #include "decode/log_line.h"
 #include "incidents/incident.h"
 #include "incidents/incident_detector.h"
@@ -16,6 +17,8 @@ namespace klogd {
 struct DecodeOutput {
   bool twice = false;  ///< -2: translated line, then the original
   bool json = false;   ///< one JSON object per input line
+  /// --debuginfo: each frame's source lines (text: after the frame; JSON: "frames"). May be null.
+  const SourceLines* source = nullptr;
 };
 
 /// Annotates the whole log and appends the result to *out.

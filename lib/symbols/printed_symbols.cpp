@@ -35,11 +35,14 @@ std::vector<PrintedSymbol> find_printed_symbols(std::string_view t) {
     ps.name.assign(t.substr(s, pos - s));
     ps.offset = off;
     ps.size = size;
+    ps.begin = s;
+    ps.end = p;
     if (p + 2 < t.size() && t[p] == ' ' && t[p + 1] == '[') {
       size_t close = t.find(']', p + 2);
       if (close != std::string_view::npos) {
         std::string_view mod = t.substr(p + 2, close - p - 2);
         ps.module.assign(mod.substr(0, mod.find(' ')));
+        ps.end = close + 1;
       }
     }
     // "[mod:sym+0x1/0x2]" (klogd's own output) names a module too.

@@ -18,6 +18,8 @@ struct PrintedSymbol {
   uint64_t offset = 0;
   uint64_t size = 0;
   std::string module;  ///< empty for core kernel
+  size_t begin = 0;    ///< where it is in the text: [begin, end), " [mod]" included
+  size_t end = 0;
 };
 /// Every printed symbol in one line of text.
 std::vector<PrintedSymbol> find_printed_symbols(std::string_view text);

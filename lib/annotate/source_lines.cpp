@@ -1,0 +1,121 @@
+#include "annotate/source_lines.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace klogd {
+namespace {
+
+std::string module_key(std::string_view name) {
+  std::string m(name);
+  std::replace(m.begin(), m.end(), '-', '_');
+  return m;
+}
+
+// "(fs/read_write.c:584)" right after a frame: a kernel that prints locations itself.
+bool located_already(std::string_view rest) {
+  if (!rest.starts_with(" (")) return false;
+  size_t close = rest.find(')');
+  if (close == std::string_view::npos) return false;
+  std::string_view in = rest.substr(2, close - 2);
+  size_t colon = in.rfind(':');
+  return colon != std::string_view::npos && colon + 1 < in.size() &&
+         in.find(' ') == std::string_view::npos &&
+         std::all_of(in.begin() + static_cast<long>(colon) + 1, in.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+bool is_pc_line(std::string_view t) {
+  return t.find("RIP: ") != std::string_view::npos || t.find("pc : ") != std::string_view::npos ||
+         t.find("PC is at ") != std::string_view::npos ||
+         (t.find("WARNING: ") != std::string_view::npos && t.find(" at ") != std::string_view::npos);
+}
+
+bool SourceLines::add(const std::string& path, std::string* err) {
+  auto d = DebugInfo::open(path, err);
+  if (!d) return false;
+  std::string name = std::filesystem::path(path).filename().string();
+  for (std::string_view ext : {".debug", ".ko"})
+    if (name.ends_with(ext)) name.resize(name.size() - ext.size());
+  if (std::filesystem::path(path).filename().string().find(".ko") != std::string::npos)
+    modules_[module_key(name)] = std::move(d);
+  else
+    core_ = std::move(d);
+  return true;
+}
+
+const DebugInfo* SourceLines::file_for(const PrintedSymbol& s) const {
+  if (s.module.empty()) return core_.get();
+  auto it = modules_.find(module_key(s.module));
+  return it == modules_.end() ? nullptr : it->second.get();
+}
+
+bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* err) const {
+  for (const PrintedSymbol& p : printed) {
+    const DebugInfo* d = file_for(p);
+    if (!d || p.module == "?") continue;
+    if (!d->symbol_address(p.name, p.size)) {
+      *err = d->path() + " is not the crashed kernel's: the log printed " + p.name + "/0x" +
+             [&] {
+               char b[24];
+               std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(p.size));
+               return std::string(b);
+             }() +
+             ", which it does not hold with that size";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<FrameSource> SourceLines::frames(std::string_view text) const {
+  std::vector<FrameSource> out;
+  const bool pc = is_pc_line(text);
+  for (PrintedSymbol& s : find_printed_symbols(text)) {
+    // klogd 1.5's style for module frames, "[mod:name+0x1/0x2]": the module before the ':',
+    // the location after the ']'
+    if (s.begin > 1 && text[s.begin - 1] == ':') {
+      size_t open = text.rfind('[', s.begin - 1);
+      if (open != std::string_view::npos && s.end < text.size() && text[s.end] == ']') {
+        s.module.assign(text.substr(open + 1, s.begin - 2 - open));
+        s.end += 1;
+      }
+    }
+    FrameSource f;
+    f.return_address = !pc;
+    if (const DebugInfo* d = file_for(s)) {
+      if (auto at = d->symbol_address(s.name, s.size)) {
+        uint64_t address = *at + s.offset;
+        if (f.return_address && s.offset > 0) --address;  // the call, not the line after it
+        f.source = d->locate(address);
+      }
+    }
+    f.symbol = std::move(s);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string SourceLines::decorate(std::string_view text) const {
+  std::string out;
+  size_t copied = 0;
+  for (const FrameSource& f : frames(text)) {
+    if (f.source.empty() || located_already(text.substr(f.symbol.end))) continue;
+    out.append(text.substr(copied, f.symbol.end - copied));
+    copied = f.symbol.end;
+    // outermost (the function the frame names) first
+    const SourceLocation& own = f.source.back();
+    out += " (" + own.file + ":" + std::to_string(own.line);
+    for (size_t i = f.source.size() - 1; i-- > 0;) {
+      const SourceLocation& in = f.source[i];
+      out += ", inlined " + in.function + " " + in.file + ":" + std::to_string(in.line);
+    }
+    out += ")";
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+}  // namespace klogd

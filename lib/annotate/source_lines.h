@@ -1,0 +1,64 @@
+#pragma once
+/// Source lines for the frames of a kernel log line (klogd --decode --debuginfo): every frame the
+/// line prints ("name+0xOFF/0xSIZE [mod]", as the kernel prints it or as the annotator made it
+/// of a raw address) located in the kernel's debug info (symbols/debug_info.h), its inlined
+/// callers included.
+///
+/// A frame is found through the debug file's own symbol table, by name and printed size (two
+/// functions of one name are told apart by it, as the kernel's faddr2line does), so the KASLR
+/// slide and where a module was loaded do not matter. A return address (a trace's frames) is
+/// looked up at address - 1, so that the line is the call's; a faulting PC (RIP:, arm64 pc :,
+/// the WARNING's location) at the address.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "symbols/debug_info.h"
+#include "symbols/printed_symbols.h"
+
+namespace klogd {
+
+/// One frame of a line with its code locations (innermost first; empty: no line information).
+struct FrameSource {
+  PrintedSymbol symbol;  ///< name, offset, size, module, where in the text
+  bool return_address = true;
+  std::vector<SourceLocation> source;
+};
+
+/// Whether a line's frames are faulting PCs rather than return addresses.
+bool is_pc_line(std::string_view text);
+
+/// ", inlined fdget_pos include/linux/file.h:75": what follows a frame's own file:line for
+/// each function inlined at it, outermost first (see SourceLines::decorate).
+class SourceLines {
+ public:
+  /// Adds a debug file: a vmlinux with DWARF, or a module's .ko / .ko.debug (its module named by
+  /// the file: "snd-hda-intel.ko" is snd_hda_intel). False with *err when it cannot be read.
+  bool add(const std::string& path, std::string* err);
+  bool empty() const { return !core_ && modules_.empty(); }
+
+  /// Refuses debug files that do not belong to the log: each frame the log printed of a file
+  /// (core, or that module) must be in its symbol table with the printed size. False with *err
+  /// naming the first that is not.
+  bool check(const std::vector<PrintedSymbol>& printed, std::string* err) const;
+
+  /// The frames of `text`, each with its source.
+  std::vector<FrameSource> frames(std::string_view text) const;
+
+  /// `text` with each located frame followed by " (FILE:LINE)", the line in the function the
+  /// frame names, and, when functions were inlined there, ", inlined NAME FILE:LINE" for each,
+  /// outermost first, the last one where the address is:
+  ///   ksys_write+0x6b/0xf0 (fs/read_write.c:637, inlined fdget_pos include/linux/file.h:75)
+  /// A frame that is followed by a location already (a kernel that prints one) is left alone.
+  std::string decorate(std::string_view text) const;
+
+ private:
+  const DebugInfo* file_for(const PrintedSymbol& s) const;
+  std::unique_ptr<DebugInfo> core_;
+  std::map<std::string, std::unique_ptr<DebugInfo>> modules_;
+};
+
+}  // namespace klogd

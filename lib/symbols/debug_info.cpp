@@ -1,0 +1,208 @@
+#include "symbols/debug_info.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <unordered_map>
+
+namespace klogd {
+namespace {
+
+constexpr std::array<std::string_view, 22> kTopFolders = {
+    "arch",  "block",    "certs",   "crypto", "drivers", "fs",      "include", "init",
+    "io_uring", "ipc",   "kernel",  "lib",    "mm",      "net",     "rust",    "samples",
+    "scripts", "security", "sound", "tools",  "usr",     "virt"};
+
+bool is_top_folder(std::string_view c) {
+  for (std::string_view t : kTopFolders)
+    if (c == t) return true;
+  return false;
+}
+
+// No separate debug file is ever looked for: the file given is the one read.
+int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*,
+                 GElf_Word, char**) {
+  return -1;
+}
+
+const Dwfl_Callbacks kOffline = {
+    .find_elf = nullptr,
+    .find_debuginfo = no_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = nullptr,
+};
+
+std::string die_name(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (int at : {DW_AT_name, DW_AT_linkage_name}) {
+    if (dwarf_attr_integrate(die, at, &attr)) {
+      if (const char* s = dwarf_formstring(&attr)) return s;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string kernel_tree_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view c = path.substr(at, slash - at);
+    if (c == "..") {
+      if (!parts.empty() && parts.back() != "..") parts.pop_back();
+      else parts.push_back(c);
+    } else if (!c.empty() && c != ".") {
+      parts.push_back(c);
+    }
+    at = slash + 1;
+  }
+  size_t from = 0;
+  bool found = false;
+  for (size_t i = 0; i + 1 < parts.size(); ++i)
+    if (is_top_folder(parts[i])) {
+      from = i;
+      found = true;
+      break;
+    }
+  std::string out = !found && path.starts_with('/') ? "/" : "";
+  for (size_t i = from; i < parts.size(); ++i) {
+    if (!out.empty() && out.back() != '/') out.push_back('/');
+    out.append(parts[i]);
+  }
+  return out;
+}
+
+struct DebugInfo::Impl {
+  Dwfl* dwfl = nullptr;
+  Dwfl_Module* mod = nullptr;
+  int fd = -1;
+  // function symbols by name: address and size (built on the first symbol_address())
+  mutable bool symbols_read = false;
+  mutable std::unordered_multimap<std::string, std::pair<uint64_t, uint64_t>> functions;
+  ~Impl() {
+    if (dwfl) dwfl_end(dwfl);  // closes fd, which libdwfl owns once reported
+  }
+};
+
+DebugInfo::DebugInfo(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DebugInfo::~DebugInfo() = default;
+
+std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& path, std::string* err) {
+  auto impl = std::make_unique<Impl>();
+  impl->dwfl = dwfl_begin(&kOffline);
+  if (!impl->dwfl) {
+    *err = std::string("libdwfl: ") + dwfl_errmsg(-1);
+    return nullptr;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = path + ": cannot open";
+    return nullptr;
+  }
+  dwfl_report_begin(impl->dwfl);
+  impl->mod = dwfl_report_offline(impl->dwfl, "debuginfo", path.c_str(), fd);  // takes fd
+  dwfl_report_end(impl->dwfl, nullptr, nullptr);
+  if (!impl->mod) {
+    *err = path + ": not an ELF file libdwfl can read (" + dwfl_errmsg(-1) + ")";
+    return nullptr;
+  }
+  Dwarf_Addr bias = 0;
+  if (!dwfl_module_getdwarf(impl->mod, &bias)) {
+    *err = path + ": no DWARF debug information (" + dwfl_errmsg(-1) + ")";
+    return nullptr;
+  }
+  std::unique_ptr<DebugInfo> d(new DebugInfo(std::move(impl)));
+  d->path_ = path;
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  int n = dwfl_module_build_id(d->impl_->mod, &bits, &vaddr);
+  static const char* hex = "0123456789abcdef";
+  for (int i = 0; i < n; ++i) {
+    d->build_id_.push_back(hex[bits[i] >> 4]);
+    d->build_id_.push_back(hex[bits[i] & 15]);
+  }
+  return d;
+}
+
+std::vector<SourceLocation> DebugInfo::locate(uint64_t address) const {
+  std::vector<SourceLocation> out;
+  Dwfl_Module* mod = dwfl_addrmodule(impl_->dwfl, address);
+  if (!mod) return out;
+  Dwfl_Line* line = dwfl_module_getsrc(mod, address);
+  if (!line) return out;
+  int lineno = 0;
+  const char* src = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
+  if (!src || lineno <= 0) return out;
+  std::string file = kernel_tree_path(src);
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cudie = dwfl_module_addrdie(mod, address, &bias);
+  // The innermost scope at the address, then every DIE that contains it (dwarf_getscopes alone
+  // skips from an inlined instance to its unit: the chain is the containing DIEs of that one).
+  Dwarf_Die* scopes = nullptr;
+  int n = cudie ? dwarf_getscopes(cudie, address - bias, &scopes) : 0;
+  if (n > 0) {
+    Dwarf_Die innermost = scopes[0];
+    free(scopes);
+    scopes = nullptr;
+    n = dwarf_getscopes_die(&innermost, &scopes);
+  }
+  Dwarf_Files* files = nullptr;
+  size_t nfiles = 0;
+  if (cudie) dwarf_getsrcfiles(cudie, &files, &nfiles);
+  for (int i = 0; i < n; ++i) {
+    const int tag = dwarf_tag(&scopes[i]);
+    if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine) continue;
+    out.push_back({die_name(&scopes[i]), file, lineno, tag == DW_TAG_inlined_subroutine});
+    if (tag == DW_TAG_subprogram) break;
+    // the caller's location: where this function was inlined
+    Dwarf_Attribute attr;
+    Dwarf_Word call_file = 0, call_line = 0;
+    if (!dwarf_attr(&scopes[i], DW_AT_call_file, &attr) || dwarf_formudata(&attr, &call_file) != 0 ||
+        !dwarf_attr(&scopes[i], DW_AT_call_line, &attr) || dwarf_formudata(&attr, &call_line) != 0) {
+      file.clear();
+      lineno = 0;
+      continue;
+    }
+    const char* name = files ? dwarf_filesrc(files, call_file, nullptr, nullptr) : nullptr;
+    file = name ? kernel_tree_path(name) : "";
+    lineno = static_cast<int>(call_line);
+  }
+  free(scopes);
+  if (out.empty()) {  // lines, but no scope: the symbol the address is in names it
+    const char* sym = dwfl_module_addrname(mod, address);
+    out.push_back({sym ? sym : "", file, lineno, false});
+  }
+  return out;
+}
+
+std::optional<uint64_t> DebugInfo::symbol_address(std::string_view name, uint64_t size) const {
+  if (!impl_->symbols_read) {
+    impl_->symbols_read = true;
+    const int n = dwfl_module_getsymtab(impl_->mod);
+    for (int i = 0; i < n; ++i) {
+      GElf_Sym sym;
+      GElf_Addr addr = 0;
+      const char* s =
+          dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, nullptr, nullptr, nullptr);
+      if (!s || *s == '\0' || GELF_ST_TYPE(sym.st_info) != STT_FUNC) continue;
+      impl_->functions.emplace(s, std::make_pair(uint64_t{addr}, uint64_t{sym.st_size}));
+    }
+  }
+  auto [b, e] = impl_->functions.equal_range(std::string(name));
+  std::optional<uint64_t> any;
+  for (auto it = b; it != e; ++it) {
+    if (size == 0 || it->second.second == size) return it->second.first;
+    if (!any) any = it->second.first;
+  }
+  return size == 0 ? any : std::nullopt;
+}
+
+}  // namespace klogd

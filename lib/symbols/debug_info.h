@@ -1,0 +1,66 @@
+#pragma once
+/// Source lines from a kernel's debug info: an ELF file with DWARF (a vmlinux, or a module's
+/// .ko / .ko.debug), read through elfutils' libdwfl, which reads DWARF 5 and compressed
+/// sections, relocates a .ko (ET_REL) and reads a unit's lines and scopes only when asked.
+///
+/// Addresses are the file's own: a vmlinux's link addresses (the running kernel's minus the
+/// KASLR slide); for a .ko, libdwfl lays its sections out its own way, not as the kernel loaded
+/// them, so module frames are found through the module's own symbols (symbol_address()).
+///
+/// A DebugInfo is used from one thread at a time (libdw is not thread-safe on one file).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace klogd {
+
+/// One code location of a frame: a function, and where in it.
+struct SourceLocation {
+  std::string function;  ///< "" when the debug info names none
+  std::string file;      ///< relative to the kernel tree ("fs/read_write.c"), see kernel_tree_path
+  int line = 0;
+  bool inlined = false;  ///< an inlined function's body (its caller follows in the chain)
+};
+
+/// "debian/build/build_amd64_none_amd64/include/linux/fs.h" -> "include/linux/fs.h",
+/// "/build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S" ->
+/// "arch/x86/entry/entry_64.S": from the first path component that is a top-level folder of the
+/// kernel tree; a path with none stays as it is ("." and ".." folded).
+std::string kernel_tree_path(std::string_view path);
+
+class DebugInfo {
+ public:
+  ~DebugInfo();
+  DebugInfo(const DebugInfo&) = delete;
+  DebugInfo& operator=(const DebugInfo&) = delete;
+
+  /// Opens `path` (nothing else: no separate debug file is looked for). Null with *err when it
+  /// is not a readable ELF file or holds no DWARF line information.
+  static std::unique_ptr<DebugInfo> open(const std::string& path, std::string* err);
+
+  /// The GNU build ID as hex digits, "" when the file has none.
+  const std::string& build_id() const { return build_id_; }
+  const std::string& path() const { return path_; }
+
+  /// The code locations at `address` (the file's own), innermost first: the function the
+  /// address is in, then for each inlined function the caller it was inlined into, at the call.
+  /// Empty when the address has no line information.
+  std::vector<SourceLocation> locate(uint64_t address) const;
+
+  /// The address of function `name` whose size is `size` (0: any; the first of several), from
+  /// the file's own symbol table: a printed frame "name+off/size" is at the result + off.
+  std::optional<uint64_t> symbol_address(std::string_view name, uint64_t size) const;
+
+ private:
+  struct Impl;
+  explicit DebugInfo(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+  std::string build_id_;
+};
+
+}  // namespace klogd
