@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <unordered_map>
@@ -86,7 +87,11 @@ struct DebugInfo::Impl {
   int fd = -1;
   // function symbols by name: address and size (built on the first symbol_address())
   mutable bool symbols_read = false;
-  mutable std::unordered_multimap<std::string, std::pair<uint64_t, uint64_t>> functions;
+  struct Symbol {
+    uint64_t address, size, gap;  // gap: to the next symbol, the size kallsyms prints
+  };
+  mutable std::unordered_multimap<std::string, Symbol> functions;
+  mutable std::vector<std::pair<uint64_t, std::string>> by_address;  // every symbol, sorted
   ~Impl() {
     if (dwfl) dwfl_end(dwfl);  // closes fd, which libdwfl owns once reported
   }
@@ -176,31 +181,60 @@ std::vector<SourceLocation> DebugInfo::locate(uint64_t address) const {
     lineno = static_cast<int>(call_line);
   }
   free(scopes);
-  if (out.empty()) {  // lines, but no scope: the symbol the address is in names it
-    const char* sym = dwfl_module_addrname(mod, address);
-    out.push_back({sym ? sym : "", file, lineno, false});
-  }
+  if (out.empty())  // lines, but no scope (an assembler unit): the symbol before it names it
+    out.push_back({nearest_symbol(address), file, lineno, false});
   return out;
 }
 
-std::optional<uint64_t> DebugInfo::symbol_address(std::string_view name, uint64_t size) const {
+std::string DebugInfo::nearest_symbol(uint64_t address) const {
+  read_symbols();
+  const auto& by = impl_->by_address;
+  auto it = std::upper_bound(by.begin(), by.end(), address,
+                             [](uint64_t a, const auto& e) { return a < e.first; });
+  return it == by.begin() ? "" : std::prev(it)->second;
+}
+
+void DebugInfo::read_symbols() const {
   if (!impl_->symbols_read) {
     impl_->symbols_read = true;
+    // The kernel prints a symbol's size as kallsyms knows it: the distance to the next symbol
+    // (alignment padding included), not the ELF size. Both are kept.
+    std::vector<uint64_t> starts;
+    struct Function {
+      std::string name;
+      uint64_t address, size;
+    };
+    std::vector<Function> functions;
     const int n = dwfl_module_getsymtab(impl_->mod);
     for (int i = 0; i < n; ++i) {
       GElf_Sym sym;
       GElf_Addr addr = 0;
-      const char* s =
-          dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, nullptr, nullptr, nullptr);
-      if (!s || *s == '\0' || GELF_ST_TYPE(sym.st_info) != STT_FUNC) continue;
-      impl_->functions.emplace(s, std::make_pair(uint64_t{addr}, uint64_t{sym.st_size}));
+      GElf_Word shndx = 0;
+      const char* s = dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, &shndx, nullptr, nullptr);
+      if (!s || *s == '\0' || shndx == SHN_UNDEF || shndx == SHN_ABS) continue;
+      starts.push_back(addr);
+      impl_->by_address.emplace_back(addr, s);
+      const int type = GELF_ST_TYPE(sym.st_info);  // assembler entry points have no type
+      if (type == STT_FUNC || type == STT_NOTYPE) functions.push_back({s, addr, sym.st_size});
+    }
+    std::sort(starts.begin(), starts.end());
+    std::stable_sort(impl_->by_address.begin(), impl_->by_address.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (Function& f : functions) {
+      auto next = std::upper_bound(starts.begin(), starts.end(), f.address);
+      const uint64_t gap = next == starts.end() ? f.size : *next - f.address;
+      impl_->functions.emplace(std::move(f.name), Impl::Symbol{f.address, f.size, gap});
     }
   }
+}
+
+std::optional<uint64_t> DebugInfo::symbol_address(std::string_view name, uint64_t size) const {
+  read_symbols();
   auto [b, e] = impl_->functions.equal_range(std::string(name));
   std::optional<uint64_t> any;
   for (auto it = b; it != e; ++it) {
-    if (size == 0 || it->second.second == size) return it->second.first;
-    if (!any) any = it->second.first;
+    if (size == 0 || it->second.size == size || it->second.gap == size) return it->second.address;
+    if (!any) any = it->second.address;
   }
   return size == 0 ? any : std::nullopt;
 }

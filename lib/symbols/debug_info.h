@@ -56,6 +56,8 @@ class DebugInfo {
   std::optional<uint64_t> symbol_address(std::string_view name, uint64_t size) const;
 
  private:
+  void read_symbols() const;
+  std::string nearest_symbol(uint64_t address) const;
   struct Impl;
   explicit DebugInfo(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

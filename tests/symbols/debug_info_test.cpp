@@ -182,3 +182,36 @@ TEST_CASE("debug info: what is not an ELF file with DWARF is refused with the re
   CHECK_FALSE(DebugInfo::open(kDir + "no-such-file", &err));
   CHECK(err.find("cannot open") != std::string::npos);
 }
+
+TEST_CASE("debug info: damaged files (cut anywhere, bytes flipped) are refused or read, never a "
+          "crash",
+          "[symbols][source]") {
+  const std::string good = read_file(kDir + "vmlinux-test");
+  REQUIRE(good.size() > 1000);
+  const std::string dir = temp_dir();
+  size_t opened = 0, refused = 0;
+  auto attempt = [&](const std::string& bytes) {
+    write_file(dir + "/damaged", bytes);
+    std::string err;
+    auto d = DebugInfo::open(dir + "/damaged", &err);
+    if (!d) {
+      CHECK_FALSE(err.empty());
+      ++refused;
+      return;
+    }
+    ++opened;
+    for (uint64_t a = 0xffffffff81000000; a < 0xffffffff81000100; a += 3) (void)d->locate(a);
+    (void)d->symbol_address("outer_work", 0x23);
+    (void)d->symbol_address("helper", 0);
+  };
+  for (size_t cut = 0; cut < good.size(); cut += good.size() / 97 + 1) attempt(good.substr(0, cut));
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+  for (int i = 0; i < 300; ++i) {
+    std::string bad = good;
+    for (int k = 0; k < 1 + i % 8; ++k) bad[next() % bad.size()] = static_cast<char>(next() >> 8);
+    attempt(bad);
+  }
+  std::printf("damaged ELF files: %zu opened, %zu refused with a reason\n", opened, refused);
+  CHECK(refused > 0);
+}
