@@ -186,8 +186,12 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "annotate a saved log ('-' = stdin), write it to stdout, exit")(
       "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
       "debuginfo", po::value<std::vector<std::string>>(&o->debuginfo)->value_name("FILE"),
-      "with --decode: the crashed kernel's vmlinux or a module's .ko[.debug] with DWARF; each "
-      "frame gets its source line and inlined callers (repeatable)")(
+      "with --decode: the crashed kernel's vmlinux or a module's .ko[.debug] with DWARF, or a "
+      "folder laid out like /usr/lib/debug; each frame gets its source line and inlined callers "
+      "(repeatable; default: where distributions install the release's debug info)")(
+      "release", po::value<std::string>(&o->release)->value_name("R"),
+      "with --decode: the kernel release whose debug info is looked for (default: the one the "
+      "log names)")(
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 

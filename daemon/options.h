@@ -53,7 +53,8 @@ struct Options {
   std::optional<int64_t> kaslr_offset;
   bool check_map = false;
   std::string decode_file;
-  std::vector<std::string> debuginfo;  // --debuginfo PATH (repeatable): vmlinux, .ko with DWARF
+  std::vector<std::string> debuginfo;  // --debuginfo PATH (repeatable): vmlinux, .ko, a folder
+  std::string release;                 // --release R: whose debug info --decode looks for
   bool json = false;
   bool incidents = false;  // --decode --incidents
   bool incident_records = true;

@@ -5,9 +5,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <set>
 #include <iostream>
 
 #include "annotate/source_lines.h"
+#include "decode/debuginfo_search.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
@@ -18,6 +21,61 @@
 #include "util/file_buffer.h"
 
 namespace klogd {
+
+namespace {
+
+// Source lines: the files --debuginfo names (a folder is searched), else those the log's release
+// has where distributions install them; used only when every frame the log printed of them is
+// theirs. A file named that cannot be used stops klogd; one found by looking is left out.
+bool source_lines(const Options& o, std::string_view log, SourceLines* source) {
+  std::vector<PrintedSymbol> printed;
+  std::set<std::string> modules;
+  for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {
+    for (PrintedSymbol& p : find_printed_symbols(l.text)) {
+      if (!p.module.empty() && p.module != "?") modules.insert(p.module);
+      printed.push_back(std::move(p));
+    }
+  });
+  if (printed.empty()) return true;  // no frame: nothing to look for
+  const std::string release = o.release.empty() ? release_in_log(log) : o.release;
+  std::string err;
+  std::vector<DebugFiles> found;
+  for (const std::string& path : o.debuginfo) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      found.push_back(find_debug_files_in(path, release, modules));
+      if (found.back().vmlinux.empty() && found.back().modules.empty())
+        spdlog::warn("--debuginfo {}: no vmlinux or module of release '{}' in it", path, release);
+    } else if (!source->add(path, &err)) {
+      spdlog::error("--debuginfo {}", err);
+      return false;
+    }
+  }
+  const bool named = !o.debuginfo.empty();
+  if (!named) found.push_back(find_debug_files(release, modules));
+  for (const DebugFiles& f : found) {
+    std::vector<std::string> files;
+    if (!f.vmlinux.empty()) files.push_back(f.vmlinux);
+    for (const auto& [name, file] : f.modules) files.push_back(file);
+    for (const std::string& file : files) {
+      if (source->add(file, &err))
+        spdlog::info("source lines: {}", file);
+      else
+        spdlog::warn("source lines: {}", err);
+    }
+  }
+  if (!source->empty() && !source->check(printed, &err)) {
+    if (named) {
+      spdlog::error("--debuginfo: {}", err);
+      return false;
+    }
+    spdlog::warn("source lines: {}: not used", err);
+    *source = SourceLines();
+  }
+  return true;
+}
+
+}  // namespace
 
 int run_decode(const Options& o) {
   std::string log, err;
@@ -76,24 +134,8 @@ int run_decode(const Options& o) {
   // instead of on every line, so the output reads as the kernel would have printed it.
   ao.mark_unverified = false;
   Annotator annotator(&setup.symbolizer, ao);
-  // --debuginfo: source lines, from files that hold every frame the log printed of them
   SourceLines source;
-  for (const std::string& path : o.debuginfo) {
-    if (!source.add(path, &err)) {
-      spdlog::error("--debuginfo {}", err);
-      return 1;
-    }
-  }
-  if (!source.empty()) {
-    std::vector<PrintedSymbol> printed;
-    for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {
-      for (PrintedSymbol& p : find_printed_symbols(l.text)) printed.push_back(std::move(p));
-    });
-    if (!source.check(printed, &err)) {
-      spdlog::error("--debuginfo: {}", err);
-      return 1;
-    }
-  }
+  if (!source_lines(o, log, &source)) return 1;
   std::string out;
   if (from_pstore)
     for (const Incident& i : pstore_incidents(pstore.dumps, annotator))
