@@ -141,7 +141,7 @@ int run_decode(const Options& o) {
     for (const Incident& i : pstore_incidents(pstore.dumps, annotator))
       append_incident_json(i, &out);
   else if (o.incidents)
-    decode_incidents(log, annotator, &out);
+    decode_incidents(log, annotator, &out, source.empty() ? nullptr : &source);
   else
     decode_log(log, annotator, DecodeOutput{o.twice, o.json, source.empty() ? nullptr : &source},
                &out);

@@ -60,6 +60,9 @@ struct Incident {
   uint64_t last_line = 0;
   std::string fingerprint;  ///< kFingerprintDigits hex digits (see incident_fingerprint)
   std::string boot;  ///< "previous": found in what pstore kept of the boot before; "": this one
+  /// The guilty frame's source line ("fs/read_write.c:584"), when debug info is at hand; never
+  /// part of the fingerprint.
+  std::string source;
 };
 
 /// The frames a fingerprint uses: the top ones that are not reporting or library

@@ -52,6 +52,7 @@ void append_incident_json(const Incident& i, std::string* out) {
   *out += "\"last_line\":" + std::to_string(i.last_line) + ",";
   str("fingerprint", i.fingerprint);
   if (!i.boot.empty()) str("boot", i.boot);
+  if (!i.source.empty()) str("source", i.source);
   out->back() = '}';
   *out += '\n';
 }

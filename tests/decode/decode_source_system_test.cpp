@@ -94,3 +94,23 @@ TEST_CASE("decode source: a debug file the log's frames disagree with is refused
   CHECK(stripped.status == 1);
   CHECK(stripped.output.find("no DWARF") != std::string::npos);
 }
+
+TEST_CASE("decode source: an incident names its guilty frame's line, its fingerprint unchanged",
+          "[decode][source][incidents]") {
+  const std::string log = kDir + "warn.log";  // a WARN in outer_work, as a kernel prints it
+  auto with = run_command("{ " + kKlogd + " --decode " + log + " --incidents --debuginfo " + kDir +
+                          "vmlinux-test 2>/dev/null; }");
+  auto without = run_command("{ " + kKlogd + " --decode " + log + " --incidents 2>/dev/null; }");
+  REQUIRE(with.status == 0);
+  REQUIRE(without.status == 0);
+  INFO(with.output);
+  CHECK(with.output.find("\"title\":\"WARNING in outer_work\"") != std::string::npos);
+  CHECK(with.output.find(",\"source\":\"kernel/frames.c:18\"}") != std::string::npos);
+  CHECK(without.output.find("\"source\"") == std::string::npos);
+  auto fingerprint = [](const std::string& json) {
+    size_t at = json.find("\"fingerprint\":\"");
+    return at == std::string::npos ? std::string() : json.substr(at + 15, 20);
+  };
+  CHECK_FALSE(fingerprint(with.output).empty());
+  CHECK(fingerprint(with.output) == fingerprint(without.output));
+}
