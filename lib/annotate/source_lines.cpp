@@ -6,12 +6,6 @@
 namespace klogd {
 namespace {
 
-std::string module_key(std::string_view name) {
-  std::string m(name);
-  std::replace(m.begin(), m.end(), '-', '_');
-  return m;
-}
-
 // "(fs/read_write.c:584)" right after a frame: a kernel that prints locations itself.
 bool located_already(std::string_view rest) {
   if (!rest.starts_with(" (")) return false;

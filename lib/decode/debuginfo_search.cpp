@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "symbols/debug_info.h"
+
 namespace klogd {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string module_key(std::string name) {
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
 
 bool is_file(const std::string& p) {
   std::error_code ec;

@@ -81,6 +81,12 @@ std::string kernel_tree_path(std::string_view path) {
   return out;
 }
 
+std::string module_key(std::string_view name) {
+  std::string m(name);
+  std::replace(m.begin(), m.end(), '-', '_');
+  return m;
+}
+
 struct DebugInfo::Impl {
   Dwfl* dwfl = nullptr;
   Dwfl_Module* mod = nullptr;

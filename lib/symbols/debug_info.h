@@ -32,6 +32,10 @@ struct SourceLocation {
 /// kernel tree; a path with none stays as it is ("." and ".." folded).
 std::string kernel_tree_path(std::string_view path);
 
+/// A module's name as the kernel keys it: '-' and '_' are one ("snd-hda-intel" is
+/// "snd_hda_intel"), for matching a frame's [mod] with a NAME.ko file.
+std::string module_key(std::string_view name);
+
 class DebugInfo {
  public:
   ~DebugInfo();
