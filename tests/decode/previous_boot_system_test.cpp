@@ -250,3 +250,36 @@ TEST_CASE("previous boot: as the systemd unit runs klogd (a user with CAP_SYSLOG
   CHECK(status.find("CapAmb:\t0000000000000000\n") != std::string::npos);
   CHECK(d.stop() == 0);
 }
+
+TEST_CASE("previous boot: the local syslog (rsyslogd on its socket), RFC 3164 and RFC 5424",
+          "[pstore][live]") {
+  for (const std::string format : {"rfc3164", "rfc5424"}) {
+    INFO(format);
+    Rsyslog rs("%pri%|%syslogtag%|%msg%|%structured-data%");
+    rs.start();
+    Previous p;
+    Child d(p.klogd("-n --sink syslog --syslog-format " + format + " --syslog-socket " +
+                    rs.socket() + " 2>" + p.dir + "/err"));
+    REQUIRE(wait_for(p.dir + "/err", "previous boot: 2 dumps"));
+    const std::string line = p.tag + " syslog";
+    REQUIRE(inject_kmsg("<14>" + line + "\n"));
+    REQUIRE(wait_until([&] { return rs.out().find(line) != std::string::npos; }));
+    const std::string out = rs.out();
+    INFO(out.substr(0, 3000));
+    if (format == "rfc3164") {
+      // the last words with their level (kern.emerg: 0), the prefix saying whose they are
+      CHECK(out.find("0|kernel:| klogd: previous boot: Kernel panic - not syncing: sysrq "
+                     "triggered crash|") != std::string::npos);
+      CHECK(out.find("klogd: incident in the previous boot: kernel panic: sysrq triggered crash [") !=
+            std::string::npos);
+      CHECK(count(out, "klogd: previous boot: ") == 493);
+    } else {
+      CHECK(out.find("0|kernel|Kernel panic - not syncing: sysrq triggered crash|[kmsg@32473 "
+                     "mono=\"10532020\" boot=\"previous\"]") != std::string::npos);
+      CHECK(out.find("boot=\"previous\"][incident@32473 type=\"panic\"") != std::string::npos);
+    }
+    const bool before = out.find("kernel panic: sysrq triggered crash") < out.find(line);
+    CHECK(before);  // the previous boot's, before this boot's first record
+    CHECK(d.stop() == 0);
+  }
+}
