@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "util/hex.h"
+
 namespace klogd {
 namespace {
 
@@ -51,13 +53,8 @@ bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* 
     const DebugInfo* d = file_for(p);
     if (!d || p.module == "?") continue;
     if (!d->symbol_address(p.name, p.size)) {
-      *err = d->path() + " is not the crashed kernel's: the log printed " + p.name + "/0x" +
-             [&] {
-               char b[24];
-               std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(p.size));
-               return std::string(b);
-             }() +
-             ", which it does not hold with that size";
+      *err = d->path() + " is not the crashed kernel's: the log printed " + p.name + "/" +
+             hex0x(p.size) + ", which it does not hold with that size";
       return false;
     }
   }

@@ -14,6 +14,7 @@
 #include "incidents/incident_namer.h"
 #include "incidents/incident_tracker.h"
 #include "util/file_buffer.h"
+#include "util/hex.h"
 
 namespace klogd {
 namespace {
@@ -90,13 +91,7 @@ std::string pstore_dump_key(const PstoreRecord& d) {
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 16 && i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
+  return hex_bytes(digest, std::min<size_t>(16, len));
 }
 
 PstoreHarvest read_pstore(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "incidents/report_catalog.h"
+#include "util/hex.h"
 
 namespace klogd {
 
@@ -127,13 +128,7 @@ std::string incident_fingerprint(const Incident& i) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int k = 0; k < kFingerprintDigits / 2 && k < len; ++k) {
-    static const char* d = "0123456789abcdef";
-    hex.push_back(d[digest[k] >> 4]);
-    hex.push_back(d[digest[k] & 15]);
-  }
-  return hex;
+  return hex_bytes(digest, std::min<size_t>(kFingerprintDigits / 2, len));
 }
 
 }  // namespace klogd

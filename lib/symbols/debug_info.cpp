@@ -1,5 +1,7 @@
 #include "symbols/debug_info.h"
 
+#include "util/hex.h"
+
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -135,11 +137,7 @@ std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& path, std::string*
   const unsigned char* bits = nullptr;
   GElf_Addr vaddr = 0;
   int n = dwfl_module_build_id(d->impl_->mod, &bits, &vaddr);
-  static const char* hex = "0123456789abcdef";
-  for (int i = 0; i < n; ++i) {
-    d->build_id_.push_back(hex[bits[i] >> 4]);
-    d->build_id_.push_back(hex[bits[i] & 15]);
-  }
+  if (n > 0) d->build_id_ = hex_bytes(bits, static_cast<size_t>(n));
   return d;
 }
 

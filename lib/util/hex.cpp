@@ -66,4 +66,14 @@ std::string signed_hex(int64_t v) {
   return v < 0 ? "-" + hex0x(static_cast<uint64_t>(-v)) : hex0x(static_cast<uint64_t>(v));
 }
 
+std::string hex_bytes(const unsigned char* bytes, size_t n) {
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back("0123456789abcdef"[bytes[i] >> 4]);
+    out.push_back("0123456789abcdef"[bytes[i] & 15]);
+  }
+  return out;
+}
+
 }  // namespace klogd

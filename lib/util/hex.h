@@ -30,6 +30,9 @@ bool read_0x_hex(std::string_view t, size_t* pos, uint64_t* out);
 /// Appends `v` in lower-case hex, no prefix, at least `min_digits` digits.
 void append_hex(std::string* out, uint64_t v, int min_digits = 1);
 
+/// `n` bytes as 2n lower-case hex digits (a digest, a build ID).
+std::string hex_bytes(const unsigned char* bytes, size_t n);
+
 /// "ffffffff81000000": 16 digits, no prefix (how the kernel prints a 64-bit address).
 std::string hex16(uint64_t v);
 /// "0x1be00000"
