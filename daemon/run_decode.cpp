@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "annotate/source_lines.h"
-#include "decode/debuginfo_search.h"
+#include "symbols/debuginfo_search.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"

@@ -29,17 +29,25 @@ bool is_pc_line(std::string_view t) {
          (t.find("WARNING: ") != std::string_view::npos && t.find(" at ") != std::string_view::npos);
 }
 
-bool SourceLines::add(const std::string& path, std::string* err) {
+bool SourceLines::add(const std::string& path, std::string* err, std::string_view build_id) {
   auto d = DebugInfo::open(path, err);
   if (!d) return false;
-  std::string name = std::filesystem::path(path).filename().string();
-  for (std::string_view ext : {".debug", ".ko"})
-    if (name.ends_with(ext)) name.resize(name.size() - ext.size());
-  if (std::filesystem::path(path).filename().string().find(".ko") != std::string::npos)
-    modules_[module_key(name)] = std::move(d);
+  if (!build_id.empty() && d->build_id() != build_id) {
+    *err = path + " is not the running kernel's: its build ID is " +
+           (d->build_id().empty() ? std::string("none") : d->build_id()) + ", the kernel's " +
+           std::string(build_id);
+    return false;
+  }
+  const std::string file = std::filesystem::path(path).filename().string();
+  if (file.find(".ko") != std::string::npos)
+    modules_[module_key(file.substr(0, file.find(".ko")))] = std::move(d);
   else
     core_ = std::move(d);
   return true;
+}
+
+bool SourceLines::has_module(std::string_view module) const {
+  return modules_.count(module_key(module)) > 0;
 }
 
 const DebugInfo* SourceLines::file_for(const PrintedSymbol& s) const {
@@ -52,6 +60,11 @@ bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* 
   for (const PrintedSymbol& p : printed) {
     const DebugInfo* d = file_for(p);
     if (!d || p.module == "?") continue;
+    if (!p.build_id.empty() && !d->build_id().empty() && p.build_id != d->build_id()) {
+      *err = d->path() + " is not the crashed kernel's " + p.module + ": the log printed build ID " +
+             p.build_id + ", the file's is " + d->build_id();
+      return false;
+    }
     if (!d->symbol_address(p.name, p.size)) {
       *err = d->path() + " is not the crashed kernel's: the log printed " + p.name + "/" +
              hex0x(p.size) + ", which it does not hold with that size";
@@ -61,7 +74,7 @@ bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* 
   return true;
 }
 
-std::vector<FrameSource> SourceLines::frames(std::string_view text) const {
+std::vector<FrameSource> SourceLines::printed_frames(std::string_view text) {
   std::vector<FrameSource> out;
   const bool pc = is_pc_line(text);
   for (PrintedSymbol& s : find_printed_symbols(text)) {
@@ -76,23 +89,32 @@ std::vector<FrameSource> SourceLines::frames(std::string_view text) const {
     }
     FrameSource f;
     f.return_address = !pc;
-    if (const DebugInfo* d = file_for(s)) {
-      if (auto at = d->symbol_address(s.name, s.size)) {
-        uint64_t address = *at + s.offset;
-        if (f.return_address && s.offset > 0) --address;  // the call, not the line after it
-        f.source = d->locate(address);
-      }
-    }
     f.symbol = std::move(s);
     out.push_back(std::move(f));
   }
   return out;
 }
 
-std::string SourceLines::decorate(std::string_view text) const {
+void SourceLines::locate(FrameSource* f) const {
+  const DebugInfo* d = file_for(f->symbol);
+  if (!d) return;
+  auto at = d->symbol_address(f->symbol.name, f->symbol.size);
+  if (!at) return;
+  uint64_t address = *at + f->symbol.offset;
+  if (f->return_address && f->symbol.offset > 0) --address;  // the call, not the line after it
+  f->source = d->locate(address);
+}
+
+std::vector<FrameSource> SourceLines::frames(std::string_view text) const {
+  std::vector<FrameSource> out = printed_frames(text);
+  for (FrameSource& f : out) locate(&f);
+  return out;
+}
+
+std::string SourceLines::decorate(std::string_view text, const std::vector<FrameSource>& frames) {
   std::string out;
   size_t copied = 0;
-  for (const FrameSource& f : frames(text)) {
+  for (const FrameSource& f : frames) {
     if (f.source.empty() || located_already(text.substr(f.symbol.end))) continue;
     out.append(text.substr(copied, f.symbol.end - copied));
     copied = f.symbol.end;

@@ -36,15 +36,23 @@ bool is_pc_line(std::string_view text);
 class SourceLines {
  public:
   /// Adds a debug file: a vmlinux with DWARF, or a module's .ko / .ko.debug (its module named by
-  /// the file: "snd-hda-intel.ko" is snd_hda_intel). False with *err when it cannot be read.
-  bool add(const std::string& path, std::string* err);
+  /// the file: "snd-hda-intel.ko" is snd_hda_intel). False with *err when it cannot be read, or
+  /// when `build_id` is given (the running kernel's or module's) and the file's is another.
+  bool add(const std::string& path, std::string* err, std::string_view build_id = {});
   bool empty() const { return !core_ && modules_.empty(); }
+  bool has_core() const { return core_ != nullptr; }
+  bool has_module(std::string_view module) const;
 
   /// Refuses debug files that do not belong to the log: each frame the log printed of a file
-  /// (core, or that module) must be in its symbol table with the printed size. False with *err
-  /// naming the first that is not.
+  /// (core, or that module) must be in its symbol table with the printed size, and a module's
+  /// build ID, where the log printed one, must be the file's. False with *err naming the first
+  /// that is not.
   bool check(const std::vector<PrintedSymbol>& printed, std::string* err) const;
 
+  /// The frames `text` prints, not located yet (only the text is read: cheap, any thread).
+  static std::vector<FrameSource> printed_frames(std::string_view text);
+  /// Fills f->source from the debug file of the frame's module (left empty when none has it).
+  void locate(FrameSource* f) const;
   /// The frames of `text`, each with its source.
   std::vector<FrameSource> frames(std::string_view text) const;
 
@@ -53,7 +61,9 @@ class SourceLines {
   /// outermost first, the last one where the address is:
   ///   ksys_write+0x6b/0xf0 (fs/read_write.c:637, inlined fdget_pos include/linux/file.h:75)
   /// A frame that is followed by a location already (a kernel that prints one) is left alone.
-  std::string decorate(std::string_view text) const;
+  std::string decorate(std::string_view text) const { return decorate(text, frames(text)); }
+  /// The same with frames located elsewhere (`frames`: printed_frames(text), located).
+  static std::string decorate(std::string_view text, const std::vector<FrameSource>& frames);
 
  private:
   const DebugInfo* file_for(const PrintedSymbol& s) const;

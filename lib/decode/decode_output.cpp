@@ -6,6 +6,7 @@
 #include "incidents/incident_detector.h"
 #include "incidents/incident_json.h"
 #include "incidents/incident_namer.h"
+#include "incidents/incident_source.h"
 #include "incidents/incident_tracker.h"
 #include "util/address_mask.h"
 #include "util/hex.h"
@@ -139,46 +140,11 @@ std::vector<Incident> find_incidents(std::string_view log, const Annotator& anno
   return found;
 }
 
-std::string guilty_source(const Incident& incident, const std::vector<std::string_view>& report,
-                          const SourceLines& source) {
-  if (incident.function.empty()) return "";
-  auto located = [&](const std::vector<FrameSource>& frames) -> std::string {
-    for (const FrameSource& f : frames) {
-      std::string name = f.symbol.name.substr(0, f.symbol.name.find('.'));  // .cold, .isra.0
-      if (name != incident.function || f.source.empty()) continue;
-      const SourceLocation& own = f.source.back();
-      return own.file + ":" + std::to_string(own.line);
-    }
-    return "";
-  };
-  for (const std::string& f : incident.frames) {
-    const std::string id = frame_identity(f);
-    if (id.substr(0, id.find(' ')) != incident.function) continue;
-    std::string s = located(source.frames(" " + std::string(frame_text(f))));  // a return address
-    if (!s.empty()) return s;
-    break;
-  }
-  for (std::string_view line : report)
-    if (is_pc_line(line))
-      if (std::string s = located(source.frames(line)); !s.empty()) return s;
-  return "";
-}
-
 size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out,
                         const SourceLines* source) {
   std::vector<Incident> found = find_incidents(log, annotator);
-  std::vector<std::string> texts;  // the annotated lines, for the reports' faulting PCs
-  if (source)
-    for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {
-      texts.push_back(annotator.annotate(l.text).text);
-    });
   for (Incident& i : found) {
-    if (source) {
-      std::vector<std::string_view> report;
-      for (uint64_t n = i.first_line; n >= 1 && n <= i.last_line && n <= texts.size(); ++n)
-        report.push_back(texts[n - 1]);
-      i.source = guilty_source(i, report, *source);
-    }
+    if (source) i.source = guilty_source(i, *source);
     append_incident_json(i, out);
   }
   return found.size();

@@ -34,14 +34,8 @@ std::vector<Incident> find_incidents(std::string_view log, const Annotator& anno
 
 /// --incidents: appends one JSON object per incident (incidents/incident_json.h). Returns how
 /// many.
-/// With `source`, each incident's "source" is its guilty frame's line.
+/// With `source`, each incident's "source" is its guilty frame's line (incident_source.h).
 size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out,
                         const SourceLines* source = nullptr);
-
-/// The guilty frame's source line ("fs/read_write.c:584": the line in the function the frame
-/// names): its frame in the trace (a return address), else the report's faulting PC in it
-/// (`report`: the report's lines, RIP: or the WARNING's location); "" when none has one.
-std::string guilty_source(const Incident& incident, const std::vector<std::string_view>& report,
-                          const SourceLines& source);
 
 }  // namespace klogd

@@ -54,6 +54,10 @@ struct Incident {
   std::optional<int64_t> pid;
   std::string comm;
   std::vector<std::string> frames;  ///< the trace as printed ("f+0x1a/0x80 [mod]"), no " ? "
+  /// The report's first line that names where the CPU stopped ("RIP: 0010:f+0x6/0x23", arm64
+  /// "pc : ...", the WARNING's "at" line), "" when none: the guilty frame of a WARN or fault is
+  /// often there rather than in the trace.
+  std::string pc_line;
   bool panicked = false;
   bool corrupted = false;   ///< cut or interleaved beyond repair; the title may say "corrupted"
   uint64_t first_line = 0;  ///< --decode: 1-based input lines; live: kernel sequence numbers

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "annotate/annotator.h"
+#include "annotate/source_lines.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
 #include "util/demangle.h"
@@ -272,6 +273,11 @@ Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t) {
     }
   }
   in.frames = trace_frames(r.lines);
+  for (const std::string& l : r.lines) {
+    if (!is_pc_line(l)) continue;
+    in.pc_line = l;
+    break;
+  }
   in.module = module_of(r.lines, in.function, in.frames);
   in.panicked = r.panicked || in.type == IncidentType::kPanic;
   in.first_line = r.first;

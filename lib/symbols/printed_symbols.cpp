@@ -1,5 +1,6 @@
 #include "symbols/printed_symbols.h"
 
+#include <algorithm>
 #include <set>
 
 #include "util/hex.h"
@@ -41,7 +42,14 @@ std::vector<PrintedSymbol> find_printed_symbols(std::string_view t) {
       size_t close = t.find(']', p + 2);
       if (close != std::string_view::npos) {
         std::string_view mod = t.substr(p + 2, close - p - 2);
-        ps.module.assign(mod.substr(0, mod.find(' ')));
+        const size_t space = mod.find(' ');
+        ps.module.assign(mod.substr(0, space));
+        if (space != std::string_view::npos) {
+          std::string_view id = mod.substr(space + 1);
+          if (id.size() >= 16 && id.size() <= 128 &&
+              std::all_of(id.begin(), id.end(), [](char c) { return is_hex_digit(c); }))
+            for (char c : id) ps.build_id += static_cast<char>(c >= 'A' && c <= 'F' ? c + 32 : c);
+        }
         ps.end = close + 1;
       }
     }

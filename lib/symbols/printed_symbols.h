@@ -12,12 +12,14 @@
 
 namespace klogd {
 
-/// A symbol the kernel printed itself: "name+0xOFF/0xSIZE", optionally followed by " [mod]".
+/// A symbol the kernel printed itself: "name+0xOFF/0xSIZE", optionally followed by " [mod]" or,
+/// with CONFIG_STACKTRACE_BUILD_ID, " [mod BUILDID]".
 struct PrintedSymbol {
   std::string name;
   uint64_t offset = 0;
   uint64_t size = 0;
-  std::string module;  ///< empty for core kernel
+  std::string module;    ///< empty for core kernel
+  std::string build_id;  ///< the module's, when the kernel printed it (lowercase hex), else ""
   size_t begin = 0;    ///< where it is in the text: [begin, end), " [mod]" included
   size_t end = 0;
 };

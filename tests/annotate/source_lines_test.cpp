@@ -109,17 +109,22 @@ TEST_CASE("source lines: a debug file the log's frames disagree with is refused"
           "[annotate][source]") {
   SourceLines s = both();
   std::string err;
-  PrintedSymbol ok{"outer_work", 4, 0x23, ""};
-  PrintedSymbol mod{"mod_write", 4, 0x17, "module_test"};
+  PrintedSymbol ok{"outer_work", 4, 0x23, "", ""};
+  PrintedSymbol mod{"mod_write", 4, 0x17, "module_test", ""};
   CHECK(s.check({ok, mod}, &err));
-  PrintedSymbol wrong{"outer_work", 4, 0x40, ""};
+  PrintedSymbol wrong{"outer_work", 4, 0x40, "", ""};
   CHECK_FALSE(s.check({ok, wrong}, &err));
   CHECK(err.find("vmlinux-test is not the crashed kernel's: the log printed outer_work/0x40") !=
         std::string::npos);
-  PrintedSymbol absent{"mod_gone", 1, 0x10, "module_test"};
+  PrintedSymbol absent{"mod_gone", 1, 0x10, "module_test", ""};
   CHECK_FALSE(s.check({absent}, &err));
-  PrintedSymbol other_module{"x", 1, 0x10, "not_given"};  // no file for it: nothing to check
+  PrintedSymbol other_module{"x", 1, 0x10, "not_given", ""};  // no file for it: nothing to check
   CHECK(s.check({other_module}, &err));
+  // a build ID printed beside the module (CONFIG_STACKTRACE_BUILD_ID) that is not the file's
+  PrintedSymbol other_build{"mod_write", 4, 0x17, "module_test", "00112233445566778899"};
+  CHECK_FALSE(s.check({other_build}, &err));
+  CHECK(err.find("module-test.ko is not the crashed kernel's module_test: the log printed build ID "
+                 "00112233445566778899, the file's is ") != std::string::npos);
   SourceLines none;
   CHECK_FALSE(none.add(kDir + "vmlinux-test-stripped", &err));
   CHECK(err.find("no DWARF") != std::string::npos);

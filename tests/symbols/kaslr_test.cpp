@@ -73,3 +73,13 @@ TEST_CASE("kaslr: printed symbols are found with their module", "[kaslr]") {
   CHECK(p[1].module.empty());
   CHECK(find_printed_symbols("0x1+0x2 +0x3/ x+0x/0x1 a+0x1/0xg").empty());
 }
+
+TEST_CASE("kaslr: a module's build ID printed beside it (CONFIG_STACKTRACE_BUILD_ID)", "[kaslr]") {
+  auto p = find_printed_symbols(
+      " mod_write+0x9/0x17 [module_test 4A1B8EBB64E1E54EAE2C962F7587FFBA4A1B8EBB] x+0x1/0x2 [m zz]");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0].module == "module_test");
+  CHECK(p[0].build_id == "4a1b8ebb64e1e54eae2c962f7587ffba4a1b8ebb");
+  CHECK(p[1].module == "m");
+  CHECK(p[1].build_id.empty());  // not hex: no build ID
+}

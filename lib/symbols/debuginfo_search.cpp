@@ -1,4 +1,4 @@
-#include "decode/debuginfo_search.h"
+#include "symbols/debuginfo_search.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -4,7 +4,8 @@
 /// (Debian, Ubuntu), /usr/lib/debug/lib/modules/R/vmlinux (Fedora, RHEL, SUSE), /boot/vmlinux-R,
 /// /lib/modules/R/build/vmlinux (a kernel built in place); a module's in
 /// /usr/lib/debug/lib/modules/R/**/NAME.ko[.debug], else the unstripped /lib/modules/R/**/NAME.ko.
-/// Only where to look: whether a file belongs to the log is SourceLines::check's to say.
+/// Only where to look: whether a file belongs is for the build ID (build_id_note.h) or
+/// SourceLines::check to say.
 
 #include <map>
 #include <set>

@@ -1,7 +1,7 @@
 // Where --decode finds a release's debug info: the release a log names, the places
 // distributions install the vmlinux and the modules' debug files (a tree of the test's own
 // standing for /), and a folder given with --debuginfo.
-#include "decode/debuginfo_search.h"
+#include "symbols/debuginfo_search.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

@@ -1,0 +1,33 @@
+#include "incidents/incident_source.h"
+
+namespace klogd {
+namespace {
+
+// The guilty function's own line among `frames` (its name without ".cold" or ".isra.0").
+std::string located(const std::vector<FrameSource>& frames, const std::string& function) {
+  for (const FrameSource& f : frames) {
+    std::string name = f.symbol.name.substr(0, f.symbol.name.find('.'));
+    if (name != function || f.source.empty()) continue;
+    const SourceLocation& own = f.source.back();
+    return own.file + ":" + std::to_string(own.line);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string guilty_source(const Incident& incident, const SourceLines& source) {
+  if (incident.function.empty()) return "";
+  for (const std::string& f : incident.frames) {
+    const std::string id = frame_identity(f);
+    if (id.substr(0, id.find(' ')) != incident.function) continue;
+    // " f+0x1/0x2": a trace's frame, a return address
+    std::string s = located(source.frames(" " + std::string(frame_text(f))), incident.function);
+    if (!s.empty()) return s;
+    break;
+  }
+  if (!incident.pc_line.empty()) return located(source.frames(incident.pc_line), incident.function);
+  return "";
+}
+
+}  // namespace klogd
