@@ -166,6 +166,16 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "fingerprint (default true)")(
       "incident-window", po::value<unsigned>(&o->incident_window)->value_name("SECONDS"),
       "the same crash again within this time is counted, not recorded again (default 600)")(
+      "source-lines", po::value<bool>(&o->source_lines)->value_name("BOOL")->implicit_value(true),
+      "after each frame of a kernel record, its source line and inlined callers from the kernel's "
+      "debug info, once known (default false; incidents carry their guilty line either way)")(
+      "debuginfo", po::value<std::vector<std::string>>(&o->debuginfo)->value_name("PATH"),
+      "the kernel's vmlinux or a module's .ko[.debug] with DWARF, or a folder laid out like "
+      "/usr/lib/debug (repeatable; default: where distributions install the release's debug "
+      "info; 'none': no source lines)")(
+      "release", po::value<std::string>(&o->release)->value_name("R"),
+      "the kernel release whose debug info is looked for (default: the running one; with "
+      "--decode, the one the log names)")(
       "metrics-listen", po::value<std::string>(&metrics_listen)->value_name("ADDR:PORT"),
       "serve Prometheus metrics at http://ADDR:PORT/metrics (an IP literal: 127.0.0.1:9468, "
       "[::1]:9468; default off)")(
@@ -185,13 +195,6 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
       "annotate a saved log ('-' = stdin), write it to stdout, exit")(
       "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
-      "debuginfo", po::value<std::vector<std::string>>(&o->debuginfo)->value_name("FILE"),
-      "with --decode: the crashed kernel's vmlinux or a module's .ko[.debug] with DWARF, or a "
-      "folder laid out like /usr/lib/debug; each frame gets its source line and inlined callers "
-      "(repeatable; default: where distributions install the release's debug info)")(
-      "release", po::value<std::string>(&o->release)->value_name("R"),
-      "with --decode: the kernel release whose debug info is looked for (default: the one the "
-      "log names)")(
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 

@@ -54,7 +54,8 @@ struct Options {
   bool check_map = false;
   std::string decode_file;
   std::vector<std::string> debuginfo;  // --debuginfo PATH (repeatable): vmlinux, .ko, a folder
-  std::string release;                 // --release R: whose debug info --decode looks for
+  std::string release;                 // --release R: whose debug info is looked for
+  bool source_lines = false;           // --source-lines
   bool json = false;
   bool incidents = false;  // --decode --incidents
   bool incident_records = true;

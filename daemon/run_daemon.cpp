@@ -30,6 +30,8 @@
 #include "modes.h"
 #include "pipeline/notify_ticker.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/source_service.h"
+#include "symbols/symbol_loading.h"
 #include "pipeline/symbol_keeper.h"
 #include "process_life.h"
 #include "sinks_from_options.h"
@@ -293,6 +295,19 @@ int run_daemon(const Options& o) {
                        io.stop();
                      }});
   if (o.incident_records) pipeline.set_incidents(&incidents);
+  // Source lines: the incidents' guilty lines, and with --source-lines every frame's. Nothing is
+  // opened before a frame needs it, and then as the user klogd runs as.
+  std::unique_ptr<SourceService> source_lines;
+  if ((o.incident_records || o.source_lines) &&
+      o.debuginfo != std::vector<std::string>{"none"}) {
+    SourceServiceOptions so;
+    so.debuginfo = o.debuginfo;
+    // a replay's kernel is not this one: its release only when named
+    so.release = o.release.empty() && !replay ? running_release(KernelPaths{}) : o.release;
+    so.running_kernel = !replay;
+    source_lines = std::make_unique<SourceService>(io, so, log_notes);
+    pipeline.set_source_lines(source_lines.get(), o.source_lines);
+  }
   pipeline.set_first_records(std::move(previous.records));
   if (pstore_state.is_open()) pipeline.set_delivered_clock(&pstore_state);
   DaemonMetrics metrics(

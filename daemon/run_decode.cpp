@@ -28,6 +28,7 @@ namespace {
 // has where distributions install them; used only when every frame the log printed of them is
 // theirs. A file named that cannot be used stops klogd; one found by looking is left out.
 bool source_lines(const Options& o, std::string_view log, SourceLines* source) {
+  if (o.debuginfo == std::vector<std::string>{"none"}) return true;
   std::vector<PrintedSymbol> printed;
   std::set<std::string> modules;
   for_each_log_line(log, [&](size_t, std::string_view, const LogLine& l) {

@@ -1,5 +1,7 @@
 #include "incidents/incident_record.h"
 
+#include <algorithm>
+
 namespace klogd {
 
 int incident_level(const Incident& i) {
@@ -66,7 +68,19 @@ FinishedRecord incident_record(const Incident& i, uint64_t ts_usec,
   add("last_seq", std::to_string(i.last_line));
   add("repeats", std::to_string(repeats));
   r.event = std::move(e);
+  add_incident_source(&r, i.source);
   return r;
+}
+
+void add_incident_source(FinishedRecord* r, const std::string& source) {
+  if (source.empty() || !r->event) return;
+  auto e = std::make_shared<RecordEvent>(*r->event);
+  e->line += " (" + source + ")";
+  // beside the function it names
+  auto at = std::find_if(e->fields.begin(), e->fields.end(),
+                         [](const auto& f) { return f.first == "module" || f.first == "taint"; });
+  e->fields.emplace(at, "source", source);
+  r->event = std::move(e);
 }
 
 }  // namespace klogd

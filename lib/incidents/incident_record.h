@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "annotate/finished_record.h"
 #include "incidents/incident.h"
@@ -20,6 +21,11 @@ inline constexpr const char* kIncidentMessageId = "962f7587ffba4a1b8ebb64e1e54ea
 /// how many times the same fingerprint was seen, and not emitted, since the previous record for it.
 FinishedRecord incident_record(const Incident& incident, uint64_t ts_usec,
                                std::optional<uint64_t> after_seq, uint64_t repeats);
+
+/// Adds the guilty frame's source line (incident_source.h) to an incident record made without
+/// it: the "source" field (KERNEL_INCIDENT_SOURCE, source="..." in the SD element) and
+/// " (FILE:LINE)" after the line's fingerprint. Nothing when `source` is "".
+void add_incident_source(FinishedRecord* record, const std::string& source);
 
 /// The syslog level of an incident record: 0 for a panic, 2 (crit) for what kills a task or
 /// the kernel (oops, BUG, sanitizers, lockups, stalls, hangs), 3 for an OOM kill, 4 otherwise.

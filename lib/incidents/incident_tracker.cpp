@@ -74,7 +74,8 @@ void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point n
       ++counters_.repeats;
       continue;
     }
-    out->push_back(incident_record(i, last_ts_, last_seq_, s.suppressed));
+    FinishedRecord r = incident_record(i, last_ts_, last_seq_, s.suppressed);
+    if (!hold_ || !hold_(i, r)) out->push_back(std::move(r));
     ++counters_.emitted;
     s.emitted = now;
     s.suppressed = 0;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ class IncidentTracker {
   /// The end: every open report ends.
   void flush(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
   bool open() const { return detector_.open(); }
+  /// Sees each incident record as it is made, with its incident; when it returns true it has
+  /// taken the record (moved from) to send later itself (the daemon's source lines), else the
+  /// record goes out as usual.
+  using Hold = std::function<bool(const Incident& incident, FinishedRecord& record)>;
+  void set_hold(Hold hold) { hold_ = std::move(hold); }
   const IncidentCounters& counters() const { return counters_; }
 
  private:
@@ -68,6 +74,7 @@ class IncidentTracker {
   IncidentDetector detector_;
   std::map<std::string, Seen> seen_;
   IncidentCounters counters_;
+  Hold hold_;
   std::optional<uint64_t> last_seq_;  // the last kernel record's, when it had one
   uint64_t last_ts_ = 0;
   std::string scratch_;

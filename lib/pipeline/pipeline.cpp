@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "incidents/incident_record.h"
 #include "kmsg/text_line.h"
 
 namespace klogd {
@@ -119,13 +120,56 @@ void Pipeline::handle(const RecordRing::Entry& e) {
   if (processor_->counters().module_misses != misses && hooks_.module_miss) hooks_.module_miss();
 }
 
+void Pipeline::set_source_lines(SourceService* service, bool decorate) {
+  source_ = service;
+  decorate_ = service && decorate;
+  if (incidents_ && service)
+    incidents_->set_hold([this](const Incident& i, FinishedRecord& r) { return hold_incident(i, r); });
+}
+
 // The records one kernel record became go past the incidents; an incident that this record
-// ended follows it.
+// ended follows it. Then, with --source-lines, the kernel's records get their frames' lines
+// (after the incidents read them: titles and fingerprints are the kernel's text).
 void Pipeline::observe_incidents(size_t first) {
-  if (!incidents_) return;
-  for (size_t i = first; i < batch_.size(); ++i) incidents_->observe(batch_[i], &found_);
-  for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
-  found_.clear();
+  const size_t end = batch_.size();
+  if (incidents_) {
+    for (size_t i = first; i < end; ++i) incidents_->observe(batch_[i], &found_);
+    for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
+    found_.clear();
+  }
+  if (!decorate_) return;
+  for (size_t i = first; i < end; ++i) {
+    FinishedRecord& r = batch_[i];
+    if (r.synthetic || r.record.facility != 0 || r.text.find("+0x") == std::string::npos) continue;
+    std::string decorated = source_->decorate(r.text);
+    if (decorated == r.text) continue;
+    if (r.original.empty()) r.original = r.text;
+    r.text = std::move(decorated);
+  }
+}
+
+// An incident record waits for its guilty frame's line, `source_wait` at most; the records
+// after it go on meanwhile.
+bool Pipeline::hold_incident(const Incident& incident, FinishedRecord& record) {
+  const uint64_t id = next_held_++;
+  Held& h = held_[id];
+  h.record = std::move(record);
+  h.timer = std::make_unique<asio::steady_timer>(io_, o_.source_wait);
+  h.timer->async_wait([this, id](boost::system::error_code ec) {
+    if (!ec) release_incident(id, "");
+  });
+  source_->guilty_source(incident, [this, id](std::string source) { release_incident(id, source); });
+  return true;
+}
+
+void Pipeline::release_incident(uint64_t id, const std::string& source) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return;  // told already (the wait ran out, or the end came)
+  add_incident_source(&it->second.record, source);
+  it->second.timer->cancel();
+  batch_.push_back(std::move(it->second.record));
+  held_.erase(it);
+  if (!stopping_) deliver();
 }
 
 void Pipeline::finish_text_line(std::string_view line) {
@@ -266,6 +310,17 @@ void Pipeline::shutdown(int status) {
   if (o_.source == LogSource::Kind::kCapture)
     capture_.finish([&](std::string_view raw) { process_raw(raw); });
   if (incidents_) incidents_->flush(&batch_);  // a report cut by the end is still told
+  end_held(std::chrono::steady_clock::now() + o_.source_wait);
+}
+
+// The end: incident records still waiting for their line get what is left of their wait.
+void Pipeline::end_held(std::chrono::steady_clock::time_point deadline) {
+  if (!held_.empty() && std::chrono::steady_clock::now() < deadline) {
+    retry_.expires_after(std::chrono::milliseconds(5));
+    retry_.async_wait([this, deadline](boost::system::error_code) { end_held(deadline); });
+    return;
+  }
+  while (!held_.empty()) release_incident(held_.begin()->first, "");
   final_drain(std::chrono::steady_clock::now() + o_.exit_wait);
 }
 

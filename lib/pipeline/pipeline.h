@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@
 #include "kmsg/pstore_state.h"
 #include "kmsg/seqnum_state.h"
 #include "pipeline/asio.h"
+#include "pipeline/source_service.h"
 #include "sinks/sink_set.h"
 #include "util/notes.h"
 
@@ -40,6 +43,8 @@ struct PipelineOptions {
   /// 20,000 records/s the loop's CPU was 1.9x lower at 50 ms than at 5 ms).
   std::chrono::milliseconds linger{50};
   std::chrono::milliseconds exit_wait{5000};  ///< how long shutdown() retries the sinks
+  /// With source lines: how long an incident record may wait for its guilty frame's line.
+  std::chrono::milliseconds source_wait{2000};
 };
 
 class Pipeline {
@@ -61,6 +66,11 @@ class Pipeline {
   /// Incidents: every record goes past the tracker; the incident records it makes follow the
   /// record that ended their report. May be null (off).
   void set_incidents(IncidentTracker* tracker) { incidents_ = tracker; }
+
+  /// Source lines (may be null: off). With `decorate` (--source-lines), the frames of kernel
+  /// records are decorated from what the service knows; incident records wait up to
+  /// `source_wait` for their guilty frame's line (the records around them do not).
+  void set_source_lines(SourceService* service, bool decorate);
 
   /// Records that go out first, before any of the ring's: the previous boot's last words and
   /// crashes (decode/previous_boot.h).
@@ -87,12 +97,15 @@ class Pipeline {
   void process_raw(std::string_view raw);
   void finish_text_line(std::string_view line);
   void observe_incidents(size_t first);
+  bool hold_incident(const Incident& incident, FinishedRecord& record);
+  void release_incident(uint64_t id, const std::string& source);
   void deliver();
   void mark_boot();
   void watch_incidents();
   void save_restart_point();
   void note_delivered_time();
   void save_delivered_time();
+  void end_held(std::chrono::steady_clock::time_point deadline);
   void final_drain(std::chrono::steady_clock::time_point deadline);
   void log(Notes& notes) {
     if (!notes.all().empty() && hooks_.log) hooks_.log(notes);
@@ -110,6 +123,14 @@ class Pipeline {
   boost::asio::steady_timer retry_;
   boost::asio::steady_timer incident_idle_;
   IncidentTracker* incidents_ = nullptr;
+  SourceService* source_ = nullptr;
+  bool decorate_ = false;
+  struct Held {
+    FinishedRecord record;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  std::map<uint64_t, Held> held_;  // incident records waiting for their source line
+  uint64_t next_held_ = 0;
   std::vector<FinishedRecord> first_;
   PstoreState* delivered_clock_ = nullptr;
   std::deque<std::pair<uint64_t, uint64_t>> unsaved_times_;  // a batch's newest: seq, kernel time
