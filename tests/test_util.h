@@ -79,6 +79,13 @@ inline void write_capture(const std::string& path, const std::vector<std::string
   std::ofstream(path, std::ios::binary | std::ios::trunc) << out;
 }
 
+/// How many times `what` is in `s` (overlapping ones too).
+inline size_t count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
 /// A fresh temporary directory.
 inline std::string temp_dir() {
   char tmpl[] = "/tmp/klogd-test-XXXXXX";

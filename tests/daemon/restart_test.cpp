@@ -35,12 +35,6 @@ uint64_t oldest_seq() {
   return std::stoull(rec.substr(c1 + 1, rec.find(',', c1 + 1) - c1 - 1));
 }
 
-size_t count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("restart: kill -9 mid-stream, restart: every record exactly once", "[daemon][restart]") {

@@ -26,12 +26,6 @@ const std::string kOopsLine =
 const std::string kWarnLine =
     "klogd: incident in the previous boot: WARNING in crashme_warn [35085de29c235f361e4a]";
 
-size_t count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
-
 // A copy of the pair's /sys/fs/pstore and systemd-pstore's archive (--pstore-unlink removes
 // files), and the daemon's files beside them.
 struct Previous {

@@ -39,12 +39,6 @@ struct Replay {
   }
 };
 
-size_t count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("incidents live: file sink, one line per incident after its records, all records kept",

@@ -1,0 +1,130 @@
+// Source lines in the daemon, on the tests' own ELF files (tests/data/source): a WARN replayed as
+// kernel records (--kmsg) gives an incident record that names its guilty line in the file sink,
+// forking as --user nobody, and in journald (KERNEL_INCIDENT_SOURCE, real systemd-journald);
+// with --source-lines through a pipe, a trace printed again once its frames are known gets each
+// frame's line; --debuginfo none turns it all off; the fingerprint never changes.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "test_servers.h"
+#include "test_util.h"
+
+using namespace klogd::test;
+
+namespace {
+
+const std::string kKlogd = KLOGD_BINARY;
+const std::string kDir = KLOGD_TEST_DATA "/source/";
+const std::string kIncident = "klogd: incident: WARNING in outer_work [";
+
+// tests/data/source/warn.log as kernel records (facility kern, level warning), from `seq` on,
+// then a tagged record that ends the report.
+std::string warn_records(uint64_t seq, const std::string& tag) {
+  std::string out;
+  for (const std::string& line : lines_of(read_file(kDir + "warn.log"))) {
+    std::string text = line.substr(line.find("] ") + 2);
+    out += "4," + std::to_string(seq) + "," + std::to_string(seq * 1000) + ",-;" + text + "\n";
+    ++seq;
+  }
+  out += "6," + std::to_string(seq) + "," + std::to_string(seq * 1000) + ",-;" + tag + "\n";
+  return out;
+}
+
+std::string debuginfo() {
+  return " --debuginfo " + kDir + "vmlinux-test --debuginfo " + kDir + "module-test.ko";
+}
+
+}  // namespace
+
+TEST_CASE("source lines live: the incident names its guilty line, forking as --user",
+          "[pipeline][source][live][life]") {
+  const std::string dir = temp_dir();
+  const std::string tag = unique_tag("source");
+  write_file(dir + "/capture", warn_records(100, tag));
+  REQUIRE(::chmod(dir.c_str(), 0777) == 0);
+  const std::string out = dir + "/out";
+  auto r = run_command(kKlogd + " -x --kmsg " + dir + "/capture --state-file none --pid-file " +
+                       dir + "/pid --user nobody -f " + out + debuginfo());
+  REQUIRE(r.status == 0);
+  REQUIRE(wait_until([&] { return !exists(dir + "/pid"); }));  // the capture's end ends it
+  const std::string text = read_file(out);
+  INFO(text);
+  CHECK(text.find(tag) != std::string::npos);
+  CHECK(count(text, kIncident) == 1);
+  CHECK(text.find("] (kernel/frames.c:18)\n") != std::string::npos);
+  // without --source-lines the records are as the kernel printed them
+  CHECK(text.find("caller_of_both+0x10/0x18\n") != std::string::npos);
+
+  // --debuginfo none: no source line, the same fingerprint
+  auto off = run_command("{ " + kKlogd + " -n -x --kmsg " + dir +
+                         "/capture --state-file none -f - --debuginfo none 2>/dev/null; }");
+  REQUIRE(off.status == 0);
+  const size_t at = off.output.find(kIncident);
+  REQUIRE(at != std::string::npos);
+  const std::string line = off.output.substr(at, off.output.find('\n', at) - at);
+  CHECK(line.find("(kernel/") == std::string::npos);
+  CHECK(text.find(line + " (kernel/frames.c:18)") != std::string::npos);
+}
+
+TEST_CASE("source lines live: KERNEL_INCIDENT_SOURCE in journald", "[pipeline][source][live][journald]") {
+  if (!Journald::can_run())
+    skip_test("no cgroup filesystem at /sys/fs/cgroup: systemd-journald cannot run here");
+  Journald jd;
+  jd.start();
+  const std::string dir = temp_dir();
+  const std::string tag = unique_tag("source-journal");
+  write_file(dir + "/capture", warn_records(100, tag));
+  auto r = run_command(kKlogd + " -n -x --kmsg " + dir + "/capture --state-file none --sink journald" +
+                       debuginfo());
+  CHECK(r.status == 0);
+  std::vector<std::string> tagged;
+  REQUIRE(wait_until([&] { return !(tagged = journal_entries(tag)).empty(); }));
+  const std::string pid = journal_pid(tagged[0]);
+  std::string verbose;
+  REQUIRE(wait_until([&] {
+    verbose = run_command("journalctl --no-pager -o verbose KERNEL_INCIDENT_TYPE=warning _PID=" + pid)
+                  .output;
+    return verbose.find("KERNEL_INCIDENT_SOURCE=") != std::string::npos;
+  }));
+  std::printf("journalctl -o verbose KERNEL_INCIDENT_TYPE=warning _PID=%s:\n%s\n", pid.c_str(),
+              verbose.c_str());
+  CHECK(verbose.find("MESSAGE=WARNING in outer_work") != std::string::npos);
+  CHECK(verbose.find("KERNEL_INCIDENT_FUNCTION=outer_work") != std::string::npos);
+  CHECK(verbose.find("KERNEL_INCIDENT_SOURCE=kernel/frames.c:18") != std::string::npos);
+}
+
+TEST_CASE("source lines live: --source-lines decorates frames once they are known",
+          "[pipeline][source][live]") {
+  const std::string dir = temp_dir();
+  const std::string fifo = dir + "/kmsg";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string out = dir + "/out";
+  Child klogd(kKlogd + " -n -x --kmsg " + fifo + " --state-file none -f " + out +
+              " --source-lines" + debuginfo());
+  int w = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+  REQUIRE(w >= 0);
+  auto put = [&](const std::string& s) {
+    REQUIRE(::write(w, s.data(), s.size()) == static_cast<ssize_t>(s.size()));
+  };
+  const std::string first = unique_tag("first"), second = unique_tag("second");
+  put(warn_records(100, first));
+  // the report's frames are looked up meanwhile; its incident says when
+  REQUIRE(wait_for(out, kIncident));
+  put(warn_records(200, second));
+  REQUIRE(wait_for(out, second));
+  ::close(w);  // the end of the replay ends klogd
+  CHECK(klogd.stop(0) == 0);
+  const std::string text = read_file(out);
+  INFO(text);
+  const std::string again = text.substr(text.find(first));
+  CHECK(again.find("RIP: 0010:outer_work+0x6/0x23 (kernel/frames.c:18, inlined middle_scale "
+                   "kernel/frames.c:12, inlined leaf_add kernel/frames.c:8)\n") != std::string::npos);
+  CHECK(again.find(" caller_of_both+0x10/0x18 (kernel/frames.c:33)\n") != std::string::npos);
+  CHECK(again.find(" mod_write+0x9/0x17 [module_test] (kernel/module.c:16, inlined mod_leaf "
+                   "kernel/module.c:7)\n") != std::string::npos);
+  // the same crash again is counted, not told twice
+  CHECK(count(text, kIncident) == 1);
+}
