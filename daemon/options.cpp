@@ -174,8 +174,8 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "/usr/lib/debug (repeatable; default: where distributions install the release's debug "
       "info; 'none': no source lines)")(
       "release", po::value<std::string>(&o->release)->value_name("R"),
-      "the kernel release whose debug info is looked for (default: the running one; with "
-      "--decode, the one the log names)")(
+      "the kernel release whose debug info is looked for (default: the running one, or the one "
+      "a decoded log names)")(
       "metrics-listen", po::value<std::string>(&metrics_listen)->value_name("ADDR:PORT"),
       "serve Prometheus metrics at http://ADDR:PORT/metrics (an IP literal: 127.0.0.1:9468, "
       "[::1]:9468; default off)")(
@@ -343,6 +343,15 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   if (std::find(o->pstore.begin(), o->pstore.end(), "none") != o->pstore.end() &&
       o->pstore.size() > 1) {
     *err = "--pstore none: turns the harvest off, and cannot go with a folder";
+    return ParseOutcome::kUsageError;
+  }
+  if (std::find(o->debuginfo.begin(), o->debuginfo.end(), "none") != o->debuginfo.end() &&
+      o->debuginfo.size() > 1) {
+    *err = "--debuginfo none: turns source lines off, and cannot go with a file";
+    return ParseOutcome::kUsageError;
+  }
+  if (o->source_lines && o->debuginfo.size() == 1 && o->debuginfo[0] == "none") {
+    *err = "--source-lines with --debuginfo none: no debug info to take the lines from";
     return ParseOutcome::kUsageError;
   }
   if (o->reader_priority < 0 || o->reader_priority > 99) {

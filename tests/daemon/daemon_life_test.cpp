@@ -270,8 +270,7 @@ TEST_CASE("options: klogd.conf and klogd(8) name every option of --help, and its
     if (man.find(troff + " ") == std::string::npos && man.find(troff + "\n") == std::string::npos)
       missing_in_man += " " + name;
     for (const char* command :
-         {"help", "version", "config", "check-map", "decode", "json", "incidents", "debuginfo",
-          "release"})
+         {"help", "version", "config", "check-map", "decode", "json", "incidents"})
       if (name == command) name.clear();
     if (!name.empty() && conf.find("\n#" + name + " =") == std::string::npos) missing += " " + name;
   }
@@ -452,7 +451,7 @@ TEST_CASE("daemon life: a full disk is told once when it fills and once when it 
   CHECK(count("is back: queue drained") == 1);
 }
 
-TEST_CASE("options: a bad --forward URL, --hostname or --sd-id is a usage error (exit 2)",
+TEST_CASE("options: a bad --forward URL, --hostname, --sd-id or --debuginfo is a usage error (exit 2)",
           "[daemon][options]") {
   std::string dir = temp_dir();
   for (const std::string& bad :
@@ -462,7 +461,9 @@ TEST_CASE("options: a bad --forward URL, --hostname or --sd-id is a usage error 
         std::string("--forward tcp://127.0.0.1:9 --forward tcp://127.0.0.1:9"),
         std::string("--hostname 'two words'"), std::string("--hostname 'caf\xc3\xa9'"),
         std::string("--sd-id 'kmsg@32473 x'"), std::string("--sd-id 'a]b@1'"),
-        std::string("--sd-id 'a\"b@1'"), std::string("--sd-id '") + std::string(40, 'a') + "'"}) {
+        std::string("--sd-id 'a\"b@1'"), std::string("--sd-id '") + std::string(40, 'a') + "'",
+        std::string("--debuginfo none --debuginfo /boot"),
+        std::string("--source-lines --debuginfo none")}) {
     INFO(bad);
     // (an empty capture: were the option taken, klogd would end at once)
     auto r = run_command(kKlogd + " -n --kmsg /dev/null -f /dev/null --pid-file " + dir +
