@@ -1,5 +1,6 @@
 // klogd: the kernel log daemon. This file only dispatches: options, then one of the modes.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "diagnostics.h"
@@ -26,6 +27,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   klogd::start_diagnostics(options.debug, options.hide_addresses);
+  // --debuginfod: libdebuginfod reads its servers from the environment only; set here, before
+  // any thread runs.
+  if (options.debuginfod == "none")
+    ::unsetenv("DEBUGINFOD_URLS");
+  else if (!options.debuginfod.empty())
+    ::setenv("DEBUGINFOD_URLS", options.debuginfod.c_str(), 1);
 
   if (options.check_map) return klogd::run_check_map(options);
   if (!options.decode_file.empty()) return klogd::run_decode(options);

@@ -173,6 +173,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "the kernel's vmlinux or a module's .ko[.debug] with DWARF, or a folder laid out like "
       "/usr/lib/debug (repeatable; default: where distributions install the release's debug "
       "info; 'none': no source lines)")(
+      "debuginfod", po::value<std::string>(&o->debuginfod)->value_name("URLS"),
+      "fetch the debug info not found here by build ID from these debuginfod servers (default: "
+      "$DEBUGINFOD_URLS; 'none': never)")(
       "release", po::value<std::string>(&o->release)->value_name("R"),
       "the kernel release whose debug info is looked for (default: the running one, or the one "
       "a decoded log names)")(

@@ -31,6 +31,7 @@
 #include "pipeline/notify_ticker.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/source_service.h"
+#include "symbols/debuginfod_fetch.h"
 #include "symbols/symbol_loading.h"
 #include "pipeline/symbol_keeper.h"
 #include "process_life.h"
@@ -305,6 +306,7 @@ int run_daemon(const Options& o) {
     // a replay's kernel is not this one: its release only when named
     so.release = o.release.empty() && !replay ? running_release(KernelPaths{}) : o.release;
     so.running_kernel = !replay;
+    so.debuginfod = debuginfod_configured();
     source_lines = std::make_unique<SourceService>(io, so, log_notes);
     pipeline.set_source_lines(source_lines.get(), o.source_lines);
   }

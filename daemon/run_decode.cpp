@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <iostream>
 
 #include "annotate/source_lines.h"
 #include "symbols/debuginfo_search.h"
+#include "symbols/debuginfod_fetch.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
@@ -23,6 +25,9 @@
 namespace klogd {
 
 namespace {
+
+// How long one debuginfod fetch may take, whatever the server does.
+constexpr std::chrono::seconds kFetchTime{60};
 
 // Source lines: the files --debuginfo names (a folder is searched), else those the log's release
 // has where distributions install them; used only when every frame the log printed of them is
@@ -61,6 +66,21 @@ bool source_lines(const Options& o, std::string_view log, SourceLines* source) {
     for (const std::string& file : files) {
       if (source->add(file, &err))
         spdlog::info("source lines: {}", file);
+      else
+        spdlog::warn("source lines: {}", err);
+    }
+  }
+  // debuginfod: the modules whose build ID the trace printed ([mod BUILDID]) and that are not here
+  if (debuginfod_configured()) {
+    std::map<std::string, std::string> wanted;
+    for (const PrintedSymbol& p : printed)
+      if (!p.build_id.empty() && !source->has_module(p.module)) wanted[p.module] = p.build_id;
+    for (const auto& [module, id] : wanted) {
+      const std::string file = fetch_debuginfo(id, kFetchTime, &err);
+      if (file.empty())
+        spdlog::warn("source lines: {}", err);
+      else if (source->add_as(file, module, &err, id))
+        spdlog::info("source lines: {} from debuginfod: {}", module, file);
       else
         spdlog::warn("source lines: {}", err);
     }

@@ -10,11 +10,11 @@ mode=${1:-run}
 packages=(
   g++ cmake make pkg-config gzip
   libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev zlib1g-dev
-  libssl-dev libre2-dev libiberty-dev libdw-dev
+  libssl-dev libre2-dev libiberty-dev libdw-dev libdebuginfod-dev
 )
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
-  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus
+  rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus debuginfod
   libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0)
 
 wanted=("${packages[@]}")

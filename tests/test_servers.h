@@ -287,4 +287,34 @@ struct Prometheus {
   std::string log() const { return read_file(dir + "/prometheus.log"); }
 };
 
+/// The real debuginfod (elfutils), on loopback, serving the ELF files copied into its folder.
+struct Debuginfod {
+  std::string dir = temp_dir();
+  int port = free_port();
+  Child pid;
+  static bool can_run() { return exists("/usr/bin/debuginfod"); }
+  /// Serves `files`; returns once it gives `ready_build_id`'s debuginfo.
+  void start(const std::vector<std::string>& files, const std::string& ready_build_id) {
+    run_command("mkdir -p " + dir + "/files");
+    for (const std::string& f : files) REQUIRE(run_command("cp " + f + " " + dir + "/files/").status == 0);
+    pid.start("debuginfod -F " + dir + "/files -p " + std::to_string(port) + " -d " + dir +
+              "/db.sqlite 2>>" + dir + "/debuginfod.log");
+    REQUIRE(wait_until([&] {
+      return http_get(port, "/buildid/" + ready_build_id + "/debuginfo").find(" 200 ") !=
+             std::string::npos;
+    }, 30000));
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  ~Debuginfod() { pid.stop(); }
+};
+
+/// A file's GNU build ID, as readelf prints it.
+inline std::string build_id_of(const std::string& elf) {
+  auto r = run_command("readelf -n " + elf + " | sed -n 's/.*Build ID: //p'");
+  REQUIRE(r.status == 0);
+  auto lines = lines_of(r.output);
+  REQUIRE(lines.size() == 1);
+  return lines[0];
+}
+
 }  // namespace klogd::test

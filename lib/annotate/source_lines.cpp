@@ -30,6 +30,13 @@ bool is_pc_line(std::string_view t) {
 }
 
 bool SourceLines::add(const std::string& path, std::string* err, std::string_view build_id) {
+  const std::string file = std::filesystem::path(path).filename().string();
+  const size_t ko = file.find(".ko");
+  return add_as(path, ko == std::string::npos ? "" : file.substr(0, ko), err, build_id);
+}
+
+bool SourceLines::add_as(const std::string& path, std::string_view module, std::string* err,
+                         std::string_view build_id) {
   auto d = DebugInfo::open(path, err);
   if (!d) return false;
   if (!build_id.empty() && d->build_id() != build_id) {
@@ -38,9 +45,8 @@ bool SourceLines::add(const std::string& path, std::string* err, std::string_vie
            std::string(build_id);
     return false;
   }
-  const std::string file = std::filesystem::path(path).filename().string();
-  if (file.find(".ko") != std::string::npos)
-    modules_[module_key(file.substr(0, file.find(".ko")))] = std::move(d);
+  if (!module.empty())
+    modules_[module_key(module)] = std::move(d);
   else
     core_ = std::move(d);
   return true;

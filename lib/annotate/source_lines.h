@@ -39,6 +39,10 @@ class SourceLines {
   /// the file: "snd-hda-intel.ko" is snd_hda_intel). False with *err when it cannot be read, or
   /// when `build_id` is given (the running kernel's or module's) and the file's is another.
   bool add(const std::string& path, std::string* err, std::string_view build_id = {});
+  /// The same for a file whose name does not say (debuginfod's cache): `module` "" is the core
+  /// kernel's.
+  bool add_as(const std::string& path, std::string_view module, std::string* err,
+              std::string_view build_id = {});
   bool empty() const { return !core_ && modules_.empty(); }
   bool has_core() const { return core_ != nullptr; }
   bool has_module(std::string_view module) const;

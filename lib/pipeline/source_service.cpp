@@ -8,6 +8,7 @@
 #include "symbols/build_id_note.h"
 #include "symbols/debug_info.h"
 #include "symbols/debuginfo_search.h"
+#include "symbols/debuginfod_fetch.h"
 #include "util/hex.h"
 
 namespace klogd {
@@ -188,7 +189,8 @@ void SourceService::open_core(Notes* notes) {
   }
   const std::string build_id = o_.running_kernel ? read_build_id_note(kernel_notes_path(o_.root)) : "";
   for (const std::string& c : candidates)
-    if (try_add(c, build_id, notes)) return;
+    if (try_add(c, "", build_id, notes)) return;
+  if (try_fetch("", build_id, notes)) return;
   if (candidates.empty() && !looked.empty() && !none_said_) {
     none_said_ = true;
     std::string where;
@@ -217,13 +219,33 @@ void SourceService::open_module(const std::string& module, Notes* notes) {
   const std::string build_id =
       o_.running_kernel ? read_build_id_note(module_notes_path(k, o_.root)) : "";
   for (const std::string& c : candidates)
-    if (try_add(c, build_id, notes)) return;
+    if (try_add(c, k, build_id, notes)) return;
+  try_fetch(k, build_id, notes);
 }
 
-bool SourceService::try_add(const std::string& path, const std::string& build_id, Notes* notes) {
+// From debuginfod, by the build ID of what runs; once per build ID that it did not give.
+bool SourceService::try_fetch(const std::string& module, const std::string& build_id,
+                              Notes* notes) {
+  if (!o_.debuginfod || build_id.empty() || fetch_failed_.count(build_id)) return false;
+  std::string err;
+  const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err);
+  if (path.empty()) {
+    fetch_failed_.insert(build_id);
+    notes->warn("source lines: " + err);
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ++counters_.fetched;
+  }
+  return try_add(path, module, build_id, notes);
+}
+
+bool SourceService::try_add(const std::string& path, const std::string& module,
+                            const std::string& build_id, Notes* notes) {
   if (refused_.count(path)) return false;
   std::string err;
-  if (!lines_.add(path, &err, build_id)) {
+  if (!lines_.add_as(path, module, &err, build_id)) {
     refused_.insert(path);
     notes->warn("source lines: " + err + " (not used)");
     std::lock_guard<std::mutex> l(mu_);

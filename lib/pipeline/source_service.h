@@ -14,7 +14,8 @@
 ///   running release (symbols/debuginfo_search.h). Reading the running kernel, a file is used
 ///   only when its build ID is the kernel's (/sys/kernel/notes) or the module's
 ///   (/sys/module/NAME/notes); a file that is not, or cannot be read, is said once and never
-///   opened again. A replay (--kmsg FILE) is not the running kernel: each frame must be in the
+///   opened again. With debuginfod, a file not found (or refused) is fetched by that build ID.
+///   A replay (--kmsg FILE) is not the running kernel: each frame must be in the
 ///   file's symbol table with the size the kernel printed, as --decode checks.
 /// - Files unused for `idle_close` are closed and their memory given back.
 /// - At most `max_queued` lookups wait; more (a crash storm) are dropped, counted, and the
@@ -48,6 +49,10 @@ struct SourceServiceOptions {
   std::string root;                    ///< "" for /: where /sys and the debug folders are
   /// The records are the running kernel's: files must have its build IDs (see above).
   bool running_kernel = true;
+  /// Fetch from the DEBUGINFOD_URLS servers by build ID what is not found here, each fetch
+  /// bounded by `fetch_time` (symbols/debuginfod_fetch.h).
+  bool debuginfod = false;
+  std::chrono::milliseconds fetch_time{std::chrono::seconds(60)};
   std::chrono::milliseconds idle_close{std::chrono::minutes(5)};
   size_t max_queued = 256;     ///< lookups waiting for the thread
   size_t cache_frames = 16384;  ///< located frames kept (then the cache starts again)
@@ -59,6 +64,7 @@ struct SourceServiceCounters {
   uint64_t opened = 0;   ///< debug files opened
   uint64_t refused = 0;  ///< debug files refused (wrong build ID, unreadable)
   uint64_t closed = 0;   ///< idle closes
+  uint64_t fetched = 0;  ///< debug files fetched from debuginfod
 };
 
 class SourceService {
@@ -95,7 +101,9 @@ class SourceService {
   void prepare(const std::vector<FrameSource>& frames, Notes* notes);
   void open_core(Notes* notes);
   void open_module(const std::string& module, Notes* notes);
-  bool try_add(const std::string& path, const std::string& build_id, Notes* notes);
+  bool try_add(const std::string& path, const std::string& module, const std::string& build_id,
+               Notes* notes);
+  bool try_fetch(const std::string& module, const std::string& build_id, Notes* notes);
   void close_files(Notes* notes);
   void tell(Notes notes);
 
@@ -117,6 +125,7 @@ class SourceService {
   bool core_tried_ = false;
   std::set<std::string> modules_tried_;
   std::set<std::string> refused_;  // paths said once and never opened again
+  std::set<std::string> fetch_failed_;  // build IDs debuginfod did not give
   bool none_said_ = false;
   std::thread thread_;
 };

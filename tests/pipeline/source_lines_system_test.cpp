@@ -2,12 +2,18 @@
 // kernel records (--kmsg) gives an incident record that names its guilty line in the file sink,
 // forking as --user nobody, and in journald (KERNEL_INCIDENT_SOURCE, real systemd-journald);
 // with --source-lines through a pipe, a trace printed again once its frames are known gets each
-// frame's line; --debuginfo none turns it all off; the fingerprint never changes.
+// frame's line; --debuginfo none turns it all off; the fingerprint never changes. The real
+// debuginfod gives what is not installed: the running kernel's file by its build ID (a /sys of
+// the test's own), and in --decode a module by the build ID its trace printed.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "pipeline/source_service.h"
 
 #include "test_servers.h"
 #include "test_util.h"
@@ -127,4 +133,67 @@ TEST_CASE("source lines live: --source-lines decorates frames once they are know
                    "kernel/module.c:7)\n") != std::string::npos);
   // the same crash again is counted, not told twice
   CHECK(count(text, kIncident) == 1);
+}
+
+TEST_CASE("source lines live: the running kernel's debug info fetched from debuginfod by its build ID",
+          "[pipeline][source][debuginfod]") {
+  if (!Debuginfod::can_run()) skip_test("no /usr/bin/debuginfod (Debian's debuginfod package)");
+  const std::string id = build_id_of(kDir + "vmlinux-test");
+  Debuginfod server;
+  server.start({kDir + "vmlinux-test"}, id);
+  ::setenv("DEBUGINFOD_URLS", server.url().c_str(), 1);
+  ::setenv("DEBUGINFOD_CACHE_PATH", (temp_dir() + "/cache").c_str(), 1);
+  // a /sys of the test's own whose kernel is vmlinux-test; no debug file installed under it
+  const std::string root = temp_dir();
+  std::filesystem::create_directories(root + "/sys/kernel");
+  REQUIRE(run_command("objcopy -O binary --only-section=.note.gnu.build-id " + kDir +
+                      "vmlinux-test " + root + "/sys/kernel/notes")
+              .status == 0);
+  boost::asio::io_context io;
+  klogd::SourceServiceOptions o;
+  o.root = root;
+  o.release = "6.1.0-test";
+  o.debuginfod = true;
+  std::vector<std::string> said;
+  klogd::SourceService service(io, o, [&](const klogd::Notes& n) {
+    for (const auto& note : n.all()) said.push_back(note.text);
+  });
+  const std::string frame = " caller_of_both+0x10/0x18";
+  service.decorate(frame);
+  REQUIRE(wait_until([&] {
+    io.restart();
+    io.poll();
+    return service.decorate(frame) != frame;
+  }));
+  CHECK(service.decorate(frame) == frame + " (kernel/frames.c:33)");
+  CHECK(service.counters().fetched == 1);
+  std::string all;
+  for (const auto& s : said) all += s + "\n";
+  INFO(all);
+  CHECK(all.find("source lines: no debug info of the kernel") == std::string::npos);
+  CHECK(all.find("(build ID " + id + ")") != std::string::npos);
+}
+
+TEST_CASE("source lines: --decode fetches a module by the build ID its trace printed",
+          "[decode][source][debuginfod]") {
+  if (!Debuginfod::can_run()) skip_test("no /usr/bin/debuginfod (Debian's debuginfod package)");
+  const std::string id = build_id_of(kDir + "module-test.ko");
+  Debuginfod server;
+  server.start({kDir + "module-test.ko"}, id);
+  const std::string dir = temp_dir();
+  write_file(dir + "/log", "[    2.901004]  mod_write+0x9/0x17 [module_test " + id + "]\n");
+  const std::string env = "DEBUGINFOD_CACHE_PATH=" + dir + "/cache ";
+  auto r = run_command("{ " + env + kKlogd + " --decode " + dir + "/log --debuginfo " + kDir +
+                       "vmlinux-test --debuginfod " + server.url() + " 2>/dev/null; }");
+  CHECK(r.status == 0);
+  CHECK(r.output == "[    2.901004]  mod_write+0x9/0x17 [module_test " + id +
+                        "] (kernel/module.c:16, inlined mod_leaf kernel/module.c:7)\n");
+  // another build ID printed: not the server's, nothing made up
+  write_file(dir + "/other", "[    2.901004]  mod_write+0x9/0x17 [module_test " +
+                                 std::string(40, 'c') + "]\n");
+  auto o = run_command(env + kKlogd + " --decode " + dir + "/other --debuginfo " + kDir +
+                       "vmlinux-test --debuginfod " + server.url() + " 2>&1");
+  CHECK(o.status == 0);
+  CHECK(o.output.find("not found on " + server.url()) != std::string::npos);
+  CHECK(o.output.find("(kernel/module.c") == std::string::npos);
 }

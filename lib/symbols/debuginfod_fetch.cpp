@@ -1,0 +1,68 @@
+#include "symbols/debuginfod_fetch.h"
+
+#include <elfutils/debuginfod.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace klogd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Deadline {
+  Clock::time_point at;
+  bool passed = false;
+};
+
+// libdebuginfod calls it while a transfer runs, data or not: a non-zero answer cancels it.
+int check_deadline(debuginfod_client* c, long, long) {
+  auto* d = static_cast<Deadline*>(debuginfod_get_user_data(c));
+  if (Clock::now() < d->at) return 0;
+  d->passed = true;
+  return 1;
+}
+
+}  // namespace
+
+bool debuginfod_configured() {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  return urls && *urls;
+}
+
+std::string fetch_debuginfo(const std::string& build_id, std::chrono::milliseconds max_time,
+                            std::string* err) {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  const std::string servers = urls ? urls : "";
+  std::unique_ptr<debuginfod_client, void (*)(debuginfod_client*)> c(debuginfod_begin(),
+                                                                     debuginfod_end);
+  if (!c) {
+    *err = "debuginfod: cannot start a client";
+    return "";
+  }
+  Deadline d{Clock::now() + max_time};
+  debuginfod_set_user_data(c.get(), &d);
+  debuginfod_set_progressfn(c.get(), check_deadline);
+  char* path = nullptr;
+  int fd = debuginfod_find_debuginfo(c.get(), reinterpret_cast<const unsigned char*>(build_id.c_str()),
+                                     0, &path);
+  if (fd < 0) {
+    if (d.passed)
+      *err = "debuginfod: " + build_id + ": no answer from " + servers + " within " +
+             std::to_string(max_time.count() / 1000) + " s";
+    else if (fd == -ENOENT)
+      *err = "debuginfod: " + build_id + ": not found on " + servers;
+    else
+      *err = "debuginfod: " + build_id + ": " + std::strerror(-fd) + " (" + servers + ")";
+    return "";
+  }
+  ::close(fd);
+  std::string out = path ? path : "";
+  std::free(path);
+  if (out.empty()) *err = "debuginfod: " + build_id + ": no path in the cache";
+  return out;
+}
+
+}  // namespace klogd

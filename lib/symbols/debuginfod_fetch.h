@@ -1,0 +1,21 @@
+#pragma once
+/// Debug files fetched by build ID from debuginfod servers (elfutils' libdebuginfod): the servers
+/// named in DEBUGINFOD_URLS (the elfutils convention; klogd --debuginfod URL sets it), the file
+/// kept in libdebuginfod's cache (DEBUGINFOD_CACHE_PATH, else ~/.cache/debuginfod_client).
+/// Each fetch is bounded in time, whatever the server does (one that accepts and never answers
+/// included).
+
+#include <chrono>
+#include <string>
+
+namespace klogd {
+
+/// Whether a server is named (DEBUGINFOD_URLS set and not empty).
+bool debuginfod_configured();
+
+/// The debug file (DWARF) of `build_id` (hex digits): its path in the cache, or "" with *err
+/// ("debuginfod: BUILDID: not found on SERVERS", "... timed out after N s").
+std::string fetch_debuginfo(const std::string& build_id, std::chrono::milliseconds max_time,
+                            std::string* err);
+
+}  // namespace klogd
