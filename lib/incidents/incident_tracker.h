@@ -1,7 +1,8 @@
 #pragma once
 /// The daemon's incidents: each kernel record, as annotated, goes past the detector
 /// (incident_detector.h); when a report ends, its incident record (incident_record.h) joins the
-/// records on their way to the sinks, right after the record that ended it. The records
+/// records on their way to the sinks, right after the record that ended it (unless a Hold takes
+/// it, to send it later: the daemon's source lines). The records
 /// themselves are never held back. Only kernel records (facility kern, read from the kernel)
 /// count: userspace can write /dev/kmsg. The same fingerprint again within `window` is
 /// counted, not emitted again; the next record for it says how many were not
