@@ -6,11 +6,14 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 
 namespace klogd {
@@ -100,10 +103,56 @@ struct DebugInfo::Impl {
   };
   mutable std::unordered_multimap<std::string, Symbol> functions;
   mutable std::vector<std::pair<uint64_t, std::string>> by_address;  // every symbol, sorted
+  // Files without .debug_aranges (Clang's kernels): elfutils 0.188 finds no unit for an address
+  // there (fixed in 0.191), so the units' own address ranges are read, once, when first needed.
+  bool no_aranges = false;
+  mutable bool units_read = false;
+  struct UnitRange {
+    uint64_t low, high;  // [low, high), the file's addresses before the bias
+    Dwarf_Off die;       // the unit's DIE
+  };
+  mutable std::vector<UnitRange> units;  // sorted by low
+  void read_units() const;
+  bool unit_at(uint64_t address, Dwarf_Die* cu, Dwarf_Addr* bias) const;
   ~Impl() {
     if (dwfl) dwfl_end(dwfl);  // closes fd, which libdwfl owns once reported
   }
 };
+
+void DebugInfo::Impl::read_units() const {
+  units_read = true;
+  Dwarf_Addr bias = 0;
+  Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
+  if (!dw) return;
+  Dwarf_Off off = 0, next = 0;
+  size_t header = 0;
+  while (dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0) {
+    Dwarf_Die cu;
+    if (dwarf_offdie(dw, off + header, &cu)) {
+      Dwarf_Addr base = 0, low = 0, high = 0;
+      for (ptrdiff_t at = 0; (at = dwarf_ranges(&cu, at, &base, &low, &high)) > 0;)
+        if (high > low) units.push_back({low, high, dwarf_dieoffset(&cu)});
+    }
+    off = next;
+  }
+  std::sort(units.begin(), units.end(),
+            [](const UnitRange& a, const UnitRange& b) { return a.low < b.low; });
+}
+
+bool DebugInfo::Impl::unit_at(uint64_t address, Dwarf_Die* cu, Dwarf_Addr* bias) const {
+  Dwarf* dw = dwfl_module_getdwarf(mod, bias);
+  if (!dw) return false;
+  if (!units_read) read_units();
+  const uint64_t a = address - *bias;
+  auto it = std::upper_bound(units.begin(), units.end(), a,
+                             [](uint64_t v, const UnitRange& u) { return v < u.low; });
+  // ranges may nest or overlap a little: look back a few for one that holds the address
+  for (int back = 0; it != units.begin() && back < 8; ++back) {
+    --it;
+    if (a < it->high) return dwarf_offdie(dw, it->die, cu) != nullptr;
+  }
+  return false;
+}
 
 DebugInfo::DebugInfo(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DebugInfo::~DebugInfo() = default;
@@ -115,9 +164,15 @@ std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& path, std::string*
     *err = std::string("libdwfl: ") + dwfl_errmsg(-1);
     return nullptr;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO does not block
   if (fd < 0) {
-    *err = path + ": cannot open";
+    *err = path + ": cannot open (" + std::strerror(errno) + ")";
+    return nullptr;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    *err = path + ": not a regular file";
     return nullptr;
   }
   dwfl_report_begin(impl->dwfl);
@@ -128,10 +183,14 @@ std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& path, std::string*
     return nullptr;
   }
   Dwarf_Addr bias = 0;
-  if (!dwfl_module_getdwarf(impl->mod, &bias)) {
+  Dwarf* dw = dwfl_module_getdwarf(impl->mod, &bias);
+  if (!dw) {
     *err = path + ": no DWARF debug information (" + dwfl_errmsg(-1) + ")";
     return nullptr;
   }
+  Dwarf_Aranges* aranges = nullptr;
+  size_t naranges = 0;
+  impl->no_aranges = dwarf_getaranges(dw, &aranges, &naranges) != 0 || naranges == 0;
   std::unique_ptr<DebugInfo> d(new DebugInfo(std::move(impl)));
   d->path_ = path;
   const unsigned char* bits = nullptr;
@@ -145,14 +204,23 @@ std::vector<SourceLocation> DebugInfo::locate(uint64_t address) const {
   std::vector<SourceLocation> out;
   Dwfl_Module* mod = dwfl_addrmodule(impl_->dwfl, address);
   if (!mod) return out;
-  Dwfl_Line* line = dwfl_module_getsrc(mod, address);
-  if (!line) return out;
   int lineno = 0;
-  const char* src = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
+  const char* src = nullptr;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cudie = nullptr;
+  Dwarf_Die walked;
+  if (Dwfl_Line* line = dwfl_module_getsrc(mod, address)) {
+    src = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
+    cudie = dwfl_module_addrdie(mod, address, &bias);
+  } else if (impl_->no_aranges && impl_->unit_at(address, &walked, &bias)) {
+    cudie = &walked;
+    if (Dwarf_Line* unit_line = dwarf_getsrc_die(cudie, address - bias)) {
+      src = dwarf_linesrc(unit_line, nullptr, nullptr);
+      dwarf_lineno(unit_line, &lineno);
+    }
+  }
   if (!src || lineno <= 0) return out;
   std::string file = kernel_tree_path(src);
-  Dwarf_Addr bias = 0;
-  Dwarf_Die* cudie = dwfl_module_addrdie(mod, address, &bias);
   // The innermost scope at the address, then every DIE that contains it (dwarf_getscopes alone
   // skips from an inlined instance to its unit: the chain is the containing DIEs of that one).
   Dwarf_Die* scopes = nullptr;
