@@ -173,6 +173,8 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "the kernel's vmlinux or a module's .ko[.debug] with DWARF, or a folder laid out like "
       "/usr/lib/debug (repeatable; default: where distributions install the release's debug "
       "info; 'none': no source lines)")(
+      "debuginfo-idle", po::value<unsigned>(&o->debuginfo_idle)->value_name("SECONDS"),
+      "close the debug files after this long unused, giving their memory back (default 300)")(
       "debuginfod", po::value<std::string>(&o->debuginfod)->value_name("URLS"),
       "fetch the debug info not found here by build ID from these debuginfod servers (default: "
       "$DEBUGINFOD_URLS; 'none': never)")(
@@ -355,6 +357,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   }
   if (o->source_lines && o->debuginfo.size() == 1 && o->debuginfo[0] == "none") {
     *err = "--source-lines with --debuginfo none: no debug info to take the lines from";
+    return ParseOutcome::kUsageError;
+  }
+  if (o->debuginfo_idle < 1) {
+    *err = "--debuginfo-idle: must be at least 1 second";
     return ParseOutcome::kUsageError;
   }
   if (o->reader_priority < 0 || o->reader_priority > 99) {

@@ -56,6 +56,7 @@ struct Options {
   std::vector<std::string> debuginfo;  // --debuginfo PATH (repeatable): vmlinux, .ko, a folder
   std::string release;                 // --release R: whose debug info is looked for
   bool source_lines = false;           // --source-lines
+  unsigned debuginfo_idle = 300;       // --debuginfo-idle SECONDS
   std::string debuginfod;              // --debuginfod URLS ("none": not even DEBUGINFOD_URLS's)
   bool json = false;
   bool incidents = false;  // --decode --incidents

@@ -307,6 +307,7 @@ int run_daemon(const Options& o) {
     so.release = o.release.empty() && !replay ? running_release(KernelPaths{}) : o.release;
     so.running_kernel = !replay;
     so.debuginfod = debuginfod_configured();
+    so.idle_close = std::chrono::seconds(o.debuginfo_idle);
     source_lines = std::make_unique<SourceService>(io, so, log_notes);
     pipeline.set_source_lines(source_lines.get(), o.source_lines);
   }
