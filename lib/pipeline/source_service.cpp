@@ -131,12 +131,9 @@ void SourceService::run() {
 void SourceService::work(Job& job) {
   Notes notes;
   if (job.incident) {
-    std::vector<FrameSource> frames;
-    for (const std::string& f : job.incident->frames)
-      for (FrameSource& s : SourceLines::printed_frames(std::string(frame_text(f))))
-        frames.push_back(std::move(s));
-    for (FrameSource& s : SourceLines::printed_frames(job.incident->pc_line))
-      frames.push_back(std::move(s));
+    // only the file of the guilty function's module (incident.module, "" for the core kernel)
+    std::vector<FrameSource> frames(1);
+    frames[0].symbol.module = job.incident->module;
     prepare(frames, &notes);
     std::string source = klogd::guilty_source(*job.incident, lines_);
     asio::post(io_, [done = std::move(job.done), source] { done(source); });
