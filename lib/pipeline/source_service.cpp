@@ -33,6 +33,7 @@ SourceService::SourceService(asio::io_context& io, SourceServiceOptions options,
     : io_(io), o_(std::move(options)), log_(std::move(log)), thread_([this] { run(); }) {}
 
 SourceService::~SourceService() {
+  stopping_ = true;
   {
     std::lock_guard<std::mutex> l(mu_);
     stop_ = true;
@@ -225,7 +226,7 @@ bool SourceService::try_fetch(const std::string& module, const std::string& buil
                               Notes* notes) {
   if (!o_.debuginfod || build_id.empty() || fetch_failed_.count(build_id)) return false;
   std::string err;
-  const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err);
+  const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err, &stopping_);
   if (path.empty()) {
     fetch_failed_.insert(build_id);
     notes->warn("source lines: " + err);

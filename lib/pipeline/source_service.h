@@ -21,6 +21,7 @@
 /// - At most `max_queued` lookups wait; more (a crash storm) are dropped, counted, and the
 ///   frames stay undecorated.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -115,6 +116,7 @@ class SourceService {
   std::condition_variable wake_;
   std::deque<Job> jobs_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // ends a debuginfod fetch in progress
   std::unordered_map<std::string, std::vector<SourceLocation>> cache_;
   std::unordered_set<std::string> pending_;  // frames queued, not located yet
   SourceServiceCounters counters_;

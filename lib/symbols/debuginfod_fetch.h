@@ -5,6 +5,7 @@
 /// Each fetch is bounded in time, whatever the server does (one that accepts and never answers
 /// included).
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -14,8 +15,9 @@ namespace klogd {
 bool debuginfod_configured();
 
 /// The debug file (DWARF) of `build_id` (hex digits): its path in the cache, or "" with *err
-/// ("debuginfod: BUILDID: not found on SERVERS", "... timed out after N s").
+/// ("debuginfod: BUILDID: not found on SERVERS", "... no answer from SERVERS within N s").
+/// `cancel`, when given, ends the fetch as soon as it is set (the daemon's exit).
 std::string fetch_debuginfo(const std::string& build_id, std::chrono::milliseconds max_time,
-                            std::string* err);
+                            std::string* err, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace klogd

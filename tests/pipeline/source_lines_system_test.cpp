@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "pipeline/source_service.h"
 
@@ -196,4 +197,34 @@ TEST_CASE("source lines: --decode fetches a module by the build ID its trace pri
   CHECK(o.status == 0);
   CHECK(o.output.find("not found on " + server.url()) != std::string::npos);
   CHECK(o.output.find("(kernel/module.c") == std::string::npos);
+}
+
+TEST_CASE("source lines live: a debuginfod that never answers holds neither the loop nor the exit",
+          "[pipeline][source][debuginfod]") {
+  int port = 0;
+  int fd = listen_loopback(&port);  // connections wait in the backlog, never answered
+  ::setenv("DEBUGINFOD_URLS", ("http://127.0.0.1:" + std::to_string(port)).c_str(), 1);
+  ::setenv("DEBUGINFOD_CACHE_PATH", (temp_dir() + "/cache").c_str(), 1);
+  const std::string root = temp_dir();
+  std::filesystem::create_directories(root + "/sys/kernel");
+  REQUIRE(run_command("objcopy -O binary --only-section=.note.gnu.build-id " + kDir +
+                      "vmlinux-test " + root + "/sys/kernel/notes")
+              .status == 0);
+  boost::asio::io_context io;
+  klogd::SourceServiceOptions o;
+  o.root = root;
+  o.release = "6.1.0-test";
+  o.debuginfod = true;
+  o.fetch_time = std::chrono::seconds(60);
+  auto service = std::make_unique<klogd::SourceService>(io, o, nullptr);
+  const std::string frame = " caller_of_both+0x10/0x18";
+  // the loop goes on: the frame as it is, at once, again and again
+  for (int i = 0; i < 5; ++i) {
+    CHECK(service->decorate(frame) == frame);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  service.reset();  // the daemon's exit, the fetch still waiting
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  ::close(fd);
 }
