@@ -317,7 +317,7 @@ int run_daemon(const Options& o) {
       io, o,
       {KLOGD_VERSION, &processor.counters(), [&] { return reader.overruns(); }, &sinks,
        o.incident_records ? &incidents : nullptr, &symbolizer, !o.no_translate, nullptr,
-       "/sys/kernel", true, harvesting ? &previous_counts : nullptr});
+       "/sys/kernel", true, harvesting ? &previous_counts : nullptr, source_lines.get()});
   if (!metrics.start(&err)) {
     spdlog::error("{}", err);
     return 1;

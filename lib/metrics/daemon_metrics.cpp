@@ -152,6 +152,27 @@ std::string render_metrics(const MetricSources& s) {
              "pstore and kdump files that could not be read at start (damaged, cut short).");
     e.sample(p.problems);
   }
+  if (s.source_lines) {
+    const SourceServiceCounters c = s.source_lines->counters();
+    e.family("klogd_source_lines_files_open", MetricType::kGauge,
+             "1 while debug files are open for source lines (closed after --debuginfo-idle).");
+    e.sample(static_cast<uint64_t>(s.source_lines->files_open() ? 1 : 0));
+    e.family("klogd_source_lines_files_opened_total", MetricType::kCounter,
+             "Debug files opened for source lines (again after each idle close).");
+    e.sample(c.opened);
+    e.family("klogd_source_lines_files_refused_total", MetricType::kCounter,
+             "Debug files refused: another build ID than the running kernel's, or unreadable.");
+    e.sample(c.refused);
+    e.family("klogd_source_lines_fetched_total", MetricType::kCounter,
+             "Debug files fetched from debuginfod servers.");
+    e.sample(c.fetched);
+    e.family("klogd_source_lines_frames_located_total", MetricType::kCounter,
+             "Frames looked up in the debug info (each once, then known).");
+    e.sample(c.located);
+    e.family("klogd_source_lines_lookups_dropped_total", MetricType::kCounter,
+             "Frame lookups not made: too many waiting (a storm of new frames).");
+    e.sample(c.dropped);
+  }
   if (s.symbolizer && s.translate) {
     const CoreSymbols& core = s.symbolizer->core();
     const bool loaded = core.table != nullptr;

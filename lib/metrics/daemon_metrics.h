@@ -3,7 +3,8 @@
 /// records by level, translated, addresses unresolved, kernel records missed, malformed; each
 /// sink's queue, drops and state; each --forward target's deliveries, drops, queued bytes,
 /// state and reconnects; incidents by type; the map; the build; the kernel's own oops and warn
-/// counts; the metrics endpoint's own refusals; and the process_* metrics. Rendered on the loop
+/// counts; the source lines' files and lookups; the metrics endpoint's own refusals; and the
+/// process_* metrics. Rendered on the loop
 /// thread, which owns everything read here (a forward target's sender shares only locked or
 /// atomic state).
 
@@ -14,6 +15,7 @@
 
 #include "annotate/record_processor.h"
 #include "incidents/incident_tracker.h"
+#include "pipeline/source_service.h"
 #include "sinks/sink_set.h"
 #include "symbols/symbolizer.h"
 
@@ -49,6 +51,7 @@ struct MetricSources {
   bool process =
       true;  ///< the process_* metrics (not in --metrics-file: node_exporter has its own)
   const PreviousBootCounts* previous = nullptr;  ///< null: no harvest at start
+  const SourceService* source_lines = nullptr;   ///< null: no source lines (--debuginfo none)
 };
 
 std::string render_metrics(const MetricSources& s);

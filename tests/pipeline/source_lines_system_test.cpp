@@ -54,7 +54,8 @@ TEST_CASE("source lines live: the incident names its guilty line, forking as --u
   REQUIRE(::chmod(dir.c_str(), 0777) == 0);
   const std::string out = dir + "/out";
   auto r = run_command(kKlogd + " -x --kmsg " + dir + "/capture --state-file none --pid-file " +
-                       dir + "/pid --user nobody -f " + out + debuginfo());
+                       dir + "/pid --user nobody -f " + out + " --metrics-file " + dir +
+                       "/klogd.prom" + debuginfo());
   REQUIRE(r.status == 0);
   REQUIRE(wait_until([&] { return !exists(dir + "/pid"); }));  // the capture's end ends it
   const std::string text = read_file(out);
@@ -64,6 +65,12 @@ TEST_CASE("source lines live: the incident names its guilty line, forking as --u
   CHECK(text.find("] (kernel/frames.c:18)\n") != std::string::npos);
   // without --source-lines the records are as the kernel printed them
   CHECK(text.find("caller_of_both+0x10/0x18\n") != std::string::npos);
+  // only the guilty function's file was opened (the core kernel's), written in the metrics
+  const std::string metrics = read_file(dir + "/klogd.prom");
+  INFO(metrics);
+  CHECK(metrics.find("\nklogd_source_lines_files_opened_total 1\n") != std::string::npos);
+  CHECK(metrics.find("\nklogd_source_lines_files_refused_total 0\n") != std::string::npos);
+  CHECK(metrics.find("\nklogd_source_lines_lookups_dropped_total 0\n") != std::string::npos);
 
   // --debuginfo none: no source line, the same fingerprint
   auto off = run_command("{ " + kKlogd + " -n -x --kmsg " + dir +
