@@ -117,6 +117,7 @@ TEST_CASE("source service: an incident's guilty line comes back on the loop", "[
   // a module's function, found in the trace (a return address)
   Incident mod;
   mod.function = "mod_write";
+  mod.module = "module_test";  // only its file is opened
   mod.frames = warn.frames;
   got = "unset";
   rig.service->guilty_source(mod, [&](std::string s) { got = std::move(s); });
