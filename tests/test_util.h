@@ -93,6 +93,18 @@ inline std::string temp_dir() {
   return d ? d : "/tmp";
 }
 
+/// A folder standing for / whose /sys/kernel/notes holds `elf`'s build ID note: a running kernel
+/// that is `elf`, for the code that reads the kernel's build ID under a root. "" when objcopy
+/// fails.
+inline std::string root_whose_kernel_is(const std::string& elf) {
+  const std::string root = temp_dir();
+  if (::mkdir((root + "/sys").c_str(), 0755) != 0 || ::mkdir((root + "/sys/kernel").c_str(), 0755) != 0)
+    return "";
+  auto r = run_command("objcopy -O binary --only-section=.note.gnu.build-id " + elf + " " + root +
+                       "/sys/kernel/notes");
+  return r.status == 0 ? root : "";
+}
+
 /// A tag unique to this test run, so a test finds its own records in the shared kernel log.
 inline std::string unique_tag(const std::string& what) {
   static int counter = 0;

@@ -185,7 +185,8 @@ void SourceService::open_core(Notes* notes) {
     if (!found.vmlinux.empty()) candidates.push_back(found.vmlinux);
     looked = found.looked;
   }
-  const std::string build_id = o_.running_kernel ? read_build_id_note(kernel_notes_path(o_.root)) : "";
+  const std::string build_id =
+      o_.running_kernel ? read_build_id_note(kernel_notes_path(o_.root)) : "";
   for (const std::string& c : candidates)
     if (try_add(c, "", build_id, notes)) return;
   if (try_fetch("", build_id, notes)) return;
@@ -204,7 +205,8 @@ void SourceService::open_module(const std::string& module, Notes* notes) {
   for (const std::string& p : o_.debuginfo) {
     if (is_folder(p)) {
       DebugFiles found = find_debug_files_in(p, o_.release, {k});
-      if (auto it = found.modules.find(k); it != found.modules.end()) candidates.push_back(it->second);
+      if (auto it = found.modules.find(k); it != found.modules.end())
+        candidates.push_back(it->second);
     } else if (names_module(p)) {
       const std::string file = std::filesystem::path(p).filename().string();
       if (module_key(file.substr(0, file.find(".ko"))) == k) candidates.push_back(p);
@@ -212,7 +214,8 @@ void SourceService::open_module(const std::string& module, Notes* notes) {
   }
   if (o_.debuginfo.empty()) {
     DebugFiles found = find_debug_files(o_.release, {k}, o_.root);
-    if (auto it = found.modules.find(k); it != found.modules.end()) candidates.push_back(it->second);
+    if (auto it = found.modules.find(k); it != found.modules.end())
+      candidates.push_back(it->second);
   }
   const std::string build_id =
       o_.running_kernel ? read_build_id_note(module_notes_path(k, o_.root)) : "";
@@ -261,9 +264,10 @@ void SourceService::close_files(Notes* notes) {
   core_tried_ = false;
   modules_tried_.clear();
   ::malloc_trim(0);  // libdw's memory back to the system, not kept for the next crash
-  notes->info("source lines: debug files closed after " +
-              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(o_.idle_close).count()) +
-              " s unused");
+  notes->info(
+      "source lines: debug files closed after " +
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(o_.idle_close).count()) +
+      " s unused");
   std::lock_guard<std::mutex> l(mu_);
   open_ = false;
   ++counters_.closed;

@@ -55,7 +55,7 @@ struct SourceServiceOptions {
   bool debuginfod = false;
   std::chrono::milliseconds fetch_time{std::chrono::seconds(60)};
   std::chrono::milliseconds idle_close{std::chrono::minutes(5)};
-  size_t max_queued = 256;     ///< lookups waiting for the thread
+  size_t max_queued = 256;      ///< lookups waiting for the thread
   size_t cache_frames = 16384;  ///< located frames kept (then the cache starts again)
 };
 
@@ -126,7 +126,7 @@ class SourceService {
   SourceLines lines_;
   bool core_tried_ = false;
   std::set<std::string> modules_tried_;
-  std::set<std::string> refused_;  // paths said once and never opened again
+  std::set<std::string> refused_;       // paths said once and never opened again
   std::set<std::string> fetch_failed_;  // build IDs debuginfod did not give
   bool none_said_ = false;
   std::thread thread_;

@@ -48,8 +48,8 @@ std::string fetch_debuginfo(const std::string& build_id, std::chrono::millisecon
   debuginfod_set_user_data(c.get(), &d);
   debuginfod_set_progressfn(c.get(), check_deadline);
   char* path = nullptr;
-  int fd = debuginfod_find_debuginfo(c.get(), reinterpret_cast<const unsigned char*>(build_id.c_str()),
-                                     0, &path);
+  int fd = debuginfod_find_debuginfo(
+      c.get(), reinterpret_cast<const unsigned char*>(build_id.c_str()), 0, &path);
   if (fd < 0) {
     if (cancel && cancel->load())
       *err = "debuginfod: " + build_id + ": given up (klogd is stopping)";

@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "pipeline/source_service.h"
-
 #include "test_servers.h"
 #include "test_util.h"
 
@@ -38,6 +37,17 @@ std::string warn_records(uint64_t seq, const std::string& tag) {
   }
   out += "6," + std::to_string(seq) + "," + std::to_string(seq * 1000) + ",-;" + tag + "\n";
   return out;
+}
+
+// The service on a /sys of the test's own whose kernel is vmlinux-test, no debug file installed
+// under it: what it needs comes from debuginfod.
+klogd::SourceServiceOptions fetching() {
+  klogd::SourceServiceOptions o;
+  o.root = root_whose_kernel_is(kDir + "vmlinux-test");
+  REQUIRE(!o.root.empty());
+  o.release = "6.1.0-test";
+  o.debuginfod = true;
+  return o;
 }
 
 std::string debuginfo() {
@@ -83,7 +93,8 @@ TEST_CASE("source lines live: the incident names its guilty line, forking as --u
   CHECK(text.find(line + " (kernel/frames.c:18)") != std::string::npos);
 }
 
-TEST_CASE("source lines live: KERNEL_INCIDENT_SOURCE in journald", "[pipeline][source][live][journald]") {
+TEST_CASE("source lines live: KERNEL_INCIDENT_SOURCE in journald",
+          "[pipeline][source][live][journald]") {
   if (!Journald::can_run())
     skip_test("no cgroup filesystem at /sys/fs/cgroup: systemd-journald cannot run here");
   Journald jd;
@@ -91,16 +102,17 @@ TEST_CASE("source lines live: KERNEL_INCIDENT_SOURCE in journald", "[pipeline][s
   const std::string dir = temp_dir();
   const std::string tag = unique_tag("source-journal");
   write_file(dir + "/capture", warn_records(100, tag));
-  auto r = run_command(kKlogd + " -n -x --kmsg " + dir + "/capture --state-file none --sink journald" +
-                       debuginfo());
+  auto r = run_command(kKlogd + " -n -x --kmsg " + dir +
+                       "/capture --state-file none --sink journald" + debuginfo());
   CHECK(r.status == 0);
   std::vector<std::string> tagged;
   REQUIRE(wait_until([&] { return !(tagged = journal_entries(tag)).empty(); }));
   const std::string pid = journal_pid(tagged[0]);
   std::string verbose;
   REQUIRE(wait_until([&] {
-    verbose = run_command("journalctl --no-pager -o verbose KERNEL_INCIDENT_TYPE=warning _PID=" + pid)
-                  .output;
+    verbose =
+        run_command("journalctl --no-pager -o verbose KERNEL_INCIDENT_TYPE=warning _PID=" + pid)
+            .output;
     return verbose.find("KERNEL_INCIDENT_SOURCE=") != std::string::npos;
   }));
   std::printf("journalctl -o verbose KERNEL_INCIDENT_TYPE=warning _PID=%s:\n%s\n", pid.c_str(),
@@ -135,7 +147,8 @@ TEST_CASE("source lines live: --source-lines decorates frames once they are know
   INFO(text);
   const std::string again = text.substr(text.find(first));
   CHECK(again.find("RIP: 0010:outer_work+0x6/0x23 (kernel/frames.c:18, inlined middle_scale "
-                   "kernel/frames.c:12, inlined leaf_add kernel/frames.c:8)\n") != std::string::npos);
+                   "kernel/frames.c:12, inlined leaf_add kernel/frames.c:8)\n") !=
+        std::string::npos);
   CHECK(again.find(" caller_of_both+0x10/0x18 (kernel/frames.c:33)\n") != std::string::npos);
   CHECK(again.find(" mod_write+0x9/0x17 [module_test] (kernel/module.c:16, inlined mod_leaf "
                    "kernel/module.c:7)\n") != std::string::npos);
@@ -143,25 +156,17 @@ TEST_CASE("source lines live: --source-lines decorates frames once they are know
   CHECK(count(text, kIncident) == 1);
 }
 
-TEST_CASE("source lines live: the running kernel's debug info fetched from debuginfod by its build ID",
-          "[pipeline][source][debuginfod]") {
+TEST_CASE(
+    "source lines live: the running kernel's debug info fetched from debuginfod by its build ID",
+    "[pipeline][source][debuginfod]") {
   if (!Debuginfod::can_run()) skip_test("no /usr/bin/debuginfod (Debian's debuginfod package)");
   const std::string id = build_id_of(kDir + "vmlinux-test");
   Debuginfod server;
   server.start({kDir + "vmlinux-test"}, id);
   ::setenv("DEBUGINFOD_URLS", server.url().c_str(), 1);
   ::setenv("DEBUGINFOD_CACHE_PATH", (temp_dir() + "/cache").c_str(), 1);
-  // a /sys of the test's own whose kernel is vmlinux-test; no debug file installed under it
-  const std::string root = temp_dir();
-  std::filesystem::create_directories(root + "/sys/kernel");
-  REQUIRE(run_command("objcopy -O binary --only-section=.note.gnu.build-id " + kDir +
-                      "vmlinux-test " + root + "/sys/kernel/notes")
-              .status == 0);
   boost::asio::io_context io;
-  klogd::SourceServiceOptions o;
-  o.root = root;
-  o.release = "6.1.0-test";
-  o.debuginfod = true;
+  klogd::SourceServiceOptions o = fetching();
   std::vector<std::string> said;
   klogd::SourceService service(io, o, [&](const klogd::Notes& n) {
     for (const auto& note : n.all()) said.push_back(note.text);
@@ -197,8 +202,8 @@ TEST_CASE("source lines: --decode fetches a module by the build ID its trace pri
   CHECK(r.output == "[    2.901004]  mod_write+0x9/0x17 [module_test " + id +
                         "] (kernel/module.c:16, inlined mod_leaf kernel/module.c:7)\n");
   // another build ID printed: not the server's, nothing made up
-  write_file(dir + "/other", "[    2.901004]  mod_write+0x9/0x17 [module_test " +
-                                 std::string(40, 'c') + "]\n");
+  write_file(dir + "/other",
+             "[    2.901004]  mod_write+0x9/0x17 [module_test " + std::string(40, 'c') + "]\n");
   auto o = run_command(env + kKlogd + " --decode " + dir + "/other --debuginfo " + kDir +
                        "vmlinux-test --debuginfod " + server.url() + " 2>&1");
   CHECK(o.status == 0);
@@ -212,16 +217,8 @@ TEST_CASE("source lines live: a debuginfod that never answers holds neither the 
   int fd = listen_loopback(&port);  // connections wait in the backlog, never answered
   ::setenv("DEBUGINFOD_URLS", ("http://127.0.0.1:" + std::to_string(port)).c_str(), 1);
   ::setenv("DEBUGINFOD_CACHE_PATH", (temp_dir() + "/cache").c_str(), 1);
-  const std::string root = temp_dir();
-  std::filesystem::create_directories(root + "/sys/kernel");
-  REQUIRE(run_command("objcopy -O binary --only-section=.note.gnu.build-id " + kDir +
-                      "vmlinux-test " + root + "/sys/kernel/notes")
-              .status == 0);
   boost::asio::io_context io;
-  klogd::SourceServiceOptions o;
-  o.root = root;
-  o.release = "6.1.0-test";
-  o.debuginfod = true;
+  klogd::SourceServiceOptions o = fetching();
   o.fetch_time = std::chrono::seconds(60);
   auto service = std::make_unique<klogd::SourceService>(io, o, nullptr);
   const std::string frame = " caller_of_both+0x10/0x18";

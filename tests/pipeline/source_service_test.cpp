@@ -66,16 +66,6 @@ SourceServiceOptions files(bool running = false) {
   return o;
 }
 
-// A /sys of the test's own whose kernel has `elf`'s build ID.
-std::string sys_with_build_id_of(const std::string& elf) {
-  const std::string root = temp_dir();
-  std::filesystem::create_directories(root + "/sys/kernel");
-  auto r = run_command("objcopy -O binary --only-section=.note.gnu.build-id " + elf + " " + root +
-                       "/sys/kernel/notes");
-  REQUIRE(r.status == 0);
-  return root;
-}
-
 }  // namespace
 
 TEST_CASE("source service: nothing opened until a frame needs it, then decorated from the cache",
@@ -96,15 +86,17 @@ TEST_CASE("source service: nothing opened until a frame needs it, then decorated
   CHECK(rig.service->decorate(kModule) == kModule);
   REQUIRE(rig.run_until([&] { return rig.service->counters().located == 3; }));
   CHECK(rig.service->decorate(kRip) ==
-        kRip + " (kernel/frames.c:18, inlined middle_scale kernel/frames.c:12, inlined leaf_add "
-               "kernel/frames.c:8)");
+        kRip +
+            " (kernel/frames.c:18, inlined middle_scale kernel/frames.c:12, inlined leaf_add "
+            "kernel/frames.c:8)");
   CHECK(rig.service->decorate(kModule) ==
         kModule + " (kernel/module.c:16, inlined mod_leaf kernel/module.c:7)");
   CHECK(rig.service->counters().opened == 2);
   CHECK(rig.said_with("source lines: " + kDir + "vmlinux-test"));
 }
 
-TEST_CASE("source service: an incident's guilty line comes back on the loop", "[pipeline][source]") {
+TEST_CASE("source service: an incident's guilty line comes back on the loop",
+          "[pipeline][source]") {
   Rig rig(files());
   Incident warn;
   warn.function = "outer_work";
@@ -128,7 +120,7 @@ TEST_CASE("source service: an incident's guilty line comes back on the loop", "[
 TEST_CASE("source service: the running kernel's build ID decides", "[pipeline][source][buildid]") {
   SECTION("the kernel's own: used") {
     SourceServiceOptions o = files(true);
-    o.root = sys_with_build_id_of(kDir + "vmlinux-test");
+    o.root = root_whose_kernel_is(kDir + "vmlinux-test");
     Rig rig(o);
     rig.service->decorate(kTrace);
     REQUIRE(rig.run_until([&] { return rig.service->counters().located == 1; }));
@@ -137,7 +129,7 @@ TEST_CASE("source service: the running kernel's build ID decides", "[pipeline][s
   }
   SECTION("another kernel's: refused with the reason, once, never opened again") {
     SourceServiceOptions o = files(true);
-    o.root = sys_with_build_id_of(kDir + "module-test.ko");  // some other build ID
+    o.root = root_whose_kernel_is(kDir + "module-test.ko");  // some other build ID
     Rig rig(o);
     rig.service->decorate(kTrace);
     REQUIRE(rig.run_until([&] { return rig.service->counters().located == 1; }));
@@ -152,7 +144,8 @@ TEST_CASE("source service: the running kernel's build ID decides", "[pipeline][s
   }
 }
 
-TEST_CASE("source service: files closed when idle, opened again when needed", "[pipeline][source]") {
+TEST_CASE("source service: files closed when idle, opened again when needed",
+          "[pipeline][source]") {
   SourceServiceOptions o = files();
   o.idle_close = std::chrono::milliseconds(200);
   Rig rig(o);

@@ -18,7 +18,8 @@ namespace {
 const std::string kDir = KLOGD_TEST_DATA "/source/";
 }
 
-TEST_CASE("debuginfod: a debug file fetched by build ID, an unknown one said", "[symbols][debuginfod]") {
+TEST_CASE("debuginfod: a debug file fetched by build ID, an unknown one said",
+          "[symbols][debuginfod]") {
   if (!Debuginfod::can_run()) skip_test("no /usr/bin/debuginfod (Debian's debuginfod package)");
   const std::string id = build_id_of(kDir + "vmlinux-test");
   Debuginfod server;
@@ -39,15 +40,16 @@ TEST_CASE("debuginfod: a debug file fetched by build ID, an unknown one said", "
   REQUIRE(d);
   CHECK(d->build_id() == id);
   // the module too
-  const std::string module = fetch_debuginfo(build_id_of(kDir + "module-test.ko"),
-                                             std::chrono::seconds(20), &err);
+  const std::string module =
+      fetch_debuginfo(build_id_of(kDir + "module-test.ko"), std::chrono::seconds(20), &err);
   CHECK(!module.empty());
 
   CHECK(fetch_debuginfo(std::string(40, 'a'), std::chrono::seconds(20), &err).empty());
   CHECK(err == "debuginfod: " + std::string(40, 'a') + ": not found on " + server.url());
 }
 
-TEST_CASE("debuginfod: a server that never answers costs the bounded time", "[symbols][debuginfod]") {
+TEST_CASE("debuginfod: a server that never answers costs the bounded time",
+          "[symbols][debuginfod]") {
   int port = 0;
   int fd = listen_loopback(&port);  // connections wait in the backlog, never answered
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
