@@ -62,10 +62,15 @@ TEST_CASE("source lines live: the incident names its guilty line, forking as --u
   const std::string tag = unique_tag("source");
   write_file(dir + "/capture", warn_records(100, tag));
   REQUIRE(::chmod(dir.c_str(), 0777) == 0);
+  // the debug files where the user can read them, as /usr/lib/debug's are (the build tree may
+  // be in root's home): klogd opens them as the user it runs as
+  REQUIRE(run_command("install -m 0644 " + kDir + "vmlinux-test " + kDir + "module-test.ko " + dir)
+              .status == 0);
   const std::string out = dir + "/out";
   auto r = run_command(kKlogd + " -x --kmsg " + dir + "/capture --state-file none --pid-file " +
                        dir + "/pid --user nobody -f " + out + " --metrics-file " + dir +
-                       "/klogd.prom" + debuginfo());
+                       "/klogd.prom --debuginfo " + dir + "/vmlinux-test --debuginfo " + dir +
+                       "/module-test.ko");
   REQUIRE(r.status == 0);
   REQUIRE(wait_until([&] { return !exists(dir + "/pid"); }));  // the capture's end ends it
   const std::string text = read_file(out);
