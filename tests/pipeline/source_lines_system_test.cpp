@@ -186,7 +186,14 @@ TEST_CASE(
   CHECK(service.decorate(frame) == frame + " (kernel/frames.c:33)");
   CHECK(service.counters().fetched == 1);
   std::string all;
-  for (const auto& s : said) all += s + "\n";
+  // what it says comes to the loop after the frame is known
+  CHECK(wait_until([&] {
+    io.restart();
+    io.poll();
+    all.clear();
+    for (const auto& said_line : said) all += said_line + "\n";
+    return all.find("(build ID ") != std::string::npos;
+  }));
   INFO(all);
   CHECK(all.find("source lines: no debug info of the kernel") == std::string::npos);
   CHECK(all.find("(build ID " + id + ")") != std::string::npos);
