@@ -26,9 +26,6 @@ namespace klogd {
 
 namespace {
 
-// How long one debuginfod fetch may take, whatever the server does.
-constexpr std::chrono::seconds kFetchTime{60};
-
 // Source lines: the files --debuginfo names (a folder is searched), else those the log's release
 // has where distributions install them; used only when every frame the log printed of them is
 // theirs. A file named that cannot be used stops klogd; one found by looking is left out.
@@ -76,7 +73,7 @@ bool source_lines(const Options& o, std::string_view log, SourceLines* source) {
     for (const PrintedSymbol& p : printed)
       if (!p.build_id.empty() && !source->has_module(p.module)) wanted[p.module] = p.build_id;
     for (const auto& [module, id] : wanted) {
-      const std::string file = fetch_debuginfo(id, kFetchTime, &err);
+      const std::string file = fetch_debuginfo(id, kDebuginfodFetchTime, &err);
       if (file.empty())
         spdlog::warn("source lines: {}", err);
       else if (source->add_as(file, module, &err, id))

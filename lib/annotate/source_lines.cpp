@@ -1,7 +1,6 @@
 #include "annotate/source_lines.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "util/hex.h"
 
@@ -30,9 +29,7 @@ bool is_pc_line(std::string_view t) {
 }
 
 bool SourceLines::add(const std::string& path, std::string* err, std::string_view build_id) {
-  const std::string file = std::filesystem::path(path).filename().string();
-  const size_t ko = file.find(".ko");
-  return add_as(path, ko == std::string::npos ? "" : file.substr(0, ko), err, build_id);
+  return add_as(path, module_of_debug_file(path), err, build_id);
 }
 
 bool SourceLines::add_as(const std::string& path, std::string_view module, std::string* err,

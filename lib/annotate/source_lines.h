@@ -44,7 +44,6 @@ class SourceLines {
   bool add_as(const std::string& path, std::string_view module, std::string* err,
               std::string_view build_id = {});
   bool empty() const { return !core_ && modules_.empty(); }
-  bool has_core() const { return core_ != nullptr; }
   bool has_module(std::string_view module) const;
 
   /// Refuses debug files that do not belong to the log: each frame the log printed of a file

@@ -22,10 +22,6 @@ bool is_folder(const std::string& p) {
   return std::filesystem::is_directory(p, ec);
 }
 
-bool names_module(const std::string& path) {
-  return std::filesystem::path(path).filename().string().find(".ko") != std::string::npos;
-}
-
 }  // namespace
 
 SourceService::SourceService(asio::io_context& io, SourceServiceOptions options,
@@ -33,7 +29,6 @@ SourceService::SourceService(asio::io_context& io, SourceServiceOptions options,
     : io_(io), o_(std::move(options)), log_(std::move(log)), thread_([this] { run(); }) {}
 
 SourceService::~SourceService() {
-  stopping_ = true;
   {
     std::lock_guard<std::mutex> l(mu_);
     stop_ = true;
@@ -175,7 +170,7 @@ void SourceService::open_core(Notes* notes) {
       DebugFiles found = find_debug_files_in(p, o_.release, {});
       if (!found.vmlinux.empty()) candidates.push_back(found.vmlinux);
       looked.insert(looked.end(), found.looked.begin(), found.looked.end());
-    } else if (!names_module(p)) {
+    } else if (module_of_debug_file(p).empty()) {
       candidates.push_back(p);
       looked.push_back(p);
     }
@@ -207,9 +202,8 @@ void SourceService::open_module(const std::string& module, Notes* notes) {
       DebugFiles found = find_debug_files_in(p, o_.release, {k});
       if (auto it = found.modules.find(k); it != found.modules.end())
         candidates.push_back(it->second);
-    } else if (names_module(p)) {
-      const std::string file = std::filesystem::path(p).filename().string();
-      if (module_key(file.substr(0, file.find(".ko"))) == k) candidates.push_back(p);
+    } else if (const std::string m = module_of_debug_file(p); !m.empty() && module_key(m) == k) {
+      candidates.push_back(p);
     }
   }
   if (o_.debuginfo.empty()) {
@@ -229,7 +223,7 @@ bool SourceService::try_fetch(const std::string& module, const std::string& buil
                               Notes* notes) {
   if (!o_.debuginfod || build_id.empty() || fetch_failed_.count(build_id)) return false;
   std::string err;
-  const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err, &stopping_);
+  const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err, &stop_);
   if (path.empty()) {
     fetch_failed_.insert(build_id);
     notes->warn("source lines: " + err);

@@ -40,6 +40,7 @@
 #include "annotate/source_lines.h"
 #include "incidents/incident.h"
 #include "pipeline/asio.h"
+#include "symbols/debuginfod_fetch.h"
 #include "util/notes.h"
 
 namespace klogd {
@@ -53,7 +54,7 @@ struct SourceServiceOptions {
   /// Fetch from the DEBUGINFOD_URLS servers by build ID what is not found here, each fetch
   /// bounded by `fetch_time` (symbols/debuginfod_fetch.h).
   bool debuginfod = false;
-  std::chrono::milliseconds fetch_time{std::chrono::seconds(60)};
+  std::chrono::milliseconds fetch_time{kDebuginfodFetchTime};
   std::chrono::milliseconds idle_close{std::chrono::minutes(5)};
   size_t max_queued = 256;      ///< lookups waiting for the thread
   size_t cache_frames = 16384;  ///< located frames kept (then the cache starts again)
@@ -115,8 +116,7 @@ class SourceService {
   mutable std::mutex mu_;  // everything below up to the thread's own
   std::condition_variable wake_;
   std::deque<Job> jobs_;
-  bool stop_ = false;
-  std::atomic<bool> stopping_{false};  // ends a debuginfod fetch in progress
+  std::atomic<bool> stop_{false};  // set under mu_; also ends a debuginfod fetch in progress
   std::unordered_map<std::string, std::vector<SourceLocation>> cache_;
   std::unordered_set<std::string> pending_;  // frames queued, not located yet
   SourceServiceCounters counters_;

@@ -86,6 +86,12 @@ std::string kernel_tree_path(std::string_view path) {
   return out;
 }
 
+std::string module_of_debug_file(std::string_view path) {
+  const std::string_view file = path.substr(path.rfind('/') + 1);
+  const size_t ko = file.find(".ko");
+  return ko == std::string_view::npos ? "" : std::string(file.substr(0, ko));
+}
+
 std::string module_key(std::string_view name) {
   std::string m(name);
   std::replace(m.begin(), m.end(), '-', '_');

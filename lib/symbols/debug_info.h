@@ -36,6 +36,10 @@ std::string kernel_tree_path(std::string_view path);
 /// "snd_hda_intel"), for matching a frame's [mod] with a NAME.ko file.
 std::string module_key(std::string_view name);
 
+/// The module a debug file is named for ("snd-hda-intel.ko.debug" -> "snd-hda-intel": what comes
+/// before ".ko" in the file's name), "" for a file that names none (a vmlinux).
+std::string module_of_debug_file(std::string_view path);
+
 class DebugInfo {
  public:
   ~DebugInfo();

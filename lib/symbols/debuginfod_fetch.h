@@ -11,6 +11,9 @@
 
 namespace klogd {
 
+/// How long one fetch may take by default, whatever the server does.
+inline constexpr std::chrono::seconds kDebuginfodFetchTime{60};
+
 /// Whether a server is named (DEBUGINFOD_URLS set and not empty).
 bool debuginfod_configured();
 
