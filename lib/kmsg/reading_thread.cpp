@@ -1,6 +1,7 @@
 #include "kmsg/reading_thread.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "kmsg/flood_naps.h"
 #include "kmsg/kmsg_record.h"
 
 namespace klogd {
@@ -47,8 +49,10 @@ void set_blocking(int fd, bool blocking) {
 
 bool ReadingThread::start(int priority, std::string* err) {
   wake_signal();
+  // /dev/kmsg is read non-blocking and waited for with poll() (FloodNaps); /proc/kmsg blocks in
+  // read() unless one-shot.
   if (source_->fd() >= 0 && source_->kind() != LogSource::Kind::kCapture)
-    set_blocking(source_->fd(), !one_shot_);
+    set_blocking(source_->fd(), !one_shot_ && source_->kind() != LogSource::Kind::kDevice);
   thread_ = std::thread([this] { run(); });
   if (priority == 0) return true;
   sched_param p{};
@@ -92,14 +96,19 @@ void ReadingThread::run() {
   done_.store(true);
 }
 
+// One read() per record. When there is none: one-shot ends; else the thread waits in poll(), or
+// naps in a flood (FloodNaps says why).
 void ReadingThread::read_device() {
   const int fd = source_->fd();
+  FloodNaps naps;
+  uint64_t since_wait = 0;  // records read since the thread last waited
   while (!stop_.load(std::memory_order_relaxed)) {
     std::span<char> room = ring_->begin_write(kMaxRecordBytes + 1);
     if (room.empty()) return;  // closed
     ssize_t n = ::read(fd, room.data(), room.size());
     if (n > 0) {
       ring_->commit(RecordRing::Kind::kRecord, static_cast<size_t>(n));
+      ++since_wait;
       continue;
     }
     int e = n == 0 ? 0 : errno;  // errno, read at the call that set it
@@ -107,6 +116,19 @@ void ReadingThread::read_device() {
     if (e == EPIPE) {  // our position was overwritten: reading goes on from the oldest record
       overruns_.fetch_add(1, std::memory_order_relaxed);
       ring_->put(RecordRing::Kind::kOverrun);
+      since_wait += FloodNaps::kFloodRecords;
+      continue;
+    }
+    if (e == EAGAIN && !one_shot_) {
+      pollfd p{fd, POLLIN, 0};
+      std::optional<std::chrono::nanoseconds> nap = naps.wait(since_wait, FloodNaps::Clock::now());
+      since_wait = 0;
+      if (nap) {
+        timespec t{0, static_cast<long>(nap->count())};
+        ::ppoll(&p, 1, &t, nullptr);  // EINTR: stop() looks at stop_ above
+      } else {
+        ::poll(&p, 1, -1);
+      }
       continue;
     }
     if (e == EAGAIN || e == 0) {  // one-shot: drained (0: not a kmsg device; its end)

@@ -6,10 +6,11 @@
 /// ring), so this thread alone can run SCHED_FIFO (--reader-priority), while parsing,
 /// annotating and the sinks run on the loop thread.
 ///
-/// /dev/kmsg is read blocking (one system call per record, as a bare read() loop), except in
-/// one-shot mode, which reads until the ring is drained and ends there. stop() interrupts a
-/// blocked read() with a signal of its own (SIGRTMIN, installed without SA_RESTART), sent until
-/// the thread has gone.
+/// /dev/kmsg is read with one system call per record, as a bare read() loop. When there is none,
+/// the thread waits in poll(), or in a flood naps and looks again (FloodNaps: printk's wake-up of
+/// a blocked reader can come a whole tick late). One-shot mode reads until the ring is drained
+/// and ends there. stop() interrupts a blocked read() or poll() with a signal of its own
+/// (SIGRTMIN, installed without SA_RESTART), sent until the thread has gone.
 
 #include <atomic>
 #include <cstdint>
