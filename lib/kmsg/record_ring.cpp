@@ -44,6 +44,7 @@ std::span<char> RecordRing::begin_write(size_t max_bytes) {
   for (;;) {
     if (closed_.load(std::memory_order_acquire)) return {};
     if (room_for(skip + need)) break;
+    wake_lingering();  // full: a consumer letting entries gather must come now
     uint32_t epoch = space_epoch_.load(std::memory_order_acquire);
     producer_waits_.store(true, std::memory_order_seq_cst);
     if (room_for(skip + need) || closed_.load(std::memory_order_acquire)) {
@@ -71,6 +72,16 @@ void RecordRing::commit(Kind kind, size_t used) {
     uint64_t one = 1;
     if (::write(wake_fd_, &one, sizeof one) < 0) {
       // the eventfd's counter is full: the consumer has a wake-up waiting already
+    }
+  }
+}
+
+void RecordRing::wake_lingering() {
+  if (consumer_lingers_.load(std::memory_order_relaxed) &&
+      consumer_lingers_.exchange(false, std::memory_order_acq_rel)) {
+    uint64_t one = 1;
+    if (::write(wake_fd_, &one, sizeof one) < 0) {
+      // full counter: a wake-up is waiting already
     }
   }
 }
@@ -129,7 +140,10 @@ bool RecordRing::sleep() {
   return true;
 }
 
+void RecordRing::linger() { consumer_lingers_.store(true, std::memory_order_release); }
+
 void RecordRing::woken() {
+  consumer_lingers_.store(false, std::memory_order_relaxed);
   uint64_t n;
   while (::read(wake_fd_, &n, sizeof n) > 0) {
   }

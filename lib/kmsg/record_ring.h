@@ -7,6 +7,9 @@
 /// place (peek) and frees it (pop). Each entry carries a kind, so that the reader can also hand
 /// over events in order with the records: an overrun, the end of the source, an error.
 ///
+/// A consumer may also let entries gather on a timer (linger()); a writer that finds the ring
+/// full then wakes it through the same eventfd.
+///
 /// Threading: exactly one producer thread and one consumer thread. When the ring is full the
 /// producer waits (it never drops: the kernel then overwrites its own ring, and the sequence gap
 /// tells exactly how many were lost). When the ring was empty the consumer learns of new entries
@@ -58,7 +61,10 @@ class RecordRing {
   /// Called when peek() found nothing and the consumer is about to wait on wake_fd(): true when
   /// it may wait; false when an entry arrived meanwhile (then it must look again).
   bool sleep();
-  /// Clears the wake-up (after wake_fd() was readable).
+  /// Called when the consumer waits a while on a timer although entries may come (it lets them
+  /// gather): the writer then wakes it through wake_fd() only if it finds the ring full.
+  void linger();
+  /// Clears the wake-up and the linger (after wake_fd() was readable, or the timer ran out).
   void woken();
   int wake_fd() const { return wake_fd_; }
 
@@ -72,6 +78,7 @@ class RecordRing {
   static constexpr uint32_t kWrapMark = 0xffffffffu;
   size_t free_bytes();
   bool room_for(size_t bytes);
+  void wake_lingering();
 
   std::unique_ptr<char[]> buffer_;
   size_t capacity_;
@@ -87,6 +94,7 @@ class RecordRing {
   mutable uint64_t head_seen_ = 0;             // the consumer's last look at head_
   // rarely written, read often
   alignas(64) std::atomic<bool> consumer_sleeps_{false};
+  std::atomic<bool> consumer_lingers_{false};
   alignas(64) std::atomic<bool> producer_waits_{false};
   std::atomic<uint32_t> space_epoch_{0};  // the producer waits on it while the ring is full
   std::atomic<bool> closed_{false};

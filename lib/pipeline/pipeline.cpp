@@ -68,7 +68,7 @@ void Pipeline::suspend() { suspended_ = true; }
 void Pipeline::resume() {
   if (!suspended_) return;
   suspended_ = false;
-  if (!waiting_) asio::post(io_, [this] { turn(); });
+  asio::post(io_, [this] { turn(); });  // a second chain of turns, if any, merges at the next wait
 }
 
 // One turn: up to a batch of entries from the ring, then delivery.
@@ -87,9 +87,15 @@ void Pipeline::turn() {
   if (n == o_.batch || ring_->peek(&e)) {
     asio::post(io_, [this] { turn(); });  // more is waiting: go on, signals and timers first
   } else if (n > 0) {
-    linger_.expires_after(o_.linger);  // let records gather: one wake-up per few ms
+    // Let records gather: one wake-up per few ms, or sooner when the reader needs the loop (a
+    // flood: the ring wants it to follow to its start, or to catch up).
+    ring_->linger();
+    wait_on_ring();
+    linger_.expires_after(o_.linger);
     linger_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) turn();
+      if (ec) return;
+      ring_->woken();
+      turn();
     });
   } else {
     if (o_.source == LogSource::Kind::kCapture) {  // a quiet pipe: its last record goes now
@@ -105,11 +111,18 @@ void Pipeline::wait_for_records() {
     asio::post(io_, [this] { turn(); });
     return;
   }
+  wait_on_ring();
+}
+
+// One wait on the ring's eventfd at a time; it also ends a linger.
+void Pipeline::wait_on_ring() {
+  if (waiting_) return;
   waiting_ = true;
   wake_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
     waiting_ = false;
     if (ec) return;
     ring_->woken();
+    linger_.cancel();
     turn();
   });
 }

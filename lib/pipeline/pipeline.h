@@ -5,9 +5,10 @@
 ///
 /// It drains the ring in turns of at most `batch` records, delivering after each; between turns
 /// the loop takes signals and timers. When a turn found records but fewer than a batch, it lets
-/// more gather for `linger` before the next (a few wake-ups a second, not one per record); when
-/// it found none it sleeps on the ring's eventfd, which the reader signals only then, so the
-/// first record after a quiet spell goes out at once.
+/// more gather for `linger` before the next (a few wake-ups a second, not one per record), unless
+/// the ring calls it sooner (a flood: RecordRing::linger()); when it found none it sleeps on the
+/// ring's eventfd, which the reader signals only then, so the first record after a quiet spell
+/// goes out at once.
 /// shutdown() processes what the ring still holds, retries the sinks for a bounded time, and
 /// says how it went (done(status): 1 when records could not be delivered).
 
@@ -92,6 +93,7 @@ class Pipeline {
  private:
   void turn();
   void wait_for_records();
+  void wait_on_ring();
   void handle(const RecordRing::Entry& e);
   void handle_entry(const RecordRing::Entry& e);
   void process_raw(std::string_view raw);

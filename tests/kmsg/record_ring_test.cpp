@@ -4,6 +4,8 @@
 
 #include <poll.h>
 
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
@@ -86,4 +88,41 @@ TEST_CASE("record ring: a full ring makes the writer wait until the reader frees
   ring.close();
   writer.join();
   CHECK(got.load() == -2);  // released empty-handed
+}
+
+TEST_CASE("record ring: a full ring wakes a consumer that lingers, and only then", "[kmsg]") {
+  RecordRing ring(4096);
+  auto readable = [&] {
+    pollfd p{ring.wake_fd(), POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+  };
+  ring.linger();  // the consumer lets entries gather on a timer
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(ring.begin_write(1000).size() == 1000);
+    ring.commit(RecordRing::Kind::kRecord, 1000);
+  }
+  CHECK_FALSE(readable());  // room left: no wake-up
+  std::thread writer([&] {
+    for (int i = 0; i < 2; ++i) {  // the second does not fit: the writer wakes the consumer
+      if (ring.begin_write(1000).empty()) return;
+      ring.commit(RecordRing::Kind::kRecord, 1000);
+    }
+  });
+  for (int i = 0; i < 200 && !readable(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(readable());
+  ring.woken();  // the loop's turn: it frees room
+  CHECK_FALSE(readable());
+  RecordRing::Entry e;
+  int got = 0;
+  for (int i = 0; i < 400 && got < 5; ++i) {
+    if (ring.peek(&e)) {
+      ring.pop();
+      ++got;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  writer.join();
+  CHECK(got == 5);
 }
