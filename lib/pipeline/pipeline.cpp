@@ -87,8 +87,8 @@ void Pipeline::turn() {
   if (n == o_.batch || ring_->peek(&e)) {
     asio::post(io_, [this] { turn(); });  // more is waiting: go on, signals and timers first
   } else if (n > 0) {
-    // Let records gather: one wake-up per few ms, or sooner when the reader needs the loop (a
-    // flood: the ring wants it to follow to its start, or to catch up).
+    // Let records gather: one wake-up per few ms, or sooner when the reader needs the loop (it
+    // found the ring full).
     ring_->linger();
     wait_on_ring();
     linger_.expires_after(o_.linger);
