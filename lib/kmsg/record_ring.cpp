@@ -68,21 +68,20 @@ void RecordRing::commit(Kind kind, size_t used) {
   std::memcpy(buffer_.get() + at, header, sizeof header);
   head_.store(pending_at_ + kHeader + align8(used), std::memory_order_seq_cst);
   if (consumer_sleeps_.load(std::memory_order_seq_cst) &&
-      consumer_sleeps_.exchange(false, std::memory_order_seq_cst)) {
-    uint64_t one = 1;
-    if (::write(wake_fd_, &one, sizeof one) < 0) {
-      // the eventfd's counter is full: the consumer has a wake-up waiting already
-    }
-  }
+      consumer_sleeps_.exchange(false, std::memory_order_seq_cst))
+    wake_consumer();
 }
 
 void RecordRing::wake_lingering() {
   if (consumer_lingers_.load(std::memory_order_relaxed) &&
-      consumer_lingers_.exchange(false, std::memory_order_acq_rel)) {
-    uint64_t one = 1;
-    if (::write(wake_fd_, &one, sizeof one) < 0) {
-      // full counter: a wake-up is waiting already
-    }
+      consumer_lingers_.exchange(false, std::memory_order_acq_rel))
+    wake_consumer();
+}
+
+void RecordRing::wake_consumer() {
+  uint64_t one = 1;
+  if (::write(wake_fd_, &one, sizeof one) < 0) {
+    // the eventfd's counter is full: the consumer has a wake-up waiting already
   }
 }
 

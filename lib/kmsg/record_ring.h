@@ -79,6 +79,7 @@ class RecordRing {
   size_t free_bytes();
   bool room_for(size_t bytes);
   void wake_lingering();
+  void wake_consumer();
 
   std::unique_ptr<char[]> buffer_;
   size_t capacity_;

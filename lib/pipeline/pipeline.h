@@ -6,9 +6,9 @@
 /// It drains the ring in turns of at most `batch` records, delivering after each; between turns
 /// the loop takes signals and timers. When a turn found records but fewer than a batch, it lets
 /// more gather for `linger` before the next (a few wake-ups a second, not one per record), unless
-/// the ring calls it sooner (a flood: RecordRing::linger()); when it found none it sleeps on the
-/// ring's eventfd, which the reader signals only then, so the first record after a quiet spell
-/// goes out at once.
+/// the reader finds the ring full and calls it sooner (RecordRing::linger()); when it found none
+/// it sleeps on the ring's eventfd, which the reader signals only then, so the first record
+/// after a quiet spell goes out at once.
 /// shutdown() processes what the ring still holds, retries the sinks for a bounded time, and
 /// says how it went (done(status): 1 when records could not be delivered).
 
