@@ -137,7 +137,8 @@ void Pipeline::set_source_lines(SourceService* service, bool decorate) {
   source_ = service;
   decorate_ = service && decorate;
   if (incidents_ && service)
-    incidents_->set_hold([this](const Incident& i, FinishedRecord& r) { return hold_incident(i, r); });
+    incidents_->set_hold(
+        [this](const Incident& i, FinishedRecord& r) { return hold_incident(i, r); });
 }
 
 // The records one kernel record became go past the incidents; an incident that this record
@@ -171,7 +172,8 @@ bool Pipeline::hold_incident(const Incident& incident, FinishedRecord& record) {
   h.timer->async_wait([this, id](boost::system::error_code ec) {
     if (!ec) release_incident(id, "");
   });
-  source_->guilty_source(incident, [this, id](std::string source) { release_incident(id, source); });
+  source_->guilty_source(incident,
+                         [this, id](std::string source) { release_incident(id, source); });
   return true;
 }
 
