@@ -198,18 +198,28 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "check-map", po::bool_switch(&o->check_map),
       "print the map search and check, then exit (0 = verified)")(
       "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
-      "annotate a saved log ('-' = stdin), write it to stdout, exit")(
+      "annotate a saved log ('-' = stdin), write it to stdout, exit; what FILE is (a log in "
+      "dmesg, console, /dev/kmsg, journalctl or kdump form, a pstore record, a folder of them) "
+      "is read from its bytes, never its name")(
       "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 
   po::options_description all;
   all.add(klogd15).add(modern).add(commands);
+  // Words that are no option are gathered, to be refused by name: klogd takes no operands.
+  std::vector<std::string> operands;
+  po::options_description hidden;
+  hidden.add_options()("operand", po::value<std::vector<std::string>>(&operands));
+  po::positional_options_description as_operands;
+  as_operands.add("operand", -1);
+  all.add(hidden);
   po::variables_map vm;
   try {
     po::store(
         po::command_line_parser(argc, argv)
             .options(all)
+            .positional(as_operands)
             .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
             .run(),
         vm);
@@ -232,6 +242,11 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
     po::notify(vm);
   } catch (const po::error& e) {
     *err = e.what();
+    return ParseOutcome::kUsageError;
+  }
+  if (!operands.empty()) {
+    *err = "'" + operands.front() +
+           "': klogd takes options only, no operands (a saved log is read with --decode FILE)";
     return ParseOutcome::kUsageError;
   }
   if (vm.count("help")) {

@@ -17,6 +17,7 @@
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
 #include "decode/pstore_incidents.h"
+#include "decode/saved_log.h"
 #include "incidents/incident_json.h"
 #include "modes.h"
 #include "util/fd_io.h"
@@ -96,39 +97,25 @@ bool source_lines(const Options& o, std::string_view log, SourceLines* source) {
 }  // namespace
 
 int run_decode(const Options& o) {
-  std::string log, err;
-  // pstore's records of the previous boot (a record, dmesg.txt, or a folder of them)
-  PstoreHarvest pstore;
-  const bool from_pstore = o.decode_file != "-" && is_pstore_path(o.decode_file);
+  std::string err;
+  // What the input is, from its bytes (decode/saved_log.h): a folder or pstore's records, or a
+  // saved log in one of the line forms.
+  SavedLog saved;
+  if (!read_saved_log(o.decode_file, &saved, &err)) {
+    spdlog::error("{}", err);
+    return 1;
+  }
+  for (const std::string& n : saved.notes) spdlog::warn("{}", n);
+  const bool from_pstore = saved.kind == SavedLog::Kind::kPstore;
   if (from_pstore) {
-    if (!o.incidents) {
-      spdlog::error("{}: pstore records are read with --incidents", o.decode_file);
-      return 2;
-    }
-    pstore = read_pstore(o.decode_file);
+    const PstoreHarvest& pstore = saved.pstore;
     for (const std::string& p : pstore.problems) spdlog::warn("pstore: {}", p);
-    spdlog::info("pstore: {} file(s), {} dump(s)", pstore.files, pstore.dumps.size());
-    for (const PstoreRecord& d : pstore.dumps) {
+    spdlog::info("{}: {} dump(s)", saved.form, pstore.dumps.size());
+    for (const PstoreRecord& d : pstore.dumps)
       if (d.bad_lines)
         spdlog::warn("pstore: {}: {} line(s) that are no log lines", d.name, d.bad_lines);
-      for (const PstoreLine& l : d.lines) {
-        log += l.text;
-        log += '\n';
-      }
-    }
-  } else if (o.decode_file == "-") {
-    if (!read_all(STDIN_FILENO, &log)) {
-      spdlog::error("standard input: {}", std::strerror(errno));
-      return 1;
-    }
-  } else {
-    FileBuffer fb;
-    if (!fb.load(o.decode_file, &err)) {
-      spdlog::error("{}", err);
-      return 1;
-    }
-    log.assign(fb.view());
   }
+  const std::string& log = saved.text;
   DecodeInputs in;
   in.map_path = o.map_file;
   in.kallsyms_path = o.kallsyms_file;
@@ -155,8 +142,8 @@ int run_decode(const Options& o) {
   SourceLines source;
   if (!source_lines(o, log, &source)) return 1;
   std::string out;
-  if (from_pstore)
-    for (const Incident& i : pstore_incidents(pstore.dumps, annotator))
+  if (from_pstore && o.incidents)
+    for (const Incident& i : pstore_incidents(saved.pstore.dumps, annotator))
       append_incident_json(i, &out);
   else if (o.incidents)
     decode_incidents(log, annotator, &out, source.empty() ? nullptr : &source);

@@ -68,9 +68,11 @@ bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* 
              p.build_id + ", the file's is " + d->build_id();
       return false;
     }
-    if (!d->symbol_address(p.name, p.size)) {
+    // Only positive evidence refuses a file: a function it holds with other sizes. A name it
+    // does not hold, or data of another size, leaves that frame without a line, nothing more.
+    if (d->match(p.name, p.size) == DebugInfo::Match::kFunctionOfOtherSize) {
       *err = d->path() + " is not the crashed kernel's: the log printed " + p.name + "/" +
-             hex0x(p.size) + ", which it does not hold with that size";
+             hex0x(p.size) + ", a function it holds with another size";
       return false;
     }
   }

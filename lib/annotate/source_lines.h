@@ -46,10 +46,11 @@ class SourceLines {
   bool empty() const { return !core_ && modules_.empty(); }
   bool has_module(std::string_view module) const;
 
-  /// Refuses debug files that do not belong to the log: each frame the log printed of a file
-  /// (core, or that module) must be in its symbol table with the printed size, and a module's
-  /// build ID, where the log printed one, must be the file's. False with *err naming the first
-  /// that is not.
+  /// Refuses debug files that are another build's, on positive evidence only: a module's build
+  /// ID the log printed that is not the file's, or a function the log printed that the file
+  /// holds with another size. A symbol the file does not hold (or data whose size kallsyms
+  /// printed otherwise) is no evidence: that frame alone goes without a line. False with *err
+  /// naming the first evidence.
   bool check(const std::vector<PrintedSymbol>& printed, std::string* err) const;
 
   /// The frames `text` prints, not located yet (only the text is read: cheap, any thread).

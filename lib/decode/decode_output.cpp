@@ -7,7 +7,7 @@
 #include "incidents/incident_json.h"
 #include "incidents/incident_namer.h"
 #include "incidents/incident_source.h"
-#include "incidents/incident_tracker.h"
+#include "incidents/incident_feed.h"
 #include "util/address_mask.h"
 #include "util/hex.h"
 #include "util/text.h"
@@ -106,34 +106,28 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
   });
 }
 
-ReportLine report_line(const LogLine& l, std::string_view text, uint64_t line_no) {
-  ReportLine r;
-  r.text = text;
-  r.context = l.context;
-  r.number = line_no;
-  r.ts_usec = l.ts_usec;
-  r.kernel = l.kernel;
-  return r;
+FeedLine feed_line(const LogLine& l, std::string_view text, uint64_t line_no) {
+  FeedLine f;
+  f.text = text;
+  f.context = l.context;
+  f.number = line_no;
+  f.ts_usec = l.ts_usec;
+  f.kernel = l.kernel;
+  f.level = l.level;
+  return f;
 }
 
 std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator) {
   std::vector<Incident> found;
   IncidentNamer namer;
-  IncidentDetector detector([&](CrashReport r) { found.push_back(namer.name(r)); });
-  std::string klogd_style;
-  const bool keep = annotated_in_keep_style(annotator.options());
+  IncidentFeed feed([&](CrashReport r) { found.push_back(namer.name(r)); }, {},
+                    annotated_in_keep_style(annotator.options()));
   for_each_log_line(log, [&](size_t line_no, std::string_view, const LogLine& l) {
     if (l.form == LogLine::Form::kKmsgDictionary) return;
     Annotation a = annotator.annotate(l.text);
-    std::string_view text = a.text;
-    if (keep) {  // the title rules read klogd's style
-      klogd_style.clear();
-      klogd_style_text(a.text, &klogd_style);
-      text = klogd_style;
-    }
-    detector.feed(report_line(l, text, line_no));
+    feed.feed(feed_line(l, a.text, line_no));
   });
-  detector.flush();
+  feed.flush();
   std::stable_sort(found.begin(), found.end(), [](const Incident& a, const Incident& b) {
     return a.first_line < b.first_line;
   });

@@ -10,7 +10,7 @@
 #include "annotate/source_lines.h"
 #include "decode/log_line.h"
 #include "incidents/incident.h"
-#include "incidents/incident_detector.h"
+#include "incidents/incident_feed.h"
 
 namespace klogd {
 
@@ -26,8 +26,8 @@ void decode_log(std::string_view log, const Annotator& annotator, const DecodeOu
                 std::string* out);
 
 /// A saved log's line as the incident engine reads it: `text` (the line's message, annotated),
-/// with the line's context, timestamp and kernel-ness, numbered `line_no`.
-ReportLine report_line(const LogLine& l, std::string_view text, uint64_t line_no);
+/// with the line's context, timestamp, kernel-ness and level, numbered `line_no`.
+FeedLine feed_line(const LogLine& l, std::string_view text, uint64_t line_no);
 
 /// The incidents (crash reports) in a saved log, annotated first, in log order.
 std::vector<Incident> find_incidents(std::string_view log, const Annotator& annotator);

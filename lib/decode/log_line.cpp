@@ -1,5 +1,7 @@
 #include "decode/log_line.h"
 
+#include "kmsg/printk_prefix.h"
+
 namespace klogd {
 namespace {
 
@@ -38,20 +40,7 @@ namespace {
 
 // "[   12.345678]" at the start of s: its time in microseconds, and where it ends.
 std::optional<uint64_t> bracket_time(std::string_view s, size_t* end) {
-  if (!s.starts_with('[')) return std::nullopt;
-  size_t i = 1;
-  while (i < s.size() && s[i] == ' ') ++i;
-  const size_t digits = i;
-  uint64_t sec = 0, usec = 0;
-  while (i < s.size() && is_digit(s[i])) sec = sec * 10 + static_cast<uint64_t>(s[i++] - '0');
-  if (i == digits || i >= s.size() || s[i] != '.') return std::nullopt;
-  const size_t frac = ++i;
-  while (i < s.size() && is_digit(s[i])) usec = usec * 10 + static_cast<uint64_t>(s[i++] - '0');
-  if (i == frac || i >= s.size() || s[i] != ']') return std::nullopt;
-  for (size_t d = i - frac; d < 6; ++d) usec *= 10;
-  for (size_t d = i - frac; d > 6; --d) usec /= 10;
-  *end = i + 1;
-  return sec * 1000000 + usec;
+  return parse_printk_time(s, end);
 }
 
 // dmesg -T's "[Fri Nov 27 17:14:58 2026]"
@@ -76,8 +65,9 @@ std::string_view caller_field(std::string_view s, size_t* end) {
 }
 
 // What a console capture may hold before the kernel's timestamp: syzkaller's
-// "** 5 printk messages dropped ** ", a "login: " prompt the kernel's line ran into, "<4>".
-size_t debris(std::string_view line) {
+// "** 5 printk messages dropped ** ", a "login: " prompt the kernel's line ran into, "<4>" (its
+// priority, into *prio).
+size_t debris(std::string_view line, std::optional<int>* prio) {
   size_t at = 0;
   std::string_view s = line;
   if (s.starts_with("** ")) {
@@ -90,11 +80,10 @@ size_t debris(std::string_view line) {
     if (login != std::string_view::npos) at += login + 8;
   }
   s = line.substr(at);
-  if (s.starts_with('<')) {
-    size_t e = s.find('>');
-    if (e != std::string_view::npos && e < 5 && e > 1 &&
-        s.substr(1, e - 1).find_first_not_of("0123456789") == std::string_view::npos)
-      at += e + 1;
+  size_t n = 0;
+  if (std::optional<int> p = parse_printk_prio(s, &n)) {
+    at += n;
+    if (prio) *prio = p;
   }
   return at;
 }
@@ -107,6 +96,7 @@ void kmsg_fields(std::string_view h, LogLine* l) {
   at = 0;
   auto ts = read_decimal(h.substr(c2 + 1, c3 == std::string_view::npos ? c3 : c3 - c2 - 1), &at);
   l->kernel = !prio || (*prio >> 3) == 0;
+  if (prio) l->level = static_cast<int>(*prio & 7);
   l->ts_usec = ts;
   size_t caller = h.find("caller=");
   l->context =
@@ -162,7 +152,8 @@ LogLine split_log_line(std::string_view line, bool after_kmsg_record) {
     }
   }
   // "[    2.395438] ", "[    1.146753][    T1] ", "[Fri Nov 27 17:14:58 2026] ", after debris
-  const size_t d = debris(line);
+  std::optional<int> prio;
+  const size_t d = debris(line, &prio);
   std::string_view s = line.substr(d);
   size_t t = 0;
   std::optional<uint64_t> ts = bracket_time(s, &t);
@@ -180,7 +171,16 @@ LogLine split_log_line(std::string_view line, bool after_kmsg_record) {
         if (c2 != std::string_view::npos && c2 - end < 16) end = c2 + 1;
       }
       if (end < s.size() && s[end] == ' ') ++end;
+      // journalctl -o short-monotonic: "[   12.135384] HOST kernel: text"
+      if (size_t host_end = s.find(' ', end); host_end != std::string_view::npos &&
+                                              host_end > end && host_end - end <= 64 &&
+                                              s.substr(host_end, 9) == " kernel: ")
+        end = host_end + 9;
       l.form = LogLine::Form::kDmesg;
+      if (prio) {
+        l.level = *prio & 7;
+        l.kernel = (*prio >> 3) == 0;
+      }
       l.prefix = line.substr(0, d + end);
       l.text = line.substr(d + end);
       return l;

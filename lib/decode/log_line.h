@@ -3,7 +3,7 @@
 /// records ("prio,seq,ts,flags;text" and their " KEY=value" lines), dmesg ("[    2.395438] text",
 /// also with a "[    T1]" caller field and dmesg -T's "[Fri Nov 27 17:14:58 2026] text"), syslog
 /// and journalctl -k ("Nov 25 02:00:00 host kernel: text", with or without the kernel's
-/// timestamp after it), serial console captures (stray '\r' removed, a "<4>" level, and the
+/// timestamp after it; -o short-monotonic's "[   12.135384] host kernel: text"), serial console captures (stray '\r' removed, a "<4>" level, and the
 /// debris syzkaller's captures hold: "** 5 printk messages dropped ** " and a "login: " prompt
 /// before the timestamp), and bare text. The prefix is kept as it was; only the message text is
 /// annotated. This is the one reader of saved logs: the incident engine takes the message, its
@@ -28,6 +28,9 @@ struct LogLine {
   std::string_view context;
   std::optional<uint64_t> ts_usec;  ///< the kernel's timestamp, when the line has one
   bool kernel = true;               ///< false: a raw record of another facility (userspace)
+  /// The level the line was printed at, when it says ("<4>" before a dmesg line, a raw record's
+  /// priority); syslog and journalctl lines, and plain dmesg, do not.
+  std::optional<int> level;
 };
 
 /// Splits one line (without '\n'; a trailing '\r' already removed). `after_kmsg_record` says the

@@ -12,7 +12,7 @@
 #include "decode/decode_output.h"
 #include "incidents/incident_detector.h"
 #include "incidents/incident_namer.h"
-#include "incidents/incident_tracker.h"
+#include "incidents/incident_feed.h"
 #include "util/file_buffer.h"
 #include "util/hex.h"
 
@@ -21,29 +21,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// kdump's saved log, and ramoops' console record (the crashed boot's console output, when
-// CONFIG_PSTORE_CONSOLE is on): "[seconds] text" lines, no header.
-bool is_timed_log_name(std::string_view name) {
-  return name == "vmcore-dmesg.txt" || (name.starts_with("dmesg.") && name != "dmesg.txt") ||
-         name.starts_with("console-");
-}
-
 // The first bytes of a file, to tell a dump from what is not one (a vmcore of gigabytes).
-bool starts_like_pstore(const std::string& path) {
+std::string head_of(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return false;
-  char buf[64];
-  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  if (fd < 0) return {};
+  std::string buf(4096, '\0');
+  ssize_t n = ::pread(fd, buf.data(), buf.size(), 0);
   ::close(fd);
-  return n > 0 && looks_like_pstore(std::string_view(buf, static_cast<size_t>(n)));
+  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return buf;
 }
 
+// What a file holds is read from its bytes: a record (plain or compressed), systemd-pstore's
+// archive of records, or a timed log (kdump's, the console record's). Anything else is no dump.
 void read_file(const fs::path& p, PstoreHarvest* h) {
   const std::string name = p.filename().string();
-  const bool systemd_txt = name == "dmesg.txt";  // systemd-pstore's concatenation
-  const bool kdump = is_timed_log_name(name);
-  if (!systemd_txt && !kdump && !name.ends_with(".enc.z") && !starts_like_pstore(p.string()))
-    return;  // not a dump
+  const std::string head = head_of(p.string());
+  DumpForm form = dump_form(head);
+  if (form == DumpForm::kBinary) {
+    std::string text, why;
+    inflate_pstore(head, &text, &why);  // the head alone: cut short, but its start tells
+    if (dump_form(text.substr(0, 4096)) != DumpForm::kPstoreRecord) return;
+    form = DumpForm::kPstoreRecord;
+  }
+  if (form == DumpForm::kOtherText) return;
   FileBuffer fb;
   std::string err;
   if (!fb.load(p.string(), &err, kMaxPstoreText)) {
@@ -52,12 +53,12 @@ void read_file(const fs::path& p, PstoreHarvest* h) {
   }
   ++h->files;
   const size_t before = h->dumps.size();
-  if (systemd_txt) {
+  if (form == DumpForm::kPstoreArchive) {
     for (PstoreRecord& r : parse_pstore_dmesg_txt(fb.view())) h->dumps.push_back(std::move(r));
   } else {
     PstoreRecord r;
-    bool ok = kdump ? parse_kdump_dmesg(name, fb.view(), &r, &err)
-                    : parse_pstore_record(name, fb.view(), &r, &err);
+    bool ok = form == DumpForm::kTimedLog ? parse_kdump_dmesg(name, fb.view(), &r, &err)
+                                          : parse_pstore_record(name, fb.view(), &r, &err);
     if (ok) h->dumps.push_back(std::move(r));
     if (!err.empty()) h->problems.push_back(p.string() + ": " + err);
   }
@@ -65,14 +66,6 @@ void read_file(const fs::path& p, PstoreHarvest* h) {
 }
 
 }  // namespace
-
-bool is_pstore_path(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return true;
-  const std::string name = fs::path(path).filename().string();
-  if (path.ends_with(".enc.z") || name == "dmesg.txt" || name == "vmcore-dmesg.txt") return true;
-  return starts_like_pstore(path);
-}
 
 std::string pstore_dump_key(const PstoreRecord& d) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -122,35 +115,33 @@ std::vector<PstoreIncident> pstore_incidents_timed(const std::vector<PstoreRecor
   std::vector<PstoreIncident> found;
   std::set<std::tuple<uint64_t, std::string, std::string>> seen;
   IncidentNamer namer;
-  std::string klogd_style;
   const bool keep = annotated_in_keep_style(annotator.options());
   for (const PstoreRecord& d : dumps) {
-    IncidentDetector detector([&](CrashReport r) {
-      Incident i = namer.name(r);
-      auto at = [&](uint64_t n) -> const PstoreLine& { return d.lines[std::clamp<uint64_t>(n, 1, d.lines.size()) - 1]; };
-      const uint64_t ts = at(r.first).ts_usec;
-      if (!seen.insert({ts, i.title, i.fingerprint}).second) return;  // kept twice: once
-      i.boot = "previous";
-      found.push_back({std::move(i), ts, at(r.last).ts_usec});
-    });
+    IncidentFeed feed(
+        [&](CrashReport r) {
+          Incident i = namer.name(r);
+          auto at = [&](uint64_t n) -> const PstoreLine& {
+            return d.lines[std::clamp<uint64_t>(n, 1, d.lines.size()) - 1];
+          };
+          const uint64_t ts = at(r.first).ts_usec;
+          if (!seen.insert({ts, i.title, i.fingerprint}).second) return;  // kept twice: once
+          i.boot = "previous";
+          found.push_back({std::move(i), ts, at(r.last).ts_usec});
+        },
+        {}, keep);
     for (size_t k = 0; k < d.lines.size(); ++k) {
       const PstoreLine& l = d.lines[k];
       Annotation a = annotator.annotate(l.text);
-      std::string_view text = a.text;
-      if (keep) {
-        klogd_style.clear();
-        klogd_style_text(a.text, &klogd_style);
-        text = klogd_style;
-      }
-      ReportLine rl;
-      rl.text = text;
-      rl.context = "console";
-      rl.number = k + 1;
-      rl.ts_usec = l.ts_usec;
-      rl.kernel = l.facility == 0;
-      detector.feed(rl);
+      FeedLine fl;
+      fl.text = a.text;
+      fl.context = "console";
+      fl.number = k + 1;
+      fl.ts_usec = l.ts_usec;
+      fl.kernel = l.facility == 0;
+      if (l.has_level) fl.level = l.level;
+      feed.feed(fl);
     }
-    detector.flush();
+    feed.flush();
   }
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first_usec < b.first_usec; });

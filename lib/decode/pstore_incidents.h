@@ -1,7 +1,7 @@
 #pragma once
-/// The previous boot's crashes, from what pstore kept (kmsg/pstore_record.h): klogd --decode
-/// PATH --incidents, where PATH is a pstore record, systemd-pstore's dmesg.txt, or a folder of
-/// them (/sys/fs/pstore, /var/lib/systemd/pstore). Every report in the records becomes one
+/// The previous boot's crashes, from what pstore and kdump kept (kmsg/pstore_record.h): the
+/// daemon's harvest at start, and klogd --decode PATH --incidents where PATH is a folder or its
+/// bytes are a pstore record or systemd-pstore's dmesg.txt (decode/saved_log.h). Every report in the records becomes one
 /// incident, marked as the previous boot's; one crash kept twice (the Oops record and the Panic
 /// record repeat the same lines, systemd-pstore copies the files) is one incident.
 
@@ -33,13 +33,11 @@ struct PstoreIncident {
   uint64_t last_usec = 0;
 };
 
-/// Whether PATH is for the pstore reader: a folder, a ".enc.z" file, or a file that starts like
-/// a pstore dump.
-bool is_pstore_path(const std::string& path);
-
-/// Reads PATH (a record, a dmesg.txt, a kdump's dmesg.STAMP or vmcore-dmesg.txt, or a folder of
-/// them and of sub-folders one level down: /var/crash/STAMP/). Other files are looked at only
-/// when they start like a pstore dump; none is read past kMaxPstoreText.
+/// Reads PATH: a file, or a folder of files and of sub-folders one level down (/var/crash/STAMP/,
+/// systemd-pstore's per-record folders). What each file is, is read from its first bytes
+/// (dump_form): a pstore record (plain or compressed), systemd-pstore's dmesg.txt, a timed log
+/// (kdump's dmesg.STAMP or vmcore-dmesg.txt, ramoops' console record); any other file is not a
+/// dump and is left alone. None is read past kMaxPstoreText.
 PstoreHarvest read_pstore(const std::string& path);
 
 /// The incidents of the dumps, in time order, each once, `boot` "previous", with their times.

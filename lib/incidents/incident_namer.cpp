@@ -135,7 +135,7 @@ std::vector<std::string> trace_frames(const std::vector<std::string>& lines) {
 std::string demangle_frame(const std::string& frame) {
   if (!looks_mangled(frame)) return frame;
   size_t end = frame.find_first_of("+. ");
-  return demangle(std::string_view(frame).substr(0, end)) +
+  return demangle_name(std::string_view(frame).substr(0, end)) +
          (end == std::string::npos ? std::string() : frame.substr(end));
 }
 
@@ -150,6 +150,16 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
     if (close != std::string::npos) return f.substr(open + 2, close - open - 2);
   }
   for (const std::string& l : lines) {
+    // a mangled name printed on a line (RIP:, WARNING: ... at), titled demangled: "f+0x1/0x2 [m]"
+    for (size_t at = l.find(" _"); at != std::string::npos; at = l.find(" _", at + 2)) {
+      const size_t end = l.find(' ', at + 1);
+      const std::string token = l.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+      if (!looks_mangled(token) || end == std::string::npos || l.compare(end, 2, " [") != 0 ||
+          demangle_frame(token).rfind(function + "+", 0) != 0)
+        continue;
+      const size_t close = l.find(']', end);
+      if (close != std::string::npos) return l.substr(end + 2, close - end - 2);
+    }
     for (size_t at = l.find(function); at != std::string::npos;
          at = l.find(function, at + function.size())) {
       if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_'))

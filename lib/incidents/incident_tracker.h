@@ -18,13 +18,10 @@
 
 #include "annotate/annotator.h"
 #include "annotate/finished_record.h"
-#include "incidents/incident_detector.h"
+#include "incidents/incident_feed.h"
 #include "incidents/incident_namer.h"
 
 namespace klogd {
-
-/// The least severe level a report's first line is printed at: KERN_WARNING (4).
-inline constexpr int kMaxReportStartLevel = 4;
 
 struct IncidentTrackerOptions {
   std::chrono::seconds window{600};
@@ -54,7 +51,7 @@ class IncidentTracker {
   void idle(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
   /// The end: every open report ends.
   void flush(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
-  bool open() const { return detector_.open(); }
+  bool open() const { return feed_.open(); }
   /// Sees each incident record as it is made, with its incident; when it returns true it has
   /// taken the record (moved from) to send later itself (the daemon's source lines), else the
   /// record goes out as usual.
@@ -72,23 +69,12 @@ class IncidentTracker {
   IncidentTrackerOptions o_;
   std::vector<Incident> ended_;
   IncidentNamer namer_;
-  IncidentDetector detector_;
+  IncidentFeed feed_;
   std::map<std::string, Seen> seen_;
   IncidentCounters counters_;
   Hold hold_;
   std::optional<uint64_t> last_seq_;  // the last kernel record's, when it had one
   uint64_t last_ts_ = 0;
-  std::string scratch_;
 };
-
-/// Whether text annotated with these options is in --style keep's form ("0x... (name)"), which
-/// the title rules read through klogd_style_text (with addresses hidden there are none).
-inline bool annotated_in_keep_style(const AnnotatorOptions& o) {
-  return o.style == AnnotationStyle::kKeep && !o.hide_addresses;
-}
-
-/// "0xffffffff81000105 (do_work+0x5/0x80)" -> "do_work+0x5/0x80", as --style klogd prints a
-/// 0x address; "[<...>] (f+0x1/0x2)" likewise. Appends to *out.
-void klogd_style_text(std::string_view keep_style, std::string* out);
 
 }  // namespace klogd

@@ -112,7 +112,7 @@ bool any_match(const std::vector<Pattern>& res, std::string_view line) {
 void append_frames(const RegexMatch& m, const StackRule& rule, std::vector<std::string>* out) {
   for (std::string_view g : m.groups) {
     if (!g.data()) continue;
-    std::string f = demangle(g);
+    std::string f = demangle_name(g);
     if (!rule.skips(f)) out->push_back(std::move(f));
   }
 }
@@ -411,7 +411,7 @@ ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>&
     }
     std::vector<std::string> args = m->groups;
     for (std::string& a : args)
-      if (looks_mangled(a)) a = demangle(a);
+      if (looks_mangled(a)) a = demangle_name(a);
     std::string damage;
     if (f.stack) {
       std::vector<std::string> frames;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "kmsg/printk_prefix.h"
 #include "util/text.h"
 
 namespace klogd {
@@ -34,19 +35,11 @@ bool parse_header(std::string_view l, PstoreRecord* r) {
 
 // "[    2.907674] text": the time and the text after it (kdump's dmesg has no "<prio>").
 bool parse_timed_text(std::string_view l, size_t i, PstoreLine* out) {
-  if (i >= l.size() || l[i] != '[') return false;
-  ++i;
-  while (i < l.size() && l[i] == ' ') ++i;
-  auto sec = read_decimal(l, &i);
-  if (!sec || i >= l.size() || l[i] != '.') return false;
-  const size_t frac = ++i;
-  auto us = read_decimal(l, &i);
-  if (!us || i >= l.size() || l[i] != ']' || i - frac > 9 || *sec > 1000000000000ull) return false;
-  uint64_t micro = *us;
-  for (size_t d = i - frac; d < 6; ++d) micro *= 10;
-  for (size_t d = i - frac; d > 6; --d) micro /= 10;
-  out->ts_usec = *sec * 1000000 + micro;
-  ++i;
+  size_t n = 0;
+  std::optional<uint64_t> ts = parse_printk_time(l.substr(std::min(i, l.size())), &n);
+  if (!ts) return false;
+  out->ts_usec = *ts;
+  i += n;
   if (i < l.size() && l[i] == ' ') ++i;
   out->text.assign(l.substr(i));
   return true;
@@ -54,13 +47,13 @@ bool parse_timed_text(std::string_view l, size_t i, PstoreLine* out) {
 
 // "<4>[    2.907674] text"; "<14>[...]" for a user record (facility 1): the kernel's syslog form.
 bool parse_line(std::string_view l, PstoreLine* out) {
-  if (l.size() < 4 || l[0] != '<') return false;
-  size_t i = 1;
-  auto prio = read_decimal(l, &i);
-  if (!prio || i > 4 || i >= l.size() || l[i] != '>' || *prio > 191) return false;
-  out->level = static_cast<int>(*prio & 7);
-  out->facility = static_cast<int>(*prio >> 3);
-  return parse_timed_text(l, i + 1, out);
+  size_t n = 0;
+  std::optional<int> prio = parse_printk_prio(l, &n);
+  if (!prio) return false;
+  out->level = *prio & 7;
+  out->facility = *prio >> 3;
+  out->has_level = true;
+  return parse_timed_text(l, n, out);
 }
 
 bool inflate_raw(std::string_view in, std::string* out, std::string* error) {
@@ -95,16 +88,58 @@ bool inflate_raw(std::string_view in, std::string* out, std::string* error) {
 
 }  // namespace
 
-bool looks_like_pstore(std::string_view bytes) {
+bool inflate_pstore(std::string_view bytes, std::string* text, std::string* error) {
+  return inflate_raw(bytes, text, error);
+}
+
+namespace {
+
+// "dmesg-ramoops-0:": a systemd-pstore archive's line naming the record that follows.
+bool is_archive_name(std::string_view l) {
+  return l.size() > 1 && l.size() <= 255 && l.ends_with(':') &&
+         l.find_first_of(" \t<[") == std::string_view::npos;
+}
+
+// "[seconds.micros] text", or the same after "<prio>"
+bool is_timed_line(std::string_view l) {
+  size_t n = 0;
+  if (parse_printk_prio(l, &n)) l.remove_prefix(n);
+  return parse_printk_time(l, &n).has_value();
+}
+
+bool is_text(std::string_view head) {
+  size_t odd = 0;
+  for (unsigned char c : head) {
+    if (c == 0) return false;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++odd;
+  }
+  return odd * 20 <= head.size();  // a few control bytes (ESC of a console), no more
+}
+
+}  // namespace
+
+DumpForm dump_form(std::string_view head) {
+  if (!is_text(head)) return DumpForm::kBinary;
+  std::vector<std::string_view> first;  // the first few lines that are not empty
+  for_each_line(head, [&](std::string_view l, size_t) {
+    if (!l.empty() && first.size() < 8) first.push_back(l);
+  });
+  if (first.empty()) return DumpForm::kOtherText;
   PstoreRecord r;
-  return parse_header(bytes.substr(0, bytes.find('\n')), &r);
+  if (parse_header(first[0], &r)) return DumpForm::kPstoreRecord;
+  if (first.size() > 1 && is_archive_name(first[0]) && parse_header(first[1], &r))
+    return DumpForm::kPstoreArchive;
+  // ramoops' console record may begin inside a line (it is a ring): any of the first lines
+  size_t timed = 0;
+  for (std::string_view l : first) timed += is_timed_line(l);
+  return timed * 2 >= first.size() ? DumpForm::kTimedLog : DumpForm::kOtherText;
 }
 
 bool parse_pstore_record(std::string_view name, std::string_view bytes, PstoreRecord* out,
                          std::string* error) {
   out->name.assign(name);
   std::string text;
-  if (name.ends_with(".enc.z")) {
+  if (dump_form(bytes.substr(0, 4096)) == DumpForm::kBinary) {
     std::string why;
     if (!inflate_raw(bytes, &text, &why)) {
       *error = std::string(name) + ": " + why;
@@ -115,7 +150,6 @@ bool parse_pstore_record(std::string_view name, std::string_view bytes, PstoreRe
   }
   bool header = false;
   for_each_line(bytes, [&](std::string_view l, size_t) {
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     PstoreLine pl;
     if (parse_line(l, &pl)) {
       out->lines.push_back(std::move(pl));
@@ -146,7 +180,7 @@ std::vector<PstoreRecord> parse_pstore_dmesg_txt(std::string_view bytes) {
     body.clear();
   };
   for_each_line(bytes, [&](std::string_view l, size_t) {
-    if (l.ends_with(':') && l.find(' ') == std::string_view::npos && !l.starts_with('<')) {
+    if (is_archive_name(l)) {
       flush();
       name = l.substr(0, l.size() - 1);
       return;

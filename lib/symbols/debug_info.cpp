@@ -102,12 +102,13 @@ struct DebugInfo::Impl {
   Dwfl* dwfl = nullptr;
   Dwfl_Module* mod = nullptr;
   int fd = -1;
-  // function symbols by name: address and size (built on the first symbol_address())
+  // every named symbol by name: address, sizes, kind (built on the first symbol_address())
   mutable bool symbols_read = false;
   struct Symbol {
     uint64_t address, size, gap;  // gap: to the next symbol, the size kallsyms prints
+    bool function;                // code (STT_FUNC, or an assembler entry's STT_NOTYPE)
   };
-  mutable std::unordered_multimap<std::string, Symbol> functions;
+  mutable std::unordered_multimap<std::string, Symbol> symbols;
   mutable std::vector<std::pair<uint64_t, std::string>> by_address;  // every symbol, sorted
   // Files without .debug_aranges (Clang's kernels): elfutils 0.188 finds no unit for an address
   // there (fixed in 0.191), so the units' own address ranges are read, once, when first needed.
@@ -278,11 +279,12 @@ void DebugInfo::read_symbols() const {
     // The kernel prints a symbol's size as kallsyms knows it: the distance to the next symbol
     // (alignment padding included), not the ELF size. Both are kept.
     std::vector<uint64_t> starts;
-    struct Function {
+    struct Named {
       std::string name;
       uint64_t address, size;
+      bool function;
     };
-    std::vector<Function> functions;
+    std::vector<Named> named;
     const int n = dwfl_module_getsymtab(impl_->mod);
     for (int i = 0; i < n; ++i) {
       GElf_Sym sym;
@@ -293,28 +295,41 @@ void DebugInfo::read_symbols() const {
       starts.push_back(addr);
       impl_->by_address.emplace_back(addr, s);
       const int type = GELF_ST_TYPE(sym.st_info);  // assembler entry points have no type
-      if (type == STT_FUNC || type == STT_NOTYPE) functions.push_back({s, addr, sym.st_size});
+      if (type == STT_FUNC || type == STT_NOTYPE || type == STT_OBJECT)
+        named.push_back({s, addr, sym.st_size, type != STT_OBJECT});
     }
     std::sort(starts.begin(), starts.end());
     std::stable_sort(impl_->by_address.begin(), impl_->by_address.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (Function& f : functions) {
+    for (Named& f : named) {
       auto next = std::upper_bound(starts.begin(), starts.end(), f.address);
       const uint64_t gap = next == starts.end() ? f.size : *next - f.address;
-      impl_->functions.emplace(std::move(f.name), Impl::Symbol{f.address, f.size, gap});
+      impl_->symbols.emplace(std::move(f.name), Impl::Symbol{f.address, f.size, gap, f.function});
     }
   }
 }
 
 std::optional<uint64_t> DebugInfo::symbol_address(std::string_view name, uint64_t size) const {
   read_symbols();
-  auto [b, e] = impl_->functions.equal_range(std::string(name));
+  auto [b, e] = impl_->symbols.equal_range(std::string(name));
   std::optional<uint64_t> any;
   for (auto it = b; it != e; ++it) {
     if (size == 0 || it->second.size == size || it->second.gap == size) return it->second.address;
     if (!any) any = it->second.address;
   }
   return size == 0 ? any : std::nullopt;
+}
+
+DebugInfo::Match DebugInfo::match(std::string_view name, uint64_t size) const {
+  read_symbols();
+  auto [b, e] = impl_->symbols.equal_range(std::string(name));
+  if (b == e) return Match::kNoSuchName;
+  bool function = false;
+  for (auto it = b; it != e; ++it) {
+    if (size == 0 || it->second.size == size || it->second.gap == size) return Match::kHolds;
+    function = function || it->second.function;
+  }
+  return function ? Match::kFunctionOfOtherSize : Match::kObjectOfOtherSize;
 }
 
 }  // namespace klogd

@@ -59,9 +59,20 @@ class DebugInfo {
   /// Empty when the address has no line information.
   std::vector<SourceLocation> locate(uint64_t address) const;
 
-  /// The address of function `name` whose size is `size` (0: any; the first of several), from
-  /// the file's own symbol table: a printed frame "name+off/size" is at the result + off.
+  /// The address of symbol `name` (a function, or a data object: an oops that jumped into data
+  /// prints one) whose size is `size` (0: any; the first of several), from the file's own
+  /// symbol table: a printed frame "name+off/size" is at the result + off. A size matches the
+  /// ELF size or the gap to the next symbol, which is what kallsyms prints.
   std::optional<uint64_t> symbol_address(std::string_view name, uint64_t size) const;
+
+  /// What the file says of a symbol the log printed as "name+off/size".
+  enum class Match {
+    kHolds,                ///< a symbol of that name and size
+    kNoSuchName,           ///< no symbol of that name: no evidence either way
+    kObjectOfOtherSize,    ///< data of that name, other sizes (kallsyms' data sizes may differ)
+    kFunctionOfOtherSize,  ///< a function of that name, other sizes: another build's file
+  };
+  Match match(std::string_view name, uint64_t size) const;
 
  private:
   void read_symbols() const;

@@ -15,5 +15,8 @@ bool looks_mangled(std::string_view name);
 /// The demangled name ("fakeName(int, int, int)" for "_Z8fakeNameiii"), or the name itself when
 /// it is not mangled or does not demangle.
 std::string demangle(std::string_view name);
+/// The same without a C++ function's parameter list ("fakeName"), as syzbot titles a crash:
+/// what a title and a fingerprint name.
+std::string demangle_name(std::string_view name);
 
 }  // namespace klogd

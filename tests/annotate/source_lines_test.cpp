@@ -105,7 +105,7 @@ TEST_CASE("source lines: the decorated line, inline chains, modules, a located f
         "(kernel/frames2.c:13)");
 }
 
-TEST_CASE("source lines: a debug file the log's frames disagree with is refused",
+TEST_CASE("source lines: a debug file is refused on evidence only, a function of another size",
           "[annotate][source]") {
   SourceLines s = both();
   std::string err;
@@ -116,8 +116,12 @@ TEST_CASE("source lines: a debug file the log's frames disagree with is refused"
   CHECK_FALSE(s.check({ok, wrong}, &err));
   CHECK(err.find("vmlinux-test is not the crashed kernel's: the log printed outer_work/0x40") !=
         std::string::npos);
+  // no evidence either way: a name the file does not hold, or data (an oops that jumped into a
+  // data object prints "RIP: 0010:some_fops+0x18/0x120"), whatever size kallsyms printed for it
   PrintedSymbol absent{"mod_gone", 1, 0x10, "module_test", ""};
-  CHECK_FALSE(s.check({absent}, &err));
+  CHECK(s.check({absent}, &err));
+  PrintedSymbol data{"sink", 0x18, 0x120, "", ""};
+  CHECK(s.check({ok, data, mod}, &err));
   PrintedSymbol other_module{"x", 1, 0x10, "not_given", ""};  // no file for it: nothing to check
   CHECK(s.check({other_module}, &err));
   // a build ID printed beside the module (CONFIG_STACKTRACE_BUILD_ID) that is not the file's

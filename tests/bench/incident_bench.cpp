@@ -33,9 +33,9 @@ std::string slurp(const std::string& path) {
 
 // The reports the detector finds in a saved log, not yet named.
 void collect(std::string_view log, std::vector<klogd::CrashReport>* out) {
-  klogd::IncidentDetector d([&](klogd::CrashReport r) { out->push_back(std::move(r)); });
+  klogd::IncidentFeed d([&](klogd::CrashReport r) { out->push_back(std::move(r)); }, {}, false);
   klogd::for_each_log_line(log, [&](size_t n, std::string_view, const klogd::LogLine& l) {
-    d.feed(klogd::report_line(l, l.text, n));
+    d.feed(klogd::feed_line(l, l.text, n));
   });
   d.flush();
 }

@@ -135,6 +135,10 @@ TEST_CASE("daemon: usage errors exit 2 with a message", "[daemon]") {
   CHECK(r.output.find("console log level must be 1-8") != std::string::npos);
   r = run_command(kKlogd + " --no-such-option");
   CHECK(r.status == 2);
+  // a stray word is no option: refused by name, never ignored (the daemon would start)
+  r = run_command(kKlogd + " -n foo");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("'foo': klogd takes options only") != std::string::npos);
   r = run_command(kKlogd + " --help");
   CHECK(r.status == 0);
   CHECK(r.output.find("-k FILE") != std::string::npos);

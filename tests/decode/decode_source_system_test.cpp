@@ -114,3 +114,21 @@ TEST_CASE("decode source: an incident names its guilty frame's line, its fingerp
   CHECK_FALSE(fingerprint(with.output).empty());
   CHECK(fingerprint(with.output) == fingerprint(without.output));
 }
+
+TEST_CASE("decode source: an oops that jumped into data keeps every other frame's line",
+          "[decode][source]") {
+  // RIP at a data object (an NX fault, a corrupted function pointer): that frame has no line,
+  // and it is no evidence that the file is another kernel's
+  const std::string dir = temp_dir();
+  write_file(dir + "/log",
+             "[    2.900626] RIP: 0010:sink+0x18/0x120\n"
+             "[    2.901000] Call Trace:\n"
+             "[    2.901002]  caller_of_both+0x10/0x18\n");
+  auto r = run_command("{ " + kKlogd + " --decode " + dir + "/log --debuginfo " + kDir +
+                       "vmlinux-test 2>/dev/null; }");
+  REQUIRE(r.status == 0);
+  const auto lines = lines_of(r.output);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "[    2.900626] RIP: 0010:sink+0x18/0x120");
+  CHECK(lines[2] == "[    2.901002]  caller_of_both+0x10/0x18 (kernel/frames.c:33)");
+}

@@ -318,6 +318,23 @@ TEST_CASE("decode: input forms", "[decode]") {
   CHECK(l.text == "hi");
   l = split_log_line("just text", false);
   CHECK(l.form == LogLine::Form::kBare);
+  // journalctl -k -o short-monotonic
+  l = split_log_line("[   12.135384] klogdhost kernel:  kthread+0xda/0x100", false);
+  CHECK(l.form == LogLine::Form::kDmesg);
+  CHECK(l.prefix == "[   12.135384] klogdhost kernel: ");
+  CHECK(l.text == " kthread+0xda/0x100");
+  CHECK(l.ts_usec == 12135384u);
+}
+
+TEST_CASE("decode: the level a line was printed at, where it says", "[decode]") {
+  CHECK(split_log_line("4,339,5140900,-;WARNING: x", false).level == 4);
+  CHECK(split_log_line("<6>[    2.907674] info", false).level == 6);
+  CHECK(split_log_line("<14>[    2.907674] from userspace", false).kernel == false);
+  CHECK_FALSE(split_log_line("[    2.907674] plain dmesg", false).level);
+  CHECK_FALSE(split_log_line("Nov 25 02:00:00 host kernel: syslog", false).level);
+  // one reader of the kernel's timestamp everywhere: a fraction is a fraction
+  CHECK(split_log_line("[1.5] short", false).ts_usec == 1500000u);
+  CHECK(split_log_line("[    1.000005] six digits", false).ts_usec == 1000005u);
 }
 
 TEST_CASE("decode: the one reader gives context, time and kernel-ness, past console debris",

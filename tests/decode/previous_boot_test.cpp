@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "deflate_util.h"
 #include "test_util.h"
 
 using namespace klogd;
@@ -114,16 +115,29 @@ TEST_CASE("previous boot: kdump's saved log beside pstore, damage said, addresse
   write_file(crash + "/202612041334/dmesg.202612041334", dmesg);
   write_file(crash + "/202612041334/dump.202612041334", std::string(4096, '\x7f'));  // a vmcore
   write_file(crash + "/kexec_cmd", "kexec -p ...\n");
+  // binary bytes that are no deflate stream are no dump (as the vmcore), whatever the name says
   write_file(crash + "/dmesg-efi-1.enc.z", "\x01\x02 not deflate");
 
   PreviousBootOptions o;
   o.paths = {crash};
   PreviousBoot k = harvest_previous_boot(o, as_printed());
-  REQUIRE(k.problems.size() == 1);
-  CHECK(k.problems[0].find("dmesg-efi-1.enc.z") != std::string::npos);
+  CHECK(k.problems.empty());
   CHECK(k.dumps == 1);
   REQUIRE(k.incidents.size() == 3);
   CHECK(k.incidents[2].title == "kernel panic: sysrq triggered crash");
+
+  // a compressed record whose stream was cut: harvested, its damage said, under any name
+  const std::string damaged = temp_dir();
+  const std::string packed = deflate_raw(read_file(kPair + "pstore/dmesg-ramoops-0"));
+  write_file(damaged + "/saved-record", packed.substr(0, packed.size() / 2));
+  PreviousBootOptions d;
+  d.paths = {damaged};
+  PreviousBoot cut = harvest_previous_boot(d, as_printed());
+  REQUIRE(cut.problems.size() == 1);
+  CHECK(cut.problems[0].find("saved-record") != std::string::npos);
+  CHECK(cut.problems[0].find("cut short") != std::string::npos);
+  CHECK(cut.dumps == 1);
+  CHECK(cut.lines > 100);
 
   // with pstore's records of the same crash: the lines and incidents once
   o.paths = {crash, kPair + "pstore"};

@@ -4,6 +4,7 @@
 
 #include "decode/decode_output.h"
 #include "decode/pstore_incidents.h"
+#include "decode/saved_log.h"
 #include "incidents/incident_json.h"
 #include "test_util.h"
 
@@ -33,7 +34,10 @@ TEST_CASE("pstore decode: the shared pair's crashes, once each, as they were liv
                                  kPair + "systemd-pstore/var/lib/systemd/pstore/dmesg.txt",
                                  kPair + "pstore/dmesg-ramoops-1"}) {
     INFO(dir);
-    CHECK(is_pstore_path(dir));
+    SavedLog saved;
+    std::string err;
+    REQUIRE(read_saved_log(dir, &saved, &err));
+    CHECK(saved.kind == SavedLog::Kind::kPstore);
     const auto prev = of(dir);
     // the panic record alone holds all three; the oops record repeats the first two
     REQUIRE(prev.size() == 3);
@@ -53,5 +57,8 @@ TEST_CASE("pstore decode: the shared pair's crashes, once each, as they were liv
   const auto oops = of(kPair + "pstore/dmesg-ramoops-0");
   REQUIRE(oops.size() == 2);
   CHECK(oops[1].title == "BUG: unable to handle kernel NULL pointer dereference in crashme_oops");
-  CHECK_FALSE(is_pstore_path(kPair + "boot1/console.txt"));
+  SavedLog console;
+  std::string err;
+  REQUIRE(read_saved_log(kPair + "boot1/console.txt", &console, &err));
+  CHECK(console.kind == SavedLog::Kind::kLog);
 }

@@ -1,5 +1,5 @@
-// Fuzzes the pstore record reader: arbitrary bytes as a plain record, as a ".enc.z" one (raw
-// deflate), as systemd-pstore's dmesg.txt and as kdump's saved dmesg, then the joining of
+// Fuzzes the pstore record reader: what a file is (dump_form), arbitrary bytes as a record (raw
+// deflate when not text), as systemd-pstore's dmesg.txt and as kdump's saved dmesg, then the joining of
 // dumps, their keys, their incidents with times, and the previous boot's records made of them.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static klogd::Annotator annotator(nullptr, {klogd::AnnotationStyle::kNone});
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  (void)klogd::dump_form(bytes);  // what a file is, from its bytes: never a crash
   std::vector<klogd::PstoreRecord> records;
   for (const char* name : {"dmesg-ramoops-0", "dmesg-efi-1.enc.z"}) {
     klogd::PstoreRecord r;

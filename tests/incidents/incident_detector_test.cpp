@@ -137,15 +137,15 @@ TEST_CASE("incidents: a report ends at the next report, at end of input, or cut 
   DetectorOptions o;
   o.max_lines = 50;
   IncidentNamer namer;
-  IncidentDetector d([&](CrashReport r) { cut.push_back(namer.name(r)); }, o);
+  IncidentFeed d([&](CrashReport r) { cut.push_back(namer.name(r)); }, o, false);
   uint64_t n = 0;
   for (const std::string& line : lines_of(warn_report("  T77", "foo_warn", "f", false))) {
     LogLine split = split_log_line(line, false);
-    d.feed(report_line(split, split.text, ++n));
+    d.feed(feed_line(split, split.text, ++n));
   }
   for (int k = 0; k < 100; ++k) {
     LogLine split = split_log_line("[  100.000002][  T77]  vfs_write+0xc5/0x3a0", false);
-    d.feed(report_line(split, split.text, ++n));
+    d.feed(feed_line(split, split.text, ++n));
   }
   REQUIRE(cut.size() == 1);
   CHECK(cut[0].corrupted);

@@ -14,9 +14,9 @@ namespace {
 
 std::vector<CrashReport> reports(const std::string& log) {
   std::vector<CrashReport> out;
-  IncidentDetector d([&](CrashReport r) { out.push_back(std::move(r)); });
+  IncidentFeed d([&](CrashReport r) { out.push_back(std::move(r)); }, {}, false);
   for_each_log_line(log, [&](size_t n, std::string_view, const LogLine& l) {
-    d.feed(report_line(l, l.text, n));
+    d.feed(feed_line(l, l.text, n));
   });
   d.flush();
   return out;
@@ -114,4 +114,16 @@ TEST_CASE("namer: Rust frames are demangled in the title, the function and the f
   CHECK(i.frames[0] == "__rustc::rust_begin_unwind+0x10/0x20");
   CHECK(i.frames[1] == "<rust_binder::process::Process>::update_ref+0x5c/0x100 [rust_binder]");
   CHECK(i.type == IncidentType::kBug);
+}
+
+TEST_CASE("namer: a C++ function is titled by its name, without its parameter list",
+          "[incidents]") {
+  // syzbot titles "WARNING in fakeName", never "WARNING in fakeName(int, int, int)"
+  auto r = reports(warn("_Z8fakeNameiii", "77", "ffffc90000abfe30"));
+  REQUIRE(r.size() == 1);
+  IncidentNamer namer;
+  Incident i = namer.name(r[0]);
+  CHECK(i.title == "WARNING in fakeName");
+  CHECK(i.function == "fakeName");
+  CHECK(i.module == "foo");
 }

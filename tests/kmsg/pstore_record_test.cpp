@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "deflate_util.h"
 #include "test_util.h"
 
 using namespace klogd;
@@ -13,20 +14,6 @@ using namespace klogd::test;
 namespace {
 
 const std::string kPair = KLOGD_TEST_DATA "/pstore/pairA/";
-
-std::string deflate_raw(const std::string& text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, text.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 }  // namespace
 
@@ -91,8 +78,21 @@ TEST_CASE("pstore: an ECC trailer, a compressed record, a damaged one, junk", "[
   CHECK_FALSE(err.empty());
   err.clear();
   CHECK_FALSE(parse_pstore_record("dmesg-x", "", &bad, &err));
-  CHECK_FALSE(looks_like_pstore("[    1.0] dmesg line"));
-  CHECK(looks_like_pstore("Oops#12 Part3\n<4>[ 1.0] x"));
+}
+
+TEST_CASE("pstore: what a file is, read from its bytes", "[kmsg]") {
+  CHECK(dump_form("Oops#12 Part3\n<4>[ 1.0] x") == DumpForm::kPstoreRecord);
+  CHECK(dump_form("Panic#2 Part1\r\n<0>[   10.532020] Kernel panic") == DumpForm::kPstoreRecord);
+  CHECK(dump_form("dmesg-ramoops-1:\nPanic#2 Part1\n<4>[ 1.0] x") == DumpForm::kPstoreArchive);
+  CHECK(dump_form("[    1.000000] dmesg line\n[    1.000001] next") == DumpForm::kTimedLog);
+  CHECK(dump_form("<6>[    1.000000] dmesg -r line\n") == DumpForm::kTimedLog);
+  // the console record is a ring: its first line may be cut
+  CHECK(dump_form("ter: foo\n[    2.000000] a\n[    2.000001] b\n") == DumpForm::kTimedLog);
+  CHECK(dump_form("6,1,0,-;Linux version 6.1\n") == DumpForm::kOtherText);
+  CHECK(dump_form("Dec  6 22:42:07 host kernel: text\n") == DumpForm::kOtherText);
+  CHECK(dump_form("") == DumpForm::kOtherText);
+  CHECK(dump_form(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)) == DumpForm::kBinary);
+  CHECK(dump_form(deflate_raw("Oops#1 Part1\n<4>[ 1.0] x\n")) == DumpForm::kBinary);
 }
 
 TEST_CASE("pstore: parts joined newest-last, copies kept once, other boots' dumps apart",
@@ -103,7 +103,7 @@ TEST_CASE("pstore: parts joined newest-last, copies kept once, other boots' dump
     r.reason = "Panic";
     r.count = count;
     r.part = part;
-    for (uint64_t t : ts) r.lines.push_back({4, t, "t" + std::to_string(t)});
+    for (uint64_t t : ts) r.lines.push_back({4, true, t, "t" + std::to_string(t)});
     return r;
   };
   // efi-pstore: Part1 is the newest chunk, Part2 the one before it
