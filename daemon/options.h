@@ -82,7 +82,7 @@ struct Options {
   std::string user;                                   // drop to this user (keeping CAP_SYSLOG)
   std::string state_file = "/run/klogd/kmsg-seqnum";  // "none" = off
   /// --pstore DIR (repeatable): where the previous boot's crashes are looked for; empty: the
-  /// defaults (decode/previous_boot.h); "none" alone: no harvest.
+  /// defaults (pstore/previous_boot.h); "none" alone: no harvest.
   std::vector<std::string> pstore;
   std::string pstore_state = "/var/lib/klogd/pstore-state";  // "none" = off
   bool pstore_unlink = false;

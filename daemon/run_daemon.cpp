@@ -18,12 +18,12 @@
 
 #include "annotate/annotator.h"
 #include "annotate/record_processor.h"
-#include "decode/previous_boot.h"
+#include "pstore/previous_boot.h"
 #include "diagnostics.h"
 #include "kmsg/log_source.h"
 #include "kmsg/reading_thread.h"
 #include "kmsg/record_ring.h"
-#include "kmsg/pstore_state.h"
+#include "pstore/pstore_state.h"
 #include "kmsg/restart_point.h"
 #include "kmsg/seqnum_state.h"
 #include "metrics_from_options.h"
@@ -79,7 +79,7 @@ void resume(const Options& o, const KernelPaths& paths, LogSource* source, Seqnu
 }
 
 // The previous boot's crashes and last words, from pstore and kdump, made records for the sinks
-// (decode/previous_boot.h); as root, before the drop (pstore is root's) and before live records.
+// (pstore/previous_boot.h); as root, before the drop (pstore is root's) and before live records.
 // The state file (which dumps were harvested; each boot's last delivered kernel time) is opened
 // and kept for the pipeline.
 PreviousBoot harvest(const Options& o, const KernelPaths& paths, PstoreState* state,

@@ -12,11 +12,12 @@
 
 #include "annotate/source_lines.h"
 #include "symbols/debuginfo_search.h"
+#include "symbols/kernel_release.h"
 #include "symbols/debuginfod_fetch.h"
 #include "decode/decode_output.h"
 #include "decode/decode_setup.h"
 #include "decode/log_line.h"
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 #include "decode/saved_log.h"
 #include "incidents/incident_json.h"
 #include "modes.h"

@@ -25,7 +25,7 @@ struct RecordEvent {
 
 /// Which boot a record belongs to. Only this boot's records are placed on this boot's clock and
 /// named by its boot id; a replayed capture's (--kmsg FILE) are not, nor the previous boot's
-/// last words and crashes that pstore kept (decode/previous_boot.h).
+/// last words and crashes that pstore kept (pstore/previous_boot.h).
 enum class RecordBoot : uint8_t { kThis, kReplay, kPrevious };
 
 /// "this", "replay" or "previous": the value sinks write for a record not of this boot.

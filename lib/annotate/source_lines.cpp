@@ -59,10 +59,17 @@ const DebugInfo* SourceLines::file_for(const PrintedSymbol& s) const {
   return it == modules_.end() ? nullptr : it->second.get();
 }
 
-bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* err) const {
+void SourceLines::drop(const std::string& path) {
+  if (core_ && core_->path() == path) core_.reset();
+  std::erase_if(modules_, [&](const auto& m) { return m.second->path() == path; });
+}
+
+bool SourceLines::check(const std::vector<PrintedSymbol>& printed, std::string* err,
+                        std::string* file) const {
   for (const PrintedSymbol& p : printed) {
     const DebugInfo* d = file_for(p);
     if (!d || p.module == "?") continue;
+    if (file) *file = d->path();
     if (!p.build_id.empty() && !d->build_id().empty() && p.build_id != d->build_id()) {
       *err = d->path() + " is not the crashed kernel's " + p.module + ": the log printed build ID " +
              p.build_id + ", the file's is " + d->build_id();

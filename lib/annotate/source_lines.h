@@ -50,8 +50,11 @@ class SourceLines {
   /// ID the log printed that is not the file's, or a function the log printed that the file
   /// holds with another size. A symbol the file does not hold (or data whose size kallsyms
   /// printed otherwise) is no evidence: that frame alone goes without a line. False with *err
-  /// naming the first evidence.
-  bool check(const std::vector<PrintedSymbol>& printed, std::string* err) const;
+  /// naming the first evidence, and *file (when given) the file it is against.
+  bool check(const std::vector<PrintedSymbol>& printed, std::string* err,
+             std::string* file = nullptr) const;
+  /// Forgets the file at `path` (one check() refused).
+  void drop(const std::string& path);
 
   /// The frames `text` prints, not located yet (only the text is read: cheap, any thread).
   static std::vector<FrameSource> printed_frames(std::string_view text);

@@ -5,6 +5,7 @@
 #include "annotate/annotator.h"
 #include "decode/log_line.h"
 #include "symbols/kaslr.h"
+#include "symbols/kernel_release.h"
 #include "symbols/map_check.h"
 #include "symbols/module_table.h"
 #include "symbols/printed_symbols.h"
@@ -53,6 +54,7 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
   }
 
   // Evidence in the log itself.
+  SlideEvidence evidence;
   std::optional<int64_t> kernel_offset;
   bool cmdline_nokaslr = false;
   std::string log_release;
@@ -64,10 +66,8 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
     if (t.starts_with("Command line:") &&
         (std::string(t) + " ").find(" nokaslr ") != std::string::npos)
       cmdline_nokaslr = true;
-    if (t.starts_with("Linux version ")) {
-      std::string_view r = t.substr(14);
-      log_release.assign(r.substr(0, r.find(' ')));
-    }
+    if (t.starts_with("Linux version "))
+      if (auto r = release_of_version_line(t)) log_release.assign(*r);
     if (t.find("+0x") == std::string_view::npos) return;
     auto ps = find_printed_symbols(t);
     auto raws = find_address_tokens(t, /*registers=*/false);
@@ -98,10 +98,7 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
       } else {
         notes.push_back("map check: " + c.summary());
       }
-      if (!in.kaslr_offset && c.ok) {
-        core.slide = c.slide;
-        setup->slide_source = "kallsyms _text - map _text";
-      }
+      if (c.ok) evidence.content = c.slide;
     }
     // 2. the symbols the kernel printed must exist with the same size
     PrintedCheck pc = check_printed_symbols(printed, *map);
@@ -140,44 +137,30 @@ bool prepare_decode(const DecodeInputs& in, std::string_view log, DecodeSetup* s
     }
   }
 
-  // Slide, strongest evidence first.
+  // The slide: the one rule of which evidence wins (symbols/kaslr.h).
   if (core.table && setup->slide_source.empty()) {
-    if (in.kaslr_offset) {
-      core.slide = *in.kaslr_offset;
-      setup->slide_source = "--kaslr-offset";
-    } else if (kernel_offset) {
-      core.slide = *kernel_offset;
-      setup->slide_source = "the log's Kernel Offset line";
-    } else if (cmdline_nokaslr) {
-      core.slide = 0;
-      setup->slide_source = "nokaslr on the log's Command line";
-    } else {
-      // Same-line pairs: raw address - (map address of the printed symbol + offset).
-      std::map<int64_t, size_t> votes;
-      for (const auto& [raw, p] : pairs)
-        for (uint64_t a : map->addresses_of(p.name))
-          votes[static_cast<int64_t>(raw - (a + p.offset))]++;
-      std::optional<int64_t> best;
-      size_t best_votes = 0;
-      for (const auto& [slide, n] : votes) {
-        if (n > best_votes) {
-          best = slide;
-          best_votes = n;
-        }
-      }
-      if (best && best_votes * 2 > pairs.size()) {
-        core.slide = *best;
-        setup->slide_source =
-            "raw addresses printed beside their symbols (" + std::to_string(best_votes) + " pairs)";
-      } else {
-        core.slide_known = false;
-        setup->slide_source = "none";
-        notes.push_back(
-            "no KASLR slide evidence (no kallsyms file, no Kernel Offset line, no nokaslr, no "
-            "raw address printed beside its symbol): core kernel addresses are left as they "
-            "are; give --kaslr-offset HEX if you know it");
+    evidence.given = in.kaslr_offset;
+    evidence.kernel_offset = kernel_offset;
+    if (cmdline_nokaslr) evidence.kaslr_off = "nokaslr on the log's Command line";
+    // Same-line pairs: raw address - (map address of the printed symbol + offset).
+    std::map<int64_t, size_t> votes;
+    for (const auto& [raw, p] : pairs)
+      for (uint64_t a : map->addresses_of(p.name)) votes[static_cast<int64_t>(raw - (a + p.offset))]++;
+    for (const auto& [slide, n] : votes) {
+      if (n > evidence.pair_votes && n * 2 > pairs.size()) {
+        evidence.pairs = slide;
+        evidence.pair_votes = n;
       }
     }
+    const ChosenSlide chosen = choose_slide(evidence);
+    core.slide_known = chosen.slide.has_value();
+    core.slide = chosen.slide.value_or(0);
+    setup->slide_source = chosen.source;
+    if (!chosen.slide)
+      notes.push_back(
+          "no KASLR slide evidence (no kallsyms file, no Kernel Offset line, no nokaslr, no "
+          "raw address printed beside its symbol): core kernel addresses are left as they "
+          "are; give --kaslr-offset HEX if you know it");
   }
   if (core.table && core.slide_known)
     notes.push_back("slide " + describe_slide(core.slide, in.hide_slide) + " from " +

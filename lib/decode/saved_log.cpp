@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "decode/log_line.h"
-#include "kmsg/pstore_record.h"
+#include "pstore/pstore_record.h"
 #include "util/fd_io.h"
 #include "util/file_buffer.h"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 
 namespace klogd {
 

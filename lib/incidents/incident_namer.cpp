@@ -8,6 +8,7 @@
 #include "annotate/source_lines.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
+#include "symbols/kernel_release.h"
 #include "util/demangle.h"
 #include "util/text.h"
 
@@ -18,46 +19,15 @@ bool has(std::string_view s, std::string_view what) {
   return s.find(what) != std::string_view::npos;
 }
 
-// "CPU: 0 PID: 93 Comm: sh Tainted: G        W  OE      6.1.0-56-amd64 #1  Debian 6.1.192-2"
-// "CPU: 1 UID: 0 PID: 1 Comm: init Not tainted 6.12.0 #1"
+// The report's task line (symbols/kernel_release.h reads it, for every reader).
 bool parse_cpu_line(std::string_view l, Incident* in) {
-  size_t c = l.find("CPU: ");
-  size_t p = l.find(" PID: ");
-  size_t m = l.find(" Comm: ");
-  if (c == std::string_view::npos || p == std::string_view::npos || m == std::string_view::npos ||
-      p < c || m < p)
-    return false;
-  size_t cpu_at = c + 5, pid_at = p + 6;
-  auto cpu = read_decimal(l, &cpu_at);
-  auto pid = read_decimal(l, &pid_at);
-  if (!cpu || !pid) return false;
-  std::string_view rest = l.substr(m + 7);
-  size_t taint_at = rest.find(" Tainted: ");
-  size_t not_at = rest.find(" Not tainted");
-  std::string_view after;
-  if (taint_at != std::string_view::npos &&
-      (not_at == std::string_view::npos || taint_at < not_at)) {
-    in->comm.assign(rest.substr(0, taint_at));
-    after = rest.substr(taint_at + 10);
-    size_t i = 0;
-    while (i < after.size() && ((after[i] >= 'A' && after[i] <= 'Z') || after[i] == ' ')) ++i;
-    // the flags end where the release (which starts with a digit) begins
-    in->taint.assign(trim_right(after.substr(0, i), " "));
-    after.remove_prefix(i);
-  } else if (not_at != std::string_view::npos) {
-    in->comm.assign(rest.substr(0, not_at));
-    after = rest.substr(not_at + 12);
-  } else {
-    size_t sp = rest.find(' ');
-    in->comm.assign(rest.substr(0, sp));
-  }
-  size_t b = after.find_first_not_of(' ');
-  if (b != std::string_view::npos) {
-    after.remove_prefix(b);
-    in->release.assign(after.substr(0, after.find(' ')));
-  }
-  in->cpu = static_cast<int>(*cpu);
-  in->pid = *pid;
+  const std::optional<CpuLine> c = klogd::parse_cpu_line(l);
+  if (!c) return false;
+  in->comm.assign(c->comm);
+  in->taint.assign(c->taint);
+  in->release.assign(c->release);
+  in->cpu = c->cpu;
+  in->pid = c->pid;
   return true;
 }
 

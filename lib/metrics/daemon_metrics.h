@@ -30,7 +30,7 @@ struct EndpointCounters {
 };
 
 /// The previous boot's crashes, harvested at this start from pstore and kdump
-/// (decode/previous_boot.h): the daemon fills it in once, before the loop runs.
+/// (pstore/previous_boot.h): the daemon fills it in once, before the loop runs.
 struct PreviousBootCounts {
   std::map<IncidentType, uint64_t> incidents;  ///< by type
   uint64_t panics = 0;    ///< of them, the crashes that took the host down (panicked)

@@ -26,7 +26,7 @@
 #include "kmsg/capture.h"
 #include "kmsg/line_assembler.h"
 #include "kmsg/log_source.h"
-#include "kmsg/pstore_state.h"
+#include "pstore/pstore_state.h"
 #include "kmsg/record_ring.h"
 #include "kmsg/seqnum_state.h"
 #include "pipeline/asio.h"
@@ -74,7 +74,7 @@ class Pipeline {
   void set_source_lines(SourceService* service, bool decorate);
 
   /// Records that go out first, before any of the ring's: the previous boot's last words and
-  /// crashes (decode/previous_boot.h).
+  /// crashes (pstore/previous_boot.h).
   void set_first_records(std::vector<FinishedRecord> records) { first_ = std::move(records); }
 
   /// Where the kernel time of the last delivered record is kept for the next boot (its pstore

@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 
-#include <filesystem>
 
 #include "incidents/incident_source.h"
 #include "symbols/build_id_note.h"
@@ -14,15 +13,6 @@
 namespace klogd {
 
 namespace asio = boost::asio;
-
-namespace {
-
-bool is_folder(const std::string& p) {
-  std::error_code ec;
-  return std::filesystem::is_directory(p, ec);
-}
-
-}  // namespace
 
 SourceService::SourceService(asio::io_context& io, SourceServiceOptions options,
                              std::function<void(const Notes&)> log)
@@ -135,6 +125,7 @@ void SourceService::work(Job& job) {
     asio::post(io_, [done = std::move(job.done), source] { done(source); });
   } else {
     prepare(job.frames, &notes);
+    refuse_on_evidence(job.frames, &notes);
     for (FrameSource& f : job.frames) lines_.locate(&f);
     std::lock_guard<std::mutex> l(mu_);
     if (cache_.size() + job.frames.size() > o_.cache_frames) cache_.clear();
@@ -164,22 +155,9 @@ void SourceService::prepare(const std::vector<FrameSource>& frames, Notes* notes
 
 void SourceService::open_core(Notes* notes) {
   core_tried_ = true;
-  std::vector<std::string> candidates, looked;
-  for (const std::string& p : o_.debuginfo) {
-    if (is_folder(p)) {
-      DebugFiles found = find_debug_files_in(p, o_.release, {});
-      if (!found.vmlinux.empty()) candidates.push_back(found.vmlinux);
-      looked.insert(looked.end(), found.looked.begin(), found.looked.end());
-    } else if (module_of_debug_file(p).empty()) {
-      candidates.push_back(p);
-      looked.push_back(p);
-    }
-  }
-  if (o_.debuginfo.empty()) {
-    DebugFiles found = find_debug_files(o_.release, {}, o_.root);
-    if (!found.vmlinux.empty()) candidates.push_back(found.vmlinux);
-    looked = found.looked;
-  }
+  std::vector<std::string> looked;
+  const std::vector<std::string> candidates =
+      debug_file_candidates(o_.debuginfo, o_.release, "", o_.root, &looked);
   const std::string build_id =
       o_.running_kernel ? read_build_id_note(kernel_notes_path(o_.root)) : "";
   for (const std::string& c : candidates)
@@ -196,32 +174,35 @@ void SourceService::open_core(Notes* notes) {
 
 void SourceService::open_module(const std::string& module, Notes* notes) {
   const std::string k = module_key(module);
-  std::vector<std::string> candidates;
-  for (const std::string& p : o_.debuginfo) {
-    if (is_folder(p)) {
-      DebugFiles found = find_debug_files_in(p, o_.release, {k});
-      if (auto it = found.modules.find(k); it != found.modules.end())
-        candidates.push_back(it->second);
-    } else if (const std::string m = module_of_debug_file(p); !m.empty() && module_key(m) == k) {
-      candidates.push_back(p);
-    }
-  }
-  if (o_.debuginfo.empty()) {
-    DebugFiles found = find_debug_files(o_.release, {k}, o_.root);
-    if (auto it = found.modules.find(k); it != found.modules.end())
-      candidates.push_back(it->second);
-  }
   const std::string build_id =
       o_.running_kernel ? read_build_id_note(module_notes_path(k, o_.root)) : "";
-  for (const std::string& c : candidates)
+  for (const std::string& c : debug_file_candidates(o_.debuginfo, o_.release, k, o_.root))
     if (try_add(c, k, build_id, notes)) return;
   try_fetch(k, build_id, notes);
+}
+
+// A replay's files have no build ID to check: a file is refused, as --decode refuses one, only
+// on evidence in the frames printed (a function of another size: SourceLines::check).
+void SourceService::refuse_on_evidence(const std::vector<FrameSource>& frames, Notes* notes) {
+  if (o_.running_kernel || lines_.empty()) return;
+  std::vector<PrintedSymbol> printed;
+  for (const FrameSource& f : frames) printed.push_back(f.symbol);
+  std::string err, file;
+  while (!lines_.check(printed, &err, &file)) {
+    lines_.drop(file);
+    refused_.insert(file);
+    notes->warn("source lines: " + err + " (not used)");
+    std::lock_guard<std::mutex> l(mu_);
+    ++counters_.refused;
+    open_ = !lines_.empty();
+  }
 }
 
 // From debuginfod, by the build ID of what runs; once per build ID that it did not give.
 bool SourceService::try_fetch(const std::string& module, const std::string& build_id,
                               Notes* notes) {
-  if (!o_.debuginfod || build_id.empty() || fetch_failed_.count(build_id)) return false;
+  if (!fetch_from_debuginfod(o_.debuginfod, build_id, false) || fetch_failed_.count(build_id))
+    return false;
   std::string err;
   const std::string path = fetch_debuginfo(build_id, o_.fetch_time, &err, &stop_);
   if (path.empty()) {

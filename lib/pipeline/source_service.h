@@ -15,8 +15,9 @@
 ///   only when its build ID is the kernel's (/sys/kernel/notes) or the module's
 ///   (/sys/module/NAME/notes); a file that is not, or cannot be read, is said once and never
 ///   opened again. With debuginfod, a file not found (or refused) is fetched by that build ID.
-///   A replay (--kmsg FILE) is not the running kernel: each frame must be in the
-///   file's symbol table with the size the kernel printed, as --decode checks.
+///   A replay (--kmsg FILE) is not the running kernel: there is no build ID to check, so a file
+///   is refused, as --decode refuses one, only on evidence in the frames printed (a function
+///   the file holds with another size); a frame the file cannot locate goes without a line.
 /// - Files unused for `idle_close` are closed and their memory given back.
 /// - At most `max_queued` lookups wait; more (a crash storm) are dropped, counted, and the
 ///   frames stay undecorated.
@@ -105,6 +106,7 @@ class SourceService {
   void open_module(const std::string& module, Notes* notes);
   bool try_add(const std::string& path, const std::string& module, const std::string& build_id,
                Notes* notes);
+  void refuse_on_evidence(const std::vector<FrameSource>& frames, Notes* notes);
   bool try_fetch(const std::string& module, const std::string& build_id, Notes* notes);
   void close_files(Notes* notes);
   void tell(Notes notes);

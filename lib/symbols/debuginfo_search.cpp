@@ -18,12 +18,9 @@ bool is_file(const std::string& p) {
 // A module's debug file, NAME.ko or NAME.ko.debug, if it is one still wanted.
 void consider(const fs::path& p, const std::set<std::string>& wanted, DebugFiles* out) {
   const std::string name = p.filename().string();
-  for (std::string_view ext : {".ko.debug", ".ko"}) {
-    if (!name.ends_with(ext)) continue;
-    std::string key = module_key(name.substr(0, name.size() - ext.size()));
-    if (wanted.count(key) && !out->modules.count(key)) out->modules[key] = p.string();
-    return;
-  }
+  if (!name.ends_with(".ko") && !name.ends_with(".ko.debug")) return;
+  const std::string key = module_key(module_of_debug_file(name));
+  if (wanted.count(key) && !out->modules.count(key)) out->modules[key] = p.string();
 }
 
 // The modules' debug files in `dir`, and in its sub-folders when `deep` (no symbolic link
@@ -43,31 +40,6 @@ void find_modules(const std::string& dir, const std::set<std::string>& wanted, D
 }
 
 }  // namespace
-
-std::string release_in_log(std::string_view log) {
-  std::string from_report;
-  size_t at = 0;
-  while (at < log.size()) {
-    size_t end = log.find('\n', at);
-    if (end == std::string_view::npos) end = log.size();
-    std::string_view l = log.substr(at, end - at);
-    at = end + 1;
-    if (size_t v = l.find("Linux version "); v != std::string_view::npos) {
-      std::string_view r = l.substr(v + 14);
-      r = r.substr(0, r.find(' '));
-      if (!r.empty()) return std::string(r);
-    }
-    // "CPU: 0 PID: 1 Comm: init Tainted: G  OE  6.1.0-56-amd64 #1": the word before " #"
-    if (from_report.empty() && l.find(" Comm: ") != std::string_view::npos) {
-      size_t hash = l.find(" #", l.find(" Comm: "));
-      if (hash == std::string_view::npos) continue;
-      size_t start = l.rfind(' ', hash - 1);
-      if (start != std::string_view::npos && start + 1 < hash)
-        from_report.assign(l.substr(start + 1, hash - start - 1));
-    }
-  }
-  return from_report;
-}
 
 DebugFiles find_debug_files(const std::string& release, const std::set<std::string>& modules,
                             const std::string& root) {
@@ -103,6 +75,36 @@ DebugFiles find_debug_files_in(const std::string& folder, const std::string& rel
   for (const std::string& m : modules) wanted.insert(module_key(m));
   if (!release.empty()) find_modules(folder + "/lib/modules/" + release, wanted, &out);
   find_modules(folder, wanted, &out, /*deep=*/false);  // a flat folder of files
+  return out;
+}
+
+std::vector<std::string> debug_file_candidates(const std::vector<std::string>& named,
+                                               const std::string& release,
+                                               const std::string& module, const std::string& root,
+                                               std::vector<std::string>* looked,
+                                               std::vector<std::string>* empty_folders) {
+  std::vector<std::string> out;
+  const std::set<std::string> modules =
+      module.empty() ? std::set<std::string>{} : std::set<std::string>{module_key(module)};
+  auto take = [&](const DebugFiles& found) {
+    if (module.empty() && !found.vmlinux.empty()) out.push_back(found.vmlinux);
+    if (!module.empty())
+      if (auto it = found.modules.find(module_key(module)); it != found.modules.end())
+        out.push_back(it->second);
+    if (module.empty() && looked) looked->insert(looked->end(), found.looked.begin(), found.looked.end());
+  };
+  for (const std::string& p : named) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      const size_t before = out.size();
+      take(find_debug_files_in(p, release, modules));
+      if (out.size() == before && empty_folders) empty_folders->push_back(p);
+    } else if (module_key(module_of_debug_file(p)) == module_key(module)) {
+      out.push_back(p);
+      if (module.empty() && looked) looked->push_back(p);
+    }
+  }
+  if (named.empty()) take(find_debug_files(release, modules, root));
   return out;
 }
 

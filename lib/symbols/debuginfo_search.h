@@ -15,10 +15,6 @@
 
 namespace klogd {
 
-/// The release a saved log names: "Linux version R (...", else a report's
-/// "CPU: 0 PID: 1 Comm: x Tainted: G  W  R #1" line; "" when none.
-std::string release_in_log(std::string_view log);
-
 struct DebugFiles {
   std::string vmlinux;                         ///< "" when none was found
   std::map<std::string, std::string> modules;  ///< module name ('-' as '_') -> file
@@ -34,5 +30,26 @@ DebugFiles find_debug_files(const std::string& release, const std::set<std::stri
 /// holding the files themselves (vmlinux, vmlinux-R, NAME.ko, NAME.ko.debug; not in sub-folders).
 DebugFiles find_debug_files_in(const std::string& folder, const std::string& release,
                                const std::set<std::string>& modules);
+
+/// The one policy of which debug files to try, for `--decode` and the daemon alike: for the core
+/// kernel (`module` "") or one module (its key, module_key()), the candidates in order: each
+/// file `named` (--debuginfo) that is for it (a file naming no module is a vmlinux;
+/// NAME.ko[.debug] is NAME's), and what each folder named holds (find_debug_files_in); with
+/// nothing named, where distributions install `release`'s (find_debug_files, under `root`).
+/// Where a vmlinux was looked for is appended to *looked, a folder named that holds nothing for
+/// it to *empty_folders (both may be null).
+std::vector<std::string> debug_file_candidates(const std::vector<std::string>& named,
+                                               const std::string& release,
+                                               const std::string& module,
+                                               const std::string& root = "",
+                                               std::vector<std::string>* looked = nullptr,
+                                               std::vector<std::string>* empty_folders = nullptr);
+
+/// The rule for debuginfod: an object's file is fetched only when servers are configured, its
+/// build ID is known (the running kernel's notes, or the [mod BUILDID] a trace printed) and no
+/// file here was taken for it.
+inline bool fetch_from_debuginfod(bool configured, std::string_view build_id, bool have_file) {
+  return configured && !build_id.empty() && !have_file;
+}
 
 }  // namespace klogd

@@ -57,4 +57,16 @@ bool config_disables_kaslr(std::string_view config) {
          config.find("CONFIG_") != std::string_view::npos;
 }
 
+ChosenSlide choose_slide(const SlideEvidence& e) {
+  if (e.given) return {e.given, "--kaslr-offset"};
+  if (e.content) return {e.content, "kallsyms _text - map _text"};
+  if (e.runtime_text) return {e.runtime_text, "/proc/kcore's kernel text segment - map _text"};
+  if (e.kernel_offset) return {e.kernel_offset, "the log's Kernel Offset line"};
+  if (!e.kaslr_off.empty()) return {0, "KASLR is off (" + e.kaslr_off + ")"};
+  if (e.pairs)
+    return {e.pairs,
+            "raw addresses printed beside their symbols (" + std::to_string(e.pair_votes) + " pairs)"};
+  return {std::nullopt, "none"};
+}
+
 }  // namespace klogd

@@ -156,8 +156,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
                     " (" + counts + ")";
         out->candidates.push_back(v);
         out->check = "content: " + c.summary();
-        out->slide = c.slide;
-        out->slide_source = "kallsyms _text - map _text";
+        out->slide = c.slide;  // the content check's evidence, weighed at the end
         offer(table, path, MapTrust::kContent);
         break;
       }
@@ -216,24 +215,19 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
   if (out->table) out->table->release_pages();  // the check read names all over the file
   out->chosen = best.path;
   out->trust = best.trust;
-  if (!out->slide && best.trust != MapTrust::kNone) {
-    auto map_text = best.table->address_of("_text");
-    if (o.known_slide) {
-      out->slide = o.known_slide;
-      out->slide_source = "given (--kaslr-offset)";
-    } else if (o.runtime_text && map_text) {
-      out->slide = static_cast<int64_t>(*o.runtime_text - *map_text);
-      out->slide_source = "/proc/kcore's kernel text segment - map _text";
-    } else if (o.kaslr_disabled) {
-      out->slide = 0;
-      out->slide_source = "KASLR is off (" +
-                          (o.no_kaslr_reason.empty() ? std::string("nokaslr") : o.no_kaslr_reason) +
-                          ")";
-    } else {
-      out->slide_source =
-          "kallsyms hidden, /proc/kcore unreadable, no --kaslr-offset, and KASLR not known to be "
-          "off: core kernel addresses stay as they are";
-    }
+  if (best.trust != MapTrust::kNone && best.trust != MapTrust::kKallsyms) {
+    SlideEvidence e;  // the one rule of which evidence wins (symbols/kaslr.h)
+    e.given = o.known_slide;
+    e.content = best.trust == MapTrust::kContent ? out->slide : std::nullopt;
+    if (auto map_text = best.table->address_of("_text"); o.runtime_text && map_text)
+      e.runtime_text = static_cast<int64_t>(*o.runtime_text - *map_text);
+    if (o.kaslr_disabled) e.kaslr_off = o.no_kaslr_reason.empty() ? "nokaslr" : o.no_kaslr_reason;
+    const ChosenSlide chosen = choose_slide(e);
+    out->slide = chosen.slide;
+    out->slide_source =
+        chosen.slide ? chosen.source
+                     : "kallsyms hidden, /proc/kcore unreadable, no --kaslr-offset, and KASLR not "
+                       "known to be off: core kernel addresses stay as they are";
   }
   if (best.trust == MapTrust::kNone) out->slide_source = "no map to slide";
   if (best.trust == MapTrust::kReleaseName || best.trust == MapTrust::kVersionSymbol ||

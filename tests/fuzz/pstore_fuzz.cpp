@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "decode/previous_boot.h"
-#include "decode/pstore_incidents.h"
-#include "kmsg/pstore_record.h"
+#include "pstore/previous_boot.h"
+#include "pstore/pstore_incidents.h"
+#include "pstore/pstore_record.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static klogd::Annotator annotator(nullptr, {klogd::AnnotationStyle::kNone});

@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include "decode/decode_output.h"
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 #include "incidents/incident_tracker.h"
-#include "kmsg/pstore_record.h"
+#include "pstore/pstore_record.h"
 #include "test_util.h"
 
 using namespace klogd;

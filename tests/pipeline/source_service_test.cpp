@@ -176,3 +176,23 @@ TEST_CASE("source service: a storm's lookups are bounded, never queued without e
   // and it still answers once the storm is over
   CHECK(rig.run_until([&] { return rig.service->decorate(kTrace) != kTrace; }));
 }
+
+TEST_CASE("source service: a replay's file is refused on evidence only, as --decode refuses one",
+          "[pipeline][source]") {
+  // data at the RIP (no evidence): the file stays and the trace's frame is located
+  Rig rig(files());
+  const std::string data = "RIP: 0010:sink+0x18/0x120";
+  CHECK(rig.service->decorate(data) == data);
+  CHECK(rig.service->decorate(kTrace) == kTrace);
+  REQUIRE(rig.run_until([&] { return rig.service->counters().located == 2; }));
+  CHECK(rig.service->decorate(data) == data);
+  CHECK(rig.service->decorate(kTrace) == kTrace + " (kernel/frames.c:33)");
+  CHECK(rig.service->counters().refused == 0);
+  // a function the file holds with another size: another build's file, refused and said
+  Rig other(files());
+  const std::string wrong = " caller_of_both+0x10/0x99";
+  CHECK(other.service->decorate(wrong) == wrong);
+  REQUIRE(other.run_until([&] { return other.service->counters().refused == 1; }));
+  REQUIRE(other.run_until([&] { return other.said_with("is not the crashed kernel's"); }));
+  CHECK(other.service->decorate(kTrace) == kTrace);
+}

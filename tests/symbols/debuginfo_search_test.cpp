@@ -21,16 +21,6 @@ void put(const std::string& from, const std::string& to) {
 }
 }  // namespace
 
-TEST_CASE("debuginfo search: the release a log names", "[decode][source]") {
-  CHECK(release_in_log("[    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) "
-                       "(gcc-12 ...) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2\n") == kRelease);
-  CHECK(release_in_log("x\n[    2.9] CPU: 0 PID: 115 Comm: sh Tainted: G        W  OE      "
-                       "6.1.0-56-amd64 #1 Debian 6.1.192-2\n") == kRelease);
-  CHECK(release_in_log("CPU: 1 PID: 7 Comm: kworker/1:0 Not tainted 6.8.0-rc1+ #12\n") ==
-        "6.8.0-rc1+");
-  CHECK(release_in_log("no release here\n") == "");
-}
-
 TEST_CASE("debuginfo search: where distributions install it, the debug package before the "
           "modules' tree",
           "[decode][source]") {

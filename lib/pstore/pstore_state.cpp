@@ -1,4 +1,4 @@
-#include "kmsg/pstore_state.h"
+#include "pstore/pstore_state.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,5 +1,5 @@
 #pragma once
-/// The previous boot's crashes, from what pstore and kdump kept (kmsg/pstore_record.h): the
+/// The previous boot's crashes, from what pstore and kdump kept (pstore/pstore_record.h): the
 /// daemon's harvest at start, and klogd --decode PATH --incidents where PATH is a folder or its
 /// bytes are a pstore record or systemd-pstore's dmesg.txt (decode/saved_log.h). Every report in the records becomes one
 /// incident, marked as the previous boot's; one crash kept twice (the Oops record and the Panic
@@ -11,7 +11,7 @@
 
 #include "annotate/annotator.h"
 #include "incidents/incident.h"
-#include "kmsg/pstore_record.h"
+#include "pstore/pstore_record.h"
 
 namespace klogd {
 

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kmsg/pstore_state.h"
+#include "pstore/pstore_state.h"
 #include "test_util.h"
 
 using namespace klogd;

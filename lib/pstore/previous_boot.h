@@ -17,7 +17,7 @@
 
 #include "annotate/annotator.h"
 #include "annotate/finished_record.h"
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 #include "incidents/incident.h"
 
 namespace klogd {

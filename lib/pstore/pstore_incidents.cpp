@@ -1,4 +1,4 @@
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -9,7 +9,6 @@
 #include <set>
 #include <tuple>
 
-#include "decode/decode_output.h"
 #include "incidents/incident_detector.h"
 #include "incidents/incident_namer.h"
 #include "incidents/incident_feed.h"

@@ -1,4 +1,4 @@
-#include "kmsg/pstore_record.h"
+#include "pstore/pstore_record.h"
 
 #include <zlib.h>
 

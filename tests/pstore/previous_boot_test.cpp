@@ -1,7 +1,7 @@
 // The previous boot's harvest at start: the shared pair's pstore records and systemd-pstore's
 // archive of them, kdump's saved log, what the previous boot already delivered, what was
 // harvested before, damage, and hiding.
-#include "decode/previous_boot.h"
+#include "pstore/previous_boot.h"
 
 #include <catch2/catch.hpp>
 #include <algorithm>

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "decode/decode_output.h"
-#include "decode/pstore_incidents.h"
+#include "pstore/pstore_incidents.h"
 #include "decode/saved_log.h"
 #include "incidents/incident_json.h"
 #include "test_util.h"

@@ -1,5 +1,5 @@
 // The pstore record reader on real ramoops records and on what can go wrong with them.
-#include "kmsg/pstore_record.h"
+#include "pstore/pstore_record.h"
 
 #include <zlib.h>
 

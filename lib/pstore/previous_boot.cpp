@@ -1,4 +1,4 @@
-#include "decode/previous_boot.h"
+#include "pstore/previous_boot.h"
 
 #include <algorithm>
 #include <filesystem>
