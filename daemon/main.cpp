@@ -1,17 +1,22 @@
-// klogd: the kernel log daemon. This file only dispatches: options, then one of the modes.
+// klogd: the kernel log daemon. This file only dispatches: the options, the configuration made
+// of them, then one of the modes.
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 
-#include "diagnostics.h"
-#include "modes.h"
+#include "life/config.h"
+#include "life/diagnostics.h"
+#include "life/modes.h"
+#include "life/run_daemon.h"
 #include "options.h"
+#include "process_life.h"
 
 int main(int argc, char** argv) {
   // A collector that goes away must be an error on that send, not the end of klogd (librelp's
   // and OpenSSL's writes do not all pass MSG_NOSIGNAL).
   std::signal(SIGPIPE, SIG_IGN);
   klogd::Options options;
+  klogd::Config config;
   std::string err;
   switch (klogd::parse_options(argc, argv, &options, &err)) {
     case klogd::ParseOutcome::kExitOk:
@@ -22,20 +27,26 @@ int main(int argc, char** argv) {
     case klogd::ParseOutcome::kRun:
       break;
   }
-  if (options.version) {
+  if (!klogd::make_config(options, &config, &err)) {
+    std::cerr << "klogd: " << err << "\nTry 'klogd --help'.\n";
+    return 2;
+  }
+  if (config.mode == klogd::Mode::kVersion) {
     std::cout << "klogd " << KLOGD_VERSION << "\n";
     return 0;
   }
-  klogd::start_diagnostics(options.debug, options.hide_addresses);
-  // --debuginfod: libdebuginfod reads its servers from the environment only; set here, before
-  // any thread runs.
-  if (options.debuginfod == "none")
-    ::unsetenv("DEBUGINFOD_URLS");
-  else if (!options.debuginfod.empty())
-    ::setenv("DEBUGINFOD_URLS", options.debuginfod.c_str(), 1);
-
-  if (options.check_map) return klogd::run_check_map(options);
-  if (!options.decode_file.empty()) return klogd::run_decode(options);
-  if (options.signal_usr1 || options.signal_usr2) return klogd::run_signal(options);
-  return klogd::run_daemon(options);
+  klogd::start_diagnostics(config.debug, config.hide_addresses);
+  klogd::apply_debuginfod_environment(config.debuginfod);  // before any thread runs
+  switch (config.mode) {
+    case klogd::Mode::kCheckMap:
+      return klogd::run_check_map(config);
+    case klogd::Mode::kDecode:
+      return klogd::run_decode(config);
+    case klogd::Mode::kSignal:
+      return klogd::signal_running_klogd(*config.pid_file, config.signal_usr2);
+    default: {
+      klogd::ProcessLife process;
+      return klogd::run_daemon(config, process);
+    }
+  }
 }

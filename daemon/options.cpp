@@ -5,57 +5,16 @@
 #include <fstream>
 #include <iostream>
 
-#include "forward/forward_target.h"
-#include "metrics/metrics_server.h"
 
 namespace po = boost::program_options;
 
 namespace klogd {
 namespace {
 
-// One of `choices` by name; otherwise "--NAME: must be a, b or c, not VALUE".
-template <typename E>
-bool parse_choice(const char* name, const std::string& value,
-                  std::initializer_list<std::pair<const char*, E>> choices, E* out,
-                  std::string* err) {
-  std::string names;
-  size_t i = 0;
-  for (const auto& [text, e] : choices) {
-    if (value == text) {
-      *out = e;
-      return true;
-    }
-    names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(text);
-    ++i;
-  }
-  *err = std::string("--") + name + ": must be " + names + ", not " + value;
-  return false;
-}
-
-bool parse_offset(const std::string& s, int64_t* out) {
-  try {
-    size_t used = 0;
-    bool neg = !s.empty() && s[0] == '-';
-    std::string body = neg ? s.substr(1) : s;
-    uint64_t v = std::stoull(body, &used, 16);
-    if (used != body.size()) return false;
-    *out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-}  // namespace
-
-ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) {
-  // The choice options as written; turned into their enums once parsing is done.
-  std::string style = "klogd", source = "kmsg", start = "oldest", sink = "auto",
-              syslog_format = "rfc3164";
-  std::string metrics_listen;        // ADDR:PORT, parsed into o->metrics_listen
-  std::vector<std::string> forward;  // URLs, parsed into o->forward
-  // sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in
-  // the config file; the command line wins over the file.
+// The option tables: each option's name, its value's type and where it goes, its help line.
+// sysklogd klogd 1.5's short options. Each has a long twin below, which is also its name in the
+// config file; the command line wins over the file.
+po::options_description klogd15_options() {
   po::options_description klogd15("sysklogd klogd 1.5 options");
   klogd15.add_options()(",c", po::value<int>()->value_name("N"),
                         "set the console log level (1-8) with syslog(2)")(
@@ -74,6 +33,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
                                                              "do not translate addresses")(
       ",2", po::bool_switch(), "print translated lines twice: translated, then original");
 
+  return klogd15;
+}
+
+po::options_description modern_options(Options* o) {
   po::options_description modern("Options (also config file keys, without the dashes)");
   modern.add_options()("console-level", po::value<int>()->value_name("N"), "= -c")(
       "debug", po::value<bool>()->value_name("BOOL"), "= -d (default false)")(
@@ -85,7 +48,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "paranoid", po::value<bool>()->value_name("BOOL"), "= -p (default false)")(
       "no-translate", po::value<bool>()->value_name("BOOL"), "= -x (default false)")(
       "twice", po::value<bool>()->value_name("BOOL"), "= -2 (default false)")(
-      "style", po::value<std::string>(&style)->value_name("klogd|keep"),
+      "style", po::value<std::string>(&o->style)->value_name("klogd|keep"),
       "how translated addresses are printed (default klogd)")(
       "registers", po::value<bool>(&o->registers)->value_name("BOOL"),
       "annotate register values in oops dumps (default true)")(
@@ -93,9 +56,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "never print a kernel address or the KASLR slide (default false)")(
       "kmsg", po::value<std::string>(&o->kmsg_path)->value_name("PATH"),
       "the kernel log device (default /dev/kmsg)")(
-      "source", po::value<std::string>(&source)->value_name("kmsg|proc|syscall"),
+      "source", po::value<std::string>(&o->source)->value_name("kmsg|proc|syscall"),
       "what to read: /dev/kmsg, /proc/kmsg or syslog(2) (default kmsg; -s = syscall)")(
-      "start", po::value<std::string>(&start)->value_name("oldest|end"),
+      "start", po::value<std::string>(&o->start)->value_name("oldest|end"),
       "where to start reading /dev/kmsg (default oldest)")(
       "kallsyms", po::value<std::string>(&o->kallsyms_file)->value_name("FILE"),
       "kallsyms file (daemon default /proc/kallsyms; --decode: none)")(
@@ -103,7 +66,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "modules file (daemon default /proc/modules; --decode: none)")(
       "force-map", po::value<bool>(&o->force_map)->value_name("BOOL")->implicit_value(true),
       "use -k FILE even when its check fails (default false)")(
-      "kaslr-offset", po::value<std::string>()->value_name("HEX"),
+      "kaslr-offset", po::value<std::string>(&o->kaslr_offset)->value_name("HEX"),
       "the KASLR slide, when kallsyms cannot tell it")(
       "pid-file", po::value<std::string>(&o->pid_file)->value_name("FILE"),
       "pid file (default /run/klogd.pid)")(
@@ -123,19 +86,19 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "run the reading thread at SCHED_FIFO priority N (1-99; default 0: normal)")(
       "user", po::value<std::string>(&o->user)->value_name("NAME"),
       "drop to this user once /dev/kmsg is open, keeping CAP_SYSLOG (default: stay)")(
-      "sink", po::value<std::string>(&sink)->value_name("auto|journald|syslog|stdout"),
+      "sink", po::value<std::string>(&o->sink)->value_name("auto|journald|syslog|stdout"),
       "where records go when -f is not given; auto: journald if its socket exists, else /dev/log, "
       "else stdout (default auto)")("syslog-socket",
                                     po::value<std::string>(&o->syslog_socket)->value_name("PATH"),
                                     "syslog's datagram socket (default /dev/log)")(
-      "syslog-format", po::value<std::string>(&syslog_format)->value_name("rfc3164|rfc5424"),
+      "syslog-format", po::value<std::string>(&o->syslog_format)->value_name("rfc3164|rfc5424"),
       "syslog framing (default rfc3164)")(
       "journal-socket", po::value<std::string>(&o->journal_socket)->value_name("PATH"),
       "journald's native socket, records are sent there (a namespace's: "
       "/run/systemd/journal.NAME/socket; default /run/systemd/journal/socket)")(
       "queue-max", po::value<size_t>(&o->queue_max)->value_name("BYTES"),
       "per sink: records kept while it is down before the oldest are dropped (default 8388608)")(
-      "forward", po::value<std::vector<std::string>>(&forward)->value_name("URL"),
+      "forward", po::value<std::vector<std::string>>(&o->forward)->value_name("URL"),
       "also send records to a collector as RFC 5424: udp://HOST[:PORT], "
       "tcp://HOST[:PORT][?framing=lf], tls://HOST[:PORT], relp://HOST:PORT (repeatable)")(
       "forward-queue-dir", po::value<std::string>(&o->forward_queue_dir)->value_name("DIR"),
@@ -181,7 +144,7 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "release", po::value<std::string>(&o->release)->value_name("R"),
       "the kernel release whose debug info is looked for (default: the running one, or the one "
       "a decoded log names)")(
-      "metrics-listen", po::value<std::string>(&metrics_listen)->value_name("ADDR:PORT"),
+      "metrics-listen", po::value<std::string>(&o->metrics_listen)->value_name("ADDR:PORT"),
       "serve Prometheus metrics at http://ADDR:PORT/metrics (an IP literal: 127.0.0.1:9468, "
       "[::1]:9468; default off)")(
       "metrics-file", po::value<std::string>(&o->metrics_file)->value_name("PATH"),
@@ -190,6 +153,10 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
                       po::value<unsigned>(&o->metrics_interval)->value_name("SECONDS"),
                       "how often --metrics-file is written (default 15; also at exit)");
 
+  return modern;
+}
+
+po::options_description command_options(Options* o) {
   po::options_description commands("Commands");
   commands.add_options()("help,h", "print this help and exit")(
       "version", "print the version and exit")("config",
@@ -205,6 +172,14 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 
+  return commands;
+}
+
+}  // namespace
+
+ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) {
+  const po::options_description klogd15 = klogd15_options(), modern = modern_options(o),
+                                commands = command_options(o);
   po::options_description all;
   all.add(klogd15).add(modern).add(commands);
   // Words that are no option are gathered, to be refused by name: klogd takes no operands.
@@ -223,20 +198,19 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
             .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
             .run(),
         vm);
-    if (vm.count("config")) {
-      o->config_file = vm["config"].as<std::string>();
-      o->config_given = true;
-    }
-    std::ifstream conf(o->config_file);
+    const bool config_given = vm.count("config") > 0;
+    const std::string config_file =
+        config_given ? vm["config"].as<std::string>() : std::string(kConfigFile);
+    std::ifstream conf(config_file);
     if (conf) {
       try {
         po::store(po::parse_config_file(conf, modern, /*allow_unregistered=*/false), vm);
       } catch (const po::error& e) {
-        *err = o->config_file + ": " + e.what();
+        *err = config_file + ": " + e.what();
         return ParseOutcome::kUsageError;
       }
-    } else if (o->config_given) {
-      *err = o->config_file + ": cannot be read";
+    } else if (config_given) {
+      *err = config_file + ": cannot be read";
       return ParseOutcome::kUsageError;
     }
     po::notify(vm);
@@ -282,134 +256,9 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
   o->version = vm["-v"].as<bool>() || vm.count("version");
   text("-f", "output", &o->output_file);
   text("-k", "map", &o->map_file);
-  if (vm.count("-c") || vm.count("console-level")) {
-    int level = vm.count("-c") ? vm["-c"].as<int>() : vm["console-level"].as<int>();
-    if (level < 1 || level > 8) {
-      *err = "-c: console log level must be 1-8, not " + std::to_string(level);
-      return ParseOutcome::kUsageError;
-    }
-    o->console_level = level;
-  }
-  if (vm.count("kaslr-offset")) {
-    int64_t v = 0;
-    if (!parse_offset(vm["kaslr-offset"].as<std::string>(), &v)) {
-      *err = "--kaslr-offset: not a hex number: " + vm["kaslr-offset"].as<std::string>();
-      return ParseOutcome::kUsageError;
-    }
-    o->kaslr_offset = v;
-  }
-  using S = AnnotationStyle;
-  if (!parse_choice("style", style, {{"klogd", S::kKlogd}, {"keep", S::kKeep}}, &o->style, err) ||
-      !parse_choice(
-          "source", source,
-          {{"kmsg", Source::kKmsg}, {"proc", Source::kProc}, {"syscall", Source::kSyscall}},
-          &o->source, err) ||
-      !parse_choice("sink", sink,
-                    {{"auto", SinkChoice::kAuto},
-                     {"journald", SinkChoice::kJournald},
-                     {"syslog", SinkChoice::kSyslog},
-                     {"stdout", SinkChoice::kStdout}},
-                    &o->sink, err) ||
-      !parse_choice("syslog-format", syslog_format,
-                    {{"rfc3164", SyslogFormat::kRfc3164}, {"rfc5424", SyslogFormat::kRfc5424}},
-                    &o->syslog_format, err) ||
-      !parse_choice("start", start, {{"oldest", StartAt::kOldest}, {"end", StartAt::kEnd}},
-                    &o->start, err))
-    return ParseOutcome::kUsageError;
-  if (o->use_syscall) o->source = Source::kSyscall;
-  if (!metrics_listen.empty()) {
-    boost::asio::ip::tcp::endpoint endpoint;
-    if (!parse_listen_address(metrics_listen, &endpoint, err)) return ParseOutcome::kUsageError;
-    o->metrics_listen = endpoint;
-  }
-  if (o->metrics_interval == 0) {
-    *err = "--metrics-interval: must be at least 1 second";
-    return ParseOutcome::kUsageError;
-  }
-  // --forward: every URL parsed now (a usage error, exit 2), each target once. Given on the
-  // command line, the list replaces the config file's, as every option does (no adding up).
-  for (const std::string& url : forward) {
-    ForwardTarget t;
-    if (!parse_forward_url(url, &t, err)) return ParseOutcome::kUsageError;
-    std::string name = queue_dir_name(t);
-    for (const ForwardTarget& before : o->forward) {
-      if (queue_dir_name(before) == name) {
-        *err = "--forward " + url + ": the same target given twice";
-        return ParseOutcome::kUsageError;
-      }
-    }
-    o->forward.push_back(std::move(t));
-  }
-  // RFC 5424: HOSTNAME is 1-255 PRINTUSASCII; an SD-ID is 1-32 of them without '=', ' ', ']'
-  // and '"'. Anything else would break every message sent.
-  auto printusascii = [](const std::string& v, size_t max, std::string_view not_in) {
-    if (v.empty() || v.size() > max) return false;
-    for (char c : v)
-      if (c < 33 || c > 126 || not_in.find(c) != std::string_view::npos) return false;
-    return true;
-  };
-  if (!o->hostname.empty() && !printusascii(o->hostname, 255, "")) {
-    *err = "--hostname '" + o->hostname +
-           "': RFC 5424 allows 1-255 printable US-ASCII characters, no spaces";
-    return ParseOutcome::kUsageError;
-  }
-  if (!printusascii(o->sd_id, 32, "= ]\"") || o->sd_id.find('@') == 0 ||
-      std::count(o->sd_id.begin(), o->sd_id.end(), '@') > 1) {
-    *err = "--sd-id '" + o->sd_id +
-           "': an RFC 5424 SD-ID is NAME@ENTERPRISE-NUMBER (or an IANA name): 1-32 printable "
-           "US-ASCII characters without '=', ' ', ']' or '\"'";
-    return ParseOutcome::kUsageError;
-  }
-  if (std::find(o->pstore.begin(), o->pstore.end(), "none") != o->pstore.end() &&
-      o->pstore.size() > 1) {
-    *err = "--pstore none: turns the harvest off, and cannot go with a folder";
-    return ParseOutcome::kUsageError;
-  }
-  if (std::find(o->debuginfo.begin(), o->debuginfo.end(), "none") != o->debuginfo.end() &&
-      o->debuginfo.size() > 1) {
-    *err = "--debuginfo none: turns source lines off, and cannot go with a file";
-    return ParseOutcome::kUsageError;
-  }
-  if (o->source_lines && o->debuginfo.size() == 1 && o->debuginfo[0] == "none") {
-    *err = "--source-lines with --debuginfo none: no debug info to take the lines from";
-    return ParseOutcome::kUsageError;
-  }
-  if (o->debuginfo_idle < 1) {
-    *err = "--debuginfo-idle: must be at least 1 second";
-    return ParseOutcome::kUsageError;
-  }
-  if (o->reader_priority < 0 || o->reader_priority > 99) {
-    *err = "--reader-priority: must be 0-99, not " + std::to_string(o->reader_priority);
-    return ParseOutcome::kUsageError;
-  }
+  if (vm.count("-c") || vm.count("console-level"))
+    o->console_level = vm.count("-c") ? vm["-c"].as<int>() : vm["console-level"].as<int>();
   return ParseOutcome::kRun;
-}
-
-KernelPaths kernel_paths(const Options& o) {
-  KernelPaths p;
-  p.kmsg = o.kmsg_path;
-  if (!o.kallsyms_file.empty()) p.kallsyms = o.kallsyms_file;
-  if (!o.modules_file.empty()) p.modules = o.modules_file;
-  return p;
-}
-
-SymbolOptions symbol_options(const Options& o) {
-  SymbolOptions s;
-  s.paths = kernel_paths(o);
-  s.map_file = o.map_file;
-  s.force_map = o.force_map;
-  s.kaslr_offset = o.kaslr_offset;
-  s.hide_slide = o.hide_addresses;
-  return s;
-}
-
-AnnotatorOptions annotator_options(const Options& o) {
-  AnnotatorOptions ao;
-  ao.style = o.no_translate ? AnnotationStyle::kNone : o.style;
-  ao.registers = o.registers;
-  ao.hide_addresses = o.hide_addresses;
-  ao.kernel_bits = sizeof(long) == 4 ? 32 : 64;  // the running kernel's width, as a rule
-  return ao;
 }
 
 }  // namespace klogd

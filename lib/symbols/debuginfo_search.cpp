@@ -81,8 +81,7 @@ DebugFiles find_debug_files_in(const std::string& folder, const std::string& rel
 std::vector<std::string> debug_file_candidates(const std::vector<std::string>& named,
                                                const std::string& release,
                                                const std::string& module, const std::string& root,
-                                               std::vector<std::string>* looked,
-                                               std::vector<std::string>* empty_folders) {
+                                               std::vector<std::string>* looked) {
   std::vector<std::string> out;
   const std::set<std::string> modules =
       module.empty() ? std::set<std::string>{} : std::set<std::string>{module_key(module)};
@@ -96,9 +95,7 @@ std::vector<std::string> debug_file_candidates(const std::vector<std::string>& n
   for (const std::string& p : named) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      const size_t before = out.size();
       take(find_debug_files_in(p, release, modules));
-      if (out.size() == before && empty_folders) empty_folders->push_back(p);
     } else if (module_key(module_of_debug_file(p)) == module_key(module)) {
       out.push_back(p);
       if (module.empty() && looked) looked->push_back(p);

@@ -36,14 +36,12 @@ DebugFiles find_debug_files_in(const std::string& folder, const std::string& rel
 /// file `named` (--debuginfo) that is for it (a file naming no module is a vmlinux;
 /// NAME.ko[.debug] is NAME's), and what each folder named holds (find_debug_files_in); with
 /// nothing named, where distributions install `release`'s (find_debug_files, under `root`).
-/// Where a vmlinux was looked for is appended to *looked, a folder named that holds nothing for
-/// it to *empty_folders (both may be null).
+/// Where a vmlinux was looked for is appended to *looked (may be null).
 std::vector<std::string> debug_file_candidates(const std::vector<std::string>& named,
                                                const std::string& release,
                                                const std::string& module,
                                                const std::string& root = "",
-                                               std::vector<std::string>* looked = nullptr,
-                                               std::vector<std::string>* empty_folders = nullptr);
+                                               std::vector<std::string>* looked = nullptr);
 
 /// The rule for debuginfod: an object's file is fetched only when servers are configured, its
 /// build ID is known (the running kernel's notes, or the [mod BUILDID] a trace printed) and no

@@ -1,4 +1,4 @@
-#include "diagnostics.h"
+#include "life/diagnostics.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>

@@ -1,11 +1,11 @@
-#include "sinks_from_options.h"
+#include "life/sinks_from_config.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <memory>
 
-#include "diagnostics.h"
+#include "life/diagnostics.h"
 #include "forward/forward_sink.h"
 #include "sinks/auto_sink.h"
 #include "sinks/file_sink.h"
@@ -24,12 +24,12 @@ bool exists(const std::string& path) {
 // The local sink: -f FILE, else what --sink names; auto takes journald when its socket exists,
 // else syslog when /dev/log exists, else stdout in the foreground and, in the background, a sink
 // that waits for either to appear.
-std::unique_ptr<Sink> local_sink(const Options& o, bool forking, std::string* err) {
+std::unique_ptr<Sink> local_sink(const SinksConfig& o, bool forking, std::string* err) {
   SyslogSinkOptions so;
   so.socket_path = o.syslog_socket;
   so.rfc5424 = o.syslog_format == SyslogFormat::kRfc5424;
   SinkChoice choice = o.sink;
-  if (o.output_file.empty() && choice == SinkChoice::kAuto) {
+  if (!o.output_file && choice == SinkChoice::kAuto) {
     if (exists(o.journal_socket)) {
       choice = SinkChoice::kJournald;
       spdlog::info("sink: journald (auto: {} exists)", o.journal_socket);
@@ -47,9 +47,9 @@ std::unique_ptr<Sink> local_sink(const Options& o, bool forking, std::string* er
       spdlog::info("sink: stdout (auto: neither journald nor {} found)", o.syslog_socket);
     }
   }
-  if (!o.output_file.empty() || choice == SinkChoice::kStdout) {
+  if (o.output_file || choice == SinkChoice::kStdout) {
     FileSinkOptions fo;
-    fo.path = o.output_file.empty() ? "-" : o.output_file;
+    fo.path = o.output_file.value_or("-");
     fo.twice = o.twice;
     fo.fsync = o.fsync;
     auto file = std::make_unique<FileSink>(fo);
@@ -62,7 +62,7 @@ std::unique_ptr<Sink> local_sink(const Options& o, bool forking, std::string* er
 
 }  // namespace
 
-bool make_sinks(const Options& o, const KernelPaths& paths, bool forking, SinkSet* sinks,
+bool make_sinks(const SinksConfig& o, const KernelPaths& paths, bool forking, SinkSet* sinks,
                 std::vector<std::string>* queue_dirs, std::string* err) {
   std::unique_ptr<Sink> local = local_sink(o, forking, err);
   if (!local) return false;
@@ -71,7 +71,7 @@ bool make_sinks(const Options& o, const KernelPaths& paths, bool forking, SinkSe
 
   // Collectors: extra sinks beside the local one, each behind its own queue.
   Rfc5424Options format;
-  format.hostname = o.hostname.empty() ? host_name() : o.hostname;
+  format.hostname = o.hostname ? *o.hostname : host_name();
   format.boot_id = read_boot_id(paths.boot_id);
   format.bom = true;
   format.sd_id = o.sd_id;
@@ -79,7 +79,7 @@ bool make_sinks(const Options& o, const KernelPaths& paths, bool forking, SinkSe
     ForwardSinkOptions fo;
     fo.target = target;
     fo.format = format;
-    fo.tls = {o.tls_ca, o.tls_cert, o.tls_key, o.tls_name};
+    fo.tls = o.tls;
     fo.queue.dir = o.forward_queue_dir + "/" + queue_dir_name(fo.target);
     fo.queue.max_bytes = o.forward_queue_max;
     fo.queue.fsync = o.forward_fsync;

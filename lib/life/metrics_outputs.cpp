@@ -1,20 +1,21 @@
-#include "metrics_from_options.h"
+#include "life/metrics_outputs.h"
 
-#include "diagnostics.h"
+#include "life/diagnostics.h"
 
 namespace klogd {
 
-DaemonMetrics::DaemonMetrics(boost::asio::io_context& io, const Options& o, MetricSources sources)
+MetricsOutputs::MetricsOutputs(boost::asio::io_context& io, const MetricsConfig& c,
+                               MetricSources sources)
     : sources_(std::move(sources)) {
-  if (o.metrics_listen) {
+  if (c.listen) {
     MetricsServer::Options so;
-    so.endpoint = *o.metrics_listen;
+    so.endpoint = *c.listen;
     server_ = std::make_unique<MetricsServer>(io, so, [this] { return render_metrics(sources_); });
     sources_.endpoint = &server_->counters();
   }
-  if (!o.metrics_file.empty()) {
+  if (c.file) {
     file_ = std::make_unique<MetricsFile>(
-        io, o.metrics_file, std::chrono::seconds(o.metrics_interval),
+        io, *c.file, c.interval,
         [this] {
           MetricSources s = sources_;
           s.process = false;  // node_exporter exports its own process_* (a clash otherwise)
@@ -24,13 +25,13 @@ DaemonMetrics::DaemonMetrics(boost::asio::io_context& io, const Options& o, Metr
   }
 }
 
-bool DaemonMetrics::start(std::string* err) {
+bool MetricsOutputs::start(std::string* err) {
   if (server_ && !server_->start(err)) return false;
   if (file_ && !file_->start(err)) return false;
   return true;
 }
 
-void DaemonMetrics::stop() {
+void MetricsOutputs::stop() {
   if (server_) server_->stop();
   if (file_) file_->stop();
 }

@@ -1,0 +1,13 @@
+#pragma once
+/// klogd's modes other than the daemon (life/run_daemon.h); each returns the exit status.
+///   --decode FILE   a saved log annotated, or its incidents (life/decode_mode.cpp)
+///   --check-map     the map search and its check, printed; 0 only for a verified map
+
+#include "life/config.h"
+
+namespace klogd {
+
+int run_decode(const Config& c);
+int run_check_map(const Config& c);
+
+}  // namespace klogd

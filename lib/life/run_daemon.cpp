@@ -1,0 +1,42 @@
+#include "life/run_daemon.h"
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include "life/daemon_signals.h"
+#include "life/start_phases.h"
+
+namespace klogd {
+
+int run_daemon(const Config& c, ProcessPlumbing& process) {
+  HeldSignals held;  // until their handlers are in place
+  DaemonParts d(c);
+  std::string err;
+  auto fail = [&] {
+    spdlog::error("{}", err);
+    return 1;
+  };
+  if (!open_privileged(d, process, &err)) return fail();
+  if (c.forking) go_background(d, process);
+  if (!prepare_for_user(d, &err)) return fail();
+  resume_restart_point(d);
+  if (c.harvest) harvest_at_start(d);
+  if (!drop_privileges(d, process, &err)) return fail();
+  if (!start_services(d, &err)) return fail();
+
+  DaemonSignals signals(d);
+  held.release();
+  if (c.daemon) {
+    d.keeper->listen_uevents();
+    d.ticker->start();
+  }
+  d.pipeline->start();
+  sd_notify(0, "READY=1");
+  process.ready();
+  d.io.run();
+
+  stop_services(d);
+  return d.status;
+}
+
+}  // namespace klogd
