@@ -1,5 +1,6 @@
 #pragma once
-/// Source lines for the frames of a kernel log line (klogd --decode --debuginfo): every frame the
+/// Source lines for the frames of a kernel log line (--decode --debuginfo, and the daemon's
+/// source-line service, pipeline/source_service.h): every frame the
 /// line prints ("name+0xOFF/0xSIZE [mod]", as the kernel prints it or as the annotator made it
 /// of a raw address) located in the kernel's debug info (symbols/debug_info.h), its inlined
 /// callers included.
@@ -33,6 +34,9 @@ bool is_pc_line(std::string_view text);
 
 /// ", inlined fdget_pos include/linux/file.h:75": what follows a frame's own file:line for
 /// each function inlined at it, outermost first (see SourceLines::decorate).
+///
+/// Threads: a SourceLines and the DebugInfo objects it holds are used from one thread at a time
+/// (libdw is not thread-safe on one file); the static functions are pure and any thread's.
 class SourceLines {
  public:
   /// Adds a debug file: a vmlinux with DWARF, or a module's .ko / .ko.debug (its module named by

@@ -24,6 +24,8 @@ namespace klogd {
 /// 128 bits of a report's text with its numbers and addresses masked (incident_namer.cpp).
 using RepeatKey = std::pair<uint64_t, uint64_t>;
 
+/// Threads: an IncidentNamer keeps its memory of recent reports unlocked: one per thread (the
+/// tracker's on the loop, one per --decode run).
 class IncidentNamer {
  public:
   /// `remembered`: how many titled reports are kept for recognising repeats (0: none).

@@ -38,6 +38,8 @@ struct IncidentCounters {
   std::map<IncidentType, uint64_t> by_type;
 };
 
+/// Threads: the loop thread's alone (observe, idle, flush, counters); the Hold it calls runs
+/// there too. counters() is read by the metrics on the same thread.
 class IncidentTracker {
  public:
   using Clock = std::chrono::steady_clock;

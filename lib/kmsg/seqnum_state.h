@@ -15,6 +15,9 @@
 
 namespace klogd {
 
+/// Threads: opened by the main thread before the drop, then saved from the loop thread only.
+/// One process holds the file (a second open of the same path by another klogd is not locked
+/// out: the pid file keeps a second daemon away).
 class SeqnumState {
  public:
   ~SeqnumState();

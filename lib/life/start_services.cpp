@@ -69,7 +69,7 @@ bool start_services(DaemonParts& d, std::string* err) {
   if (!realtime) let_the_reader_first();
   spdlog::debug("source: {}", d.source.describe());
   PipelineOptions po;
-  po.source = c.source_kind;
+  po.source_kind = c.source_kind;
   d.pipeline = std::make_unique<Pipeline>(
       d.io, d.ring.get(), d.processor.get(), &d.sinks,
       d.restart_state_open ? &d.restart_state : nullptr, po,

@@ -98,7 +98,7 @@ void Pipeline::turn() {
       turn();
     });
   } else {
-    if (o_.source == LogSource::Kind::kCapture) {  // a quiet pipe: its last record goes now
+    if (o_.source_kind == LogSource::Kind::kCapture) {  // a quiet pipe: its last record goes now
       capture_.idle([&](std::string_view raw) { process_raw(raw); });
       if (!batch_.empty()) deliver();
     }
@@ -134,7 +134,7 @@ void Pipeline::handle(const RecordRing::Entry& e) {
 }
 
 void Pipeline::set_source_lines(SourceService* service, bool decorate) {
-  source_ = service;
+  source_lines_ = service;
   decorate_ = service && decorate;
   if (incidents_ && service)
     incidents_->set_hold(
@@ -155,24 +155,24 @@ void Pipeline::observe_incidents(size_t first) {
   for (size_t i = first; i < end; ++i) {
     FinishedRecord& r = batch_[i];
     if (r.synthetic || r.record.facility != 0 || r.text.find("+0x") == std::string::npos) continue;
-    std::string decorated = source_->decorate(r.text);
+    std::string decorated = source_lines_->decorate(r.text);
     if (decorated == r.text) continue;
     if (r.original.empty()) r.original = r.text;
     r.text = std::move(decorated);
   }
 }
 
-// An incident record waits for its guilty frame's line, `source_wait` at most; the records
+// An incident record waits for its guilty frame's line, `source_line_wait` at most; the records
 // after it go on meanwhile.
 bool Pipeline::hold_incident(const Incident& incident, FinishedRecord& record) {
   const uint64_t id = next_held_++;
   Held& h = held_[id];
   h.record = std::move(record);
-  h.timer = std::make_unique<asio::steady_timer>(io_, o_.source_wait);
+  h.timer = std::make_unique<asio::steady_timer>(io_, o_.source_line_wait);
   h.timer->async_wait([this, id](boost::system::error_code ec) {
     if (!ec) release_incident(id, "");
   });
-  source_->guilty_source(incident,
+  source_lines_->guilty_source(incident,
                          [this, id](std::string source) { release_incident(id, source); });
   return true;
 }
@@ -218,7 +218,7 @@ void Pipeline::handle_entry(const RecordRing::Entry& e) {
       process_raw(e.bytes);
       break;
     case RecordRing::Kind::kChunk:
-      if (o_.source == LogSource::Kind::kCapture) {
+      if (o_.source_kind == LogSource::Kind::kCapture) {
         capture_.feed(e.bytes, [&](std::string_view raw) { process_raw(raw); });
       } else {
         lines_.feed(e.bytes, [&](std::string_view line) { finish_text_line(line); });
@@ -256,7 +256,7 @@ void Pipeline::process_raw(std::string_view raw) {
 // A saved capture's records are not this boot's: no sink dates them by this boot's clock or
 // names them by its boot id.
 void Pipeline::mark_boot() {
-  if (o_.source != LogSource::Kind::kCapture) return;
+  if (o_.source_kind != LogSource::Kind::kCapture) return;
   for (FinishedRecord& r : batch_)
     if (r.boot == RecordBoot::kThis) r.boot = RecordBoot::kReplay;
 }
@@ -322,10 +322,10 @@ void Pipeline::shutdown(int status) {
     ring_->pop();
   }
   // A capture's last record, held back until the next one shows it complete, goes too.
-  if (o_.source == LogSource::Kind::kCapture)
+  if (o_.source_kind == LogSource::Kind::kCapture)
     capture_.finish([&](std::string_view raw) { process_raw(raw); });
   if (incidents_) incidents_->flush(&batch_);  // a report cut by the end is still told
-  end_held(std::chrono::steady_clock::now() + o_.source_wait);
+  end_held(std::chrono::steady_clock::now() + o_.source_line_wait);
 }
 
 // The end: incident records still waiting for their line get what is left of their wait.

@@ -37,7 +37,7 @@
 namespace klogd {
 
 struct PipelineOptions {
-  LogSource::Kind source = LogSource::Kind::kDevice;
+  LogSource::Kind source_kind = LogSource::Kind::kDevice;  ///< where records come from
   size_t batch = 4096;
   /// While records keep coming, a turn waits this long for more before it runs: what a record may
   /// wait in a busy period. Each wake-up of the loop costs far more than a record (measured: at
@@ -45,7 +45,7 @@ struct PipelineOptions {
   std::chrono::milliseconds linger{50};
   std::chrono::milliseconds exit_wait{5000};  ///< how long shutdown() retries the sinks
   /// With source lines: how long an incident record may wait for its guilty frame's line.
-  std::chrono::milliseconds source_wait{2000};
+  std::chrono::milliseconds source_line_wait{2000};
 };
 
 class Pipeline {
@@ -70,7 +70,7 @@ class Pipeline {
 
   /// Source lines (may be null: off). With `decorate` (--source-lines), the frames of kernel
   /// records are decorated from what the service knows; incident records wait up to
-  /// `source_wait` for their guilty frame's line (the records around them do not).
+  /// `source_line_wait` for their guilty frame's line (the records around them do not).
   void set_source_lines(SourceService* service, bool decorate);
 
   /// Records that go out first, before any of the ring's: the previous boot's last words and
@@ -125,7 +125,7 @@ class Pipeline {
   boost::asio::steady_timer retry_;
   boost::asio::steady_timer incident_idle_;
   IncidentTracker* incidents_ = nullptr;
-  SourceService* source_ = nullptr;
+  SourceService* source_lines_ = nullptr;
   bool decorate_ = false;
   struct Held {
     FinishedRecord record;

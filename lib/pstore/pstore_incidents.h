@@ -1,8 +1,8 @@
 #pragma once
 /// The previous boot's crashes, from what pstore and kdump kept (pstore/pstore_record.h): the
 /// daemon's harvest at start, and klogd --decode PATH --incidents where PATH is a folder or its
-/// bytes are a pstore record or systemd-pstore's dmesg.txt (decode/saved_log.h). Every report in the records becomes one
-/// incident, marked as the previous boot's; one crash kept twice (the Oops record and the Panic
+/// bytes are a pstore record or systemd-pstore's dmesg.txt (decode/saved_log.h). Every report in
+/// the records becomes one incident, marked as the previous boot's; one crash kept twice (the Oops record and the Panic
 /// record repeat the same lines, systemd-pstore copies the files) is one incident.
 
 #include <string>

@@ -24,6 +24,9 @@ namespace klogd {
 
 inline constexpr size_t kMaxPstoreKeys = 1000;
 
+/// Threads: opened and harvested on the main thread before the drop; afterwards only the loop
+/// thread writes the delivered time (save_delivered). The file is flock'ed while open: a second
+/// klogd finds it busy() and harvests without remembering.
 class PstoreState {
  public:
   ~PstoreState();

@@ -1,6 +1,6 @@
 #pragma once
-/// Where the debug info of a kernel release is, as distributions ship it (klogd --decode without
-/// --debuginfo, or with a folder): the vmlinux with DWARF in /usr/lib/debug/boot/vmlinux-R
+/// Where the debug info of a kernel release is, as distributions ship it (--decode and the
+/// daemon's source lines alike, without --debuginfo or with a folder): the vmlinux with DWARF in /usr/lib/debug/boot/vmlinux-R
 /// (Debian, Ubuntu), /usr/lib/debug/lib/modules/R/vmlinux (Fedora, RHEL, SUSE), /boot/vmlinux-R,
 /// /lib/modules/R/build/vmlinux (a kernel built in place); a module's in
 /// /usr/lib/debug/lib/modules/R/**/NAME.ko[.debug], else the unstripped /lib/modules/R/**/NAME.ko.

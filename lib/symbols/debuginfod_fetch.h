@@ -4,6 +4,11 @@
 /// kept in libdebuginfod's cache (DEBUGINFOD_CACHE_PATH, else ~/.cache/debuginfod_client).
 /// Each fetch is bounded in time, whatever the server does (one that accepts and never answers
 /// included).
+///
+/// Threads: libdebuginfod reads DEBUGINFOD_URLS (and its cache path) from the environment, and
+/// setenv() is not safe while another thread may read it: the environment is set once, before
+/// any thread starts (life/config.h: apply_debuginfod_environment). A fetch runs on the calling
+/// thread (the source-line service's own, or --decode's main one), one client per fetch.
 
 #include <atomic>
 #include <chrono>

@@ -36,7 +36,7 @@ struct Rig {
   explicit Rig(LogSource::Kind kind) {
     sinks.add(std::make_unique<RecordingSink>(&got), 1 << 20);
     PipelineOptions po;
-    po.source = kind;
+    po.source_kind = kind;
     po.linger = std::chrono::milliseconds(0);
     pipeline = std::make_unique<Pipeline>(io, &ring, &processor, &sinks, nullptr, po,
                                           Pipeline::Hooks{{}, {}, [this](int s) {
