@@ -18,6 +18,81 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// One candidate map, loaded and judged: its verdict for the report, and how far it is trusted.
+struct Judged {
+  CandidateVerdict verdict;
+  MapTrust trust = MapTrust::kNone;
+  std::shared_ptr<const SymbolTable> table;
+  std::string check;          // kContent: the content check's summary
+  std::optional<int64_t> slide;  // kContent: its slide
+  bool content_failed = false;   // refused by the content check
+};
+
+// "N text symbols[, M bad lines skipped (...)]"
+std::string counts_of(const SymbolTable& t) {
+  std::string counts = std::to_string(t.report().text_symbols) + " text symbols";
+  if (t.report().bad_lines) {
+    counts += ", " + std::to_string(t.report().bad_lines) + " bad lines skipped (";
+    const auto& first = t.report().first_bad;
+    for (size_t i = 0; i < first.size(); ++i) counts += (i ? "; " : "") + first[i];
+    counts += t.report().bad_lines > first.size() ? "; ...)" : ")";
+  }
+  return counts;
+}
+
+// Strongest first: the content check against real kallsyms; else the release in the file's
+// name, a Version_ symbol that matches, or nothing to check it by (unverified).
+Judged judge_candidate(const std::string& path, const MapSearchOptions& o,
+                       const SymbolTable* kallsyms) {
+  Judged j;
+  CandidateVerdict& v = j.verdict;
+  v.path = path;
+  v.exists = exists(path);
+  if (!v.exists) {
+    v.verdict = "not found";
+    return j;
+  }
+  auto table = std::make_shared<SymbolTable>();
+  std::string lerr;
+  if (!table->load_file(path, &lerr)) {
+    v.verdict = "refused: " + lerr;
+    return j;
+  }
+  const std::string counts = counts_of(*table);
+  j.table = table;
+  if (kallsyms) {
+    ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
+    if (!c.ok) {
+      j.content_failed = true;
+      v.verdict = "refused: does not match the running kernel: " + c.summary();
+      return j;
+    }
+    v.verdict = "taken: " + c.summary() + ", slide " + describe_slide(c.slide, o.hide_slide) +
+                " (" + counts + ")";
+    j.trust = MapTrust::kContent;
+    j.check = "content: " + c.summary();
+    j.slide = c.slide;
+    return j;
+  }
+  if (path_names_release(path, o.release)) {
+    v.verdict = "usable: name carries release " + o.release + " (" + counts + ")";
+    j.trust = MapTrust::kReleaseName;
+  } else if (table->report().version_code != 0) {
+    const uint64_t want = linux_version_code(o.release);
+    if (table->report().version_code == want) {
+      v.verdict = "usable: Version_" + std::to_string(want) + " matches " + o.release;
+      j.trust = MapTrust::kVersionSymbol;
+    } else {
+      v.verdict = "refused: Version_" + std::to_string(table->report().version_code) + " is not " +
+                  o.release + " (" + std::to_string(want) + ")";
+    }
+  } else {
+    v.verdict = "unverified: no way to check it (" + counts + ")";
+    j.trust = MapTrust::kUnverified;
+  }
+  return j;
+}
+
 }  // namespace
 
 std::string_view to_string(MapTrust t) {
@@ -127,61 +202,18 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
 
   bool content_failed = false;
   for (const std::string& path : list) {
-    CandidateVerdict v;
-    v.path = path;
-    v.exists = exists(path);
-    if (!v.exists) {
-      v.verdict = "not found";
-      out->candidates.push_back(v);
+    Judged j = judge_candidate(path, o, out->kallsyms_real ? kallsyms.get() : nullptr);
+    out->candidates.push_back(j.verdict);
+    if (j.trust == MapTrust::kNone) {
+      content_failed = content_failed || j.content_failed;
       continue;
     }
-    auto table = std::make_shared<SymbolTable>();
-    std::string lerr;
-    if (!table->load_file(path, &lerr)) {
-      v.verdict = "refused: " + lerr;
-      out->candidates.push_back(v);
-      continue;
+    offer(j.table, path, j.trust);
+    if (j.trust == MapTrust::kContent) {
+      out->check = j.check;
+      out->slide = j.slide;  // the content check's evidence, weighed at the end
+      break;
     }
-    std::string counts = std::to_string(table->report().text_symbols) + " text symbols";
-    if (table->report().bad_lines) {
-      counts += ", " + std::to_string(table->report().bad_lines) + " bad lines skipped (";
-      const auto& first = table->report().first_bad;
-      for (size_t i = 0; i < first.size(); ++i) counts += (i ? "; " : "") + first[i];
-      counts += table->report().bad_lines > first.size() ? "; ...)" : ")";
-    }
-    if (out->kallsyms_real) {
-      ContentCheck c = check_map_against_kallsyms(*table, *kallsyms);
-      if (c.ok) {
-        v.verdict = "taken: " + c.summary() + ", slide " + describe_slide(c.slide, o.hide_slide) +
-                    " (" + counts + ")";
-        out->candidates.push_back(v);
-        out->check = "content: " + c.summary();
-        out->slide = c.slide;  // the content check's evidence, weighed at the end
-        offer(table, path, MapTrust::kContent);
-        break;
-      }
-      content_failed = true;
-      v.verdict = "refused: does not match the running kernel: " + c.summary();
-      out->candidates.push_back(v);
-      continue;
-    }
-    if (path_names_release(path, o.release)) {
-      v.verdict = "usable: name carries release " + o.release + " (" + counts + ")";
-      offer(table, path, MapTrust::kReleaseName);
-    } else if (table->report().version_code != 0) {
-      uint64_t want = linux_version_code(o.release);
-      if (table->report().version_code == want) {
-        v.verdict = "usable: Version_" + std::to_string(want) + " matches " + o.release;
-        offer(table, path, MapTrust::kVersionSymbol);
-      } else {
-        v.verdict = "refused: Version_" + std::to_string(table->report().version_code) +
-                    " is not " + o.release + " (" + std::to_string(want) + ")";
-      }
-    } else {
-      v.verdict = "unverified: no way to check it (" + counts + ")";
-      offer(table, path, MapTrust::kUnverified);
-    }
-    out->candidates.push_back(v);
   }
 
   if (best.trust != MapTrust::kContent && out->kallsyms_real && o.use_kallsyms_fallback &&

@@ -27,54 +27,44 @@ bool ModuleTable::load_files(const std::string& modules_path, const std::string&
   return load_text(mods.view(), module_lines, modules_path, kallsyms_path, err);
 }
 
-bool ModuleTable::load_text(std::string_view modules_text, std::string_view kallsyms_text,
-                            const std::string& modules_origin, const std::string& kallsyms_origin,
-                            std::string* err) {
-  modules_.clear();
-  ranges_.clear();
-  pseudo_.clear();
-  symbols_.clear();
-  names_.clear();
-  report_ = {};
-  auto bad = [&](const std::string& origin, size_t line_no, std::string_view why,
-                 std::string_view line) {
-    ++report_.bad_lines;
-    if (report_.first_bad.size() < 5)
-      report_.first_bad.push_back(origin + " line " + std::to_string(line_no) + ": " +
-                                  std::string(why) + ": " + std::string(line.substr(0, 80)));
-  };
+void ModuleTable::bad_line(const std::string& origin, size_t line_no, std::string_view why,
+                           std::string_view line) {
+  ++report_.bad_lines;
+  if (report_.first_bad.size() < 5)
+    report_.first_bad.push_back(origin + " line " + std::to_string(line_no) + ": " +
+                                std::string(why) + ": " + std::string(line.substr(0, 80)));
+}
 
-  std::map<std::string, size_t, std::less<>> index;  // module name -> modules_ index
-  for_each_line(modules_text, [&](std::string_view line, size_t line_no) {
+// /proc/modules: "name size refcount deps state address [taints]".
+void ModuleTable::read_modules(std::string_view text, const std::string& origin, Index* index) {
+  for_each_line(text, [&](std::string_view line, size_t line_no) {
     if (line.empty()) return;
     auto f = split_fields(line);
-    // name size refcount deps state address [taints]
-    if (f.size() < 6) return bad(modules_origin, line_no, "fewer than 6 fields", line);
+    if (f.size() < 6) return bad_line(origin, line_no, "fewer than 6 fields", line);
     uint64_t size = 0, base = 0;
     std::string_view addr = f[5];
     if (addr.starts_with("0x")) addr.remove_prefix(2);
     std::optional<uint64_t> size_field = parse_decimal(f[1]);
     if (size_field) size = *size_field;
     if (!size_field || !parse_hex_u64(addr, &base))
-      return bad(modules_origin, line_no, "bad size or address", line);
-    if (index.count(f[0])) return bad(modules_origin, line_no, "module listed twice", line);
+      return bad_line(origin, line_no, "bad size or address", line);
+    if (index->count(f[0])) return bad_line(origin, line_no, "module listed twice", line);
     ModuleInfo m;
     m.name = std::string(f[0]);
     m.base = base;
     m.size = size;
     m.state = std::string(f[4]);
     if (base == 0) ++report_.hidden_bases;
-    index.emplace(m.name, modules_.size());
+    index->emplace(m.name, modules_.size());
     modules_.push_back(std::move(m));
   });
+}
 
-  // Module symbols, grouped by module.
-  struct Pending {
-    Sym sym;
-    size_t module;
-  };
-  std::vector<Pending> pending;
-  for_each_line(kallsyms_text, [&](std::string_view line, size_t line_no) {
+// kallsyms' module lines, "ADDR TYPE NAME\t[module]": the text symbols, each with its module
+// (one kallsyms names but /proc/modules does not is a pseudo-module, as __builtin__ftrace).
+void ModuleTable::read_module_symbols(std::string_view text, const std::string& origin,
+                                      Index* index, std::vector<Pending>* pending) {
+  for_each_line(text, [&](std::string_view line, size_t line_no) {
     size_t tab = line.find('\t');
     if (tab == std::string_view::npos) return;  // a core symbol: not ours
     std::string_view mod = line.substr(tab + 1);
@@ -82,10 +72,10 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
     size_t sp = head.find(' ');
     if (mod.size() < 3 || mod.front() != '[' || mod.back() != ']' || sp == std::string_view::npos ||
         head.size() < sp + 4 || head[sp + 2] != ' ')
-      return bad(kallsyms_origin, line_no, "not ADDR TYPE NAME\\t[module]", line);
+      return bad_line(origin, line_no, "not ADDR TYPE NAME\\t[module]", line);
     uint64_t address = 0;
     if (!parse_hex_u64(head.substr(0, sp), &address))
-      return bad(kallsyms_origin, line_no, "address is not hex", line);
+      return bad_line(origin, line_no, "address is not hex", line);
     char type = head[sp + 1];
     std::string_view name = head.substr(sp + 3);
     if (!is_text_type(type)) return;
@@ -96,21 +86,25 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
     mod = mod.substr(1, mod.size() - 2);
     // "[crashme]" or, with build ids, "[crashme abcd...]": the module name is the first word.
     mod = mod.substr(0, mod.find(' '));
-    auto it = index.find(mod);
-    if (it == index.end()) {
+    auto it = index->find(mod);
+    if (it == index->end()) {
       ModuleInfo m;
       m.name = std::string(mod);
       m.listed = false;
-      it = index.emplace(m.name, modules_.size()).first;
+      it = index->emplace(m.name, modules_.size()).first;
       modules_.push_back(std::move(m));
     }
-    if (name.size() > UINT16_MAX) return bad(kallsyms_origin, line_no, "name too long", line);
+    if (name.size() > UINT16_MAX) return bad_line(origin, line_no, "name too long", line);
     Sym s{address, static_cast<uint32_t>(names_.size()), static_cast<uint16_t>(name.size()),
           kallsyms_rank(type, name)};
     names_.append(name);
-    pending.push_back({s, it->second});
+    pending->push_back({s, it->second});
   });
+}
 
+// Each module's symbols in address order, the first-ranked name of an address kept, those
+// outside a listed module's range left out.
+void ModuleTable::place_symbols(std::vector<Pending> pending) {
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     if (a.module != b.module) return a.module < b.module;
     if (a.sym.address != b.sym.address) return a.sym.address < b.sym.address;
@@ -138,18 +132,18 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
       info.size = hi - lo;
     }
   }
-  report_.symbols = symbols_.size();
-  report_.modules = modules_.size();
+}
 
+// The listed modules' ranges; the pseudo-modules' symbols, all of them in one address order:
+// each extends to the next symbol of any pseudo-module or the start of the next listed module,
+// whichever comes first. The last one has no known end. One that lies inside a listed module is
+// that module's business.
+void ModuleTable::build_ranges() {
   for (size_t i = 0; i < modules_.size(); ++i)
     if (modules_[i].listed && modules_[i].base != 0 && modules_[i].size != 0)
       ranges_.push_back(static_cast<uint32_t>(i));
   std::sort(ranges_.begin(), ranges_.end(),
             [&](uint32_t a, uint32_t b) { return modules_[a].base < modules_[b].base; });
-
-  // Pseudo-modules' symbols, all of them in one address order: each extends to the next symbol
-  // of any pseudo-module or the start of the next listed module, whichever comes first. The
-  // last one has no known end. One that lies inside a listed module is that module's business.
   for (uint32_t m = 0; m < modules_.size(); ++m) {
     const ModuleInfo& info = modules_[m];
     if (info.listed) continue;
@@ -171,7 +165,25 @@ bool ModuleTable::load_text(std::string_view modules_text, std::string_view kall
       end = modules_[*next].base;
     pseudo_[i].end = end;
   }
-  (void)err;
+}
+
+bool ModuleTable::load_text(std::string_view modules_text, std::string_view kallsyms_text,
+                            const std::string& modules_origin, const std::string& kallsyms_origin,
+                            std::string*) {
+  modules_.clear();
+  ranges_.clear();
+  pseudo_.clear();
+  symbols_.clear();
+  names_.clear();
+  report_ = {};
+  Index index;
+  read_modules(modules_text, modules_origin, &index);
+  std::vector<Pending> pending;
+  read_module_symbols(kallsyms_text, kallsyms_origin, &index, &pending);
+  place_symbols(std::move(pending));
+  report_.symbols = symbols_.size();
+  report_.modules = modules_.size();
+  build_ranges();
   return true;
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +84,19 @@ class ModuleTable {
   };
   const ModuleInfo* find_listed(uint64_t address) const;
   const Pseudo* find_pseudo(uint64_t address) const;
+  // load_text()'s steps, in order
+  struct Pending {
+    Sym sym;
+    size_t module;
+  };
+  using Index = std::map<std::string, size_t, std::less<>>;  // module name -> modules_ index
+  void bad_line(const std::string& origin, size_t line_no, std::string_view why,
+                std::string_view line);
+  void read_modules(std::string_view text, const std::string& origin, Index* index);
+  void read_module_symbols(std::string_view text, const std::string& origin, Index* index,
+                           std::vector<Pending>* pending);
+  void place_symbols(std::vector<Pending> pending);
+  void build_ranges();
 
   std::vector<ModuleInfo> modules_;
   std::vector<uint32_t> ranges_;  // listed modules with a known range, sorted by base

@@ -59,141 +59,125 @@ bool SymbolTable::load_text(std::string text, const std::string& origin, std::st
   return ok;
 }
 
+// One line of a map or kallsyms ("ADDR TYPE NAME[\tMOD]"): true with *out for a text symbol;
+// false for what is not one, with *why when the line is bad (other lines are counted).
+bool SymbolTable::read_line(std::string_view line, size_t line_offset, Entry* out,
+                            const char** why) {
+  *why = nullptr;
+  const size_t sp = line.find(' ');  // ADDR
+  if (sp == std::string_view::npos) return (*why = "no fields"), false;
+  uint64_t address = 0;
+  if (!parse_hex_u64(line.substr(0, sp), &address))
+    return (*why = sp > 16 ? "address longer than 16 hex digits" : "address is not hex"), false;
+  if (line.size() < sp + 4 || line[sp + 2] != ' ' || line[sp + 1] == ' ')  // TYPE
+    return (*why = "no type and name after the address"), false;
+  const char type = line[sp + 1];
+  std::string_view name = line.substr(sp + 3);
+  std::string_view module;
+  if (const size_t tab = name.find('\t'); tab != std::string_view::npos) {
+    module = name.substr(tab + 1);
+    name = name.substr(0, tab);
+  }
+  if (name.find(' ') != std::string_view::npos) {
+    if (!name.starts_with("The real System.map is in"))
+      return (*why = "space in symbol name"), false;
+    report_.placeholder = true;
+    return false;
+  }
+  if (name.empty()) return (*why = "empty symbol name"), false;
+  if (!module.empty()) {
+    if (module.size() < 3 || module.front() != '[' || module.back() != ']')
+      return (*why = "module field is not [name]"), false;
+    ++report_.module_lines;
+    return false;
+  }
+  if (name.starts_with("Version_")) {
+    uint64_t code = 0;
+    bool digits_only = name.size() > 8;
+    for (char ch : name.substr(8)) {
+      digits_only = digits_only && ch >= '0' && ch <= '9';
+      if (digits_only) code = code * 10 + static_cast<uint64_t>(ch - '0');
+    }
+    if (digits_only) report_.version_code = code;
+  }
+  if (!is_text_type(type)) {
+    if (!std::isalpha(static_cast<unsigned char>(type)) && type != '?' && type != '-')
+      return (*why = "unknown symbol type"), false;
+    ++report_.other_symbols;
+    return false;
+  }
+  if (address == 0) {
+    ++report_.zero_addresses;
+    return false;
+  }
+  const int digits = static_cast<int>(sp);
+  if (report_.address_digits == 0)
+    report_.address_digits = digits;
+  else if (digits != report_.address_digits)
+    return (*why = "address width differs from the file's first text symbol"), false;
+  if (name.size() > UINT16_MAX) return (*why = "symbol name too long"), false;
+  const size_t name_offset = line_offset + sp + 3;
+  if (name_offset > UINT32_MAX) return (*why = "file too large"), false;
+  *out = Entry{address, static_cast<uint32_t>(name_offset), static_cast<uint16_t>(name.size()),
+               kallsyms_rank(type, name), static_cast<uint8_t>(type)};
+  return true;
+}
+
+// Why a file gave no text symbol at all.
+std::string SymbolTable::empty_table_error(const std::string& origin) const {
+  if (report_.placeholder)
+    return origin +
+           ": this is Debian's placeholder, not a System.map (\"The real System.map is in the "
+           "linux-image-<version>-dbg package\")";
+  if (report_.zero_addresses > 0)
+    return origin +
+           ": every text symbol has address 0 (kernel pointers hidden: kptr_restrict, or no "
+           "CAP_SYSLOG)";
+  if (report_.lines == 0) return origin + ": empty file, not a symbol table";
+  std::string err = origin + ": not a symbol table: no text symbol in " +
+                    std::to_string(report_.lines) + " lines";
+  if (!report_.first_bad.empty()) err += " (" + report_.first_bad.front() + ")";
+  return err;
+}
+
 bool SymbolTable::parse(const std::string& origin, std::string* err) {
   std::string_view all = buffer_.view();
   std::vector<Entry> entries;
   entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
   bool sorted = true;
   uint64_t previous = 0;
-  size_t line_no = 0;
-
-  auto bad = [&](std::string_view why, std::string_view line) {
-    ++report_.bad_lines;
-    if (report_.first_bad.size() < kMaxReportedBadLines) {
-      std::string shown(line.substr(0, 80));
-      for (char& c : shown)  // never raw bytes into the log
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-      report_.first_bad.push_back("line " + std::to_string(line_no) + ": " + std::string(why) +
-                                  ": " + shown);
-    }
-  };
-
   for_each_line(all, [&](std::string_view line, size_t number) {
-    line_no = number;
     if (line.empty()) return;
-    size_t line_offset = static_cast<size_t>(line.data() - all.data());
     ++report_.lines;
-
-    // ADDR
-    size_t sp = line.find(' ');
-    if (sp == std::string_view::npos) {
-      bad("no fields", line);
-      return;
-    }
-    uint64_t address = 0;
-    if (!parse_hex_u64(line.substr(0, sp), &address)) {
-      bad(sp > 16 ? "address longer than 16 hex digits" : "address is not hex", line);
-      return;
-    }
-    // TYPE
-    if (line.size() < sp + 4 || line[sp + 2] != ' ' || line[sp + 1] == ' ') {
-      bad("no type and name after the address", line);
-      return;
-    }
-    char type = line[sp + 1];
-    std::string_view name = line.substr(sp + 3);
-    std::string_view module;
-    size_t tab = name.find('\t');
-    if (tab != std::string_view::npos) {
-      module = name.substr(tab + 1);
-      name = name.substr(0, tab);
-    }
-    if (name.find(' ') != std::string_view::npos) {
-      if (name.starts_with("The real System.map is in")) {
-        report_.placeholder = true;
-        return;
+    Entry e;
+    const char* why = nullptr;
+    if (read_line(line, static_cast<size_t>(line.data() - all.data()), &e, &why)) {
+      sorted = sorted && e.address >= previous;
+      previous = e.address;
+      entries.push_back(e);
+    } else if (why) {
+      ++report_.bad_lines;
+      if (report_.first_bad.size() < kMaxReportedBadLines) {
+        std::string shown(line.substr(0, 80));
+        for (char& c : shown)  // never raw bytes into the log
+          if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+        report_.first_bad.push_back("line " + std::to_string(number) + ": " + why + ": " + shown);
       }
-      bad("space in symbol name", line);
-      return;
     }
-    if (name.empty()) {
-      bad("empty symbol name", line);
-      return;
-    }
-    if (!module.empty()) {
-      if (module.size() < 3 || module.front() != '[' || module.back() != ']') {
-        bad("module field is not [name]", line);
-      } else {
-        ++report_.module_lines;
-      }
-      return;
-    }
-    if (name.starts_with("Version_")) {
-      uint64_t code = 0;
-      bool digits_only = name.size() > 8;
-      for (char ch : name.substr(8)) {
-        digits_only = digits_only && ch >= '0' && ch <= '9';
-        if (digits_only) code = code * 10 + static_cast<uint64_t>(ch - '0');
-      }
-      if (digits_only) report_.version_code = code;
-    }
-    if (!is_text_type(type)) {
-      if (std::isalpha(static_cast<unsigned char>(type)) || type == '?' || type == '-') {
-        ++report_.other_symbols;
-      } else {
-        bad("unknown symbol type", line);
-      }
-      return;
-    }
-    if (address == 0) {
-      ++report_.zero_addresses;
-      return;
-    }
-    int digits = static_cast<int>(sp);
-    if (report_.address_digits == 0) {
-      report_.address_digits = digits;
-    } else if (digits != report_.address_digits) {
-      bad("address width differs from the file's first text symbol", line);
-      return;
-    }
-    if (name.size() > UINT16_MAX) {
-      bad("symbol name too long", line);
-      return;
-    }
-    if (address < previous) sorted = false;
-    previous = address;
-    size_t name_offset = line_offset + sp + 3;
-    if (name_offset > UINT32_MAX) {
-      bad("file too large", line);
-      return;
-    }
-    entries.push_back(Entry{address, static_cast<uint32_t>(name_offset),
-                            static_cast<uint16_t>(name.size()), kallsyms_rank(type, name),
-                            static_cast<uint8_t>(type)});
   });
   report_.text_symbols = entries.size();
-
-  if (report_.placeholder && entries.empty()) {
-    *err = origin +
-           ": this is Debian's placeholder, not a System.map (\"The real System.map is in the "
-           "linux-image-<version>-dbg package\")";
-    return false;
-  }
   if (entries.empty()) {
-    if (report_.zero_addresses > 0) {
-      *err = origin +
-             ": every text symbol has address 0 (kernel pointers hidden: kptr_restrict, "
-             "or no CAP_SYSLOG)";
-    } else if (report_.lines == 0) {
-      *err = origin + ": empty file, not a symbol table";
-    } else {
-      *err = origin + ": not a symbol table: no text symbol in " + std::to_string(report_.lines) +
-             " lines";
-      if (!report_.first_bad.empty()) *err += " (" + report_.first_bad.front() + ")";
-    }
+    *err = empty_table_error(origin);
     return false;
   }
+  keep_in_order(std::move(entries), sorted);
+  build_index();
+  return true;
+}
 
+// The entries by address, the one the kernel names first at each address kept (the others are
+// its aliases), the kernel's ends of text marked.
+void SymbolTable::keep_in_order(std::vector<Entry> entries, bool sorted) {
   auto by_address_then_rank = [](const Entry& a, const Entry& b) {
     return a.address != b.address ? a.address < b.address : a.rank < b.rank;
   };
@@ -209,15 +193,12 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
       i = j;
     }
   }
-
-  // Split the winners of each address from their aliases, in place.
-  size_t kept = 0;
+  size_t kept = 0;  // the winners of each address split from their aliases, in place
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (kept > 0 && entries[i].address == entries[kept - 1].address) {
+    if (kept > 0 && entries[i].address == entries[kept - 1].address)
       aliases_.push_back(entries[i]);
-    } else {
+    else
       entries[kept++] = entries[i];
-    }
   }
   entries.resize(kept);
   // The kernel's own ends of text (kallsyms.c's text ranges end there): what follows them up to
@@ -227,8 +208,6 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
     if (n == "_etext" || n == "_einittext") e.type = kEndMarker;
   }
   primary_ = std::move(entries);
-  build_index();
-  return true;
 }
 
 void SymbolTable::build_index() {

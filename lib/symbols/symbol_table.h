@@ -101,6 +101,9 @@ class SymbolTable {
   static constexpr uint8_t kEndMarker = 0;  // Entry::type of _etext / _einittext
 
   bool parse(const std::string& origin, std::string* err);
+  bool read_line(std::string_view line, size_t line_offset, Entry* out, const char** why);
+  std::string empty_table_error(const std::string& origin) const;
+  void keep_in_order(std::vector<Entry> entries, bool sorted);
   void build_index();
   std::string_view name_of(const Entry& e) const {
     return buffer_.view().substr(e.name_offset, e.name_length);
