@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       return klogd::run_decode(config);
     case klogd::Mode::kSignal:
       return klogd::signal_running_klogd(*config.pid_file, config.signal_usr2);
+    case klogd::Mode::kHandOverPstore:
+      return klogd::run_hand_over_pstore(config);
     default: {
       klogd::ProcessLife process;
       return klogd::run_daemon(config, process);

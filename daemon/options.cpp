@@ -169,6 +169,9 @@ po::options_description command_options(Options* o) {
       "dmesg, console, /dev/kmsg, journalctl or kdump form, a pstore record, a folder of them) "
       "is read from its bytes, never its name")(
       "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
+      "hand-over-pstore", po::value<std::string>(&o->hand_over_pstore)->value_name("DIR"),
+      "as root, copy the previous boot's dumps into DIR for --user to read, exit (the systemd "
+      "unit's ExecStartPre=+)")(
       "incidents", po::bool_switch(&o->incidents),
       "with --decode: one JSON object per crash report (incident) instead");
 

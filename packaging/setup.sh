@@ -15,7 +15,8 @@ packages=(
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog
   rsyslog-relp rsyslog-openssl openssl dpkg-dev procps util-linux prometheus debuginfod
-  libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0)
+  libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0
+  qemu-system-x86 qemu-utils mmdebstrap e2fsprogs)
 
 wanted=("${packages[@]}")
 [[ $mode == test ]] && wanted+=("${test_packages[@]}")
@@ -60,11 +61,11 @@ case $mode in
     cmake --build build -j"$jobs"
     (cd build && ctest --output-on-failure -j"$jobs")
     # 2. The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (the package
-    #    test is left to the plain build: it installs that binary).
+    #    and host tests are left to the plain build: they install that binary).
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLOGD_WERROR=ON \
       -DKLOGD_SANITIZE=ON -DKLOGD_BENCH=OFF
     cmake --build build-asan -j"$jobs"
-    (cd build-asan && ctest --output-on-failure -j"$jobs" -E package)
+    (cd build-asan && ctest --output-on-failure -j"$jobs" -E 'package|^host_')
     # 3. Each libFuzzer target for a bounded time from the committed seeds.
     CXX=clang++ cmake -S . -B build-fuzz -DKLOGD_FUZZ=ON -DKLOGD_WERROR=ON
     cmake --build build-fuzz -j"$jobs"

@@ -11,8 +11,9 @@ rm -f klogd_*.deb
 cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; fail "cpack"; }
 deb=$(ls klogd_*.deb)
 # (grep -q on a pipe would stop reading early: with pipefail the writer's SIGPIPE fails the test)
-grep -q 'linux-kernel-log-daemon' <<<"$(dpkg-deb -f "$deb" Provides)" || fail "Provides"
-grep -q 'klogd' <<<"$(dpkg-deb -f "$deb" Conflicts)" || fail "Conflicts"
+# installs beside rsyslog, which conflicts with every other linux-kernel-log-daemon
+! grep -q 'linux-kernel-log-daemon' <<<"$(dpkg-deb -f "$deb" Provides) $(dpkg-deb -f "$deb" Conflicts)" ||
+  fail "Provides or Conflicts linux-kernel-log-daemon: rsyslog cannot stay"
 grep -q 'adduser' <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends: adduser"
 grep -q 'libc6' <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends: no shared library dependencies"
 root=$(mktemp -d)
@@ -20,12 +21,19 @@ trap 'rm -rf "$root"' EXIT
 dpkg-deb -x "$deb" "$root"
 dpkg-deb -e "$deb" "$root/DEBIAN"
 for f in usr/sbin/klogd etc/klogd.conf etc/default/klogd usr/share/man/man8/klogd.8 \
-  lib/systemd/system/klogd.service usr/share/klogd/prometheus/klogd-alerts.yml; do
+  lib/systemd/system/klogd.service usr/share/klogd/prometheus/klogd-alerts.yml \
+  usr/lib/systemd/journald.conf.d/klogd.conf etc/rsyslog.d/00-klogd.conf; do
   [[ -f $root/$f ]] || fail "no /$f in the package"
 done
 grep -q '^/etc/klogd.conf$' "$root/DEBIAN/conffiles" || fail "conffiles: /etc/klogd.conf"
 grep -q '^/etc/default/klogd$' "$root/DEBIAN/conffiles" || fail "conffiles: /etc/default/klogd"
-sh -n "$root/DEBIAN/postinst" || fail "postinst: syntax"
+grep -q '^/etc/rsyslog.d/00-klogd.conf$' "$root/DEBIAN/conffiles" || fail "conffiles: the rsyslog drop-in"
+grep -q '^ReadKMsg=no$' "$root/usr/lib/systemd/journald.conf.d/klogd.conf" || fail "journald drop-in"
+for script in postinst prerm postrm; do
+  sh -n "$root/DEBIAN/$script" || fail "$script: syntax"
+done
+grep -q 'deb-systemd-helper enable' "$root/DEBIAN/postinst" || fail "postinst: the service is not enabled"
+grep -q 'rm -rf /var/lib/klogd' "$root/DEBIAN/postrm" || fail "postrm: purge leaves the state"
 grep -q 'adduser' "$root/DEBIAN/postinst" || fail "postinst: makes no klogd user"
 grep -q '^\.TH KLOGD 8' "$root/usr/share/man/man8/klogd.8" || fail "man page header"
 grep -q '^klogd 2' <<<"$("$root/usr/sbin/klogd" -v)" || fail "klogd -v"
@@ -35,7 +43,9 @@ echo "<6>$tag" > /dev/kmsg
 grep -q "$tag" "$root/package-test.out" || fail "packaged klogd did not read /dev/kmsg"
 unit=$root/lib/systemd/system/klogd.service
 grep -q '^LogsDirectory=klogd' "$unit" || fail "unit: no LogsDirectory for -f /var/log/klogd/..."
-grep -q '^LimitRTPRIO=1' "$unit" && grep -q -- '--reader-priority 1' "$unit" || fail "unit: reader priority"
+grep -q '^CPUSchedulingPolicy=fifo' "$unit" && grep -q '^RestrictRealtime=yes' "$unit" || fail "unit: reader priority"
+grep -q '^RuntimeDirectoryPreserve=yes' "$unit" || fail "unit: the restart point does not survive a restart"
+grep -q '^LogRateLimitIntervalSec=0' "$unit" || fail "unit: journald rate-limits the kernel's records"
 # systemd-analyze checks the commands a unit names exist: the unit as if installed, pointing at
 # the unpacked binary
 sed "s|/usr/sbin/klogd|$root/usr/sbin/klogd|" "$unit" >"$root/klogd.service"

@@ -47,13 +47,33 @@ void set_blocking(int fd, bool blocking) {
 
 }  // namespace
 
+void ReadingThread::park() {
+  wake_signal();
+  parked_ = true;
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> l(go_mu_);
+    go_cv_.wait(l, [this] { return go_ || stop_.load(); });
+    l.unlock();
+    if (!stop_.load()) run();
+    done_.store(true);
+  });
+}
+
 bool ReadingThread::start(int priority, std::string* err) {
   wake_signal();
   // /dev/kmsg is read non-blocking and waited for with poll() (FloodNaps); /proc/kmsg blocks in
   // read() unless one-shot.
   if (source_->fd() >= 0 && source_->kind() != LogSource::Kind::kCapture)
     set_blocking(source_->fd(), !one_shot_ && source_->kind() != LogSource::Kind::kDevice);
-  thread_ = std::thread([this] { run(); });
+  if (parked_) {
+    {
+      std::lock_guard<std::mutex> l(go_mu_);
+      go_ = true;
+    }
+    go_cv_.notify_one();
+  } else {
+    thread_ = std::thread([this] { run(); });
+  }
   if (priority == 0) return true;
   sched_param p{};
   p.sched_priority = priority;
@@ -70,7 +90,11 @@ bool ReadingThread::start(int priority, std::string* err) {
 
 void ReadingThread::stop() {
   if (!thread_.joinable()) return;
-  stop_.store(true);
+  {
+    std::lock_guard<std::mutex> l(go_mu_);  // a parked thread sees it at once
+    stop_.store(true);
+  }
+  go_cv_.notify_one();
   ring_->close();
   // A read() blocked in the kernel returns EINTR on the signal; one sent just before the thread
   // entered read() is missed, so it is sent again until the thread is gone.

@@ -11,10 +11,17 @@
 /// a blocked reader can come a whole tick late). One-shot mode reads until the ring is drained
 /// and ends there. stop() interrupts a blocked read() or poll() with a signal of its own
 /// (SIGRTMIN, installed without SA_RESTART), sent until the thread has gone.
+///
+/// A process started at SCHED_FIFO (systemd's CPUSchedulingPolicy=, with RestrictRealtime=yes,
+/// which forbids raising a thread later) parks the reader first: park() makes the thread, which
+/// keeps the caller's scheduling and waits; the caller then lowers itself, so that every thread
+/// made afterwards runs at normal priority; start() lets the parked reader go.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <string>
+#include <mutex>
 #include <thread>
 
 #include "kmsg/log_source.h"
@@ -31,8 +38,12 @@ class ReadingThread {
   ReadingThread(const ReadingThread&) = delete;
   ReadingThread& operator=(const ReadingThread&) = delete;
 
-  /// Starts the thread, at SCHED_FIFO `priority` (1-99) when it is not 0. False with *err when
-  /// that priority is refused (the thread then runs at normal priority).
+  /// Makes the thread now, with the calling thread's scheduling, waiting for start() (or
+  /// stop()) before it reads. The source and the ring are read only once it goes.
+  void park();
+  /// Starts the thread (a parked one goes on as it was made), at SCHED_FIFO `priority` (1-99)
+  /// when it is not 0. False with *err when that priority is refused (the thread then runs at
+  /// the priority it has).
   bool start(int priority, std::string* err);
   /// Stops and joins the thread (idempotent).
   void stop();
@@ -49,6 +60,10 @@ class ReadingThread {
   RecordRing* ring_;
   bool one_shot_;
   std::thread thread_;
+  std::mutex go_mu_;
+  std::condition_variable go_cv_;
+  bool go_ = false;  // under go_mu_: a parked thread may read
+  bool parked_ = false;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
   std::atomic<uint64_t> overruns_{0};

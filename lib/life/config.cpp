@@ -56,6 +56,7 @@ Mode mode_of(const Options& o) {
   if (o.version) return Mode::kVersion;
   if (o.check_map) return Mode::kCheckMap;
   if (!o.decode_file.empty()) return Mode::kDecode;
+  if (!o.hand_over_pstore.empty()) return Mode::kHandOverPstore;
   if (o.signal_usr1 || o.signal_usr2) return Mode::kSignal;
   return Mode::kDaemon;
 }
@@ -255,6 +256,13 @@ bool make_config(const Options& o, Config* out, std::string* err) {
   c.json = o.json;
   c.incidents = o.incidents;
   c.signal_usr2 = o.signal_usr2;
+  if (c.mode == Mode::kHandOverPstore) {
+    if (!o.hand_over_pstore.starts_with('/')) {
+      *err = "--hand-over-pstore " + o.hand_over_pstore + ": an absolute folder, please";
+      return false;
+    }
+    c.hand_over_dir = o.hand_over_pstore;
+  }
   if (!read_features(o, &c, err)) return false;
   *out = std::move(c);
   return true;

@@ -22,7 +22,7 @@
 
 namespace klogd {
 
-enum class Mode { kDaemon, kCheckMap, kDecode, kSignal, kVersion };
+enum class Mode { kDaemon, kCheckMap, kDecode, kSignal, kVersion, kHandOverPstore };
 enum class Source { kKmsg, kProc, kSyscall };                  ///< --source, -s
 enum class SinkChoice { kAuto, kJournald, kSyslog, kStdout };  ///< --sink (-f FILE: a file)
 enum class StartAt { kOldest, kEnd };                          ///< --start
@@ -119,6 +119,7 @@ struct Config {
   bool json = false;
   bool incidents = false;  ///< --decode --incidents
   bool signal_usr2 = false;
+  std::string hand_over_dir;  ///< --hand-over-pstore DIR (life/pstore_hand_over.h)
 };
 
 /// Makes the configuration of `o`. False with *err (a usage error: exit 2) when an option's

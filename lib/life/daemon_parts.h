@@ -29,6 +29,11 @@
 
 namespace klogd {
 
+/// The reader's hand-off: ~140,000 short records of slack. When the reader runs SCHED_FIFO and a
+/// flood's writer holds the other CPU, the loop may get little CPU for the whole burst: the ring
+/// must hold it then (at 2 and 4 MiB, a 100,000-record burst overflowed it now and then).
+inline constexpr size_t kRingBytes = 8u << 20;
+
 struct DaemonParts {
   explicit DaemonParts(const Config& c) : config(c) {}
   DaemonParts(const DaemonParts&) = delete;
@@ -56,9 +61,12 @@ struct DaemonParts {
   PreviousBootCounts previous_counts;
   std::vector<FinishedRecord> first_records;
 
-  // start_services()
+  // park_realtime_reader() (a process started at SCHED_FIFO), else start_services()
   std::unique_ptr<RecordRing> ring;
   std::unique_ptr<ReadingThread> reader;
+  bool reader_parked = false;  ///< the reader was made at the process's real-time priority
+
+  // start_services()
   std::unique_ptr<IncidentTracker> incidents;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<SourceService> source_lines;

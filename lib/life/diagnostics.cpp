@@ -6,6 +6,12 @@
 #include <spdlog/sinks/syslog_sink.h>
 #include <syslog.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <mutex>
 #include <string_view>
@@ -16,14 +22,47 @@ namespace klogd {
 namespace {
 
 bool hide = false;
+bool journal_levels = false;  // stderr is journald's stream: "<N>" before each line
+
+// "<N>": the syslog level of the message, which journald reads off a stream's line
+// (SyslogLevelPrefix=, on by default): warnings and errors reach `journalctl -p warning`.
+class SyslogLevelFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    static constexpr char kLevels[] = {'7', '7', '6', '4', '3', '2', '6'};  // trace .. off
+    const char prefix[] = {'<', kLevels[std::min<size_t>(msg.level, 6)], '>'};
+    dest.append(prefix, prefix + 3);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<SyslogLevelFlag>();
+  }
+};
+
+std::unique_ptr<spdlog::pattern_formatter> pattern(const std::string& p) {
+  auto f = std::make_unique<spdlog::pattern_formatter>();
+  f->add_flag<SyslogLevelFlag>('*');
+  f->set_pattern(p);
+  return f;
+}
+
+// Whether stderr is the journal stream systemd connected (JOURNAL_STREAM names its device and
+// inode): then each line carries its level.
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (!stream || ::fstat(STDERR_FILENO, &st) != 0) return false;
+  unsigned long long dev = 0, ino = 0;
+  return std::sscanf(stream, "%llu:%llu", &dev, &ino) == 2 && dev == st.st_dev && ino == st.st_ino;
+}
 
 // spdlog's pattern formatter, its output masked.
 class MaskingFormatter final : public spdlog::formatter {
  public:
-  explicit MaskingFormatter(std::string pattern) : pattern_(std::move(pattern)), inner_(pattern_) {}
+  explicit MaskingFormatter(std::string p) : pattern_(std::move(p)), inner_(pattern(pattern_)) {}
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     spdlog::memory_buf_t plain;
-    inner_.format(msg, plain);
+    inner_->format(msg, plain);
     std::string masked;
     mask_kernel_addresses(std::string_view(plain.data(), plain.size()), sizeof(long) == 4 ? 32 : 64,
                           &masked);
@@ -35,7 +74,7 @@ class MaskingFormatter final : public spdlog::formatter {
 
  private:
   std::string pattern_;
-  spdlog::pattern_formatter inner_;
+  std::unique_ptr<spdlog::pattern_formatter> inner_;
 };
 
 // Messages handed to a function (the forking parent's pipe).
@@ -57,9 +96,9 @@ class CallbackSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::function<void(std::string_view)> f_;
 };
 
-std::unique_ptr<spdlog::formatter> formatter(const std::string& pattern) {
-  if (hide) return std::make_unique<MaskingFormatter>(pattern);
-  return std::make_unique<spdlog::pattern_formatter>(pattern);
+std::unique_ptr<spdlog::formatter> formatter(const std::string& pattern_text) {
+  if (hide) return std::make_unique<MaskingFormatter>(pattern_text);
+  return pattern(pattern_text);
 }
 
 void set_pattern(spdlog::logger& logger, const std::string& pattern) {
@@ -70,8 +109,9 @@ void set_pattern(spdlog::logger& logger, const std::string& pattern) {
 
 void start_diagnostics(bool debug, bool hide_addresses) {
   hide = hide_addresses;
+  journal_levels = stderr_is_journal();
   auto logger = spdlog::stderr_logger_mt("klogd");
-  set_pattern(*logger, "klogd: %l: %v");
+  set_pattern(*logger, journal_levels ? "%*%v" : "klogd: %l: %v");
   logger->set_level(debug ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }

@@ -64,6 +64,8 @@ void harvest_at_start(DaemonParts& d) {
                       .count();
   std::string err;
   for (const std::string& problem : p.problems) spdlog::warn("previous boot: {}", problem);
+  for (const std::string& path : p.unreadable)
+    spdlog::debug("previous boot: {} is not readable as this user: not looked at", path);
   if (!p.new_keys.empty() && !d.pstore_state.remember(p.new_keys, &err)) spdlog::warn("{}", err);
   if (p.dumps > 0)
     spdlog::info(
@@ -71,9 +73,12 @@ void harvest_at_start(DaemonParts& d) {
         "{} incidents ({} told then), in {} ms",
         p.dumps, p.known_dumps, p.lines, p.delivered_lines, p.incidents.size(), p.told_incidents,
         ms);
-  if (h.unlink)
-    for (const std::string& f : p.files)
-      if (::unlink(f.c_str()) != 0) spdlog::warn("--pstore-unlink: {}: {}", f, std::strerror(errno));
+  for (const std::string& f : p.files) {
+    // the root helper's copies are klogd's to remove, harvested; the originals only when asked
+    const bool copy = f.starts_with(std::string(kPstoreInbox) + "/");
+    if ((copy || h.unlink) && ::unlink(f.c_str()) != 0 && !copy)
+      spdlog::warn("--pstore-unlink: {}: {}", f, std::strerror(errno));
+  }
   d.previous_counts = counts_of(p);
   if (!d.config.incident_records)
     std::erase_if(p.records, [](const FinishedRecord& r) { return r.event != nullptr; });

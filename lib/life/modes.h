@@ -9,5 +9,7 @@ namespace klogd {
 
 int run_decode(const Config& c);
 int run_check_map(const Config& c);
+/// --hand-over-pstore DIR: what it copied and any problem said, exit 0 (the unit's start goes on).
+int run_hand_over_pstore(const Config& c);
 
 }  // namespace klogd

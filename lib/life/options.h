@@ -72,6 +72,7 @@ struct Options {
   std::vector<std::string> pstore;                    ///< folders, or "none"
   std::string pstore_state = "/var/lib/klogd/pstore-state";  ///< or "none"
   bool pstore_unlink = false;
+  std::string hand_over_pstore;  ///< DIR: the root helper's mode
   int reader_priority = 0;
 };
 

@@ -58,22 +58,40 @@ bool drop_to_user(const std::string& user, std::string* err) {
   return true;
 }
 
+namespace {
+
+// Whether the permitted set holds any capability but CAP_SYSLOG (what is inheritable or ambient
+// matters only to a program klogd would run, and it runs none).
+bool holds_more_than_syslog(cap_t now) {
+  for (cap_value_t c = 0; c <= CAP_LAST_CAP; ++c) {
+    cap_flag_value_t v = CAP_CLEAR;
+    if (c != CAP_SYSLOG && cap_get_flag(now, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool keep_only_syslog_capability(std::string* err) {
   if (::geteuid() == 0) return true;
   Caps now = caps(cap_get_proc());
-  if (!now) return true;  // nothing known: nothing to drop
+  if (!now || !holds_more_than_syslog(now.get())) return true;  // nothing to drop
   cap_flag_value_t has_syslog = CAP_CLEAR;
   cap_get_flag(now.get(), CAP_SYSLOG, CAP_PERMITTED, &has_syslog);
   Caps keep = syslog_only(has_syslog == CAP_SET);
-  if (!keep) return true;
-  // nothing to drop: no other capability, none inheritable (cap_compare: 0 when the same)
-  if (cap_compare(now.get(), keep.get()) == 0 && cap_get_ambient(CAP_SYSLOG) <= 0) return true;
   cap_reset_ambient();
-  if (cap_set_proc(keep.get()) != 0) {
+  if (!keep || cap_set_proc(keep.get()) != 0) {
     *err = std::string("dropping the capabilities but CAP_SYSLOG: ") + std::strerror(errno);
     return false;
   }
   return true;
+}
+
+bool holds_syslog_at_most() {
+  if (::geteuid() == 0) return false;
+  Caps now = caps(cap_get_proc());
+  return now && !holds_more_than_syslog(now.get());
 }
 
 void allow_realtime(int priority) {

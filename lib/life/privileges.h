@@ -20,6 +20,10 @@ bool drop_to_user(const std::string& user, std::string* err);
 /// drops with --user) and nothing when no other capability is held. False with *err on failure.
 bool keep_only_syslog_capability(std::string* err);
 
+/// Whether this process holds no capability but CAP_SYSLOG (and is not root): nothing of its
+/// privileges is to be dropped later.
+bool holds_syslog_at_most();
+
 /// Lets this process (and the user it drops to) run a thread at SCHED_FIFO `priority`: raises
 /// RLIMIT_RTPRIO while still root. A no-op for 0 or when not root (then the limit is systemd's
 /// LimitRTPRIO=).

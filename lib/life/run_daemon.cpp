@@ -16,8 +16,12 @@ int run_daemon(const Config& c, ProcessPlumbing& process) {
     spdlog::error("{}", err);
     return 1;
   };
+  if (!c.forking) park_realtime_reader(d);  // after the fork when forking: threads do not survive it
   if (!open_privileged(d, process, &err)) return fail();
-  if (c.forking) go_background(d, process);
+  if (c.forking) {
+    go_background(d, process);
+    park_realtime_reader(d);
+  }
   if (!prepare_for_user(d, &err)) return fail();
   resume_restart_point(d);
   if (c.harvest) harvest_at_start(d);

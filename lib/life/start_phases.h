@@ -11,6 +11,12 @@
 
 namespace klogd {
 
+/// 0. A process that systemd started at SCHED_FIFO (CPUSchedulingPolicy=, RestrictRealtime=yes):
+///    the reading thread is made first, parked, keeping that priority; then the main thread goes
+///    to normal priority, and every thread made later with it. True when the reader was parked.
+///    Called before any other thread exists (before open_privileged(), or after the fork).
+bool park_realtime_reader(DaemonParts& d);
+
 /// 1. What needs root: the log source, the pid file (a second instance is refused before
 ///    anything loads), the symbols, the record processor, the sinks (an output file that only
 ///    root may write), the console level.

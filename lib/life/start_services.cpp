@@ -6,15 +6,12 @@
 #include <unistd.h>
 
 #include "life/diagnostics.h"
+#include "life/privileges.h"
 #include "life/start_phases.h"
 
 namespace klogd {
 namespace {
 
-// The reader's hand-off: ~140,000 short records of slack. When the reader runs SCHED_FIFO and a
-// flood's writer holds the other CPU, the loop may get little CPU for the whole burst: the ring
-// must hold it then (at 2 and 4 MiB, a 100,000-record burst overflowed it now and then).
-constexpr size_t kRingBytes = 8u << 20;
 constexpr int kLoopNice = 5;  // the loop thread's nice value, the reader's is 0
 
 // At normal priority, the loop thread yields to the reader: on a busy CPU, what loses records
@@ -60,10 +57,13 @@ MetricSources metric_sources(DaemonParts& d) {
 
 bool start_services(DaemonParts& d, std::string* err) {
   const Config& c = d.config;
-  d.ring = std::make_unique<RecordRing>(kRingBytes);
-  d.reader = std::make_unique<ReadingThread>(&d.source, d.ring.get(), !c.daemon && !c.replay);
+  if (!d.reader) {
+    d.ring = std::make_unique<RecordRing>(kRingBytes);
+    d.reader = std::make_unique<ReadingThread>(&d.source, d.ring.get(), !c.daemon && !c.replay);
+  }
   if (!d.sinks.start(err)) return false;
-  const bool realtime = d.reader->start(c.reader_priority, err) && c.reader_priority > 0;
+  const bool realtime = (d.reader->start(c.reader_priority, err) && c.reader_priority > 0) ||
+                        d.reader_parked;
   if (!err->empty()) spdlog::warn("{}", *err);
   err->clear();
   if (!realtime) let_the_reader_first();
@@ -112,6 +112,28 @@ void stop_services(DaemonParts& d) {
   spdlog::debug("records {}, translated {}, missed {}, malformed {}, skipped {}", c.records,
                 c.translated, c.missed, c.malformed, c.skipped);
   if (c.skipped) spdlog::info("skipped {} records forwarded before the restart", c.skipped);
+}
+
+bool park_realtime_reader(DaemonParts& d) {
+  const int policy = ::sched_getscheduler(0);
+  if (policy != SCHED_FIFO && policy != SCHED_RR) return false;
+  // Every thread made from here on inherits the main thread's scheduling: the reader is made
+  // first and keeps it, then the main thread goes to normal priority. Only when the reader has
+  // nothing the main thread will give up later (a user to drop to, capabilities to drop).
+  const bool can_park = !d.config.user && holds_syslog_at_most();
+  if (can_park) {
+    d.ring = std::make_unique<RecordRing>(kRingBytes);
+    d.reader = std::make_unique<ReadingThread>(&d.source, d.ring.get(),
+                                               !d.config.daemon && !d.config.replay);
+    d.reader->park();
+    d.reader_parked = true;
+  }
+  sched_param none{};
+  ::pthread_setschedparam(::pthread_self(), SCHED_OTHER, &none);
+  if (!can_park)
+    spdlog::warn("started at real-time priority, which the reading thread cannot keep here "
+                 "(root, --user or capabilities to drop): it runs at normal priority");
+  return can_park;
 }
 
 }  // namespace klogd

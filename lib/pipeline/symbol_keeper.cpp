@@ -85,24 +85,26 @@ void SymbolKeeper::receive_uevent() {
         Uevent e;
         if (parse_uevent(std::string_view(uevent_buffer_.data(), n), &e) && is_module_change(e)) {
           Notes notes;
-          notes.info("uevent: module " + e.devpath.substr(e.devpath.rfind('/') + 1) + " " +
-                     (e.action == "add" ? "loaded" : "unloaded") + ": reloading module symbols");
+          // every module a boot loads does this: at debug level, not the daemon's news
+          notes.debug("uevent: module " + e.devpath.substr(e.devpath.rfind('/') + 1) + " " +
+                      (e.action == "add" ? "loaded" : "unloaded") + ": reloading module symbols");
           log_(notes);
-          reload(false);
+          reload(false, false);
         }
         receive_uevent();
       });
 }
 
-void SymbolKeeper::reload(bool all) {
+void SymbolKeeper::reload(bool all, bool asked) {
   if (!o_.translate) return;
   if (reloading_) {
     pending_ = std::max(pending_, all ? Reload::kAll : Reload::kModules);
+    pending_asked_ = pending_asked_ || asked;
     return;
   }
   reloading_ = true;
   if (worker_.joinable()) worker_.join();
-  worker_ = std::thread([this, all] {
+  worker_ = std::thread([this, all, asked] {
     std::optional<MapSelection> sel;
     Notes notes;
     if (all) {
@@ -116,19 +118,23 @@ void SymbolKeeper::reload(bool all) {
     }
     Notes quiet;
     auto modules = load_modules(o_.symbols.paths, &quiet);
-    asio::post(io_, [this, all, sel = std::move(sel), modules, notes]() mutable {
+    asio::post(io_, [this, all, asked, sel = std::move(sel), modules, notes]() mutable {
       if (sel) symbolizer_->set_core(sel->core());
       symbolizer_->set_modules(modules);
-      notes.info(std::string("reload: ") +
-                 (all ? "static map and modules reloaded" : "modules reloaded") + " (" +
-                 std::to_string(modules->report().modules) + " modules, " +
-                 std::to_string(modules->report().symbols) + " module symbols)");
+      // said when a signal asked; a reload klogd made itself (a module loaded) at debug level
+      notes.add(asked ? Note::Level::kInfo : Note::Level::kDebug,
+                std::string("reload: ") +
+                    (all ? "static map and modules reloaded" : "modules reloaded") + " (" +
+                    std::to_string(modules->report().modules) + " modules, " +
+                    std::to_string(modules->report().symbols) + " module symbols)");
       log_(notes);
       reloading_ = false;
       if (pending_ != Reload::kNone) {
         bool next_all = pending_ == Reload::kAll;
+        bool next_asked = pending_asked_;
         pending_ = Reload::kNone;
-        reload(next_all);
+        pending_asked_ = false;
+        reload(next_all, next_asked);
       }
     });
   });
@@ -178,7 +184,7 @@ void SymbolKeeper::reload_modules_now_and_then(std::chrono::steady_clock::time_p
   Notes n;
   n.debug(why);
   log_(n);
-  reload(false);
+  reload(false, false);
 }
 
 void SymbolKeeper::stop() {

@@ -41,8 +41,9 @@ class SymbolKeeper {
   /// Listens for module uevents (after the privilege drop). False with a note when the kernel
   /// does not let it: module changes are then noticed only by a lookup miss or a signal.
   void listen_uevents();
-  /// Rebuilds the module tables, or with `all` the map too, on the worker thread.
-  void reload(bool all);
+  /// Rebuilds the module tables, or with `all` the map too, on the worker thread. `asked`: a
+  /// signal asked for it, and its end is said (at info level; klogd's own at debug level).
+  void reload(bool all, bool asked = true);
   /// Each record read, before it is annotated (RecordProcessor's observer): -p's reload before
   /// an oops, the slide from the kernel's Kernel Offset line.
   void observe(const KmsgRecord& record);
@@ -66,6 +67,7 @@ class SymbolKeeper {
   enum class Reload { kNone, kModules, kAll };  // one asked for while another runs
   bool reloading_ = false;
   Reload pending_ = Reload::kNone;
+  bool pending_asked_ = false;
   std::chrono::steady_clock::time_point last_miss_reload_{};
   std::chrono::steady_clock::time_point last_paranoid_reload_{};
 };

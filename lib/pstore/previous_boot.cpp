@@ -1,6 +1,9 @@
 #include "pstore/previous_boot.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -9,8 +12,14 @@
 
 namespace klogd {
 
-std::vector<std::string> default_pstore_paths() {
+std::vector<std::string> pstore_origins() {
   return {"/sys/fs/pstore", "/var/lib/systemd/pstore", "/var/crash"};
+}
+
+std::vector<std::string> default_pstore_paths() {
+  std::vector<std::string> p = pstore_origins();
+  p.push_back(kPstoreInbox);
+  return p;
 }
 
 FinishedRecord previous_boot_line(const PstoreLine& l, std::string text) {
@@ -47,6 +56,13 @@ PreviousBoot harvest_previous_boot(const PreviousBootOptions& o, const Annotator
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
       if (o.missing_is_problem) out.problems.push_back(path + ": no such file or folder");
+      continue;
+    }
+    // A default place this user may not read (/sys/fs/pstore is root's, 0750: the systemd unit
+    // reads what systemd-pstore archives instead) is no problem; one the user named is.
+    const int mode = std::filesystem::is_directory(path, ec) ? R_OK | X_OK : R_OK;
+    if (!o.missing_is_problem && ::access(path.c_str(), mode) != 0 && errno == EACCES) {
+      out.unreadable.push_back(path);
       continue;
     }
     PstoreHarvest h = read_pstore(path);

@@ -22,8 +22,15 @@
 
 namespace klogd {
 
-/// Where pstore, systemd-pstore and kdump keep a crashed boot's log.
+/// Where the root helper (klogd --hand-over-pstore, the systemd unit's ExecStartPre=+) copies
+/// the dumps for a klogd that may not read them where they are; klogd removes its copies once
+/// it harvested them.
+inline constexpr const char* kPstoreInbox = "/var/lib/klogd/previous-boot";
+
+/// Where pstore, systemd-pstore and kdump keep a crashed boot's log, and klogd's inbox.
 std::vector<std::string> default_pstore_paths();
+/// The same without the inbox: where the root helper looks.
+std::vector<std::string> pstore_origins();
 
 struct PreviousBootOptions {
   std::vector<std::string> paths;  ///< folders or files (read_pstore); missing ones are skipped
@@ -43,6 +50,7 @@ struct PreviousBoot {
   std::vector<std::string> new_keys;    ///< the dumps harvested now (for the state file)
   std::vector<std::string> files;       ///< the files that held dumps, new or known
   std::vector<std::string> problems;    ///< what could not be read, and why
+  std::vector<std::string> unreadable;  ///< default places this user may not read (no problem)
   size_t dumps = 0;                     ///< dumps found (parts joined, copies once)
   size_t known_dumps = 0;               ///< of which harvested before
   size_t lines = 0;                     ///< last-words records made

@@ -6,6 +6,7 @@ void SinkSet::add(std::unique_ptr<Sink> sink, size_t queue_max) {
   sinks_.push_back(std::make_unique<QueuedSink>(std::move(sink), queue_max));
   limits_.push_back(queue_max);
   dropped_before_outage_.push_back(0);
+  announced_.push_back(false);
 }
 
 bool SinkSet::start(std::string* err) {
@@ -33,16 +34,22 @@ SinkSet::Outcome SinkSet::deliver(std::vector<FinishedRecord>* batch, Notes* not
       o.pending = true;
       o.busy_only = o.busy_only && q.sink().busy();
       // One warning per outage, one when it ends.
-      if (!was_down && !q.sink().busy()) {
-        dropped_before_outage_[i] = q.dropped_total();
+      if (!was_down) dropped_before_outage_[i] = q.dropped_total();
+      if (!announced_[i] && !q.sink().busy()) {
+        announced_[i] = true;
         notes->warn(q.sink().describe() + " unavailable (" + err + "): queueing records (up to " +
                     std::to_string(limits_[i]) + " bytes)");
       }
     } else if (was_down) {
-      uint64_t lost = q.dropped_total() - dropped_before_outage_[i];
-      notes->info(q.sink().describe() + " is back: queue drained" +
-                  (lost ? " (" + std::to_string(lost) + " records dropped while it was away)"
-                        : std::string()));
+      // "back" only after "unavailable" was said (a sink only busy a moment is no outage);
+      // records dropped meanwhile are said either way
+      const uint64_t lost = q.dropped_total() - dropped_before_outage_[i];
+      if (announced_[i] || lost)
+        notes->add(lost ? Note::Level::kWarning : Note::Level::kInfo,
+                   q.sink().describe() + " is back: queue drained" +
+                       (lost ? " (" + std::to_string(lost) + " records dropped while it was away)"
+                             : std::string()));
+      announced_[i] = false;
     }
   }
   return o;

@@ -53,6 +53,7 @@ class SinkSet {
   std::vector<std::unique_ptr<QueuedSink>> sinks_;
   std::vector<size_t> limits_;
   std::vector<uint64_t> dropped_before_outage_;  // each sink's dropped_total() when it went down
+  std::vector<bool> announced_;                  // "unavailable" was said for this outage
 };
 
 }  // namespace klogd

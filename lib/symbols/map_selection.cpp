@@ -9,6 +9,7 @@
 #include "symbols/kaslr.h"
 #include "util/address_mask.h"
 #include "util/hex.h"
+#include "util/kernel_access.h"
 
 namespace klogd {
 namespace {
@@ -184,7 +185,7 @@ bool select_map(const MapSearchOptions& o, MapSelection* out, std::string* err) 
     out->kallsyms_real = true;
     out->kallsyms = kallsyms;
   } else {
-    out->kallsyms_note = o.kallsyms_path.empty() ? "not used" : kerr;
+    out->kallsyms_note = o.kallsyms_path.empty() ? "not used" : kerr + mounted_over_hint(kpath);
     out->kallsyms_hidden = kallsyms->report().zero_addresses > 0;
   }
 

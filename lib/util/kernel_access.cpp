@@ -1,5 +1,7 @@
 #include "util/kernel_access.h"
 
+#include <sys/stat.h>
+
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -44,6 +46,16 @@ std::string kernel_pointer_access_hint() {
   if (k == "0")
     why += " and kernel.perf_event_paranoid is " + sysctl("/proc/sys/kernel/perf_event_paranoid");
   return why + ": real addresses need CAP_SYSLOG, which this process lacks";
+}
+
+std::string mounted_over_hint(const std::string& path) {
+  struct stat file {}, folder {};
+  const std::string dir = path.substr(0, path.rfind('/') == 0 ? 1 : path.rfind('/'));
+  if (path.find('/') == std::string::npos || ::stat(path.c_str(), &file) != 0 ||
+      ::stat(dir.c_str(), &folder) != 0 || file.st_dev == folder.st_dev)
+    return "";
+  return " (hidden by a mount over it: a sandbox such as the systemd unit's ProtectKernelTunables= "
+         "or InaccessiblePaths= keeps it from klogd, not the file itself)";
 }
 
 }  // namespace klogd

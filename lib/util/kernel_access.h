@@ -18,4 +18,10 @@ std::string kernel_log_access_hint();
 /// For kallsyms/modules showing zero addresses: the kptr_restrict value and what it takes.
 std::string kernel_pointer_access_hint();
 
+/// For a kernel file that cannot be read: when something is mounted over it (its device is not
+/// its folder's: a sandbox such as systemd's ProtectKernelTunables=, which puts an inaccessible
+/// node over /proc/kallsyms, or InaccessiblePaths=), says so: " (hidden by a mount over it: ...)";
+/// "" otherwise.
+std::string mounted_over_hint(const std::string& path);
+
 }  // namespace klogd

@@ -270,7 +270,8 @@ TEST_CASE("options: klogd.conf and klogd(8) name every option of --help, and its
     if (man.find(troff + " ") == std::string::npos && man.find(troff + "\n") == std::string::npos)
       missing_in_man += " " + name;
     for (const char* command :
-         {"help", "version", "config", "check-map", "decode", "json", "incidents"})
+         {"help", "version", "config", "check-map", "decode", "json", "incidents",
+          "hand-over-pstore"})
       if (name == command) name.clear();
     if (!name.empty() && conf.find("\n#" + name + " =") == std::string::npos) missing += " " + name;
   }

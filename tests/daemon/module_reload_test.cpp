@@ -59,7 +59,8 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     std::string root = temp_dir();
     write_proc(root, kBefore[0], kBefore[1]);
     std::string dir = temp_dir();
-    std::string cmd = kKlogd + " -n --start end -f " + dir + "/out --pid-file " + dir + "/pid" +
+    // -d: a uevent's reload is said at debug level only (a boot loads dozens of modules)
+    std::string cmd = kKlogd + " -n -d --start end -f " + dir + "/out --pid-file " + dir + "/pid" +
                       proc_files(root) + " 2>" + dir + "/err";
     Child pid(cmd);
     REQUIRE(wait_for(dir + "/err", "output: file"));
@@ -78,6 +79,9 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     }
     CHECK(wait_for(dir + "/err", trigger == "-I" ? "static map and modules reloaded"
                                                  : "reload: modules reloaded"));
+    // a signal's reload is news (info), klogd's own after a uevent is not (debug)
+    CHECK(read_file(dir + "/err").find(trigger == "uevent" ? "debug: reload: modules reloaded"
+                                                           : "info: reload: ") != std::string::npos);
     REQUIRE(inject_kmsg("<4>" + tag + " after [<ffffffffc84aa010>] [<ffffffffc84ac010>]\n"));
     // the new module's name; and past its end (inside old crashme) nothing at all
     CHECK(

@@ -140,7 +140,7 @@ TEST_CASE("config: the mode, and the daemon's life derived once", "[life]") {
   CHECK(c.state_file == "/run/klogd/kmsg-seqnum");
   REQUIRE(c.harvest);
   CHECK(c.harvest->paths == std::vector<std::string>{"/sys/fs/pstore", "/var/lib/systemd/pstore",
-                                                      "/var/crash"});
+                                                      "/var/crash", "/var/lib/klogd/previous-boot"});
   CHECK_FALSE(c.harvest->paths_given);
   REQUIRE(c.source_lines);  // for the incidents' guilty lines
   CHECK_FALSE(c.source_lines->decorate);
@@ -183,6 +183,14 @@ TEST_CASE("config: the mode, and the daemon's life derived once", "[life]") {
   CHECK(made(o).mode == Mode::kVersion);
   o.version = false;
   CHECK(made(o).mode == Mode::kCheckMap);
+  o = {};
+  o.hand_over_pstore = "/var/lib/klogd/previous-boot";
+  o.user = "klogd";
+  CHECK(made(o).mode == Mode::kHandOverPstore);
+  CHECK(made(o).hand_over_dir == "/var/lib/klogd/previous-boot");
+  CHECK_FALSE(made(o).daemon);
+  o.hand_over_pstore = "relative/dir";
+  CHECK(refused(o) == "--hand-over-pstore relative/dir: an absolute folder, please");
   o = {};
   o.signal_usr2 = true;
   CHECK(made(o).mode == Mode::kSignal);
