@@ -35,12 +35,28 @@ done
 grep -q 'deb-systemd-helper enable' "$root/DEBIAN/postinst" || fail "postinst: the service is not enabled"
 grep -q 'rm -rf /var/lib/klogd' "$root/DEBIAN/postrm" || fail "postrm: purge leaves the state"
 grep -q 'adduser' "$root/DEBIAN/postinst" || fail "postinst: makes no klogd user"
+# the optional parts are plugins in klogd's own folder, found by the binary's RUNPATH; the
+# daemon itself links none of their libraries
+for f in usr/lib/klogd/libklogd-debuginfo.so usr/lib/klogd/libklogd-tls.so; do
+  [[ -f $root/$f ]] || fail "no /$f in the package"
+done
+dyn=$(readelf -d "$root/usr/sbin/klogd")
+grep -q 'RUNPATH.*\[\$ORIGIN/\.\./lib/klogd\]' <<<"$dyn" || fail "klogd: RUNPATH is not \$ORIGIN/../lib/klogd"
+! grep -qE 'NEEDED.*(libdw|libdebuginfod|libssl|libcrypto|libsystemd|libcurl)' <<<"$dyn" ||
+  fail "klogd links an optional library: $(grep NEEDED <<<"$dyn" | tr -s ' ')"
 grep -q '^\.TH KLOGD 8' "$root/usr/share/man/man8/klogd.8" || fail "man page header"
 grep -q '^klogd 2' <<<"$("$root/usr/sbin/klogd" -v)" || fail "klogd -v"
 tag="klogd-package-test-$$"
 echo "<6>$tag" > /dev/kmsg
 "$root/usr/sbin/klogd" -o -n -f "$root/package-test.out" 2>/dev/null || fail "packaged klogd failed"
 grep -q "$tag" "$root/package-test.out" || fail "packaged klogd did not read /dev/kmsg"
+# the packaged klogd loads its debuginfo plugin from the package's folder, not the build tree's
+data=$build/tests/data/source
+if [[ -f $data/vmlinux-test ]]; then
+  out=$(cd / && "$root/usr/sbin/klogd" --decode "$data/warn.log" --debuginfo "$data/vmlinux-test" 2>&1) ||
+    fail "packaged klogd --decode --debuginfo: $out"
+  grep -q 'kernel/frames.c:18' <<<"$out" || fail "packaged klogd gave no source line: $out"
+fi
 unit=$root/lib/systemd/system/klogd.service
 grep -q '^LogsDirectory=klogd' "$unit" || fail "unit: no LogsDirectory for -f /var/log/klogd/..."
 grep -q '^CPUSchedulingPolicy=fifo' "$unit" && grep -q '^RestrictRealtime=yes' "$unit" || fail "unit: reader priority"

@@ -17,11 +17,11 @@
 #include <cstddef>
 #include <cstring>
 
+#include "util/plugin.h"
 #include "util/text.h"
 
 namespace klogd {
 
-std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o);
 std::unique_ptr<ForwardTransport> make_relp_transport(const ForwardTarget& t);
 
 void interrupt_socket(int interrupt_fd, int fd) {
@@ -233,6 +233,41 @@ class SocketTransport : public ForwardTransport {
   uint64_t last_taken_ = 0;
   bool failed_ = false;
 };
+
+}  // namespace
+
+namespace {
+
+// What stands for a transport whose plugin could not be loaded: its reason is the setup error
+// (the daemon refuses to start, saying it: the user named that target).
+class MissingTransport final : public ForwardTransport {
+ public:
+  explicit MissingTransport(std::string why) : why_(std::move(why)) {}
+  bool connect(std::string* err) override {
+    *err = why_;
+    return false;
+  }
+  bool send(const std::vector<std::string>&, std::vector<uint64_t>*, std::string* err) override {
+    *err = why_;
+    return false;
+  }
+  uint64_t handed_over() const override { return 0; }
+  void close() override {}
+  std::string setup_error() const override { return why_; }
+  void interrupt() override {}
+
+ private:
+  std::string why_;
+};
+
+// tls://, from the tls plugin (util/plugin.h): libssl is mapped only when such a target is named.
+std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o) {
+  using Make = ForwardTransport* (*)(const ForwardTarget&, const TlsOptions&);
+  std::string err;
+  auto make = reinterpret_cast<Make>(plugin_symbol("tls", "klogd_tls_transport", &err));
+  if (!make) return std::make_unique<MissingTransport>(err);
+  return std::unique_ptr<ForwardTransport>(make(t, o));
+}
 
 }  // namespace
 

@@ -1,11 +1,11 @@
 #include "incidents/incident.h"
 
-#include <openssl/evp.h>
 
 #include <array>
 
 #include "incidents/report_catalog.h"
 #include "util/hex.h"
+#include "util/sha256.h"
 
 namespace klogd {
 
@@ -125,10 +125,8 @@ std::string incident_fingerprint(const Incident& i) {
     in += id;
     ++used;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr);
-  return hex_bytes(digest, std::min<size_t>(kFingerprintDigits / 2, len));
+  const std::array<uint8_t, 32> digest = sha256(in);
+  return hex_bytes(digest.data(), kFingerprintDigits / 2);
 }
 
 }  // namespace klogd

@@ -47,7 +47,10 @@ bool add_candidates(const std::vector<std::string>& named, const std::vector<std
       return true;
     }
     if (given) {
-      spdlog::error("--debuginfo {}", err);
+      if (err.rfind(file, 0) == 0)  // "FILE: not an ELF file"
+        spdlog::error("--debuginfo {}", err);
+      else  // "the debuginfo plugin (...) cannot be loaded: ..."
+        spdlog::error("--debuginfo {}: {}", file, err);
       return false;
     }
     spdlog::warn("source lines: {}", err);

@@ -1,4 +1,5 @@
 // Phases 1 and 2 of the daemon's start (life/start_phases.h): what needs root, then the fork.
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -26,6 +27,7 @@ bool open_privileged(DaemonParts& d, ProcessPlumbing& process, std::string* err)
   d.keeper = std::make_unique<SymbolKeeper>(
       d.io, &d.symbolizer, SymbolKeeperOptions{c.symbols, c.translate, c.paranoid}, log_notes);
   if (!d.keeper->load(err)) return false;
+  ::malloc_trim(0);  // what the map search read and dropped (the check's kallsyms) given back
   d.annotator = std::make_unique<Annotator>(&d.symbolizer, c.annotator);
   d.processor = std::make_unique<RecordProcessor>(d.annotator.get());
   d.processor->set_observer([keeper = d.keeper.get()](const KmsgRecord& r) { keeper->observe(r); });

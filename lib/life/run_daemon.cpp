@@ -1,14 +1,19 @@
 #include "life/run_daemon.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include "life/daemon_signals.h"
 #include "life/start_phases.h"
+#include "util/service_notify.h"
 
 namespace klogd {
 
 int run_daemon(const Config& c, ProcessPlumbing& process) {
+  // Big blocks (a map's text, its tables) always their own mapping, given back when freed:
+  // glibc would otherwise raise the threshold after the first such free and keep the next ones
+  // in the heap, whose top cannot shrink under the tables that stay.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   HeldSignals held;  // until their handlers are in place
   DaemonParts d(c);
   std::string err;
@@ -35,7 +40,7 @@ int run_daemon(const Config& c, ProcessPlumbing& process) {
     d.ticker->start();
   }
   d.pipeline->start();
-  sd_notify(0, "READY=1");
+  notify_service("READY=1");
   process.ready();
   d.io.run();
 

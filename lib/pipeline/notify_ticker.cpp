@@ -1,6 +1,7 @@
 #include "pipeline/notify_ticker.h"
 
-#include <systemd/sd-daemon.h>
+#include "util/service_notify.h"
+
 
 #include <algorithm>
 
@@ -16,15 +17,15 @@ std::chrono::microseconds NotifyTicker::period(uint64_t watchdog_usec) {
 }
 
 void NotifyTicker::start() {
-  if (sd_watchdog_enabled(0, &watchdog_usec_) <= 0) watchdog_usec_ = 0;
+  watchdog_usec_ = service_watchdog_usec();
   tick();
 }
 
 void NotifyTicker::stop() { timer_.cancel(); }
 
 void NotifyTicker::tick() {
-  sd_notify(0, ("STATUS=" + status_()).c_str());
-  if (watchdog_usec_) sd_notify(0, "WATCHDOG=1");
+  notify_service("STATUS=" + status_());
+  if (watchdog_usec_) notify_service("WATCHDOG=1");
   timer_.expires_after(period(watchdog_usec_));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) tick();

@@ -1,7 +1,6 @@
 #include "pstore/pstore_incidents.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "incidents/incident_feed.h"
 #include "util/file_buffer.h"
 #include "util/hex.h"
+#include "util/sha256.h"
 
 namespace klogd {
 namespace {
@@ -67,11 +67,10 @@ void read_file(const fs::path& p, PstoreHarvest* h) {
 }  // namespace
 
 std::string pstore_dump_key(const PstoreRecord& d) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::string in;
   auto add = [&](std::string_view s) {
-    EVP_DigestUpdate(ctx, s.data(), s.size());
-    EVP_DigestUpdate(ctx, "\n", 1);
+    in.append(s);
+    in.push_back('\n');
   };
   add(d.name);
   add(d.reason + "#" + std::to_string(d.count));
@@ -79,11 +78,8 @@ std::string pstore_dump_key(const PstoreRecord& d) {
     add(std::to_string(l.ts_usec) + " " + std::to_string(l.facility * 8 + l.level));
     add(l.text);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx, digest, &len);
-  EVP_MD_CTX_free(ctx);
-  return hex_bytes(digest, std::min<size_t>(16, len));
+  const std::array<uint8_t, 32> digest = sha256(in);
+  return hex_bytes(digest.data(), 16);
 }
 
 PstoreHarvest read_pstore(const std::string& path) {

@@ -1,20 +1,10 @@
 #include "symbols/debug_info.h"
 
-#include "util/hex.h"
-
-#include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <elfutils/libdwfl.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <unordered_map>
+
+#include "util/plugin.h"
 
 namespace klogd {
 namespace {
@@ -28,29 +18,6 @@ bool is_top_folder(std::string_view c) {
   for (std::string_view t : kTopFolders)
     if (c == t) return true;
   return false;
-}
-
-// No separate debug file is ever looked for: the file given is the one read.
-int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*,
-                 GElf_Word, char**) {
-  return -1;
-}
-
-const Dwfl_Callbacks kOffline = {
-    .find_elf = nullptr,
-    .find_debuginfo = no_debuginfo,
-    .section_address = dwfl_offline_section_address,
-    .debuginfo_path = nullptr,
-};
-
-std::string die_name(Dwarf_Die* die) {
-  Dwarf_Attribute attr;
-  for (int at : {DW_AT_name, DW_AT_linkage_name}) {
-    if (dwarf_attr_integrate(die, at, &attr)) {
-      if (const char* s = dwarf_formstring(&attr)) return s;
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -98,238 +65,11 @@ std::string module_key(std::string_view name) {
   return m;
 }
 
-struct DebugInfo::Impl {
-  Dwfl* dwfl = nullptr;
-  Dwfl_Module* mod = nullptr;
-  int fd = -1;
-  // every named symbol by name: address, sizes, kind (built on the first symbol_address())
-  mutable bool symbols_read = false;
-  struct Symbol {
-    uint64_t address, size, gap;  // gap: to the next symbol, the size kallsyms prints
-    bool function;                // code (STT_FUNC, or an assembler entry's STT_NOTYPE)
-  };
-  mutable std::unordered_multimap<std::string, Symbol> symbols;
-  mutable std::vector<std::pair<uint64_t, std::string>> by_address;  // every symbol, sorted
-  // Files without .debug_aranges (Clang's kernels): elfutils 0.188 finds no unit for an address
-  // there (fixed in 0.191), so the units' own address ranges are read, once, when first needed.
-  bool no_aranges = false;
-  mutable bool units_read = false;
-  struct UnitRange {
-    uint64_t low, high;  // [low, high), the file's addresses before the bias
-    Dwarf_Off die;       // the unit's DIE
-  };
-  mutable std::vector<UnitRange> units;  // sorted by low
-  void read_units() const;
-  bool unit_at(uint64_t address, Dwarf_Die* cu, Dwarf_Addr* bias) const;
-  ~Impl() {
-    if (dwfl) dwfl_end(dwfl);  // closes fd, which libdwfl owns once reported
-  }
-};
-
-void DebugInfo::Impl::read_units() const {
-  units_read = true;
-  Dwarf_Addr bias = 0;
-  Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
-  if (!dw) return;
-  Dwarf_Off off = 0, next = 0;
-  size_t header = 0;
-  while (dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0) {
-    Dwarf_Die cu;
-    if (dwarf_offdie(dw, off + header, &cu)) {
-      Dwarf_Addr base = 0, low = 0, high = 0;
-      for (ptrdiff_t at = 0; (at = dwarf_ranges(&cu, at, &base, &low, &high)) > 0;)
-        if (high > low) units.push_back({low, high, dwarf_dieoffset(&cu)});
-    }
-    off = next;
-  }
-  std::sort(units.begin(), units.end(),
-            [](const UnitRange& a, const UnitRange& b) { return a.low < b.low; });
-}
-
-bool DebugInfo::Impl::unit_at(uint64_t address, Dwarf_Die* cu, Dwarf_Addr* bias) const {
-  Dwarf* dw = dwfl_module_getdwarf(mod, bias);
-  if (!dw) return false;
-  if (!units_read) read_units();
-  const uint64_t a = address - *bias;
-  auto it = std::upper_bound(units.begin(), units.end(), a,
-                             [](uint64_t v, const UnitRange& u) { return v < u.low; });
-  // ranges may nest or overlap a little: look back a few for one that holds the address
-  for (int back = 0; it != units.begin() && back < 8; ++back) {
-    --it;
-    if (a < it->high) return dwarf_offdie(dw, it->die, cu) != nullptr;
-  }
-  return false;
-}
-
-DebugInfo::DebugInfo(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-DebugInfo::~DebugInfo() = default;
-
 std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& path, std::string* err) {
-  auto impl = std::make_unique<Impl>();
-  impl->dwfl = dwfl_begin(&kOffline);
-  if (!impl->dwfl) {
-    *err = std::string("libdwfl: ") + dwfl_errmsg(-1);
-    return nullptr;
-  }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO does not block
-  if (fd < 0) {
-    *err = path + ": cannot open (" + std::strerror(errno) + ")";
-    return nullptr;
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    *err = path + ": not a regular file";
-    return nullptr;
-  }
-  dwfl_report_begin(impl->dwfl);
-  impl->mod = dwfl_report_offline(impl->dwfl, "debuginfo", path.c_str(), fd);  // takes fd
-  dwfl_report_end(impl->dwfl, nullptr, nullptr);
-  if (!impl->mod) {
-    *err = path + ": not an ELF file libdwfl can read (" + dwfl_errmsg(-1) + ")";
-    return nullptr;
-  }
-  Dwarf_Addr bias = 0;
-  Dwarf* dw = dwfl_module_getdwarf(impl->mod, &bias);
-  if (!dw) {
-    *err = path + ": no DWARF debug information (" + dwfl_errmsg(-1) + ")";
-    return nullptr;
-  }
-  Dwarf_Aranges* aranges = nullptr;
-  size_t naranges = 0;
-  impl->no_aranges = dwarf_getaranges(dw, &aranges, &naranges) != 0 || naranges == 0;
-  std::unique_ptr<DebugInfo> d(new DebugInfo(std::move(impl)));
-  d->path_ = path;
-  const unsigned char* bits = nullptr;
-  GElf_Addr vaddr = 0;
-  int n = dwfl_module_build_id(d->impl_->mod, &bits, &vaddr);
-  if (n > 0) d->build_id_ = hex_bytes(bits, static_cast<size_t>(n));
-  return d;
-}
-
-std::vector<SourceLocation> DebugInfo::locate(uint64_t address) const {
-  std::vector<SourceLocation> out;
-  Dwfl_Module* mod = dwfl_addrmodule(impl_->dwfl, address);
-  if (!mod) return out;
-  int lineno = 0;
-  const char* src = nullptr;
-  Dwarf_Addr bias = 0;
-  Dwarf_Die* cudie = nullptr;
-  Dwarf_Die walked;
-  if (Dwfl_Line* line = dwfl_module_getsrc(mod, address)) {
-    src = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
-    cudie = dwfl_module_addrdie(mod, address, &bias);
-  } else if (impl_->no_aranges && impl_->unit_at(address, &walked, &bias)) {
-    cudie = &walked;
-    if (Dwarf_Line* unit_line = dwarf_getsrc_die(cudie, address - bias)) {
-      src = dwarf_linesrc(unit_line, nullptr, nullptr);
-      dwarf_lineno(unit_line, &lineno);
-    }
-  }
-  if (!src || lineno <= 0) return out;
-  std::string file = kernel_tree_path(src);
-  // The innermost scope at the address, then every DIE that contains it (dwarf_getscopes alone
-  // skips from an inlined instance to its unit: the chain is the containing DIEs of that one).
-  Dwarf_Die* scopes = nullptr;
-  int n = cudie ? dwarf_getscopes(cudie, address - bias, &scopes) : 0;
-  if (n > 0) {
-    Dwarf_Die innermost = scopes[0];
-    free(scopes);
-    scopes = nullptr;
-    n = dwarf_getscopes_die(&innermost, &scopes);
-  }
-  Dwarf_Files* files = nullptr;
-  size_t nfiles = 0;
-  if (cudie) dwarf_getsrcfiles(cudie, &files, &nfiles);
-  for (int i = 0; i < n; ++i) {
-    const int tag = dwarf_tag(&scopes[i]);
-    if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine) continue;
-    out.push_back({die_name(&scopes[i]), file, lineno, tag == DW_TAG_inlined_subroutine});
-    if (tag == DW_TAG_subprogram) break;
-    // the caller's location: where this function was inlined
-    Dwarf_Attribute attr;
-    Dwarf_Word call_file = 0, call_line = 0;
-    if (!dwarf_attr(&scopes[i], DW_AT_call_file, &attr) || dwarf_formudata(&attr, &call_file) != 0 ||
-        !dwarf_attr(&scopes[i], DW_AT_call_line, &attr) || dwarf_formudata(&attr, &call_line) != 0) {
-      file.clear();
-      lineno = 0;
-      continue;
-    }
-    const char* name = files ? dwarf_filesrc(files, call_file, nullptr, nullptr) : nullptr;
-    file = name ? kernel_tree_path(name) : "";
-    lineno = static_cast<int>(call_line);
-  }
-  free(scopes);
-  if (out.empty())  // lines, but no scope (an assembler unit): the symbol before it names it
-    out.push_back({nearest_symbol(address), file, lineno, false});
-  return out;
-}
-
-std::string DebugInfo::nearest_symbol(uint64_t address) const {
-  read_symbols();
-  const auto& by = impl_->by_address;
-  auto it = std::upper_bound(by.begin(), by.end(), address,
-                             [](uint64_t a, const auto& e) { return a < e.first; });
-  return it == by.begin() ? "" : std::prev(it)->second;
-}
-
-void DebugInfo::read_symbols() const {
-  if (!impl_->symbols_read) {
-    impl_->symbols_read = true;
-    // The kernel prints a symbol's size as kallsyms knows it: the distance to the next symbol
-    // (alignment padding included), not the ELF size. Both are kept.
-    std::vector<uint64_t> starts;
-    struct Named {
-      std::string name;
-      uint64_t address, size;
-      bool function;
-    };
-    std::vector<Named> named;
-    const int n = dwfl_module_getsymtab(impl_->mod);
-    for (int i = 0; i < n; ++i) {
-      GElf_Sym sym;
-      GElf_Addr addr = 0;
-      GElf_Word shndx = 0;
-      const char* s = dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, &shndx, nullptr, nullptr);
-      if (!s || *s == '\0' || shndx == SHN_UNDEF || shndx == SHN_ABS) continue;
-      starts.push_back(addr);
-      impl_->by_address.emplace_back(addr, s);
-      const int type = GELF_ST_TYPE(sym.st_info);  // assembler entry points have no type
-      if (type == STT_FUNC || type == STT_NOTYPE || type == STT_OBJECT)
-        named.push_back({s, addr, sym.st_size, type != STT_OBJECT});
-    }
-    std::sort(starts.begin(), starts.end());
-    std::stable_sort(impl_->by_address.begin(), impl_->by_address.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (Named& f : named) {
-      auto next = std::upper_bound(starts.begin(), starts.end(), f.address);
-      const uint64_t gap = next == starts.end() ? f.size : *next - f.address;
-      impl_->symbols.emplace(std::move(f.name), Impl::Symbol{f.address, f.size, gap, f.function});
-    }
-  }
-}
-
-std::optional<uint64_t> DebugInfo::symbol_address(std::string_view name, uint64_t size) const {
-  read_symbols();
-  auto [b, e] = impl_->symbols.equal_range(std::string(name));
-  std::optional<uint64_t> any;
-  for (auto it = b; it != e; ++it) {
-    if (size == 0 || it->second.size == size || it->second.gap == size) return it->second.address;
-    if (!any) any = it->second.address;
-  }
-  return size == 0 ? any : std::nullopt;
-}
-
-DebugInfo::Match DebugInfo::match(std::string_view name, uint64_t size) const {
-  read_symbols();
-  auto [b, e] = impl_->symbols.equal_range(std::string(name));
-  if (b == e) return Match::kNoSuchName;
-  bool function = false;
-  for (auto it = b; it != e; ++it) {
-    if (size == 0 || it->second.size == size || it->second.gap == size) return Match::kHolds;
-    function = function || it->second.function;
-  }
-  return function ? Match::kFunctionOfOtherSize : Match::kObjectOfOtherSize;
+  using Open = DebugInfo* (*)(const std::string& path, std::string* err);
+  auto open = reinterpret_cast<Open>(plugin_symbol(kDebuginfoPlugin, "klogd_debuginfo_open", err));
+  if (!open) return nullptr;
+  return std::unique_ptr<DebugInfo>(open(path, err));
 }
 
 }  // namespace klogd

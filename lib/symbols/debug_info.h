@@ -40,30 +40,37 @@ std::string module_key(std::string_view name);
 /// before ".ko" in the file's name), "" for a file that names none (a vmlinux).
 std::string module_of_debug_file(std::string_view path);
 
+/// The plugin that reads debug info (util/plugin.h): libdw and its libraries are mapped only once
+/// a debug file is opened.
+inline constexpr const char* kDebuginfoPlugin = "debuginfo";
+
+/// One debug file. Made by the debug-info plugin (plugins/debuginfo), loaded the first time a
+/// file is opened; when it cannot be loaded (libdw not installed), open() says so and no source
+/// lines are given, nothing else fails.
 class DebugInfo {
  public:
-  ~DebugInfo();
+  virtual ~DebugInfo() = default;
   DebugInfo(const DebugInfo&) = delete;
   DebugInfo& operator=(const DebugInfo&) = delete;
 
   /// Opens `path` (nothing else: no separate debug file is looked for). Null with *err when it
-  /// is not a readable ELF file or holds no DWARF line information.
+  /// is not a readable ELF file or holds no DWARF line information, or the plugin cannot load.
   static std::unique_ptr<DebugInfo> open(const std::string& path, std::string* err);
 
   /// The GNU build ID as hex digits, "" when the file has none.
-  const std::string& build_id() const { return build_id_; }
-  const std::string& path() const { return path_; }
+  virtual const std::string& build_id() const = 0;
+  virtual const std::string& path() const = 0;
 
   /// The code locations at `address` (the file's own), innermost first: the function the
   /// address is in, then for each inlined function the caller it was inlined into, at the call.
   /// Empty when the address has no line information.
-  std::vector<SourceLocation> locate(uint64_t address) const;
+  virtual std::vector<SourceLocation> locate(uint64_t address) const = 0;
 
   /// The address of symbol `name` (a function, or a data object: an oops that jumped into data
   /// prints one) whose size is `size` (0: any; the first of several), from the file's own
   /// symbol table: a printed frame "name+off/size" is at the result + off. A size matches the
   /// ELF size or the gap to the next symbol, which is what kallsyms prints.
-  std::optional<uint64_t> symbol_address(std::string_view name, uint64_t size) const;
+  virtual std::optional<uint64_t> symbol_address(std::string_view name, uint64_t size) const = 0;
 
   /// What the file says of a symbol the log printed as "name+off/size".
   enum class Match {
@@ -72,16 +79,10 @@ class DebugInfo {
     kObjectOfOtherSize,    ///< data of that name, other sizes (kallsyms' data sizes may differ)
     kFunctionOfOtherSize,  ///< a function of that name, other sizes: another build's file
   };
-  Match match(std::string_view name, uint64_t size) const;
+  virtual Match match(std::string_view name, uint64_t size) const = 0;
 
- private:
-  void read_symbols() const;
-  std::string nearest_symbol(uint64_t address) const;
-  struct Impl;
-  explicit DebugInfo(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-  std::string path_;
-  std::string build_id_;
+ protected:
+  DebugInfo() = default;
 };
 
 }  // namespace klogd

@@ -72,9 +72,18 @@ ContentCheck check_map_against_kallsyms(const SymbolTable& map, const SymbolTabl
                                ", not in kallsyms at " + hex16(*a + static_cast<uint64_t>(c.slide));
     }
   }
-  size_t n = map.size();
-  size_t step = n > kContentSamples ? n / kContentSamples : 1;
-  for (size_t i = 0; i + 1 < n; i += step) probe(map.address_at(i), map.name_at(i));
+  // The samples in kContentRuns runs of neighbours spread over the whole table: neighbours'
+  // names lie side by side in the file, so the check reads a few pages of a map it has given
+  // back (each read maps a whole fault-around window), not one per sample.
+  const size_t n = map.size();
+  const size_t per_run = kContentSamples / kContentRuns;
+  if (n <= kContentSamples) {
+    for (size_t i = 0; i + 1 < n; ++i) probe(map.address_at(i), map.name_at(i));
+  } else {
+    for (size_t r = 0; r < kContentRuns; ++r)
+      for (size_t i = r * (n - per_run - 1) / (kContentRuns - 1), k = 0; k < per_run; ++i, ++k)
+        probe(map.address_at(i), map.name_at(i));
+  }
   c.ok = c.sampled >= 4 &&
          static_cast<double>(c.agreed) >= kContentAgreement * static_cast<double>(c.sampled);
   return c;

@@ -29,6 +29,8 @@ struct ContentCheck {
 
 /// How many samples the content check takes (about; endpoints and named anchors are added).
 inline constexpr size_t kContentSamples = 400;
+/// In this many runs of neighbouring symbols, evenly spread from the first to the last.
+inline constexpr size_t kContentRuns = 16;
 /// The share of samples that must agree exactly. kallsyms and System.map of one build agree on
 /// every text symbol; the margin allows for symbols one of them filters.
 inline constexpr double kContentAgreement = 0.98;

@@ -1,5 +1,15 @@
 #include "symbols/symbol_table.h"
 
+#include <fcntl.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -17,9 +27,9 @@ constexpr size_t kMaxReportedBadLines = 5;
 
 uint8_t kallsyms_rank(char type, std::string_view name) {
   unsigned weak = (type == 'w' || type == 'W') ? 1 : 0;
-  unsigned marker = is_linker_script_marker(name) ? 1 : 0;
-  size_t underscores = name.find_first_not_of('_');
-  if (underscores == std::string_view::npos) underscores = name.size();
+  size_t underscores = 0;
+  while (underscores < name.size() && name[underscores] == '_') ++underscores;
+  unsigned marker = underscores >= 2 && is_linker_script_marker(name) ? 1 : 0;
   return static_cast<uint8_t>(weak << 7 | marker << 6 | std::min<size_t>(underscores, 63));
 }
 
@@ -32,10 +42,32 @@ bool is_linker_script_marker(std::string_view name) {
          name.ends_with("_start") || name.ends_with("_end");
 }
 
+namespace {
+// The names looked up by name (map_check.cpp's anchors): their addresses are kept as the file is
+// read, so that a lookup never reads names all over a file whose pages were given back.
+bool is_marker(std::string_view name) {
+  return name == "_text" || name == "_stext" || name == "_etext" || name == "start_kernel";
+}
+}  // namespace
+
 bool SymbolTable::load_file(const std::string& path, std::string* err, SymbolLoadReport* report) {
   primary_.clear();
   aliases_.clear();
+  markers_.clear();
+  module_text_.clear();
   report_ = {};
+  {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && !(S_ISREG(st.st_mode) && st.st_size > 0) &&
+        !S_ISDIR(st.st_mode)) {
+      const bool streamed = load_stream(fd, path, err);
+      ::close(fd);
+      if (report) *report = report_;
+      return streamed;
+    }
+    if (fd >= 0) ::close(fd);
+  }
   bool ok = buffer_.load(path, err);
   if (ok && buffer_.view().starts_with("\x1f\x8b")) {  // a gzip'ed map (System.map.gz)
     std::string text;
@@ -52,6 +84,8 @@ bool SymbolTable::load_text(std::string text, const std::string& origin, std::st
                             SymbolLoadReport* report) {
   primary_.clear();
   aliases_.clear();
+  markers_.clear();
+  module_text_.clear();
   report_ = {};
   buffer_.assign(std::move(text));
   bool ok = parse(origin, err);
@@ -61,14 +95,18 @@ bool SymbolTable::load_text(std::string text, const std::string& origin, std::st
 
 // One line of a map or kallsyms ("ADDR TYPE NAME[\tMOD]"): true with *out for a text symbol;
 // false for what is not one, with *why when the line is bad (other lines are counted).
-bool SymbolTable::read_line(std::string_view line, size_t line_offset, Entry* out,
-                            const char** why) {
+bool SymbolTable::read_line(std::string_view line, Parsing* p, Entry* out,
+                            std::string_view* name_out, const char** why) {
+  SymbolLoadReport& report = p->report;
   *why = nullptr;
-  const size_t sp = line.find(' ');  // ADDR
-  if (sp == std::string_view::npos) return (*why = "no fields"), false;
   uint64_t address = 0;
-  if (!parse_hex_u64(line.substr(0, sp), &address))
-    return (*why = sp > 16 ? "address longer than 16 hex digits" : "address is not hex"), false;
+  size_t sp = 16;  // ADDR: nearly always 16 hex digits then a space, read eight at a time
+  if (!(line.size() > 16 && line[16] == ' ' && parse_hex16(line.data(), &address))) {
+    sp = line.find(' ');
+    if (sp == std::string_view::npos) return (*why = "no fields"), false;
+    if (!parse_hex_u64(line.substr(0, sp), &address))
+      return (*why = sp > 16 ? "address longer than 16 hex digits" : "address is not hex"), false;
+  }
   if (line.size() < sp + 4 || line[sp + 2] != ' ' || line[sp + 1] == ' ')  // TYPE
     return (*why = "no type and name after the address"), false;
   const char type = line[sp + 1];
@@ -81,14 +119,14 @@ bool SymbolTable::read_line(std::string_view line, size_t line_offset, Entry* ou
   if (name.find(' ') != std::string_view::npos) {
     if (!name.starts_with("The real System.map is in"))
       return (*why = "space in symbol name"), false;
-    report_.placeholder = true;
+    report.placeholder = true;
     return false;
   }
   if (name.empty()) return (*why = "empty symbol name"), false;
   if (!module.empty()) {
     if (module.size() < 3 || module.front() != '[' || module.back() != ']')
       return (*why = "module field is not [name]"), false;
-    ++report_.module_lines;
+    ++report.module_lines;
     return false;
   }
   if (name.starts_with("Version_")) {
@@ -98,28 +136,32 @@ bool SymbolTable::read_line(std::string_view line, size_t line_offset, Entry* ou
       digits_only = digits_only && ch >= '0' && ch <= '9';
       if (digits_only) code = code * 10 + static_cast<uint64_t>(ch - '0');
     }
-    if (digits_only) report_.version_code = code;
+    if (digits_only) report.version_code = code;
   }
   if (!is_text_type(type)) {
     if (!std::isalpha(static_cast<unsigned char>(type)) && type != '?' && type != '-')
       return (*why = "unknown symbol type"), false;
-    ++report_.other_symbols;
+    ++report.other_symbols;
     return false;
   }
   if (address == 0) {
-    ++report_.zero_addresses;
+    ++report.zero_addresses;
     return false;
   }
   const int digits = static_cast<int>(sp);
-  if (report_.address_digits == 0)
-    report_.address_digits = digits;
-  else if (digits != report_.address_digits)
+  if (report.address_digits == 0)
+    report.address_digits = digits;
+  else if (digits != report.address_digits)
     return (*why = "address width differs from the file's first text symbol"), false;
   if (name.size() > UINT16_MAX) return (*why = "symbol name too long"), false;
-  const size_t name_offset = line_offset + sp + 3;
-  if (name_offset > UINT32_MAX) return (*why = "file too large"), false;
-  *out = Entry{address, static_cast<uint32_t>(name_offset), static_cast<uint16_t>(name.size()),
-               kallsyms_rank(type, name), static_cast<uint8_t>(type)};
+  *out = Entry{address, 0, static_cast<uint16_t>(name.size()), kallsyms_rank(type, name),
+               static_cast<uint8_t>(type)};
+  *name_out = name;
+  if ((name[0] == '_' || name[0] == 's') && is_marker(name))  // the map check's anchors
+    p->markers.emplace_back(name, address);
+  // The kernel's own ends of text (kallsyms.c's text ranges end there): what follows them up to
+  // the next text symbol is rodata or data, never a function.
+  if (name == "_etext" || name == "_einittext") out->type = kEndMarker;
   return true;
 }
 
@@ -140,39 +182,206 @@ std::string SymbolTable::empty_table_error(const std::string& origin) const {
   return err;
 }
 
-bool SymbolTable::parse(const std::string& origin, std::string* err) {
-  std::string_view all = buffer_.view();
-  std::vector<Entry> entries;
-  entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
-  bool sorted = true;
-  uint64_t previous = 0;
-  for_each_line(all, [&](std::string_view line, size_t number) {
-    if (line.empty()) return;
-    ++report_.lines;
-    Entry e;
-    const char* why = nullptr;
-    if (read_line(line, static_cast<size_t>(line.data() - all.data()), &e, &why)) {
-      sorted = sorted && e.address >= previous;
-      previous = e.address;
-      entries.push_back(e);
-    } else if (why) {
-      ++report_.bad_lines;
-      if (report_.first_bad.size() < kMaxReportedBadLines) {
-        std::string shown(line.substr(0, 80));
-        for (char& c : shown)  // never raw bytes into the log
-          if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-        report_.first_bad.push_back("line " + std::to_string(number) + ": " + why + ": " + shown);
-      }
+// One line, in order: an entry (its name where `names_base` holds it, or copied to the end of
+// *names when there is none), or a bad line counted and kept for the report.
+void SymbolTable::take_line(std::string_view line, size_t number, Parsing* p) {
+  if (line.empty()) return;
+  ++p->report.lines;
+  Entry e;
+  std::string_view name;
+  const char* why = nullptr;
+  if (read_line(line, p, &e, &name, &why)) {
+    const size_t offset = p->names ? p->names->size()
+                                   : static_cast<size_t>(name.data() - p->names_base);
+    if (offset > UINT32_MAX) {
+      why = "file too large";
+    } else {
+      if (p->names) p->names->append(name);
+      e.name_offset = static_cast<uint32_t>(offset);
+      p->sorted = p->sorted && e.address >= p->previous;
+      p->previous = e.address;
+      p->entries.push_back(e);
+      return;
     }
-  });
-  report_.text_symbols = entries.size();
-  if (entries.empty()) {
+  }
+  if (p->names && line.find('\t') != std::string_view::npos) {  // a module's, kept as it is
+    module_text_.append(line);
+    module_text_.push_back('\n');
+  }
+  if (!why) return;
+  ++p->report.bad_lines;
+  if (p->bad.size() < kMaxReportedBadLines) {
+    std::string shown(line.substr(0, 80));
+    for (char& c : shown)  // never raw bytes into the log
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    p->bad.emplace_back(number, std::string(why) + ": " + shown);
+  }
+}
+
+bool SymbolTable::finish(Parsing* p, const std::string& origin, std::string* err) {
+  report_ = p->report;
+  for (const auto& [number, what] : p->bad)
+    report_.first_bad.push_back("line " + std::to_string(number) + ": " + what);
+  markers_ = std::move(p->markers);
+  report_.text_symbols = p->entries.size();
+  if (p->entries.empty()) {
     *err = empty_table_error(origin);
     return false;
   }
-  keep_in_order(std::move(entries), sorted);
+  keep_in_order(std::move(p->entries), p->sorted);
   build_index();
   return true;
+}
+
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+
+// The bytes of `x` that are `c`: their high bits (the lowest one exact, which is all that is
+// asked: where the first one is).
+inline uint64_t bytes_equal(uint64_t x, char c) {
+  const uint64_t v = x ^ (static_cast<uint64_t>(static_cast<unsigned char>(c)) * kOnes);
+  return (v - kOnes) & ~v & kHigh;
+}
+
+// Where the first '\n', '\t', ' ' or '\r' at or after `p` is (or `end`): sixteen bytes at a
+// time with SSE2 (a name is mostly within one step), else eight (SWAR).
+inline const char* name_end(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' '),
+                cr = _mm_set1_epi8('\r');
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, nl), _mm_cmpeq_epi8(x, tab)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, cr)));
+    if (const int m = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(m));
+    p += 16;
+  }
+#endif
+  while (end - p >= 8) {
+    uint64_t x = 0;
+    std::memcpy(&x, p, 8);
+    const uint64_t m =
+        bytes_equal(x, '\n') | bytes_equal(x, '\t') | bytes_equal(x, ' ') | bytes_equal(x, '\r');
+    if (m) return p + (__builtin_ctzll(m) >> 3);
+    p += 8;
+  }
+  while (p < end && *p != '\n' && *p != '\t' && *p != ' ' && *p != '\r') ++p;
+  return p;
+}
+
+}  // namespace
+
+// The common line of a map or kallsyms, read in one pass: "%016lx %c NAME\n" with a text
+// symbol's type and a name of no space or tab. Anything else (another width, a module's line,
+// data, damage) is left to take_line(). True when the line was taken; *next is the next line.
+bool SymbolTable::take_common_line(const char* p, const char* end, Parsing* parsing,
+                                   const char** next) {
+  uint64_t address = 0;
+  if (end - p < 20 || p[16] != ' ' || p[18] != ' ' || !is_text_type(p[17]) ||
+      !parse_hex16(p, &address) || address == 0 ||
+      (parsing->report.address_digits != 0 && parsing->report.address_digits != 16))
+    return false;
+  const char* name = p + 19;
+  const char* stop = name_end(name, end);
+  if (stop == name || stop == end || *stop != '\n') return false;
+  const std::string_view n(name, static_cast<size_t>(stop - name));
+  if (n.size() > UINT16_MAX) return false;
+  parsing->report.address_digits = 16;
+  ++parsing->report.lines;
+  Entry e{address, static_cast<uint32_t>(name - parsing->names_base),
+          static_cast<uint16_t>(n.size()), kallsyms_rank(p[17], n), static_cast<uint8_t>(p[17])};
+  if ((n[0] == '_' || n[0] == 's') && is_marker(n)) parsing->markers.emplace_back(n, address);
+  if (n == "_etext" || n == "_einittext") e.type = kEndMarker;
+  parsing->sorted = parsing->sorted && address >= parsing->previous;
+  parsing->previous = address;
+  parsing->entries.push_back(e);
+  *next = stop + 1;
+  return true;
+}
+
+// Lines [from, to) of the mapped text (both at line starts), into *p, numbered from 1. The pages
+// behind the parse are given back as it goes (they come back, from the page cache, for the few
+// names printed later): the text is never resident whole.
+void SymbolTable::parse_part(const char* from, const char* to, Parsing* p) {
+  const char* base = buffer_.view().data();
+  const char* at = from;
+  const char* released = from;
+  size_t number = 0;
+  while (at < to) {
+    ++number;
+    const char* next = nullptr;
+    if (!take_common_line(at, to, p, &next)) {  // line by line
+      const char* nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<size_t>(to - at)));
+      next = nl ? nl + 1 : to;
+      std::string_view line(at, static_cast<size_t>((nl ? nl : to) - at));
+      while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      take_line(line, number, p);
+    }
+    at = next;
+    if (at - released >= (1 << 20)) {
+      buffer_.release_pages(static_cast<size_t>(released - base), static_cast<size_t>(at - base));
+      released = at;
+    }
+  }
+  p->line_count = number;
+}
+
+bool SymbolTable::parse(const std::string& origin, std::string* err) {
+  std::string_view all = buffer_.view();
+  if (all.size() > UINT32_MAX) {  // names are 32-bit offsets
+    *err = origin + ": file too large";
+    return false;
+  }
+  Parsing p;
+  p.names_base = all.data();
+  p.entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
+  parse_part(all.data(), all.data() + all.size(), &p);
+  buffer_.release_pages();  // the parse is over: names are read here and there from now on
+  return finish(&p, origin, err);
+}
+
+// A file that cannot be mapped (/proc/kallsyms: its size reads 0): read in chunks, only the
+// names kept (and the module lines): the table holds a third of the text, and the text itself is
+// never held whole.
+bool SymbolTable::load_stream(int fd, const std::string& origin, std::string* err) {
+  Parsing p;
+  std::string names, chunk(64 * 1024, '\0'), carry;
+  // Room reserved, not touched: the pages become resident as names and entries land, and
+  // nothing is copied to grow (a copy would hold the old and the new block at once).
+  names.reserve(16u << 20);
+  p.entries.reserve(256 * 1024);
+  p.names = &names;
+  size_t number = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *err = origin + ": " + std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    std::string_view data(chunk.data(), static_cast<size_t>(n));
+    while (!data.empty()) {
+      const size_t nl = data.find('\n');
+      if (nl == std::string_view::npos) {
+        carry.append(data);
+        break;
+      }
+      std::string_view line = data.substr(0, nl);
+      if (!carry.empty()) {
+        carry.append(line);
+        line = carry;
+      }
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      take_line(line, ++number, &p);
+      carry.clear();
+      data.remove_prefix(nl + 1);
+    }
+  }
+  if (!carry.empty()) take_line(carry, ++number, &p);
+  buffer_.assign(std::move(names));
+  return finish(&p, origin, err);
 }
 
 // The entries by address, the one the kernel names first at each address kept (the others are
@@ -201,12 +410,6 @@ void SymbolTable::keep_in_order(std::vector<Entry> entries, bool sorted) {
       entries[kept++] = entries[i];
   }
   entries.resize(kept);
-  // The kernel's own ends of text (kallsyms.c's text ranges end there): what follows them up to
-  // the next text symbol is rodata or data, never a function.
-  for (Entry& e : entries) {
-    std::string_view n = name_of(e);
-    if (n == "_etext" || n == "_einittext") e.type = kEndMarker;
-  }
   primary_ = std::move(entries);
 }
 
@@ -256,6 +459,8 @@ std::optional<SymbolHit> SymbolTable::lookup(uint64_t address) const {
 }
 
 std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
+  for (const auto& [marker, address] : markers_)
+    if (marker == name) return address;
   for (const auto* v : {&primary_, &aliases_})
     for (const Entry& e : *v)
       if (name_of(e) == name) return e.address;
@@ -263,6 +468,7 @@ std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
 }
 
 std::string SymbolTable::module_lines() const {
+  if (!module_text_.empty()) return module_text_;  // read in chunks: kept as they came
   std::string out;
   std::string_view all = buffer_.view();
   for (size_t tab = all.find('\t'); tab != std::string_view::npos; tab = all.find('\t', tab + 1)) {
@@ -279,6 +485,11 @@ std::string SymbolTable::module_lines() const {
 
 std::vector<uint64_t> SymbolTable::addresses_of(std::string_view name) const {
   std::vector<uint64_t> out;
+  if (is_marker(name)) {  // every one of them was kept as the file was read
+    for (const auto& [marker, address] : markers_)
+      if (marker == name) out.push_back(address);
+    return out;
+  }
   for (const auto* v : {&primary_, &aliases_})
     for (const Entry& e : *v)
       if (name_of(e) == name) out.push_back(e.address);

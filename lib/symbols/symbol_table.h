@@ -100,8 +100,26 @@ class SymbolTable {
   static_assert(sizeof(Entry) == 16);
   static constexpr uint8_t kEndMarker = 0;  // Entry::type of _etext / _einittext
 
+  // The text being read: what was found so far.
+  struct Parsing {
+    std::vector<Entry> entries;
+    bool sorted = true;
+    uint64_t previous = 0;
+    const char* names_base = nullptr;  // a mapped text: names are where the text has them
+    std::string* names = nullptr;      // a stream: names are copied here
+    SymbolLoadReport report;
+    std::vector<std::pair<size_t, std::string>> bad;  // line number, "reason: text"
+    std::vector<std::pair<std::string, uint64_t>> markers;
+    size_t line_count = 0;
+  };
   bool parse(const std::string& origin, std::string* err);
-  bool read_line(std::string_view line, size_t line_offset, Entry* out, const char** why);
+  void parse_part(const char* from, const char* to, Parsing* p);
+  bool take_common_line(const char* p, const char* end, Parsing* parsing, const char** next);
+  bool load_stream(int fd, const std::string& origin, std::string* err);
+  void take_line(std::string_view line, size_t number, Parsing* p);
+  bool finish(Parsing* p, const std::string& origin, std::string* err);
+  bool read_line(std::string_view line, Parsing* p, Entry* out, std::string_view* name,
+                 const char** why);
   std::string empty_table_error(const std::string& origin) const;
   void keep_in_order(std::vector<Entry> entries, bool sorted);
   void build_index();
@@ -112,6 +130,10 @@ class SymbolTable {
   FileBuffer buffer_;
   std::vector<Entry> primary_;    // one per distinct address, sorted
   std::vector<Entry> aliases_;    // the other names at those addresses
+  // The kernel's text markers, found while the file is read: address_of() answers them without
+  // reading names all over the file again (its pages were given back after the load).
+  std::vector<std::pair<std::string, uint64_t>> markers_;
+  std::string module_text_;  // a streamed file's module lines (module_lines())
   std::vector<uint32_t> bucket_;  // bucket b: first primary index with address >= base + b<<shift
   unsigned shift_ = 0;
   SymbolLoadReport report_;

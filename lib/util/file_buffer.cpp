@@ -1,5 +1,7 @@
 #include "util/file_buffer.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -47,7 +49,18 @@ void FileBuffer::reset() {
 }
 
 void FileBuffer::release_pages() const {
-  if (map_) ::madvise(map_, map_len_, MADV_DONTNEED);
+  if (!map_) return;
+  ::madvise(map_, map_len_, MADV_DONTNEED);
+  // From now on a name is read here and there: each read maps its own page only (no
+  // fault-around of 16 pages, no readahead), so a few hundred reads cost a few hundred pages.
+  ::madvise(map_, map_len_, MADV_RANDOM);
+}
+
+void FileBuffer::release_pages(size_t begin, size_t end) const {
+  if (!map_) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t from = (begin + page - 1) / page * page, to = std::min(end, map_len_) / page * page;
+  if (to > from) ::madvise(static_cast<char*>(map_) + from, to - from, MADV_DONTNEED);
 }
 
 bool for_each_file_line(const std::string& path, const std::function<void(std::string_view)>& fn,
@@ -122,7 +135,8 @@ bool FileBuffer::load(const std::string& path, std::string* err, size_t max_byte
       ::close(fd);
       return false;
     }
-    void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    // not MAP_POPULATE: a parse that gives pages back as it goes never holds the file whole
+    void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p != MAP_FAILED) {
       ::madvise(p, len, MADV_SEQUENTIAL);
       map_ = p;

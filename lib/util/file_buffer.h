@@ -29,6 +29,8 @@ class FileBuffer {
   /// cache and fault back in when read). Used after a table was built, since afterwards only
   /// the few names that get printed are ever read. No effect on an owned buffer.
   void release_pages() const;
+  /// The same for the bytes [begin, end) only (the whole pages inside them).
+  void release_pages(size_t begin, size_t end) const;
 
  private:
   void reset();

@@ -24,6 +24,10 @@ constexpr bool is_word_char(char c) {
 /// Parses 1 to 16 hex digits, no prefix; false on anything else. (The map loader's hot path.)
 bool parse_hex_u64(std::string_view s, uint64_t* out);
 
+/// Exactly 16 hex digits at `p` (the width of every 64-bit map and kallsyms address), eight at a
+/// time (SWAR): the symbol tables' load reads one per line. False when one is not a hex digit.
+bool parse_hex16(const char* p, uint64_t* out);
+
 /// Reads "0x" and 1 to 16 hex digits at t[*pos]; on success advances *pos past them.
 bool read_0x_hex(std::string_view t, size_t* pos, uint64_t* out);
 

@@ -1,3 +1,5 @@
+// The tls plugin (libklogd-tls.so), loaded when a tls:// target is named: OpenSSL's libssl is
+// mapped then only.
 // tls://: RFC 5425, octet-counted frames inside TLS, OpenSSL through Boost.Asio (blocking calls
 // on the sender thread). The server's certificate is verified, always: chain against --tls-ca
 // (else the system's CAs), name against --tls-name (else HOST) by OpenSSL's own check
@@ -196,8 +198,10 @@ class TlsTransport : public ForwardTransport {
 
 }  // namespace
 
-std::unique_ptr<ForwardTransport> make_tls_transport(const ForwardTarget& t, const TlsOptions& o) {
-  return std::make_unique<TlsTransport>(t, o);
-}
-
 }  // namespace klogd
+
+/// The plugin's entry: a tls:// transport (owned by the caller).
+extern "C" __attribute__((visibility("default"))) klogd::ForwardTransport* klogd_tls_transport(
+    const klogd::ForwardTarget& t, const klogd::TlsOptions& o) {
+  return new klogd::TlsTransport(t, o);
+}
