@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "incidents/catalog_regex.h"
 #include "incidents/report_catalog.h"
@@ -13,6 +17,72 @@ namespace {
 
 bool has(std::string_view s, std::string_view what) {
   return s.find(what) != std::string_view::npos;
+}
+
+// Whether a frame line is one the unwinder was unsure of (" ? " before it): '?' is rare in a
+// line, ' ' is in every word, so the search starts at the '?'.
+bool questionable_frame(std::string_view s) {
+  for (size_t q = s.find('?'); q != std::string_view::npos; q = s.find('?', q + 1))
+    if (q > 0 && q + 1 < s.size() && s[q - 1] == ' ' && s[q + 1] == ' ') return true;
+  return s.ends_with(" (unreliable)");
+}
+
+// The markers a line inside a report is looked at for, found in one pass over it (a dozen
+// substring searches a line cost a storm more than the rest of the engine).
+enum Mark : unsigned {
+  kCutHere = 1u << 0,        // "[ cut here ]": the next report's first line
+  kPanic = 1u << 1,          // "Kernel panic - not syncing"
+  kEndTrace = 1u << 2,       // "---[ end trace"
+  kEndPanic = 1u << 3,       // "---[ end Kernel panic"
+  kLockDebugOff = 1u << 4,   // "Disabling lock debugging due to kernel taint"
+  kSendingNmi = 1u << 5,     // "Sending NMI from CPU"
+  kCircular = 1u << 6,       // "WARNING: possible circular locking dependency detected"
+  kTrace = 1u << 7,          // "Call Trace", "Call trace", "Backtrace:"
+  kEoi = 1u << 8,            // "<EOI>"
+};
+
+// The marker starting at t[i], if any, added to *m.
+void mark_at(std::string_view t, size_t i, unsigned* m) {
+  auto at = [&](std::string_view what, unsigned mark) {
+    if (t.size() - i >= what.size() && std::memcmp(t.data() + i, what.data(), what.size()) == 0)
+      *m |= mark;
+  };
+  switch (t[i]) {
+    case '[': at("[ cut here ]", kCutHere); break;
+    case 'K': at("Kernel panic - not syncing", kPanic); break;
+    case '-':
+      at("---[ end trace", kEndTrace);
+      at("---[ end Kernel panic", kEndPanic);
+      break;
+    case 'D': at("Disabling lock debugging due to kernel taint", kLockDebugOff); break;
+    case 'S': at("Sending NMI from CPU", kSendingNmi); break;
+    case 'W': at("WARNING: possible circular locking dependency detected", kCircular); break;
+    case 'C':
+      at("Call Trace", kTrace);
+      at("Call trace", kTrace);
+      break;
+    case 'B': at("Backtrace:", kTrace); break;
+    case '<': at("<EOI>", kEoi); break;
+    default: break;
+  }
+}
+
+unsigned marks_of(std::string_view t) {
+  unsigned m = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  // sixteen bytes at a time: only where a marker's first byte is is a marker looked for
+  for (; i + 16 <= t.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    __m128i hit = _mm_cmpeq_epi8(v, _mm_set1_epi8('['));
+    for (char c : {'K', '-', 'D', 'S', 'W', 'C', 'B', '<'})
+      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit)); bits; bits &= bits - 1)
+      mark_at(t, i + static_cast<size_t>(__builtin_ctz(bits)), &m);
+  }
+#endif
+  for (; i < t.size(); ++i) mark_at(t, i, &m);
+  return m;
 }
 
 // A sanitizer's banner: a line of '=' only (KASAN prints 66).
@@ -107,10 +177,10 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind,
   r->sanitizer = is_sanitizer(line.text);
   Report& ref = *r;
   open_.push_back(std::move(r));
-  add(ref, line, false, now);
+  add(ref, line, marks_of(line.text), false, now);
 }
 
-void IncidentDetector::add(Report& r, const ReportLine& line, bool questionable,
+void IncidentDetector::add(Report& r, const ReportLine& line, unsigned m, bool questionable,
                            std::chrono::steady_clock::time_point now) {
   r.last = line.number;
   if (line.ts_usec) r.ts = line.ts_usec;
@@ -122,19 +192,18 @@ void IncidentDetector::add(Report& r, const ReportLine& line, bool questionable,
   if (console && r.title_end == std::string::npos && r.text_lines > 1 && is_info_with_stack(t))
     r.title_end = r.lines.size();
   bool skip = r.skip_text;
-  if (has(t, "Disabling lock debugging due to kernel taint")) {
+  if (m & kLockDebugOff) {
     skip = true;
-  } else if (has(t, "Sending NMI from CPU")) {
+  } else if (m & kSendingNmi) {
     r.cpu_traceback = true;
-  } else if ((has(t, "Kernel panic - not syncing") ||
-              has(t, "WARNING: possible circular locking dependency detected")) &&
+  } else if ((m & (kPanic | kCircular)) &&
              r.text_lines > min_lines(r.lines.empty() ? t : std::string_view(r.lines[0]))) {
     r.skip_text = skip = true;
   }
-  if (has(t, "Kernel panic - not syncing")) r.panicked = true;
+  if (m & kPanic) r.panicked = true;
   if (!skip || r.lines.empty()) r.lines.emplace_back(t);
-  if (has(t, "Call Trace") || has(t, "Call trace") || has(t, "Backtrace:")) r.has_trace = true;
-  if (has(t, "---[ end trace") || has(t, "---[ end Kernel panic"))
+  if (m & kTrace) r.has_trace = true;
+  if (m & (kEndTrace | kEndPanic))
     r.ended = true;
   else if (r.sanitizer && r.text_lines > 1 && is_banner(t))
     r.ended = true;
@@ -160,8 +229,9 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
       r->last = line.number;
       r->arrival = now;
       if (line.ts_usec) r->ts = line.ts_usec;
-      if (has(t, "Kernel panic - not syncing")) r->panicked = true;
-      if (has(t, "---[ end Kernel panic")) r->tail = 200;  // nothing after it is the report's
+      const unsigned m = marks_of(t);
+      if (m & kPanic) r->panicked = true;
+      if (m & kEndPanic) r->tail = 200;  // nothing after it is the report's
       return;
     }
     finish(index);
@@ -184,15 +254,16 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
       return;
     }
   }
-  if (r && has(t, "[ cut here ]")) {
+  const unsigned m = r ? marks_of(t) : 0;
+  if (m & kCutHere) {
     hold_before_header(line);  // the next report's first line, not this one's last
     return;
   }
   if (r) {
     bool questionable = false;
-    if (!line.context.empty() && !has(t, "<EOI>"))
-      questionable = has(t, " ? ") || t.ends_with(" (unreliable)");
-    add(*r, line, questionable, now);
+    if (!line.context.empty() && !(m & kEoi))
+      questionable = questionable_frame(t);
+    add(*r, line, m, questionable, now);
     if (r->lines.size() >= o_.max_lines) {
       r->cut = true;
       finish(index);

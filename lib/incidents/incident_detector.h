@@ -74,7 +74,8 @@ class IncidentDetector {
   struct Pending;
   void start(const ReportLine& line, const ReportKind* kind,
              std::chrono::steady_clock::time_point now);
-  void add(Report& r, const ReportLine& line, bool questionable,
+  /// `marks`: the markers the line holds (incident_detector.cpp's marks_of, found once a line).
+  void add(Report& r, const ReportLine& line, unsigned marks, bool questionable,
            std::chrono::steady_clock::time_point now);
   void finish(size_t index);
   /// The report as it stands, handed to the sink (once).

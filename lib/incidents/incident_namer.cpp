@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include "annotate/annotator.h"
 #include "annotate/source_lines.h"
@@ -163,38 +164,64 @@ RepeatKey repeat_key(const CrashReport& r) {
     return c;
   }();
   auto cls = [](char ch) { return kClass[static_cast<unsigned char>(ch)]; };
-  // Two independent 64-bit hashes of the masked text (FNV-1a and a multiply-rotate one): 128
-  // bits, and a remembered title is confirmed by the fingerprint besides.
-  uint64_t a = 0xcbf29ce484222325ull, b = 0x9e3779b97f4a7c15ull;
-  auto put = [&](unsigned char c) {
-    a = (a ^ c) * 0x100000001b3ull;
-    b = (b + c) * 0xff51afd7ed558ccdull;
-    b ^= b >> 29;
-  };
-  auto put_all = [&](const void* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) put(static_cast<const unsigned char*>(p)[i]);
-  };
-  put_all(&r.kind, sizeof r.kind);
+  // The masked text is made first, runs of plain bytes copied whole, then hashed eight bytes
+  // at a time by two independent 64-bit hashes (128 bits; a remembered title is confirmed by
+  // the fingerprint besides).
+  thread_local std::string masked;
   const size_t title_lines = std::min(r.title_lines, r.lines.size());
-  put_all(&title_lines, sizeof title_lines);
+  size_t most = sizeof r.kind + sizeof title_lines;
+  for (const std::string& l : r.lines) most += l.size() + 1;
+  if (masked.size() < most) masked.resize(most);
+  char* o = masked.data();
+  std::memcpy(o, &r.kind, sizeof r.kind);
+  o += sizeof r.kind;
+  std::memcpy(o, &title_lines, sizeof title_lines);
+  o += sizeof title_lines;
   for (const std::string& l : r.lines) {
-    put('\n');
-    const size_t n = l.size();
-    for (size_t j = 0; j < n;) {
-      if (!(cls(l[j]) & 3)) {
-        put(static_cast<unsigned char>(l[j++]));
+    *o++ = '\n';
+    const char* p = l.data();
+    const char* const end = p + l.size();
+    uint8_t before = 0;  // the class of the byte before p
+    while (p < end) {
+      uint8_t c = cls(*p);
+      if (!(c & 3)) {
+        *o++ = *p++;
+        before = c;
         continue;
       }
-      size_t e = j;
+      const char* e = p;
       uint8_t seen = 0;
-      while (e < n && (cls(l[e]) & 3)) seen |= cls(l[e++]);
-      if ((seen & 2) && (j == 0 || !(cls(l[j - 1]) & 4)))
-        put('#');  // a number or an address, not part of a name
-      else
-        put_all(l.data() + j, e - j);
-      j = e;
+      while (e < end && (c = cls(*e)) & 3) {
+        seen |= c;
+        ++e;
+      }
+      if ((seen & 2) && !(before & 4)) {
+        *o++ = '#';  // a number or an address, not part of a name
+      } else {
+        std::memcpy(o, p, static_cast<size_t>(e - p));
+        o += e - p;
+      }
+      before = cls(e[-1]);
+      p = e;
     }
   }
+  const size_t size = static_cast<size_t>(o - masked.data());
+  uint64_t a = 0xcbf29ce484222325ull ^ size, b = 0x9e3779b97f4a7c15ull;
+  auto put = [&](uint64_t w) {
+    a = (a ^ w) * 0x100000001b3ull;
+    a ^= a >> 32;
+    b = (b + w) * 0xff51afd7ed558ccdull;
+    b ^= b >> 29;
+  };
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, masked.data() + i, 8);
+    put(w);
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, masked.data() + i, size - i);
+  put(tail);
   return {a, b};
 }
 
