@@ -41,47 +41,55 @@ enum Mark : unsigned {
   kEoi = 1u << 8,            // "<EOI>"
 };
 
-// The marker starting at t[i], if any, added to *m.
+// Each marker's text; a line is searched only where one of their first bytes is.
+struct Marker {
+  std::string_view text;
+  unsigned mark;
+};
+constexpr Marker kMarkers[] = {
+    {"[ cut here ]", kCutHere},
+    {"Kernel panic - not syncing", kPanic},
+    {"---[ end trace", kEndTrace},
+    {"---[ end Kernel panic", kEndPanic},
+    {"Disabling lock debugging due to kernel taint", kLockDebugOff},
+    {"Sending NMI from CPU", kSendingNmi},
+    {"WARNING: possible circular locking dependency detected", kCircular},
+    {"Call Trace", kTrace},
+    {"Call trace", kTrace},
+    {"Backtrace:", kTrace},
+    {"<EOI>", kEoi},
+};
+
+// The markers starting at t[i], added to *m.
 void mark_at(std::string_view t, size_t i, unsigned* m) {
-  auto at = [&](std::string_view what, unsigned mark) {
-    if (t.size() - i >= what.size() && std::memcmp(t.data() + i, what.data(), what.size()) == 0)
-      *m |= mark;
-  };
-  switch (t[i]) {
-    case '[': at("[ cut here ]", kCutHere); break;
-    case 'K': at("Kernel panic - not syncing", kPanic); break;
-    case '-':
-      at("---[ end trace", kEndTrace);
-      at("---[ end Kernel panic", kEndPanic);
-      break;
-    case 'D': at("Disabling lock debugging due to kernel taint", kLockDebugOff); break;
-    case 'S': at("Sending NMI from CPU", kSendingNmi); break;
-    case 'W': at("WARNING: possible circular locking dependency detected", kCircular); break;
-    case 'C':
-      at("Call Trace", kTrace);
-      at("Call trace", kTrace);
-      break;
-    case 'B': at("Backtrace:", kTrace); break;
-    case '<': at("<EOI>", kEoi); break;
-    default: break;
-  }
+  for (const Marker& k : kMarkers)
+    if (k.text[0] == t[i] && t.size() - i >= k.text.size() &&
+        std::memcmp(t.data() + i, k.text.data(), k.text.size()) == 0)
+      *m |= k.mark;
 }
 
 unsigned marks_of(std::string_view t) {
+  // the markers' first bytes, each once
+  static const std::string kFirst = [] {
+    std::string f;
+    for (const Marker& k : kMarkers)
+      if (f.find(k.text[0]) == std::string::npos) f += k.text[0];
+    return f;
+  }();
   unsigned m = 0;
   size_t i = 0;
 #if defined(__SSE2__)
-  // sixteen bytes at a time: only where a marker's first byte is is a marker looked for
+  // sixteen bytes at a time: a marker is looked for only where its first byte is
   for (; i + 16 <= t.size(); i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
-    __m128i hit = _mm_cmpeq_epi8(v, _mm_set1_epi8('['));
-    for (char c : {'K', '-', 'D', 'S', 'W', 'C', 'B', '<'})
-      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+    __m128i hit = _mm_setzero_si128();
+    for (char c : kFirst) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
     for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit)); bits; bits &= bits - 1)
       mark_at(t, i + static_cast<size_t>(__builtin_ctz(bits)), &m);
   }
 #endif
-  for (; i < t.size(); ++i) mark_at(t, i, &m);
+  for (; i < t.size(); ++i)
+    if (kFirst.find(t[i]) != std::string::npos) mark_at(t, i, &m);
   return m;
 }
 
