@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 
-
 namespace po = boost::program_options;
 
 namespace klogd {
@@ -167,8 +166,8 @@ po::options_description command_options(Options* o) {
       "decode", po::value<std::string>(&o->decode_file)->value_name("FILE"),
       "annotate a saved log ('-' = stdin), write it to stdout, exit; what FILE is (a log in "
       "dmesg, console, /dev/kmsg, journalctl or kdump form, a pstore record, a folder of them) "
-      "is read from its bytes, never its name")(
-      "json", po::bool_switch(&o->json), "with --decode: one JSON object per input line")(
+      "is read from its bytes, never its name")("json", po::bool_switch(&o->json),
+                                                "with --decode: one JSON object per input line")(
       "hand-over-pstore", po::value<std::string>(&o->hand_over_pstore)->value_name("DIR"),
       "as root, copy the previous boot's dumps into DIR for --user to read, exit (the systemd "
       "unit's ExecStartPre=+)")(

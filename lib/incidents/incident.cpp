@@ -1,6 +1,5 @@
 #include "incidents/incident.h"
 
-
 #include <array>
 
 #include "incidents/report_catalog.h"

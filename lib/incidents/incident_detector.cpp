@@ -30,15 +30,15 @@ bool questionable_frame(std::string_view s) {
 // The markers a line inside a report is looked at for, found in one pass over it (a dozen
 // substring searches a line cost a storm more than the rest of the engine).
 enum Mark : unsigned {
-  kCutHere = 1u << 0,        // "[ cut here ]": the next report's first line
-  kPanic = 1u << 1,          // "Kernel panic - not syncing"
-  kEndTrace = 1u << 2,       // "---[ end trace"
-  kEndPanic = 1u << 3,       // "---[ end Kernel panic"
-  kLockDebugOff = 1u << 4,   // "Disabling lock debugging due to kernel taint"
-  kSendingNmi = 1u << 5,     // "Sending NMI from CPU"
-  kCircular = 1u << 6,       // "WARNING: possible circular locking dependency detected"
-  kTrace = 1u << 7,          // "Call Trace", "Call trace", "Backtrace:"
-  kEoi = 1u << 8,            // "<EOI>"
+  kCutHere = 1u << 0,       // "[ cut here ]": the next report's first line
+  kPanic = 1u << 1,         // "Kernel panic - not syncing"
+  kEndTrace = 1u << 2,      // "---[ end trace"
+  kEndPanic = 1u << 3,      // "---[ end Kernel panic"
+  kLockDebugOff = 1u << 4,  // "Disabling lock debugging due to kernel taint"
+  kSendingNmi = 1u << 5,    // "Sending NMI from CPU"
+  kCircular = 1u << 6,      // "WARNING: possible circular locking dependency detected"
+  kTrace = 1u << 7,         // "Call Trace", "Call trace", "Backtrace:"
+  kEoi = 1u << 8,           // "<EOI>"
 };
 
 // Each marker's text; a line is searched only where one of their first bytes is.
@@ -269,8 +269,7 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
   }
   if (r) {
     bool questionable = false;
-    if (!line.context.empty() && !(m & kEoi))
-      questionable = questionable_frame(t);
+    if (!line.context.empty() && !(m & kEoi)) questionable = questionable_frame(t);
     add(*r, line, m, questionable, now);
     if (r->lines.size() >= o_.max_lines) {
       r->cut = true;

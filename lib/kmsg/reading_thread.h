@@ -20,8 +20,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <string>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "kmsg/log_source.h"

@@ -46,9 +46,7 @@ struct SinksConfig {
   std::string sd_id = "kmsg@32473";
   std::optional<std::string> hostname;  ///< RFC 5424 HOSTNAME; absent: this host's name
   /// Records go to standard output (-f -, or --sink stdout): a fork keeps stdout open.
-  bool to_stdout() const {
-    return output_file ? *output_file == "-" : sink == SinkChoice::kStdout;
-  }
+  bool to_stdout() const { return output_file ? *output_file == "-" : sink == SinkChoice::kStdout; }
 };
 
 /// Source lines from the kernel's debug info (absent: --debuginfo none, or nothing wants them).
@@ -63,8 +61,8 @@ struct SourceLinesConfig {
 
 /// The previous boot's harvest at start (absent: --pstore none, a replay, -o without --pstore).
 struct HarvestConfig {
-  std::vector<std::string> paths;  ///< --pstore, else the defaults (pstore/previous_boot.h)
-  bool paths_given = false;        ///< named by the user: a missing one is said
+  std::vector<std::string> paths;         ///< --pstore, else the defaults (pstore/previous_boot.h)
+  bool paths_given = false;               ///< named by the user: a missing one is said
   std::optional<std::string> state_file;  ///< --pstore-state; absent: "none"
   bool unlink = false;
 };

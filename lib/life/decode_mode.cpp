@@ -76,8 +76,8 @@ bool source_lines(const Config& c, std::string_view log, SourceLines* source) {
     if (found.vmlinux.empty() && found.modules.empty())
       spdlog::warn("--debuginfo {}: no vmlinux or module of release '{}' in it", folder, release);
   }
-  if (core && !add_candidates(s.debuginfo, debug_file_candidates(s.debuginfo, release, ""), "",
-                              source))
+  if (core &&
+      !add_candidates(s.debuginfo, debug_file_candidates(s.debuginfo, release, ""), "", source))
     return false;
   for (const std::string& m : modules)
     if (!add_candidates(s.debuginfo, debug_file_candidates(s.debuginfo, release, m), m, source))

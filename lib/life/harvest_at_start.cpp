@@ -59,9 +59,9 @@ void harvest_at_start(DaemonParts& d) {
   const Annotator as_printed(nullptr, ao);
   const auto t0 = std::chrono::steady_clock::now();
   PreviousBoot p = harvest_previous_boot(po, as_printed);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   std::string err;
   for (const std::string& problem : p.problems) spdlog::warn("previous boot: {}", problem);
   for (const std::string& path : p.unreadable)

@@ -20,8 +20,8 @@ bool path_exists(const std::string& path) {
 
 bool open_privileged(DaemonParts& d, ProcessPlumbing& process, std::string* err) {
   const Config& c = d.config;
-  const std::string& path = c.source_kind == LogSource::Kind::kProc ? c.paths.proc_kmsg
-                                                                    : c.paths.kmsg;
+  const std::string& path =
+      c.source_kind == LogSource::Kind::kProc ? c.paths.proc_kmsg : c.paths.kmsg;
   if (!d.source.open(c.source_kind, path, err)) return false;
   if (c.pid_file && !process.acquire_pid_file(*c.pid_file, err)) return false;
   d.keeper = std::make_unique<SymbolKeeper>(

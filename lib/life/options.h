@@ -68,8 +68,8 @@ struct Options {
   std::string sd_id = "kmsg@32473";
   std::string hostname;
   std::string user;
-  std::string state_file = "/run/klogd/kmsg-seqnum";  ///< or "none"
-  std::vector<std::string> pstore;                    ///< folders, or "none"
+  std::string state_file = "/run/klogd/kmsg-seqnum";         ///< or "none"
+  std::vector<std::string> pstore;                           ///< folders, or "none"
   std::string pstore_state = "/var/lib/klogd/pstore-state";  ///< or "none"
   bool pstore_unlink = false;
   std::string hand_over_pstore;  ///< DIR: the root helper's mode

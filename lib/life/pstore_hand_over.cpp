@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,8 +13,6 @@
 #include "life/modes.h"
 #include "pstore/previous_boot.h"
 #include "pstore/pstore_record.h"
-
-#include <spdlog/spdlog.h>
 
 namespace klogd {
 namespace {

@@ -21,7 +21,8 @@ int run_daemon(const Config& c, ProcessPlumbing& process) {
     spdlog::error("{}", err);
     return 1;
   };
-  if (!c.forking) park_realtime_reader(d);  // after the fork when forking: threads do not survive it
+  if (!c.forking)
+    park_realtime_reader(d);  // after the fork when forking: threads do not survive it
   if (!open_privileged(d, process, &err)) return fail();
   if (c.forking) {
     go_background(d, process);

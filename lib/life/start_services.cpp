@@ -62,8 +62,8 @@ bool start_services(DaemonParts& d, std::string* err) {
     d.reader = std::make_unique<ReadingThread>(&d.source, d.ring.get(), !c.daemon && !c.replay);
   }
   if (!d.sinks.start(err)) return false;
-  const bool realtime = (d.reader->start(c.reader_priority, err) && c.reader_priority > 0) ||
-                        d.reader_parked;
+  const bool realtime =
+      (d.reader->start(c.reader_priority, err) && c.reader_priority > 0) || d.reader_parked;
   if (!err->empty()) spdlog::warn("{}", *err);
   err->clear();
   if (!realtime) let_the_reader_first();
@@ -95,9 +95,8 @@ bool start_services(DaemonParts& d, std::string* err) {
   if (!d.metrics->start(err)) return false;
   d.ticker = std::make_unique<NotifyTicker>(d.io, [processor = d.processor.get()] {
     const auto& n = processor->counters();
-    return "records " + std::to_string(n.records) + ", translated " +
-           std::to_string(n.translated) + ", missed " + std::to_string(n.missed) +
-           ", malformed " + std::to_string(n.malformed);
+    return "records " + std::to_string(n.records) + ", translated " + std::to_string(n.translated) +
+           ", missed " + std::to_string(n.missed) + ", malformed " + std::to_string(n.malformed);
   });
   return true;
 }
@@ -131,8 +130,9 @@ bool park_realtime_reader(DaemonParts& d) {
   sched_param none{};
   ::pthread_setschedparam(::pthread_self(), SCHED_OTHER, &none);
   if (!can_park)
-    spdlog::warn("started at real-time priority, which the reading thread cannot keep here "
-                 "(root, --user or capabilities to drop): it runs at normal priority");
+    spdlog::warn(
+        "started at real-time priority, which the reading thread cannot keep here "
+        "(root, --user or capabilities to drop): it runs at normal priority");
   return can_park;
 }
 

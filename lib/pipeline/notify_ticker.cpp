@@ -1,9 +1,8 @@
 #include "pipeline/notify_ticker.h"
 
-#include "util/service_notify.h"
-
-
 #include <algorithm>
+
+#include "util/service_notify.h"
 
 namespace klogd {
 

@@ -42,7 +42,8 @@ FinishedRecord previous_boot_incident(const Incident& i, uint64_t ts_usec,
   e->line = "klogd: incident in the previous boot: " + i.title + " [" + i.fingerprint + "]";
   // The report's place in the previous boot's log is its time: its line numbers in a dump
   // name nothing a reader could find.
-  std::erase_if(e->fields, [](const auto& f) { return f.first == "first_seq" || f.first == "last_seq"; });
+  std::erase_if(e->fields,
+                [](const auto& f) { return f.first == "first_seq" || f.first == "last_seq"; });
   e->fields.emplace_back("boot", "previous");
   if (!previous_boot_id.empty()) e->fields.emplace_back("boot_id", previous_boot_id);
   r.event = std::move(e);

@@ -17,8 +17,8 @@
 
 #include "annotate/annotator.h"
 #include "annotate/finished_record.h"
-#include "pstore/pstore_incidents.h"
 #include "incidents/incident.h"
+#include "pstore/pstore_incidents.h"
 
 namespace klogd {
 
@@ -33,7 +33,7 @@ std::vector<std::string> default_pstore_paths();
 std::vector<std::string> pstore_origins();
 
 struct PreviousBootOptions {
-  std::vector<std::string> paths;  ///< folders or files (read_pstore); missing ones are skipped
+  std::vector<std::string> paths;   ///< folders or files (read_pstore); missing ones are skipped
   bool missing_is_problem = false;  ///< an explicit --pstore that does not exist is said
   /// The kernel time of the last record klogd delivered in the previous boot, when known:
   /// only later lines are last words, and a report that ended before it was told live.

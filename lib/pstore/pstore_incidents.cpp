@@ -9,8 +9,8 @@
 #include <tuple>
 
 #include "incidents/incident_detector.h"
-#include "incidents/incident_namer.h"
 #include "incidents/incident_feed.h"
+#include "incidents/incident_namer.h"
 #include "util/file_buffer.h"
 #include "util/hex.h"
 #include "util/sha256.h"

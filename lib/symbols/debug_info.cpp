@@ -1,6 +1,5 @@
 #include "symbols/debug_info.h"
 
-
 #include <algorithm>
 #include <array>
 
@@ -10,9 +9,9 @@ namespace klogd {
 namespace {
 
 constexpr std::array<std::string_view, 22> kTopFolders = {
-    "arch",  "block",    "certs",   "crypto", "drivers", "fs",      "include", "init",
-    "io_uring", "ipc",   "kernel",  "lib",    "mm",      "net",     "rust",    "samples",
-    "scripts", "security", "sound", "tools",  "usr",     "virt"};
+    "arch",     "block",    "certs",  "crypto", "drivers", "fs",  "include", "init",
+    "io_uring", "ipc",      "kernel", "lib",    "mm",      "net", "rust",    "samples",
+    "scripts",  "security", "sound",  "tools",  "usr",     "virt"};
 
 bool is_top_folder(std::string_view c) {
   for (std::string_view t : kTopFolders)
@@ -30,8 +29,10 @@ std::string kernel_tree_path(std::string_view path) {
     if (slash == std::string_view::npos) slash = path.size();
     std::string_view c = path.substr(at, slash - at);
     if (c == "..") {
-      if (!parts.empty() && parts.back() != "..") parts.pop_back();
-      else parts.push_back(c);
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else
+        parts.push_back(c);
     } else if (!c.empty() && c != ".") {
       parts.push_back(c);
     }

@@ -24,7 +24,7 @@ struct Judged {
   CandidateVerdict verdict;
   MapTrust trust = MapTrust::kNone;
   std::shared_ptr<const SymbolTable> table;
-  std::string check;          // kContent: the content check's summary
+  std::string check;             // kContent: the content check's summary
   std::optional<int64_t> slide;  // kContent: its slide
   bool content_failed = false;   // refused by the content check
 };

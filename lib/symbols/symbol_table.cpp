@@ -7,11 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 
 #include "util/gzip_file.h"
@@ -191,8 +189,8 @@ void SymbolTable::take_line(std::string_view line, size_t number, Parsing* p) {
   std::string_view name;
   const char* why = nullptr;
   if (read_line(line, p, &e, &name, &why)) {
-    const size_t offset = p->names ? p->names->size()
-                                   : static_cast<size_t>(name.data() - p->names_base);
+    const size_t offset =
+        p->names ? p->names->size() : static_cast<size_t>(name.data() - p->names_base);
     if (offset > UINT32_MAX) {
       why = "file too large";
     } else {
@@ -312,7 +310,8 @@ void SymbolTable::parse_part(const char* from, const char* to, Parsing* p) {
     ++number;
     const char* next = nullptr;
     if (!take_common_line(at, to, p, &next)) {  // line by line
-      const char* nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<size_t>(to - at)));
+      const char* nl =
+          static_cast<const char*>(std::memchr(at, '\n', static_cast<size_t>(to - at)));
       next = nl ? nl + 1 : to;
       std::string_view line(at, static_cast<size_t>((nl ? nl : to) - at));
       while (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -128,12 +128,12 @@ class SymbolTable {
   }
 
   FileBuffer buffer_;
-  std::vector<Entry> primary_;    // one per distinct address, sorted
-  std::vector<Entry> aliases_;    // the other names at those addresses
+  std::vector<Entry> primary_;  // one per distinct address, sorted
+  std::vector<Entry> aliases_;  // the other names at those addresses
   // The kernel's text markers, found while the file is read: address_of() answers them without
   // reading names all over the file again (its pages were given back after the load).
   std::vector<std::pair<std::string, uint64_t>> markers_;
-  std::string module_text_;  // a streamed file's module lines (module_lines())
+  std::string module_text_;       // a streamed file's module lines (module_lines())
   std::vector<uint32_t> bucket_;  // bucket b: first primary index with address >= base + b<<shift
   unsigned shift_ = 0;
   SymbolLoadReport report_;

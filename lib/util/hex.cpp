@@ -73,12 +73,11 @@ bool parse_hex16(const char* p, uint64_t* out) {
   const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
                                        _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
   if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF) return false;
-  const __m128i nib = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0F)),
-                                   _mm_and_si128(letter, _mm_set1_epi8(9)));
+  const __m128i nib =
+      _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0F)), _mm_and_si128(letter, _mm_set1_epi8(9)));
   // each 16-bit lane holds (first digit, second digit): first << 4 | second
-  const __m128i pairs =
-      _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0x00FF)), 4),
-                   _mm_srli_epi16(nib, 8));
+  const __m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0x00FF)), 4),
+                                     _mm_srli_epi16(nib, 8));
   const uint64_t bytes =
       static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(pairs, _mm_setzero_si128())));
   *out = __builtin_bswap64(bytes);

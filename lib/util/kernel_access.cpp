@@ -1,8 +1,7 @@
 #include "util/kernel_access.h"
 
-#include <sys/stat.h>
-
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -49,7 +48,8 @@ std::string kernel_pointer_access_hint() {
 }
 
 std::string mounted_over_hint(const std::string& path) {
-  struct stat file {}, folder {};
+  struct stat file {
+  }, folder{};
   const std::string dir = path.substr(0, path.rfind('/') == 0 ? 1 : path.rfind('/'));
   if (path.find('/') == std::string::npos || ::stat(path.c_str(), &file) != 0 ||
       ::stat(dir.c_str(), &folder) != 0 || file.st_dev == folder.st_dev)

@@ -30,8 +30,8 @@ void* plugin_symbol(const char* name, const char* symbol, std::string* err) {
     p.handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!p.handle) {
       const char* why = ::dlerror();
-      p.error = "the " + std::string(name) + " plugin (" + file + ") cannot be loaded: " +
-                (why ? why : "?");
+      p.error = "the " + std::string(name) + " plugin (" + file +
+                ") cannot be loaded: " + (why ? why : "?");
     }
   }
   if (!p.handle) {

@@ -25,8 +25,8 @@ bool notify_service(std::string_view state) {
   if (fd < 0) return false;
   const socklen_t addr_len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len);
   const bool ok = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
-                           reinterpret_cast<const sockaddr*>(&addr), addr_len) ==
-                  static_cast<ssize_t>(state.size());
+                           reinterpret_cast<const sockaddr*>(&addr),
+                           addr_len) == static_cast<ssize_t>(state.size());
   ::close(fd);
   return ok;
 }

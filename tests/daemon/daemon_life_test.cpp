@@ -269,9 +269,8 @@ TEST_CASE("options: klogd.conf and klogd(8) name every option of --help, and its
     for (char c : name) troff += c == '-' ? std::string("\\-") : std::string(1, c);
     if (man.find(troff + " ") == std::string::npos && man.find(troff + "\n") == std::string::npos)
       missing_in_man += " " + name;
-    for (const char* command :
-         {"help", "version", "config", "check-map", "decode", "json", "incidents",
-          "hand-over-pstore"})
+    for (const char* command : {"help", "version", "config", "check-map", "decode", "json",
+                                "incidents", "hand-over-pstore"})
       if (name == command) name.clear();
     if (!name.empty() && conf.find("\n#" + name + " =") == std::string::npos) missing += " " + name;
   }
@@ -452,8 +451,9 @@ TEST_CASE("daemon life: a full disk is told once when it fills and once when it 
   CHECK(count("is back: queue drained") == 1);
 }
 
-TEST_CASE("options: a bad --forward URL, --hostname, --sd-id or --debuginfo is a usage error (exit 2)",
-          "[daemon][options]") {
+TEST_CASE(
+    "options: a bad --forward URL, --hostname, --sd-id or --debuginfo is a usage error (exit 2)",
+    "[daemon][options]") {
   std::string dir = temp_dir();
   for (const std::string& bad :
        {std::string("--forward 'tcp://bad host:514'"), std::string("--forward tcp://"),
@@ -541,7 +541,8 @@ TEST_CASE("daemon life: the default configuration maps no optional library", "[d
   REQUIRE(wait_for(dir + "/out", tag));
   std::string maps = read_file("/proc/" + std::to_string(klogd.pid()) + "/maps");
   REQUIRE(maps.find("libc.so") != std::string::npos);
-  for (const char* lib : {"libdw", "libdebuginfod", "libcurl", "libssl", "libsystemd", "libklogd-"}) {
+  for (const char* lib :
+       {"libdw", "libdebuginfod", "libcurl", "libssl", "libsystemd", "libklogd-"}) {
     INFO(lib);
     CHECK(maps.find(lib) == std::string::npos);
   }

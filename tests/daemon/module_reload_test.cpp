@@ -80,8 +80,9 @@ TEST_CASE("module reload: -i, -I and a uevent replace a stale module table", "[d
     CHECK(wait_for(dir + "/err", trigger == "-I" ? "static map and modules reloaded"
                                                  : "reload: modules reloaded"));
     // a signal's reload is news (info), klogd's own after a uevent is not (debug)
-    CHECK(read_file(dir + "/err").find(trigger == "uevent" ? "debug: reload: modules reloaded"
-                                                           : "info: reload: ") != std::string::npos);
+    CHECK(read_file(dir + "/err")
+              .find(trigger == "uevent" ? "debug: reload: modules reloaded" : "info: reload: ") !=
+          std::string::npos);
     REQUIRE(inject_kmsg("<4>" + tag + " after [<ffffffffc84aa010>] [<ffffffffc84ac010>]\n"));
     // the new module's name; and past its end (inside old crashme) nothing at all
     CHECK(

@@ -105,8 +105,7 @@ TEST_CASE("config: none turns a feature off, alone", "[life]") {
   o = {};
   o.debuginfo = {"none"};
   o.source_lines = true;
-  CHECK(refused(o) ==
-        "--source-lines with --debuginfo none: no debug info to take the lines from");
+  CHECK(refused(o) == "--source-lines with --debuginfo none: no debug info to take the lines from");
   o.source_lines = false;
   CHECK_FALSE(made(o).source_lines);
   o = {};
@@ -140,7 +139,7 @@ TEST_CASE("config: the mode, and the daemon's life derived once", "[life]") {
   CHECK(c.state_file == "/run/klogd/kmsg-seqnum");
   REQUIRE(c.harvest);
   CHECK(c.harvest->paths == std::vector<std::string>{"/sys/fs/pstore", "/var/lib/systemd/pstore",
-                                                      "/var/crash", "/var/lib/klogd/previous-boot"});
+                                                     "/var/crash", "/var/lib/klogd/previous-boot"});
   CHECK_FALSE(c.harvest->paths_given);
   REQUIRE(c.source_lines);  // for the incidents' guilty lines
   CHECK_FALSE(c.source_lines->decorate);

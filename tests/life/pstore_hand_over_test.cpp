@@ -55,5 +55,6 @@ TEST_CASE("hand-over: the dumps copied for klogd, nothing else", "[life]") {
   // again: the copy replaced, not added to
   h = hand_over_pstore({origin}, inbox, "");
   CHECK(h.copied == 1);
-  CHECK(std::distance(fs::recursive_directory_iterator(inbox), fs::recursive_directory_iterator()) == 2);
+  CHECK(std::distance(fs::recursive_directory_iterator(inbox),
+                      fs::recursive_directory_iterator()) == 2);
 }

@@ -13,8 +13,9 @@ TEST_CASE("hex: sixteen digits eight at a time, as the plain reader reads them",
   CHECK(v == 0xffffffff81000000ull);
   REQUIRE(parse_hex16("0123456789ABCDEF", &v));
   CHECK(v == 0x0123456789abcdefull);
-  for (const char* bad : {"ffffffff8100000g", "fffffff 81000000", "ffffffff:1000000", "/fffffff81000000",
-                          "@fffffff81000000", "`fffffff81000000", "Gfffffff81000000"})
+  for (const char* bad :
+       {"ffffffff8100000g", "fffffff 81000000", "ffffffff:1000000", "/fffffff81000000",
+        "@fffffff81000000", "`fffffff81000000", "Gfffffff81000000"})
     CHECK_FALSE(parse_hex16(bad, &v));
   // every byte value in every position, and random strings, against parse_hex_u64
   std::mt19937 rng(7);

@@ -25,9 +25,11 @@ TEST_CASE("kernel access: a file with something mounted over it is said to be hi
   pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
       ::_exit(77);
-    if (::mount("/dev/null", (dir + "/kallsyms").c_str(), nullptr, MS_BIND, nullptr) != 0) ::_exit(77);
+    if (::mount("/dev/null", (dir + "/kallsyms").c_str(), nullptr, MS_BIND, nullptr) != 0)
+      ::_exit(77);
     const std::string hint = mounted_over_hint(dir + "/kallsyms");
     ::_exit(hint.find("ProtectKernelTunables=") != std::string::npos ? 0 : 1);
   }

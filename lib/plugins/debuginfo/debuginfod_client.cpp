@@ -1,13 +1,13 @@
 // The debug-info plugin's debuginfod client (libdebuginfod: libcurl and its TLS, Kerberos and
 // more, mapped only once a fetch is asked for).
-#include "symbols/debuginfod_fetch.h"
-
 #include <elfutils/debuginfod.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+
+#include "symbols/debuginfod_fetch.h"
 
 namespace klogd {
 namespace {

@@ -22,8 +22,8 @@ namespace klogd {
 namespace {
 
 // No separate debug file is ever looked for: the file given is the one read.
-int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*,
-                 GElf_Word, char**) {
+int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*, GElf_Word,
+                 char**) {
   return -1;
 }
 
@@ -217,8 +217,10 @@ std::vector<SourceLocation> ElfDebugInfo::locate(uint64_t address) const {
     // the caller's location: where this function was inlined
     Dwarf_Attribute attr;
     Dwarf_Word call_file = 0, call_line = 0;
-    if (!dwarf_attr(&scopes[i], DW_AT_call_file, &attr) || dwarf_formudata(&attr, &call_file) != 0 ||
-        !dwarf_attr(&scopes[i], DW_AT_call_line, &attr) || dwarf_formudata(&attr, &call_line) != 0) {
+    if (!dwarf_attr(&scopes[i], DW_AT_call_file, &attr) ||
+        dwarf_formudata(&attr, &call_file) != 0 ||
+        !dwarf_attr(&scopes[i], DW_AT_call_line, &attr) ||
+        dwarf_formudata(&attr, &call_line) != 0) {
       file.clear();
       lineno = 0;
       continue;
