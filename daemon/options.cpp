@@ -128,6 +128,11 @@ po::options_description modern_options(Options* o) {
       "fingerprint (default true)")(
       "incident-window", po::value<unsigned>(&o->incident_window)->value_name("SECONDS"),
       "the same crash again within this time is counted, not recorded again (default 600)")(
+      "maintainers", po::value<std::string>(&o->maintainers)->value_name("FILE"),
+      "the kernel's MAINTAINERS file (plain or gzip'ed): incidents name the subsystems, "
+      "maintainers and lists of their guilty file, as get_maintainer.pl does (default: the "
+      "release's source tree when installed, /lib/modules/R/source or /usr/src/linux-R; "
+      "'none': never)")(
       "source-lines", po::value<bool>(&o->source_lines)->value_name("BOOL")->implicit_value(true),
       "after each frame of a kernel record, its source line and inlined callers from the kernel's "
       "debug info, once known (default false; incidents carry their guilty line either way)")(

@@ -134,12 +134,18 @@ std::vector<Incident> find_incidents(std::string_view log, const Annotator& anno
   return found;
 }
 
+void append_told_incident(const Incident& i, const Maintainers* tell, std::string* out) {
+  if (!tell) return append_incident_json(i, out);
+  const Recipients r = tell->lookup(i.guilty_file);
+  append_incident_json(i, out, &r);
+}
+
 size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out,
-                        const SourceLines* source) {
+                        const SourceLines* source, const Maintainers* tell) {
   std::vector<Incident> found = find_incidents(log, annotator);
   for (Incident& i : found) {
-    if (source) i.source = guilty_source(i, *source);
-    append_incident_json(i, out);
+    if (source) locate(&i, *source);
+    append_told_incident(i, tell, out);
   }
   return found.size();
 }

@@ -11,6 +11,7 @@
 #include "decode/log_line.h"
 #include "incidents/incident.h"
 #include "incidents/incident_feed.h"
+#include "incidents/maintainers.h"
 
 namespace klogd {
 
@@ -34,8 +35,12 @@ std::vector<Incident> find_incidents(std::string_view log, const Annotator& anno
 
 /// --incidents: appends one JSON object per incident (incidents/incident_json.h). Returns how
 /// many.
-/// With `source`, each incident's "source" is its guilty frame's line (incident_source.h).
+/// With `source`, each incident's "source" is its guilty frame's line (incident_source.h); with
+/// `tell`, its "maintainers" are those of its guilty file.
 size_t decode_incidents(std::string_view log, const Annotator& annotator, std::string* out,
-                        const SourceLines* source = nullptr);
+                        const SourceLines* source = nullptr, const Maintainers* tell = nullptr);
+
+/// One incident's JSON object (incident_json.h), told with `tell` when given.
+void append_told_incident(const Incident& incident, const Maintainers* tell, std::string* out);
 
 }  // namespace klogd

@@ -67,6 +67,9 @@ struct Incident {
   /// The guilty frame's source line ("fs/read_write.c:584"), when debug info is at hand; never
   /// part of the fingerprint.
   std::string source;
+  /// The source file to blame (guilty_file.h: syzkaller's rules over the report's `file:line`),
+  /// "" when the report names none; never part of the fingerprint.
+  std::string guilty_file;
 };
 
 /// The frames a fingerprint uses: the top ones that are not reporting or library

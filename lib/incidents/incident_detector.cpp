@@ -169,6 +169,26 @@ IncidentDetector::Report* IncidentDetector::find(std::string_view context, size_
   return nullptr;
 }
 
+namespace {
+
+// `next` repeats `prev` up to the frame that `prev`, a copy for an inlined function, ends with
+// ("... at lib/x.c:38 f include/y.h:404 [inline]" then "... at lib/x.c:38 g+0x13/0x1e lib/x.c:37").
+bool inlined_copy(std::string_view prev, std::string_view next) {
+  constexpr std::string_view kInline = " [inline]";
+  if (prev.size() <= kInline.size() || prev.substr(prev.size() - kInline.size()) != kInline)
+    return false;
+  std::string_view head = prev.substr(0, prev.size() - kInline.size());
+  for (int token = 0; token < 2; ++token) {  // the file:line, then the function
+    const size_t space = head.rfind(' ');
+    if (space == std::string_view::npos) return false;
+    head = head.substr(0, space);
+  }
+  return !head.empty() && next.size() > head.size() && next.substr(0, head.size()) == head &&
+         next[head.size()] == ' ';
+}
+
+}  // namespace
+
 void IncidentDetector::start(const ReportLine& line, const ReportKind* kind,
                              std::chrono::steady_clock::time_point now) {
   auto r = std::make_unique<Report>();
@@ -250,6 +270,11 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
   // its trace is this report's.
   if (kind && !inside && r && r->context == line.context && r->context != "console" &&
       !r->context.empty() && !r->has_trace)
+    kind = nullptr;
+  // A symbolizer prints a line whose frame was inlined once per inlined function, each copy
+  // ending "func file:line [inline]", then the line itself: one header, not a report each.
+  if (kind && !inside && r && r->kind == kind && r->context == line.context && !r->lines.empty() &&
+      inlined_copy(r->lines.back(), t))
     kind = nullptr;
   if (kind && !inside) {
     if (r) {

@@ -4,7 +4,7 @@
 
 namespace klogd {
 
-void append_incident_json(const Incident& i, std::string* out) {
+void append_incident_json(const Incident& i, std::string* out, const Recipients* tell) {
   auto str = [&](const char* name, std::string_view v) {
     *out += '"';
     *out += name;
@@ -53,6 +53,26 @@ void append_incident_json(const Incident& i, std::string* out) {
   str("fingerprint", i.fingerprint);
   if (!i.boot.empty()) str("boot", i.boot);
   if (!i.source.empty()) str("source", i.source);
+  str("guilty_file", i.guilty_file);
+  if (tell) {
+    auto list = [&](const char* name, const std::vector<std::string>& v) {
+      *out += '"';
+      *out += name;
+      *out += "\":[";
+      for (size_t k = 0; k < v.size(); ++k) {
+        if (k) *out += ',';
+        append_json_string(v[k], out);
+      }
+      *out += ']';
+    };
+    *out += "\"maintainers\":{";
+    list("subsystems", tell->subsystems);
+    *out += ',';
+    list("to", tell->to);
+    *out += ',';
+    list("cc", tell->cc);
+    *out += "},";
+  }
   out->back() = '}';
   *out += '\n';
 }

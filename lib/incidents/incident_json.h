@@ -6,9 +6,13 @@
 #include <string>
 
 #include "incidents/incident.h"
+#include "incidents/maintainers.h"
 
 namespace klogd {
 
-void append_incident_json(const Incident& incident, std::string* out);
+/// Then guilty_file ("" when none) and, with `tell` (a MAINTAINERS file was given),
+/// "maintainers": {"subsystems": [...], "to": [...], "cc": [...]}.
+void append_incident_json(const Incident& incident, std::string* out,
+                          const Recipients* tell = nullptr);
 
 }  // namespace klogd

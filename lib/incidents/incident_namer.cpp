@@ -7,6 +7,7 @@
 
 #include "annotate/annotator.h"
 #include "annotate/source_lines.h"
+#include "incidents/guilty_file.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
 #include "symbols/kernel_release.h"
@@ -290,6 +291,7 @@ Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t) {
   in.first_line = r.first;
   in.last_line = r.last;
   in.fingerprint = incident_fingerprint(in);  // over the names as printed
+  in.guilty_file = guilty_file(r.lines, in.type);
   for (std::string& f : in.frames) f = demangle_frame(f);
   return in;
 }

@@ -20,8 +20,33 @@ int incident_level(const Incident& i) {
   }
 }
 
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out;
+}
+
+void add_guilty_file(RecordEvent* e, const std::string& file, const Maintainers* tell) {
+  if (file.empty()) return;
+  e->fields.emplace_back("guilty_file", file);
+  if (!tell) return;
+  const Recipients r = tell->lookup(file);
+  if (r.subsystems.empty()) return;
+  e->fields.emplace_back("subsystem", r.subsystems.front());
+  if (!r.to.empty()) e->fields.emplace_back("maintainers", joined(r.to));
+  if (!r.cc.empty()) e->fields.emplace_back("cc", joined(r.cc));
+}
+
+}  // namespace
+
 FinishedRecord incident_record(const Incident& i, uint64_t ts_usec,
-                               std::optional<uint64_t> after_seq, uint64_t repeats) {
+                               std::optional<uint64_t> after_seq, uint64_t repeats,
+                               const Maintainers* tell) {
   FinishedRecord r;
   r.record.facility = 0;
   r.record.level = incident_level(i);
@@ -67,14 +92,18 @@ FinishedRecord incident_record(const Incident& i, uint64_t ts_usec,
   add("first_seq", std::to_string(i.first_line));
   add("last_seq", std::to_string(i.last_line));
   add("repeats", std::to_string(repeats));
+  add_guilty_file(e.get(), i.guilty_file, tell);
   r.event = std::move(e);
   add_incident_source(&r, i.source);
   return r;
 }
 
-void add_incident_source(FinishedRecord* r, const std::string& source) {
+void add_incident_source(FinishedRecord* r, const std::string& source, const Maintainers* tell) {
   if (source.empty() || !r->event) return;
   auto e = std::make_shared<RecordEvent>(*r->event);
+  const bool has_file = std::any_of(e->fields.begin(), e->fields.end(),
+                                    [](const auto& f) { return f.first == "guilty_file"; });
+  if (!has_file) add_guilty_file(e.get(), source.substr(0, source.rfind(':')), tell);
   e->line += " (" + source + ")";
   // beside the function it names
   auto at = std::find_if(e->fields.begin(), e->fields.end(),

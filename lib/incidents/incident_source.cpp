@@ -1,5 +1,7 @@
 #include "incidents/incident_source.h"
 
+#include "incidents/guilty_file.h"
+
 namespace klogd {
 namespace {
 
@@ -28,6 +30,23 @@ std::string guilty_source(const Incident& incident, const SourceLines& source) {
   }
   if (!incident.pc_line.empty()) return located(source.frames(incident.pc_line), incident.function);
   return "";
+}
+
+std::string located_guilty_file(const Incident& incident, const SourceLines& source) {
+  std::vector<std::string> lines;
+  auto add = [&](const std::string& text) {
+    for (const FrameSource& f : source.frames(text))
+      for (const SourceLocation& at : f.source)
+        lines.push_back(" " + at.function + " " + at.file + ":" + std::to_string(at.line));
+  };
+  if (!incident.pc_line.empty()) add(incident.pc_line);
+  for (const std::string& f : incident.frames) add(" " + std::string(frame_text(f)));
+  return guilty_file(lines, incident.type);
+}
+
+void locate(Incident* incident, const SourceLines& source) {
+  incident->source = guilty_source(*incident, source);
+  if (incident->guilty_file.empty()) incident->guilty_file = located_guilty_file(*incident, source);
 }
 
 }  // namespace klogd

@@ -15,4 +15,12 @@ namespace klogd {
 /// function or the debug info does not hold it.
 std::string guilty_source(const Incident& incident, const SourceLines& source);
 
+/// The guilty file (guilty_file.h) of the report's frames as the debug info locates them (the
+/// faulting PC's line, then each frame's, inlined callers first), "" when none is located.
+std::string located_guilty_file(const Incident& incident, const SourceLines& source);
+
+/// Sets the incident's source line (guilty_source) and, when the report printed no `file:line`
+/// of its own, its guilty file from the located frames.
+void locate(Incident* incident, const SourceLines& source);
+
 }  // namespace klogd

@@ -57,7 +57,7 @@ void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point n
       ++counters_.repeats;
       continue;
     }
-    FinishedRecord r = incident_record(i, last_ts_, last_seq_, s.suppressed);
+    FinishedRecord r = incident_record(i, last_ts_, last_seq_, s.suppressed, o_.maintainers.get());
     if (!hold_ || !hold_(i, r)) out->push_back(std::move(r));
     ++counters_.emitted;
     s.emitted = now;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "annotate/finished_record.h"
 #include "incidents/incident_feed.h"
 #include "incidents/incident_namer.h"
+#include "incidents/maintainers.h"
 
 namespace klogd {
 
@@ -29,6 +31,8 @@ struct IncidentTrackerOptions {
   /// style ("f+0x1/0x2"), which the title rules expect.
   bool keep_style = false;
   DetectorOptions detector;
+  /// --maintainers: each incident record names its guilty file's subsystem and maintainers.
+  std::shared_ptr<const Maintainers> maintainers;
 };
 
 struct IncidentCounters {
@@ -60,6 +64,7 @@ class IncidentTracker {
   using Hold = std::function<bool(const Incident& incident, FinishedRecord& record)>;
   void set_hold(Hold hold) { hold_ = std::move(hold); }
   const IncidentCounters& counters() const { return counters_; }
+  const Maintainers* maintainers() const { return o_.maintainers.get(); }
 
  private:
   void emit(std::vector<FinishedRecord>* out, Clock::time_point now);

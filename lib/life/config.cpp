@@ -252,6 +252,8 @@ bool make_config(const Options& o, Config* out, std::string* err) {
 
   c.incident_records = o.incident_records;
   c.incident_window = std::chrono::seconds(o.incident_window);
+  c.maintainers = o.maintainers == "none" ? "" : o.maintainers;
+  c.maintainers_search = o.maintainers.empty();
   c.decode_file = o.decode_file;
   c.json = o.json;
   c.incidents = o.incidents;

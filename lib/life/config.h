@@ -107,6 +107,10 @@ struct Config {
   SinksConfig sinks;
   bool incident_records = true;
   std::chrono::seconds incident_window{600};
+  /// --maintainers: the file named; "" none. The search of the release's source tree
+  /// (life/maintainers_file.h) happens only where the mode wants it (--maintainers not given).
+  std::string maintainers;
+  bool maintainers_search = true;
   std::optional<SourceLinesConfig> source_lines;
   DebuginfodConfig debuginfod;
   std::optional<HarvestConfig> harvest;

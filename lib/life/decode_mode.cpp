@@ -12,6 +12,7 @@
 #include "decode/log_line.h"
 #include "decode/saved_log.h"
 #include "incidents/incident_json.h"
+#include "life/maintainers_file.h"
 #include "life/modes.h"
 #include "symbols/debug_info.h"
 #include "symbols/debuginfo_search.h"
@@ -157,12 +158,14 @@ int run_decode(const Config& c) {
   SourceLines source;
   if (!source_lines(c, log, &source)) return 1;
   const SourceLines* lines = source.empty() ? nullptr : &source;
+  std::shared_ptr<const Maintainers> tell;
+  if (c.incidents && !maintainers_for(c, release_in_log(log), &tell)) return 1;
   std::string out;
   if (from_pstore && c.incidents)
     for (const Incident& i : pstore_incidents(saved.pstore.dumps, annotator))
-      append_incident_json(i, &out);
+      append_told_incident(i, tell.get(), &out);
   else if (c.incidents)
-    decode_incidents(log, annotator, &out, lines);
+    decode_incidents(log, annotator, &out, lines, tell.get());
   else
     decode_log(log, annotator, DecodeOutput{c.sinks.twice, c.json, lines}, &out);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "life/diagnostics.h"
+#include "life/maintainers_file.h"
 #include "life/privileges.h"
 #include "life/start_phases.h"
+#include "symbols/kernel_release.h"
 
 namespace klogd {
 namespace {
@@ -82,6 +84,10 @@ bool start_services(DaemonParts& d, std::string* err) {
     IncidentTrackerOptions to;
     to.window = c.incident_window;
     to.keep_style = annotated_in_keep_style(d.annotator->options());
+    if (!maintainers_for(d.config, running_release(KernelPaths{}), &to.maintainers)) {
+      *err = "--maintainers: cannot be used";
+      return false;
+    }
     d.incidents = std::make_unique<IncidentTracker>(to);
     d.pipeline->set_incidents(d.incidents.get());
   }

@@ -180,7 +180,7 @@ bool Pipeline::hold_incident(const Incident& incident, FinishedRecord& record) {
 void Pipeline::release_incident(uint64_t id, const std::string& source) {
   auto it = held_.find(id);
   if (it == held_.end()) return;  // told already (the wait ran out, or the end came)
-  add_incident_source(&it->second.record, source);
+  add_incident_source(&it->second.record, source, incidents_ ? incidents_->maintainers() : nullptr);
   it->second.timer->cancel();
   batch_.push_back(std::move(it->second.record));
   held_.erase(it);
