@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "life/config.h"
 #include "life/diagnostics.h"
@@ -18,11 +19,14 @@ int main(int argc, char** argv) {
   klogd::Options options;
   klogd::Config config;
   std::string err;
-  switch (klogd::parse_options(argc, argv, &options, &err)) {
+  const bool incidents = argc > 1 && std::string_view(argv[1]) == "incidents";
+  switch (incidents ? klogd::parse_incidents_options(argc - 1, argv + 1, &options, &err)
+                    : klogd::parse_options(argc, argv, &options, &err)) {
     case klogd::ParseOutcome::kExitOk:
       return 0;
     case klogd::ParseOutcome::kUsageError:
-      std::cerr << "klogd: " << err << "\nTry 'klogd --help'.\n";
+      std::cerr << "klogd: " << err << "\nTry 'klogd " << (incidents ? "incidents " : "")
+                << "--help'.\n";
       return 2;
     case klogd::ParseOutcome::kRun:
       break;
@@ -44,6 +48,8 @@ int main(int argc, char** argv) {
       return klogd::run_decode(config);
     case klogd::Mode::kSignal:
       return klogd::signal_running_klogd(*config.pid_file, config.signal_usr2);
+    case klogd::Mode::kIncidents:
+      return klogd::run_incidents(config);
     case klogd::Mode::kHandOverPstore:
       return klogd::run_hand_over_pstore(config);
     default: {

@@ -19,4 +19,7 @@ inline constexpr const char* kConfigFile = "/etc/klogd.conf";
 /// Prints --help itself; on a usage error fills *err.
 ParseOutcome parse_options(int argc, char** argv, Options* out, std::string* err);
 
+/// `klogd incidents ...`: argv[0] is "incidents". The config file is not read.
+ParseOutcome parse_incidents_options(int argc, char** argv, Options* out, std::string* err);
+
 }  // namespace klogd

@@ -112,7 +112,9 @@ FeedLine feed_line(const LogLine& l, std::string_view text, uint64_t line_no) {
   f.context = l.context;
   f.number = line_no;
   f.ts_usec = l.ts_usec;
-  f.kernel = l.kernel;
+  // klogd's own lines in its output ("klogd: incident: BUG: ... [fingerprint]") are no
+  // kernel's, whatever their prefix says: a saved klogd log's incidents are its reports
+  f.kernel = l.kernel && !text.starts_with("klogd: ");
   f.level = l.level;
   return f;
 }

@@ -54,6 +54,7 @@ bool has_none(const std::vector<std::string>& v) {
 
 Mode mode_of(const Options& o) {
   if (o.version) return Mode::kVersion;
+  if (o.incidents_query) return Mode::kIncidents;
   if (o.check_map) return Mode::kCheckMap;
   if (!o.decode_file.empty()) return Mode::kDecode;
   if (!o.hand_over_pstore.empty()) return Mode::kHandOverPstore;
@@ -258,6 +259,7 @@ bool make_config(const Options& o, Config* out, std::string* err) {
   c.json = o.json;
   c.incidents = o.incidents;
   c.signal_usr2 = o.signal_usr2;
+  if (o.incidents_query) c.query = *o.incidents_query;
   if (c.mode == Mode::kHandOverPstore) {
     if (!o.hand_over_pstore.starts_with('/')) {
       *err = "--hand-over-pstore " + o.hand_over_pstore + ": an absolute folder, please";

@@ -16,13 +16,14 @@
 #include "forward/forward_target.h"
 #include "forward/forward_transport.h"
 #include "kmsg/log_source.h"
+#include "life/incidents_query.h"
 #include "life/options.h"
 #include "symbols/symbol_loading.h"
 #include "util/kernel_paths.h"
 
 namespace klogd {
 
-enum class Mode { kDaemon, kCheckMap, kDecode, kSignal, kVersion, kHandOverPstore };
+enum class Mode { kDaemon, kCheckMap, kDecode, kSignal, kVersion, kHandOverPstore, kIncidents };
 enum class Source { kKmsg, kProc, kSyscall };                  ///< --source, -s
 enum class SinkChoice { kAuto, kJournald, kSyslog, kStdout };  ///< --sink (-f FILE: a file)
 enum class StartAt { kOldest, kEnd };                          ///< --start
@@ -122,6 +123,7 @@ struct Config {
   bool incidents = false;  ///< --decode --incidents
   bool signal_usr2 = false;
   std::string hand_over_dir;  ///< --hand-over-pstore DIR (life/pstore_hand_over.h)
+  IncidentsQuery query;       ///< klogd incidents
 };
 
 /// Makes the configuration of `o`. False with *err (a usage error: exit 2) when an option's

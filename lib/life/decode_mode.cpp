@@ -13,6 +13,7 @@
 #include "decode/saved_log.h"
 #include "incidents/incident_json.h"
 #include "life/maintainers_file.h"
+#include "life/decode_sources.h"
 #include "life/modes.h"
 #include "symbols/debug_info.h"
 #include "symbols/debuginfo_search.h"
@@ -59,10 +60,9 @@ bool add_candidates(const std::vector<std::string>& named, const std::vector<std
   return true;
 }
 
-// Source lines: the debug files of the log's kernel (symbols/debuginfo_search.h's one policy),
-// then debuginfod for the modules whose build ID the trace printed; used only when nothing in
-// the log is evidence against them (SourceLines::check).
-bool source_lines(const Config& c, std::string_view log, SourceLines* source) {
+}  // namespace
+
+bool find_source_lines(const Config& c, std::string_view log, SourceLines* source) {
   if (!c.source_lines) return true;
   const SourceLinesConfig& s = *c.source_lines;
   std::set<std::string> modules;
@@ -107,6 +107,8 @@ bool source_lines(const Config& c, std::string_view log, SourceLines* source) {
   }
   return true;
 }
+
+namespace {
 
 // The crashed machine's symbols, checked against the log (decode/decode_setup.h).
 bool symbols_for(const Config& c, std::string_view log, DecodeSetup* setup) {
@@ -156,7 +158,7 @@ int run_decode(const Config& c) {
   ao.mark_unverified = false;
   const Annotator annotator(&setup.symbolizer, ao);
   SourceLines source;
-  if (!source_lines(c, log, &source)) return 1;
+  if (!find_source_lines(c, log, &source)) return 1;
   const SourceLines* lines = source.empty() ? nullptr : &source;
   std::shared_ptr<const Maintainers> tell;
   if (c.incidents && !maintainers_for(c, release_in_log(log), &tell)) return 1;

@@ -11,5 +11,8 @@ int run_decode(const Config& c);
 int run_check_map(const Config& c);
 /// --hand-over-pstore DIR: what it copied and any problem said, exit 0 (the unit's start goes on).
 int run_hand_over_pstore(const Config& c);
+/// klogd incidents: exit 0 listed or shown, 1 nothing matched, 2 usage, 3 the journal, file or
+/// MAINTAINERS could not be read.
+int run_incidents(const Config& c);
 
 }  // namespace klogd

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "life/incidents_query.h"
+
 namespace klogd {
 
 struct Options {
@@ -75,6 +77,7 @@ struct Options {
   bool pstore_unlink = false;
   std::string hand_over_pstore;  ///< DIR: the root helper's mode
   int reader_priority = 0;
+  std::optional<IncidentsQuery> incidents_query;  ///< klogd incidents ...
 };
 
 }  // namespace klogd
