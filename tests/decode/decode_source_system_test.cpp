@@ -105,7 +105,10 @@ TEST_CASE("decode source: an incident names its guilty frame's line, its fingerp
   REQUIRE(without.status == 0);
   INFO(with.output);
   CHECK(with.output.find("\"title\":\"WARNING in outer_work\"") != std::string::npos);
-  CHECK(with.output.find(",\"source\":\"kernel/frames.c:18\"}") != std::string::npos);
+  CHECK(with.output.find(",\"source\":\"kernel/frames.c:18\",") != std::string::npos);
+  // the report printed the file itself (the WARNING's "at" line); with or without debug info
+  CHECK(with.output.find(",\"guilty_file\":\"kernel/frames.c\"}") != std::string::npos);
+  CHECK(without.output.find(",\"guilty_file\":\"kernel/frames.c\"}") != std::string::npos);
   CHECK(without.output.find("\"source\"") == std::string::npos);
   auto fingerprint = [](const std::string& json) {
     size_t at = json.find("\"fingerprint\":\"");

@@ -230,7 +230,7 @@ TEST_CASE("incidents: --decode FILE --incidents writes one JSON object per line 
   auto lines = lines_of(r.output);
   REQUIRE(lines.size() == 3);
   const std::regex object(
-      R"(^\{"type":"[a-z_]+","title":"[^"]*","function":"[^"]*","module":"[^"]*","taint":\[.*\],"release":"[^"]*","cpu":(null|[0-9]+),"pid":(null|[0-9]+),"comm":"[^"]*","frames":\[.*\],"panicked":(true|false),"corrupted":(true|false),"first_line":[0-9]+,"last_line":[0-9]+,"fingerprint":"[0-9a-f]{20}"\}$)");
+      R"(^\{"type":"[a-z_]+","title":"[^"]*","function":"[^"]*","module":"[^"]*","taint":\[.*\],"release":"[^"]*","cpu":(null|[0-9]+),"pid":(null|[0-9]+),"comm":"[^"]*","frames":\[.*\],"panicked":(true|false),"corrupted":(true|false),"first_line":[0-9]+,"last_line":[0-9]+,"fingerprint":"[0-9a-f]{20}","guilty_file":"[^"]*"\}$)");
   for (const auto& l : lines) CHECK(std::regex_match(l, object));
   CHECK(lines[0].find("\"title\":\"" + kWarn + "\"") != std::string::npos);
   CHECK(lines[0].find("\"fingerprint\":\"" + kWarnFp + "\"") != std::string::npos);
