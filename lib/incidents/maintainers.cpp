@@ -1,6 +1,7 @@
 #include "incidents/maintainers.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <mutex>
@@ -32,6 +33,72 @@ std::string_view trim(std::string_view s) {
 
 bool is_regex_char(char c) {
   return std::string_view("*?[](){}+|^$\\").find(c) != std::string_view::npos;
+}
+
+// Whether `p` holds only what glob_prefix() reads: '*', '?' and [classes]; anything else of a
+// regular expression's goes to RE2.
+bool simple_glob(std::string_view p) {
+  bool in_class = false;
+  for (char c : p) {
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') in_class = true;
+    else if (c != '*' && c != '?' && is_regex_char(c)) return false;
+  }
+  return !in_class;
+}
+
+// [set] at p[i] (after '['): whether c is in it; *end is past the ']'.
+bool in_class(std::string_view p, size_t i, char c, size_t* end) {
+  bool negate = i < p.size() && p[i] == '^';
+  if (negate) ++i;
+  bool found = false;
+  for (bool first = true; i < p.size() && (p[i] != ']' || first); first = false) {
+    if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
+      found = found || (c >= p[i] && c <= p[i + 2]);
+      i += 3;
+    } else {
+      found = found || c == p[i];
+      ++i;
+    }
+  }
+  *end = i + 1;
+  return found != negate;
+}
+
+// get_maintainer.pl's m@^PATTERN@ with '*' as ".*" and '?' as ".": whether some start of `s`
+// matches the pattern (the end is not anchored). Backtracks over the last '*' only: linear for
+// MAINTAINERS' patterns.
+bool glob_prefix(std::string_view p, std::string_view s) {
+  size_t pi = 0, si = 0, star = std::string_view::npos, star_s = 0;
+  while (true) {
+    if (pi == p.size()) return true;
+    if (p[pi] == '*') {
+      star = ++pi;
+      star_s = si;
+      continue;
+    }
+    if (si < s.size()) {
+      size_t next = pi + 1;
+      bool ok = false;
+      if (p[pi] == '?')
+        ok = true;
+      else if (p[pi] == '[')
+        ok = in_class(p, pi + 1, s[si], &next);
+      else
+        ok = p[pi] == s[si];
+      if (ok) {
+        pi = next;
+        ++si;
+        continue;
+      }
+    }
+    if (star == std::string_view::npos || star_s >= s.size()) return false;
+    pi = star;
+    si = ++star_s;
+  }
 }
 
 size_t slashes(std::string_view s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '/')); }
@@ -71,6 +138,7 @@ struct Maintainers::Data {
     std::string raw;     // as MAINTAINERS writes it
     std::string prefix;  // its literal start, before any wildcard
     bool wild = false;
+    bool glob = false;  // only '*', '?' and [classes]: matched without a regular expression
     bool dir = false;  // ends in '/'
     size_t slashes = 0;
     int depth = 0;  // get_maintainer.pl's $value_pd, by which sections are ranked
@@ -90,14 +158,11 @@ struct Maintainers::Data {
   };
   std::vector<Section> sections;
   std::vector<Pattern> patterns;  // F: and X:
-  struct Expression {
-    uint32_t section;
-    std::unique_ptr<re2::RE2> re;
-  };
-  std::vector<Expression> expressions;  // N:
+  // N: all in one RE2::Set, which tells in one pass which of them match a path
+  std::vector<uint32_t> expression_section;
+  std::unique_ptr<re2::RE2::Set> expressions;
   std::unordered_map<std::string, std::vector<uint32_t>> by_component;  // F: by first component
   std::vector<uint32_t> general;  // F: patterns whose literal part has no '/'
-  std::vector<uint32_t> named_sections;  // sections with N:
   size_t unusable = 0;
   mutable std::mutex compile;
 
@@ -107,7 +172,9 @@ struct Maintainers::Data {
     if (file.size() < p.prefix.size() || file.compare(0, p.prefix.size(), p.prefix) != 0)
       return false;
     if (!p.dir && slashes(file) != p.slashes) return false;
-    if (!p.wild) return p.dir || file.size() >= p.raw.size();
+    if (!p.wild) return true;
+    if (p.glob) return glob_prefix(std::string_view(p.raw).substr(p.prefix.size()),
+                                   file.substr(p.prefix.size()));
     std::lock_guard<std::mutex> l(compile);
     if (p.broken) return false;
     if (!p.re) {
@@ -204,6 +271,7 @@ std::optional<Maintainers> Maintainers::parse(std::string_view text, std::string
         while (lit < value.size() && !is_regex_char(value[lit])) ++lit;
         p.prefix = std::string(value.substr(0, lit));
         p.wild = lit < value.size();
+        p.glob = p.wild && simple_glob(value);
         p.dir = value.back() == '/';
         p.slashes = slashes(value);
         p.depth = static_cast<int>(p.slashes) + (p.dir ? 0 : 1);
@@ -227,18 +295,20 @@ std::optional<Maintainers> Maintainers::parse(std::string_view text, std::string
         std::string rx;  // Perl's m/.../x: whitespace is not part of the pattern
         for (char c : value)
           if (c != ' ' && c != '\t') rx += c;
-        RE2::Options o;
-        o.set_encoding(RE2::Options::EncodingLatin1);
-        o.set_log_errors(false);
-        auto re = std::make_unique<re2::RE2>(rx, o);
-        if (!re->ok()) {
+        if (!d->expressions) {
+          RE2::Options o;
+          o.set_encoding(RE2::Options::EncodingLatin1);
+          o.set_log_errors(false);
+          d->expressions = std::make_unique<re2::RE2::Set>(o, RE2::UNANCHORED);
+        }
+        std::string why;
+        const int index = d->expressions->Add(rx, &why);
+        if (index < 0) {
           ++d->unusable;
           break;
         }
-        if (d->named_sections.empty() || d->named_sections.back() != section)
-          d->named_sections.push_back(section);
-        s->order.push_back(Data::kExpression | static_cast<uint32_t>(d->expressions.size()));
-        d->expressions.push_back({section, std::move(re)});
+        s->order.push_back(Data::kExpression | static_cast<uint32_t>(index));
+        d->expression_section.push_back(section);
         break;
       }
       case 'S': {
@@ -268,6 +338,11 @@ std::optional<Maintainers> Maintainers::parse(std::string_view text, std::string
         break;
     }
   }
+  if (d->expressions && !d->expressions->Compile()) d->expressions.reset();
+  if (d->expressions) {  // the set's automaton built now, not on the first lookup
+    std::vector<int> none;
+    d->expressions->Match("drivers/net/ethernet/intel/e1000e/netdev.c", &none);
+  }
   if (!with_files) {
     *err = std::string(name) + ": not a MAINTAINERS file (no section with an F: pattern)";
     return std::nullopt;
@@ -293,14 +368,18 @@ Recipients Maintainers::lookup(std::string_view file) const {
     if (it != d.by_component.end()) consider(it->second);
   }
   consider(d.general);
-  candidates.insert(candidates.end(), d.named_sections.begin(), d.named_sections.end());
+  std::vector<int> named;  // the N: that match, by index
+  if (d.expressions) {
+    d.expressions->Match(re2::StringPiece(file.data(), file.size()), &named);
+    std::sort(named.begin(), named.end());
+    for (int k : named) candidates.push_back(d.expression_section[static_cast<size_t>(k)]);
+  }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
   // get_maintainer.pl's get_maintainers(): X: first, then each F: and N: in order; the last
   // match sets the section's rank.
   std::vector<std::pair<int, uint32_t>> matched;
-  const std::string path(file);
   for (uint32_t si : candidates) {
     const Data::Section& s = d.sections[si];
     bool excluded = false;
@@ -313,7 +392,9 @@ Recipients Maintainers::lookup(std::string_view file) const {
     std::optional<int> rank;
     for (uint32_t k : s.order) {
       if (k & Data::kExpression) {
-        if (RE2::PartialMatch(path, *d.expressions[k & ~Data::kExpression].re)) rank = 0;
+        if (std::binary_search(named.begin(), named.end(),
+                               static_cast<int>(k & ~Data::kExpression)))
+          rank = 0;
       } else if (d.matches(d.patterns[k], file)) {
         rank = d.patterns[k].depth;
       }

@@ -90,3 +90,52 @@ TEST_CASE("options: what is no option is a usage error, never ignored", "[daemon
   CHECK(p.options.pstore == std::vector<std::string>{"/a", "/b"});
   CHECK(p.options.debuginfo == std::vector<std::string>{"none"});
 }
+
+namespace {
+
+Parsed parse_incidents(std::vector<std::string> args) {
+  std::vector<std::string> all{"incidents"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all) argv.push_back(a.data());
+  Parsed p;
+  p.outcome =
+      parse_incidents_options(static_cast<int>(argv.size()), argv.data(), &p.options, &p.err);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("options: klogd incidents, list and show, journalctl's -b", "[daemon]") {
+  Parsed p = parse_incidents({});
+  REQUIRE(p.outcome == ParseOutcome::kRun);
+  REQUIRE(p.options.incidents_query);
+  CHECK(p.options.incidents_query->action == IncidentsQuery::Action::kList);
+  CHECK_FALSE(p.options.incidents_query->boot);
+  p = parse_incidents({"list", "-b", "-1", "--group", "--json", "-n", "5", "-r", "--no-pager"});
+  REQUIRE(p.outcome == ParseOutcome::kRun);
+  const IncidentsQuery& q = *p.options.incidents_query;
+  CHECK(q.boot == std::optional<std::string>("-1"));
+  CHECK(q.group);
+  CHECK(q.json);
+  CHECK(q.reverse);
+  CHECK_FALSE(q.pager);
+  CHECK(q.last == std::optional<size_t>(5));
+  p = parse_incidents({"-b", "--json"});  // -b alone: this boot
+  CHECK(p.options.incidents_query->boot == std::optional<std::string>(""));
+  p = parse_incidents({"show", "-1", "--maintainers", "/m"});
+  REQUIRE(p.outcome == ParseOutcome::kRun);
+  CHECK(p.options.incidents_query->action == IncidentsQuery::Action::kShow);
+  CHECK(p.options.incidents_query->what == "-1");
+  CHECK(p.options.maintainers == "/m");
+  p = parse_incidents({"show", "35085de2", "-D", "/j"});
+  CHECK(p.options.incidents_query->what == "35085de2");
+  CHECK(p.options.incidents_query->place.directory == "/j");
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"show"}, {"frobnicate"}, {"--bogus"}, {"show", "1", "2"},
+        {"--file", "x", "-b"}, {"-D", "a", "--namespace", "b"}}) {
+    p = parse_incidents(bad);
+    CHECK(p.outcome == ParseOutcome::kUsageError);
+    CHECK(p.err.rfind("incidents", 0) == 0);
+  }
+}
