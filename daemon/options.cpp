@@ -237,6 +237,8 @@ ParseOutcome parse_options(int argc, char** argv, Options* o, std::string* err) 
         << klogd15 << "\n"
         << modern << "\n"
         << commands
+        << "\nklogd incidents [list|show FP|N]: the crashes the journal holds (klogd incidents "
+           "--help).\n"
         << "\nExit status: 0 success, 1 runtime error, 2 usage error; --check-map: 0 only "
            "when a verified map was found.\nSee klogd(8).\n";
     return ParseOutcome::kExitOk;

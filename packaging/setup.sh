@@ -70,7 +70,7 @@ case $mode in
     CXX=clang++ cmake -S . -B build-fuzz -DKLOGD_FUZZ=ON -DKLOGD_WERROR=ON
     cmake --build build-fuzz -j"$jobs"
     for target in kmsg_record symbol_table module_table annotator forward_queue incident pstore \
-      source_lines; do
+      source_lines maintainers; do
       corpus=build-fuzz/corpus-$target
       mkdir -p "$corpus"
       echo "fuzz: $target for ${FUZZ_SECONDS:-60} s"
@@ -79,7 +79,7 @@ case $mode in
         { tail -50 "$corpus.log"; echo "fuzz: $target FAILED"; exit 1; }
       grep -E 'stat::number_of_executed_units' "$corpus.log" | sed "s/^/fuzz: $target: /"
     done
-    echo "fuzz: 8 targets, no crash"
+    echo "fuzz: 9 targets, no crash"
     ;;
   *)
     echo "usage: $0 run|test" >&2

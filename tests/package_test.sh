@@ -37,7 +37,8 @@ grep -q 'rm -rf /var/lib/klogd' "$root/DEBIAN/postrm" || fail "postrm: purge lea
 grep -q 'adduser' "$root/DEBIAN/postinst" || fail "postinst: makes no klogd user"
 # the optional parts are plugins in klogd's own folder, found by the binary's RUNPATH; the
 # daemon itself links none of their libraries
-for f in usr/lib/klogd/libklogd-debuginfo.so usr/lib/klogd/libklogd-tls.so; do
+for f in usr/lib/klogd/libklogd-debuginfo.so usr/lib/klogd/libklogd-tls.so \
+  usr/lib/klogd/libklogd-journal.so; do
   [[ -f $root/$f ]] || fail "no /$f in the package"
 done
 dyn=$(readelf -d "$root/usr/sbin/klogd")
@@ -57,6 +58,10 @@ if [[ -f $data/vmlinux-test ]]; then
     fail "packaged klogd --decode --debuginfo: $out"
   grep -q 'kernel/frames.c:18' <<<"$out" || fail "packaged klogd gave no source line: $out"
 fi
+# klogd incidents reads the journal through the package's journal plugin (0: listed, 1: none)
+out=$(cd / && "$root/usr/sbin/klogd" incidents --no-pager 2>&1) && rc=0 || rc=$?
+((rc <= 1)) || fail "packaged klogd incidents (exit $rc): $out"
+! grep -q 'cannot be loaded' <<<"$out" || fail "packaged klogd incidents: $out"
 unit=$root/lib/systemd/system/klogd.service
 grep -q '^LogsDirectory=klogd' "$unit" || fail "unit: no LogsDirectory for -f /var/log/klogd/..."
 grep -q '^CPUSchedulingPolicy=fifo' "$unit" && grep -q '^RestrictRealtime=yes' "$unit" || fail "unit: reader priority"

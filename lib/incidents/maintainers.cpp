@@ -35,28 +35,39 @@ bool is_regex_char(char c) {
   return std::string_view("*?[](){}+|^$\\").find(c) != std::string_view::npos;
 }
 
+// The ']' that closes the [class] opening at p[open]: a ']' first (after any '^') is a member,
+// as in Perl; npos when none closes it.
+size_t class_end(std::string_view p, size_t open) {
+  size_t i = open + 1;
+  if (i < p.size() && p[i] == '^') ++i;
+  if (i < p.size() && p[i] == ']') ++i;
+  return p.find(']', i);
+}
+
 // Whether `p` holds only what glob_prefix() reads: '*', '?' and [classes]; anything else of a
 // regular expression's goes to RE2.
 bool simple_glob(std::string_view p) {
-  bool in_class = false;
-  for (char c : p) {
-    if (in_class) {
-      if (c == ']') in_class = false;
-      continue;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '[') {
+      i = class_end(p, i);
+      if (i == std::string_view::npos) return false;
+    } else if (p[i] != '*' && p[i] != '?' && is_regex_char(p[i])) {
+      return false;
     }
-    if (c == '[') in_class = true;
-    else if (c != '*' && c != '?' && is_regex_char(c)) return false;
   }
-  return !in_class;
+  return true;
 }
 
-// [set] at p[i] (after '['): whether c is in it; *end is past the ']'.
-bool in_class(std::string_view p, size_t i, char c, size_t* end) {
-  bool negate = i < p.size() && p[i] == '^';
+// Whether c is in the [class] opening at p[open] (simple_glob() saw it closed); *end is past it.
+bool in_class(std::string_view p, size_t open, char c, size_t* end) {
+  const size_t close = class_end(p, open);
+  *end = close + 1;
+  size_t i = open + 1;
+  const bool negate = p[i] == '^';
   if (negate) ++i;
   bool found = false;
-  for (bool first = true; i < p.size() && (p[i] != ']' || first); first = false) {
-    if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
+  while (i < close) {
+    if (i + 2 < close && p[i + 1] == '-') {
       found = found || (c >= p[i] && c <= p[i + 2]);
       i += 3;
     } else {
@@ -64,7 +75,6 @@ bool in_class(std::string_view p, size_t i, char c, size_t* end) {
       ++i;
     }
   }
-  *end = i + 1;
   return found != negate;
 }
 
@@ -86,7 +96,7 @@ bool glob_prefix(std::string_view p, std::string_view s) {
       if (p[pi] == '?')
         ok = true;
       else if (p[pi] == '[')
-        ok = in_class(p, pi + 1, s[si], &next);
+        ok = in_class(p, pi, s[si], &next);
       else
         ok = p[pi] == s[si];
       if (ok) {

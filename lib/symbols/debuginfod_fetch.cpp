@@ -14,12 +14,14 @@ bool debuginfod_configured() {
 
 std::string fetch_debuginfo(const std::string& build_id, std::chrono::milliseconds max_time,
                             std::string* err, const std::atomic<bool>* cancel) {
-  using Fetch = std::string (*)(const std::string&, std::chrono::milliseconds, std::string*,
-                                const std::atomic<bool>*);
+  using Fetch = void (*)(const std::string&, std::chrono::milliseconds, std::string*,
+                         const std::atomic<bool>*, std::string*);
   auto fetch =
       reinterpret_cast<Fetch>(plugin_symbol(kDebuginfoPlugin, "klogd_debuginfod_fetch", err));
   if (!fetch) return "";
-  return fetch(build_id, max_time, err, cancel);
+  std::string path;
+  fetch(build_id, max_time, err, cancel, &path);
+  return path;
 }
 
 }  // namespace klogd

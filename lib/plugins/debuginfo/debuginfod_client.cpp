@@ -68,8 +68,9 @@ std::string debuginfod_fetch(const std::string& build_id, std::chrono::milliseco
 
 }  // namespace klogd
 
-extern "C" __attribute__((visibility("default"))) std::string klogd_debuginfod_fetch(
+// The path in *path ("" when not fetched): a C function returns no std::string.
+extern "C" __attribute__((visibility("default"))) void klogd_debuginfod_fetch(
     const std::string& build_id, std::chrono::milliseconds max_time, std::string* err,
-    const std::atomic<bool>* cancel) {
-  return klogd::debuginfod_fetch(build_id, max_time, err, cancel);
+    const std::atomic<bool>* cancel, std::string* path) {
+  *path = klogd::debuginfod_fetch(build_id, max_time, err, cancel);
 }
