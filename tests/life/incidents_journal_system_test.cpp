@@ -47,8 +47,8 @@ struct Namespace {
     return run_command(kKlogd + " incidents --namespace " + name + " " + rest + " 2>&1");
   }
   // klogd replaying the capture into this journal, to its end.
-  void replay() const {
-    const auto r = run_command(kKlogd + " -n --kmsg " + kCapture +
+  void replay(const std::string& extra = "") const {
+    const auto r = run_command(kKlogd + " -n " + extra + " --kmsg " + kCapture +
                                " --sink journald --journal-socket " + socket +
                                " --state-file none --pid-file /dev/null 2>&1");
     INFO(r.output);
@@ -92,9 +92,13 @@ TEST_CASE("incidents: a replayed capture's crashes listed, grouped and shown fro
   CHECK(lines_of(plain.output)[1].find(kOops) != std::string::npos);
   CHECK(plain.output.find("GWOE") != std::string::npos);  // the taint, one cell
 
-  // The same crashes again: grouped by fingerprint, counted.
-  ns.replay();
+  // The same crashes again, the daemon told whom to tell: grouped by fingerprint, counted.
+  CHECK(list.output.find("\"subsystem\"") == std::string::npos);
+  ns.replay("--maintainers " + kMaintainers);
   REQUIRE(wait_until([&] { return count(ns.incidents("--json").output, "\"fingerprint\"") == 4; }));
+  // KERNEL_INCIDENT_SUBSYSTEM: the WARN's crashme.c is in no section but THE REST; the oops
+  // printed no file, so it names none
+  CHECK(count(ns.incidents("--json").output, "\"subsystem\":\"THE REST\"") == 1);
   const auto grouped = ns.incidents("--group --json");
   INFO(grouped.output);
   REQUIRE(lines_of(grouped.output).size() == 2);
