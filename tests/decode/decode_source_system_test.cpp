@@ -135,3 +135,23 @@ TEST_CASE("decode source: an oops that jumped into data keeps every other frame'
   CHECK(lines[0] == "[    2.900626] RIP: 0010:sink+0x18/0x120");
   CHECK(lines[2] == "[    2.901002]  caller_of_both+0x10/0x18 (kernel/frames.c:33)");
 }
+
+TEST_CASE("decode source: an oops that prints no file gets its guilty file from the located frames",
+          "[decode][source]") {
+  const std::string dir = temp_dir();
+  // the WARN's report made an oops: no "at FILE:LINE" of its own anywhere
+  std::string log = read_file(kDir + "warn.log");
+  const std::string warn = "WARNING: CPU: 0 PID: 1 at kernel/frames.c:18 outer_work+0x6/0x23";
+  REQUIRE(log.find(warn) != std::string::npos);
+  log.replace(log.find(warn), warn.size(),
+              "BUG: kernel NULL pointer dereference, address: 0000000000000008\n"
+              "[    2.884181] Oops: 0002 [#1] PREEMPT SMP NOPTI");
+  write_file(dir + "/oops.log", log);
+  auto without = run_command(kKlogd + " --decode " + dir + "/oops.log --incidents 2>/dev/null");
+  auto with = run_command(kKlogd + " --decode " + dir + "/oops.log --incidents --debuginfo " +
+                          kDir + "vmlinux-test 2>/dev/null");
+  INFO(without.output << with.output);
+  CHECK(without.output.find("\"guilty_file\":\"\"") != std::string::npos);
+  CHECK(with.output.find("\"source\":\"kernel/frames.c:18\"") != std::string::npos);
+  CHECK(with.output.find("\"guilty_file\":\"kernel/frames.c\"") != std::string::npos);
+}
