@@ -88,8 +88,14 @@ IncidentRow row_of(const JournalEntry& e) {
   IncidentRow r;
   r.realtime_usec = e.realtime_usec;
   r.boot = e.boot_id;
+  r.journal_boot = e.boot_id;
   r.cursor = e.cursor;
   r.origin = e.get("KLOGD_BOOT");
+  // the previous boot's incident happened in the boot pstore kept, not the one that harvested it
+  if (std::string b = e.get("KERNEL_INCIDENT_BOOT_ID"); !b.empty()) {
+    std::erase(b, '-');
+    r.boot = b;
+  }
   r.type = e.get("KERNEL_INCIDENT_TYPE");
   r.title = e.get("KERNEL_INCIDENT_TITLE");
   if (r.title.empty()) r.title = e.get("MESSAGE");

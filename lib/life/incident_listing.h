@@ -21,7 +21,8 @@ struct IncidentRow {
   std::string type, title, fingerprint, module, taint, guilty_file, source, subsystem;
   uint64_t repeats = 0;
   uint64_t first_seq = 0, last_seq = 0;
-  std::string cursor;  ///< the journal entry's
+  std::string cursor;        ///< the journal entry's
+  std::string journal_boot;  ///< the boot the journal entry was written in
   bool panicked = false;
   /// What `show` prints of where it happened: the source line, else the guilty file.
   std::string where() const { return source.empty() ? guilty_file : source; }

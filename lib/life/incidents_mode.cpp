@@ -148,6 +148,19 @@ size_t terminal_width() {
   return 0;
 }
 
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (!dirs.empty()) {
+    const size_t colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return false;
+}
+
 // On a terminal through a pager, as journalctl and coredumpctl do ($SYSTEMD_PAGER, $PAGER,
 // else less); plain in a pipe.
 int print(const std::string& text, bool pager) {
@@ -156,7 +169,7 @@ int print(const std::string& text, bool pager) {
   if (pager && ::isatty(STDOUT_FILENO)) {
     const char* cmd = std::getenv("SYSTEMD_PAGER");
     if (!cmd || !*cmd) cmd = std::getenv("PAGER");
-    if (!cmd || !*cmd) cmd = "less";
+    if (!cmd || !*cmd) cmd = on_path("less") ? "less" : "cat";
     if (std::string(cmd) != "cat") {
       ::setenv("LESS", "FRSXMK", 0);
       p = ::popen(cmd, "w");
@@ -204,29 +217,52 @@ std::string report_text(const IncidentsQuery& q, const Listing& l, const Inciden
   }
   std::vector<JournalEntry> before;
   std::string err;
-  if (!journal_before(q.place, r.cursor, r.boot, kReportRecords, &before, &err)) {
+  if (!journal_before(q.place, r.cursor, r.journal_boot, kReportRecords, &before, &err)) {
     spdlog::warn("{}", err);
     return text;
   }
-  std::vector<const JournalEntry*> lines;
-  for (const JournalEntry& e : before) {
-    const std::string& seq = e.get("KERNEL_SEQNUM");
-    if (seq.empty()) continue;
-    const uint64_t s = std::stoull(seq);
-    if (s < r.first_seq) break;
-    if (s <= r.last_seq && e.get("KLOGD_BOOT") == r.origin) lines.push_back(&e);
-  }
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-    const JournalEntry& e = **it;
+  // a kernel record as a log line: "<4>[    2.887772] text"
+  auto line_of = [](const JournalEntry& e) {
     const std::string& mono = e.get("KERNEL_MONOTONIC_USEC");
-    char stamp[40] = "";
+    const std::string& prio = e.get("PRIORITY");
+    std::string out = prio.empty() ? "" : "<" + prio + ">";
     if (!mono.empty()) {
+      char stamp[40];
       const uint64_t us = std::stoull(mono);
       std::snprintf(stamp, sizeof stamp, "[%5llu.%06llu] ",
                     static_cast<unsigned long long>(us / 1000000),
                     static_cast<unsigned long long>(us % 1000000));
+      out += stamp;
     }
-    text += stamp + e.get("MESSAGE") + "\n";
+    return out + e.get("MESSAGE") + "\n";
+  };
+  std::vector<const JournalEntry*> lines;
+  for (const JournalEntry& e : before) {
+    const std::string& seq = e.get("KERNEL_SEQNUM");
+    if (seq.empty() || !r.first_seq) continue;
+    const uint64_t s = std::stoull(seq);
+    if (s < r.first_seq) break;
+    if (s <= r.last_seq && e.get("KLOGD_BOOT") == r.origin) lines.push_back(&e);
+  }
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) text += line_of(**it);
+  if (!text.empty()) return text;
+  // No sequence numbers (the previous boot's records, harvested from pstore): the records of its
+  // origin before the incident record, the report found in them again by its fingerprint.
+  std::string log;
+  for (auto it = before.rbegin(); it != before.rend(); ++it)
+    if (it->get("KLOGD_BOOT") == r.origin && it->get("MESSAGE_ID").empty()) log += line_of(*it);
+  Symbolizer none;
+  const Annotator annotator(&none, {});
+  const std::vector<Incident> found = find_incidents(log, annotator);
+  for (auto i = found.rbegin(); i != found.rend(); ++i) {
+    if (i->fingerprint != r.fingerprint) continue;
+    for_each_log_line(log, [&](size_t n, std::string_view raw, const LogLine&) {
+      if (n >= i->first_line && n <= i->last_line) {
+        text.append(raw);
+        text += '\n';
+      }
+    });
+    break;
   }
   return text;
 }

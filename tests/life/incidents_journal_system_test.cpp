@@ -161,6 +161,14 @@ TEST_CASE("incidents: the previous boot's crashes, harvested from pstore, listed
   CHECK(list.output.find(kOops) != std::string::npos);
   const auto grouped = ns.incidents("--group");
   CHECK(grouped.output.find("kernel panic: sysrq triggered crash") != std::string::npos);
+  // show: the previous boot's records carry no sequence numbers; the report is found again
+  const auto shown = ns.incidents("show " + kOops);
+  INFO(shown.output);
+  CHECK(shown.status == 0);
+  CHECK(shown.output.find("(previous)") != std::string::npos);
+  CHECK(shown.output.find("BUG: kernel NULL pointer dereference") != std::string::npos);
+  CHECK(shown.output.find("crashme_write") != std::string::npos);
+  CHECK(shown.output.find("not in the journal") == std::string::npos);
 }
 
 TEST_CASE("incidents: a user without access to the journal is told so, exit 3",
