@@ -247,7 +247,7 @@ Incident IncidentNamer::name(const CrashReport& r) {
     // Seen before: the title is the same, confirmed by the function it names being there and
     // by the frames, through the fingerprint.
     if (!names(r, known_[i].title.function)) break;
-    Incident in = describe(r, known_[i].title);
+    Incident in = describe(r, known_[i].title, &known_[i].guilty_file);
     if (in.fingerprint != known_[i].fingerprint) break;
     std::rotate(known_.begin(), known_.begin() + static_cast<ptrdiff_t>(i),
                 known_.begin() + static_cast<ptrdiff_t>(i) + 1);
@@ -258,12 +258,13 @@ Incident IncidentNamer::name(const CrashReport& r) {
   Incident in = describe(r, t);
   if (capacity_) {
     if (known_.size() == capacity_) known_.pop_back();
-    known_.insert(known_.begin(), Known{key, std::move(t), in.fingerprint});
+    known_.insert(known_.begin(), Known{key, std::move(t), in.fingerprint, in.guilty_file});
   }
   return in;
 }
 
-Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t) {
+Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t,
+                                 const std::string* guilty) {
   Incident in;
   in.title = t.title;
   in.type = t.type;
@@ -291,7 +292,8 @@ Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t) {
   in.first_line = r.first;
   in.last_line = r.last;
   in.fingerprint = incident_fingerprint(in);  // over the names as printed
-  in.guilty_file = guilty_file(r.lines, in.type);
+  // a repeat (the same text but for its numbers, the same frames) names the same files
+  in.guilty_file = guilty ? *guilty : guilty_file(r.lines, in.type);
   for (std::string& f : in.frames) f = demangle_frame(f);
   return in;
 }

@@ -39,12 +39,15 @@ class IncidentNamer {
   uint64_t recognised() const { return recognised_; }
 
  private:
-  Incident describe(const CrashReport& r, const ReportTitle& t);
+  /// `guilty`: the guilty file of the known report this one repeats, else null (found afresh).
+  Incident describe(const CrashReport& r, const ReportTitle& t,
+                    const std::string* guilty = nullptr);
 
   struct Known {
     RepeatKey key;
     ReportTitle title;
     std::string fingerprint;
+    std::string guilty_file;
   };
   size_t capacity_;
   std::vector<Known> known_;  ///< most recently used first
