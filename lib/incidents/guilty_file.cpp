@@ -78,56 +78,78 @@ std::string clean_path(std::string_view p) {
   return out.empty() ? "." : out;
 }
 
+// Go's filepath.Dir: "fs/inode.c" -> "fs", "inode.c" -> ".", "" -> "."
 std::string dir_of(const std::string& file) {
-  size_t slash = file.rfind('/');
-  return slash == std::string::npos ? "." : file.substr(0, slash);
+  const size_t slash = file.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : clean_path(file.substr(0, slash));
 }
 
-// The scan from line `from` on: the guilty file, "" when no line names one.
-std::string scan(const std::vector<std::string>& lines, size_t from) {
-  std::optional<std::string> first_seen;
+// The file a line names, as printed ("./fs/inode.c"), "" when none.
+std::string raw_file_on_line(std::string_view line) {
+  if (!may_name_file(line)) return {};
+  RegexMatch m;
+  if (!file_pattern().find(line, &m) || !m.groups[0].data()) return {};
+  return std::string(m.groups[0]);
+}
+
+// The scan of `lines` from `first` on (the first line from byte `offset`): syzkaller's
+// extractGuiltyFileImpl. The ignore rules see the file as printed; the one taken is cleaned;
+// when every file is ignored, the first as printed.
+std::string scan(const std::vector<std::string>& lines, size_t first, size_t offset) {
   std::string guilty;
-  for (size_t i = from; i < lines.size(); ++i) {
-    const std::string& l = lines[i];
-    std::string file = file_on_line(l);
+  size_t i = first;
+  auto text = [&](size_t k) {
+    std::string_view l = lines[k];
+    return k == first ? l.substr(offset) : l;
+  };
+  for (; i < lines.size(); ++i) {
+    const std::string_view l = text(i);
+    const std::string file = raw_file_on_line(l);
     if (file.empty()) continue;
-    if (!first_seen) first_seen = file;
-    if (ignored_lines().found(l) || ignored_files().found(file)) continue;
-    if (guilty.empty()) {
-      guilty = file;
-      continue;
-    }
-    const std::string dir = dir_of(guilty);
-    if (file.size() > dir.size() && file.compare(0, dir.size(), dir) == 0 &&
-        deeper_rest().found(std::string_view(file).substr(dir.size())))
-      guilty = file;
+    if (guilty.empty()) guilty = file;
+    if (ignored_files().found(file) || ignored_lines().found(l)) continue;
+    guilty = clean_path(file);
+    ++i;
+    break;
   }
-  if (guilty.empty() && first_seen) return *first_seen;
+  // A later file below the guilty one's folder takes its place (fs/inode.c, then fs/ntfs3/...).
+  std::string deepest = dir_of(guilty);
+  for (; i < lines.size(); ++i) {
+    const std::string_view l = text(i);
+    const std::string file = raw_file_on_line(l);
+    if (file.empty() || ignored_files().found(file) || ignored_lines().found(l)) continue;
+    const std::string clean = clean_path(file);
+    if (clean.compare(0, deepest.size(), deepest) == 0 &&
+        deeper_rest().found(std::string_view(clean).substr(deepest.size()))) {
+      guilty = clean;
+      deepest = dir_of(guilty);
+    }
+  }
   return guilty;
 }
 
 }  // namespace
 
 std::string file_on_line(std::string_view line) {
-  if (!may_name_file(line)) return {};
-  RegexMatch m;
-  if (!file_pattern().find(line, &m) || !m.groups[0].data()) return {};
-  return clean_path(m.groups[0]);
+  const std::string raw = raw_file_on_line(line);
+  return raw.empty() ? raw : clean_path(raw);
 }
 
-std::string guilty_file(const std::vector<std::string>& lines, IncidentType type) {
-  if (type == IncidentType::kRcuStall) {
+std::string guilty_file(const std::vector<std::string>& lines, std::string_view title) {
+  if (title.starts_with("INFO: rcu detected stall")) {
     // A stall's own frames are the interrupt that reported it: the stalled code is below it.
     for (std::string_view marker : {"apic_timer_interrupt+0x", "el1h_64_irq+0x", "Exception stack"}) {
       for (size_t i = 0; i < lines.size(); ++i) {
-        if (lines[i].find(marker) == std::string::npos) continue;
-        std::string f = scan(lines, i);
+        const size_t at = lines[i].find(marker);
+        if (at == std::string::npos) continue;
+        std::string f = scan(lines, i, at);
         if (!f.empty()) return f;
         break;
       }
     }
   }
-  return scan(lines, 0);
+  return scan(lines, 0, 0);
 }
 
 }  // namespace klogd

@@ -11,12 +11,13 @@
 #include <string_view>
 #include <vector>
 
-#include "incidents/incident.h"
 
 namespace klogd {
 
 /// "net/ipv6/ip6_output.c", "" when the lines name no source file.
-std::string guilty_file(const std::vector<std::string>& lines, IncidentType type);
+/// `title`: the report's (syzbot's form); an "INFO: rcu detected stall ..." is read from its
+/// interrupt frame on.
+std::string guilty_file(const std::vector<std::string>& lines, std::string_view title);
 
 /// The file a line names ("fs/inode.c" of " iput+0x1c/0x40 ./fs/inode.c:1754"), cleaned, or ""
 /// when it names none: the first `path.c:N` or `path.h:N`.

@@ -293,7 +293,7 @@ Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t,
   in.last_line = r.last;
   in.fingerprint = incident_fingerprint(in);  // over the names as printed
   // a repeat (the same text but for its numbers, the same frames) names the same files
-  in.guilty_file = guilty ? *guilty : guilty_file(r.lines, in.type);
+  in.guilty_file = guilty ? *guilty : guilty_file(r.lines, in.title);
   for (std::string& f : in.frames) f = demangle_frame(f);
   return in;
 }

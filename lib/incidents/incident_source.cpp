@@ -41,7 +41,7 @@ std::string located_guilty_file(const Incident& incident, const SourceLines& sou
   };
   if (!incident.pc_line.empty()) add(incident.pc_line);
   for (const std::string& f : incident.frames) add(" " + std::string(frame_text(f)));
-  return guilty_file(lines, incident.type);
+  return guilty_file(lines, incident.title);
 }
 
 void locate(Incident* incident, const SourceLines& source) {

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     lines.emplace_back(text.substr(start, end - start));
     start = end + 1;
   }
-  (void)klogd::guilty_file(lines, klogd::IncidentType::kRcuStall);
-  (void)klogd::guilty_file(lines, klogd::IncidentType::kBug);
+  (void)klogd::guilty_file(lines, "INFO: rcu detected stall in f");
+  (void)klogd::guilty_file(lines, "BUG: f");
   return 0;
 }

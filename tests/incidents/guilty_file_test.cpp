@@ -49,9 +49,8 @@ Incident first_whole(const std::string& log) {
   return found[0];
 }
 
-std::string guilty_of(const std::vector<std::string>& lines,
-                      IncidentType type = IncidentType::kBug) {
-  return guilty_file(lines, type);
+std::string guilty_of(const std::vector<std::string>& lines, std::string_view title = "BUG: x") {
+  return guilty_file(lines, title);
 }
 
 }  // namespace
@@ -76,9 +75,12 @@ TEST_CASE("guilty file: the first file not infrastructure, cleaned", "[incidents
                    " ext4_map+0x1/0x9 ./fs/ext4/inode.c:612",
                    " vfs_write+0x1/0x9 fs/read_write.c:584"}) == "fs/ext4/inode.c");
   CHECK(guilty_of({"no file here", "RIP: 0010:f+0x1/0x2"}).empty());
-  // a header is infrastructure; with nothing else, the first file is kept
+  // a header is infrastructure; with nothing else, the first file is kept, as printed
   CHECK(guilty_of({" f include/linux/list.h:12 [inline]", " g+0x1/0x2 lib/list.c:3"}) ==
         "include/linux/list.h");
+  CHECK(guilty_of({" f ./include/linux/list.h:12 [inline]"}) == "./include/linux/list.h");
+  // the ignore rules see the file as printed: "./lib/x.c" is not "^lib/"
+  CHECK(guilty_of({" f+0x1/0x2 ./lib/x.c:1", " g+0x1/0x2 fs/y.c:2"}) == "lib/x.c");
   // "mm/sl.b.c" is unanchored at its end: mm/slab_common.c is infrastructure too
   CHECK(guilty_of({" kfree+0x1/0x2 mm/slab_common.c:9", " d_free+0x1/0x2 fs/dcache.c:3"}) ==
         "fs/dcache.c");
@@ -98,6 +100,9 @@ TEST_CASE("guilty file: a deeper file below the guilty one's folder takes its pl
   CHECK(guilty_of({" iput+0x1/0x2 fs/inode.c:1", " ntfs_put+0x1/0x2 fs/ntfs3/super.c:2",
                    " other+0x1/0x2 net/socket.c:3"}) == "fs/ntfs3/super.c");
   CHECK(guilty_of({" a+0x1/0x2 fs/inode.c:1", " b+0x1/0x2 fs/namei.c:2"}) == "fs/inode.c");
+  // and again below the new one's folder
+  CHECK(guilty_of({" a+0x1/0x2 fs/inode.c:1", " b+0x1/0x2 fs/ntfs3/super.c:2",
+                   " c+0x1/0x2 fs/ntfs3/lib/decompress.c:3"}) == "fs/ntfs3/lib/decompress.c");
 }
 
 TEST_CASE("guilty file: an RCU stall is read from its interrupt frame on", "[incidents]") {
@@ -107,6 +112,9 @@ TEST_CASE("guilty file: an RCU stall is read from its interrupt frame on", "[inc
       " tick_sched_timer+0x1/0x2 kernel/time/tick-sched.c:4",
       " apic_timer_interrupt+0xf/0x20 arch/x86/entry/entry_64.S:5",
       " spin_loop+0x1/0x2 drivers/block/loop.c:6"};
-  CHECK(guilty_of(stall, IncidentType::kRcuStall) == "drivers/block/loop.c");
-  CHECK(guilty_of(stall, IncidentType::kBug) == "kernel/time/tick-sched.c");
+  CHECK(guilty_of(stall, "INFO: rcu detected stall in spin_loop") == "drivers/block/loop.c");
+  CHECK(guilty_of(stall, "BUG: soft lockup in spin_loop") == "kernel/time/tick-sched.c");
+  // the scan starts at the marker, not at its line's start
+  CHECK(guilty_of({" x fs/namei.c:1 apic_timer_interrupt+0x1/0x2", " y+0x1/0x2 drivers/a/b.c:2"},
+                  "INFO: rcu detected stall in y") == "drivers/a/b.c");
 }
