@@ -7,6 +7,9 @@
 #include "life/privileges.h"
 #include "life/sinks_from_config.h"
 #include "life/start_phases.h"
+#include "symbols/debug_info.h"
+#include "symbols/debuginfo_search.h"
+#include "util/plugin.h"
 
 namespace klogd {
 namespace {
@@ -41,6 +44,21 @@ bool open_privileged(DaemonParts& d, ProcessPlumbing& process, std::string* err)
   d.made_output = out && *out != "-" && !path_exists(*out);
   if (!make_sinks(c.sinks, c.paths, c.forking, &d.sinks, &d.writable, err)) return false;
   if (c.console_level && !set_console_level(*c.console_level, err)) spdlog::error("{}", *err);
+  // The plugins the configuration uses, loaded while root: klogd's folder of them need not be
+  // open to --user (a build tree in root's home). One that cannot be loaded is said when used.
+  // Source lines: when debug info was named, or the release's is installed (not merely looked
+  // for: a daemon without debug info maps none of libdw's libraries).
+  std::string why;
+  if (c.source_lines) {
+    const SourceLinesConfig& s = *c.source_lines;
+    bool installed = !s.debuginfo.empty() || s.decorate;
+    if (!installed && s.release)
+      for (const std::string& f : debug_file_candidates({}, *s.release, ""))
+        installed = installed || path_exists(f);
+    if (installed) load_plugin(kDebuginfoPlugin, &why);
+  }
+  for (const ForwardTarget& t : c.sinks.forward)
+    if (t.scheme == "tls") load_plugin("tls", &why);
   err->clear();
   return true;
 }

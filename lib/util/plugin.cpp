@@ -19,10 +19,8 @@ std::map<std::string, Loaded>& plugins() {
   return m;
 }
 
-}  // namespace
-
-void* plugin_symbol(const char* name, const char* symbol, std::string* err) {
-  std::lock_guard<std::mutex> l(mu);
+// The plugin, loaded on first use; null handle (with its error) when it cannot be. Under mu.
+Loaded& loaded(const char* name) {
   auto [it, fresh] = plugins().try_emplace(name);
   Loaded& p = it->second;
   const std::string file = std::string("libklogd-") + name + ".so";
@@ -34,6 +32,22 @@ void* plugin_symbol(const char* name, const char* symbol, std::string* err) {
                 ") cannot be loaded: " + (why ? why : "?");
     }
   }
+  return p;
+}
+
+}  // namespace
+
+bool load_plugin(const char* name, std::string* err) {
+  std::lock_guard<std::mutex> l(mu);
+  const Loaded& p = loaded(name);
+  if (!p.handle) *err = p.error;
+  return p.handle != nullptr;
+}
+
+void* plugin_symbol(const char* name, const char* symbol, std::string* err) {
+  std::lock_guard<std::mutex> l(mu);
+  const Loaded& p = loaded(name);
+  const std::string file = std::string("libklogd-") + name + ".so";
   if (!p.handle) {
     *err = p.error;
     return nullptr;

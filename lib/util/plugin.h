@@ -17,6 +17,10 @@ namespace klogd {
 /// ("the debuginfo plugin (libklogd-debuginfo.so) cannot be loaded: ...").
 void* plugin_symbol(const char* name, const char* symbol, std::string* err);
 
+/// Loads plugin `name` now (the daemon, as root, for what its configuration will use: the
+/// plugin's folder need not be readable by --user). False with *err as plugin_symbol's.
+bool load_plugin(const char* name, std::string* err);
+
 /// Whether plugin `name` is loaded (tests: the footprint of what was not asked for).
 bool plugin_loaded(const char* name);
 
