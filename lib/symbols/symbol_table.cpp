@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "util/gzip_file.h"
 #include "util/hex.h"
@@ -20,6 +21,8 @@ namespace klogd {
 namespace {
 
 constexpr size_t kMaxReportedBadLines = 5;
+// From this size on a mapped map is parsed by two threads (a distribution kernel's: 4-6 MB).
+constexpr size_t kParallelBytes = size_t{1} << 20;
 
 }  // namespace
 
@@ -334,10 +337,60 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
   }
   Parsing p;
   p.names_base = all.data();
-  p.entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
-  parse_part(all.data(), all.data() + all.size(), &p);
+  const char* begin = all.data();
+  const char* end = begin + all.size();
+  // A big map is read in two halves at once, split at a line's start (the second half's line
+  // numbers, reports and entries are then joined after the first's, as one pass makes them).
+  const char* middle = nullptr;
+  if (all.size() >= kParallelBytes && std::thread::hardware_concurrency() > 1)
+    if (const void* nl = std::memchr(begin + all.size() / 2, '\n', all.size() - all.size() / 2))
+      middle = static_cast<const char*>(nl) + 1;
+  if (!middle || middle >= end) {
+    p.entries.reserve(all.size() / 28 + 16);  // virtual only: pages are touched as entries land
+    parse_part(begin, end, &p);
+  } else {
+    Parsing second;
+    second.names_base = all.data();
+    p.entries.reserve(static_cast<size_t>(end - begin) / 28 + 16);
+    second.entries.reserve(static_cast<size_t>(end - middle) / 28 + 16);
+    std::thread other([&] { parse_part(middle, end, &second); });
+    parse_part(begin, middle, &p);
+    other.join();
+    if (p.report.address_digits && second.report.address_digits &&
+        p.report.address_digits != second.report.address_digits) {
+      // the file's first text symbol sets the width for all: the second half read again so
+      second = Parsing();
+      second.names_base = all.data();
+      second.report.address_digits = p.report.address_digits;
+      parse_part(middle, end, &second);
+    }
+    join_parts(&p, std::move(second));
+  }
   buffer_.release_pages();  // the parse is over: names are read here and there from now on
   return finish(&p, origin, err);
+}
+
+void SymbolTable::join_parts(Parsing* a, Parsing b) {
+  if (!b.entries.empty()) {
+    a->sorted = a->sorted && b.sorted &&
+                (a->entries.empty() || b.entries.front().address >= a->previous);
+    a->previous = b.previous;
+    a->entries.insert(a->entries.end(), b.entries.begin(), b.entries.end());
+  }
+  SymbolLoadReport& r = a->report;
+  const SymbolLoadReport& s = b.report;
+  r.lines += s.lines;
+  r.other_symbols += s.other_symbols;
+  r.module_lines += s.module_lines;
+  r.zero_addresses += s.zero_addresses;
+  r.bad_lines += s.bad_lines;
+  if (!r.address_digits) r.address_digits = s.address_digits;
+  r.placeholder = r.placeholder || s.placeholder;
+  if (s.version_code) r.version_code = s.version_code;
+  for (auto& [number, what] : b.bad)
+    if (a->bad.size() < kMaxReportedBadLines) a->bad.emplace_back(number + a->line_count, what);
+  for (auto& m : b.markers) a->markers.push_back(std::move(m));
+  a->line_count += b.line_count;
 }
 
 // A file that cannot be mapped (/proc/kallsyms: its size reads 0): read in chunks, only the

@@ -114,6 +114,8 @@ class SymbolTable {
   };
   bool parse(const std::string& origin, std::string* err);
   void parse_part(const char* from, const char* to, Parsing* p);
+  /// `b`, parsed from the text right after `a`'s, appended to `a` as if one pass read both.
+  static void join_parts(Parsing* a, Parsing b);
   bool take_common_line(const char* p, const char* end, Parsing* parsing, const char** next);
   bool load_stream(int fd, const std::string& origin, std::string* err);
   void take_line(std::string_view line, size_t number, Parsing* p);

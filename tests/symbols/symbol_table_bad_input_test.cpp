@@ -90,3 +90,61 @@ TEST_CASE("bad input: a gzip'ed map is read, binary junk refused without its byt
   CHECK_FALSE(t.load_file(dir + "/bad.gz", &err));
   CHECK(err == dir + "/bad.gz: not readable as gzip");
 }
+
+TEST_CASE("bad input: a big map read in two halves reports as one pass does", "[bad_input]") {
+  // 2 MB of lines (two threads read it), a bad line in each half, the second half's addresses
+  // out of order at the seam, and a width that differs only in the second half
+  std::string text;
+  char line[64];
+  const int n = 60000;
+  for (int i = 0; i < n; ++i) {
+    if (i == 10) text += "not a line\n";
+    if (i == n - 5) text += "c0100000 T narrow\n";
+    const uint64_t address = 0xffffffff81000000ull + static_cast<uint64_t>(i) * 0x10;
+    std::snprintf(line, sizeof line, "%016llx T symbol_%06d_padding\n",
+                  static_cast<unsigned long long>(i == n / 2 + 100 ? address - 0x808 : address), i);
+    text += line;
+  }
+  REQUIRE(text.size() > (size_t{1} << 21));
+  std::string err;
+  SymbolLoadReport rep;
+  auto t = table(text, &err, &rep);
+  INFO(err);
+  REQUIRE(err.empty());
+  CHECK(rep.lines == static_cast<size_t>(n) + 2);
+  CHECK(rep.text_symbols == static_cast<size_t>(n));
+  CHECK(rep.bad_lines == 2);
+  REQUIRE(rep.first_bad.size() == 2);
+  CHECK(rep.first_bad[0].rfind("line 11: ", 0) == 0);
+  CHECK(rep.first_bad[1].rfind("line " + std::to_string(n - 5 + 2) + ": address width", 0) == 0);
+  CHECK(t.lookup(0xffffffff81000000ull + 0x10 * 7 + 3)->name == "symbol_000007_padding");
+  CHECK(t.lookup(0xffffffff81000000ull + 0x10 * (n - 2))->name ==
+        "symbol_0" + std::to_string(n - 2) + "_padding");
+  CHECK(t.lookup(0xffffffff81000000ull + 0x10 * (n / 2 + 100) - 0x808)->name ==
+        "symbol_030100_padding");  // sorted although the seam was out of order
+}
+
+TEST_CASE("bad input: a big map whose second half has another address width", "[bad_input]") {
+  std::string text;
+  char line[64];
+  const int n = 40000;  // 16 digits, then 8: the first text symbol's width is the file's
+  for (int i = 0; i < n; ++i) {
+    std::snprintf(line, sizeof line, "%016llx T wide_symbol_%06d\n",
+                  0xffffffff81000000ull + static_cast<unsigned long long>(i) * 0x10, i);
+    text += line;
+  }
+  for (int i = 0; i < n; ++i) {
+    std::snprintf(line, sizeof line, "%08x T narrow_symbol_%06d\n", 0xc0100000u + i * 0x10u, i);
+    text += line;
+  }
+  REQUIRE(text.size() > (size_t{1} << 21));
+  std::string err;
+  SymbolLoadReport rep;
+  auto t = table(text, &err, &rep);
+  REQUIRE(err.empty());
+  CHECK(rep.address_digits == 16);
+  CHECK(rep.text_symbols == static_cast<size_t>(n));
+  CHECK(rep.bad_lines == static_cast<size_t>(n));
+  REQUIRE(!rep.first_bad.empty());
+  CHECK(rep.first_bad[0].rfind("line " + std::to_string(n + 1) + ": address width", 0) == 0);
+}
