@@ -20,11 +20,25 @@ void SinkSet::stop() {
 }
 
 SinkSet::Outcome SinkSet::deliver(std::vector<FinishedRecord>* batch, Notes* notes) {
-  if (!batch->empty()) {  // one allocation for the batch, shared by every queue
-    RecordBatch shared = std::make_shared<const std::vector<FinishedRecord>>(std::move(*batch));
+  // One allocation for the batch, shared by every queue; once they are all done with it, its
+  // storage comes back as the next batch's (a storm's batches are megabytes: a fresh one each
+  // turn is fresh pages to fault in).
+  std::shared_ptr<std::vector<FinishedRecord>> owned;
+  if (!batch->empty()) {
+    owned = std::make_shared<std::vector<FinishedRecord>>(std::move(*batch));
+    const RecordBatch shared = owned;
     for (auto& q : sinks_) q->push(shared);
   }
   batch->clear();
+  Outcome o = drain(notes);
+  if (owned && owned.use_count() == 1) {  // no queue holds it any more: ours alone
+    owned->clear();
+    batch->swap(*owned);
+  }
+  return o;
+}
+
+SinkSet::Outcome SinkSet::drain(Notes* notes) {
   Outcome o;
   std::string err;
   for (size_t i = 0; i < sinks_.size(); ++i) {

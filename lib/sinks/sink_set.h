@@ -50,6 +50,8 @@ class SinkSet {
   const QueuedSink& at(size_t i) const { return *sinks_[i]; }
 
  private:
+  /// Each queue drained as far as its sink takes; outages said once, their ends too.
+  Outcome drain(Notes* notes);
   std::vector<std::unique_ptr<QueuedSink>> sinks_;
   std::vector<size_t> limits_;
   std::vector<uint64_t> dropped_before_outage_;  // each sink's dropped_total() when it went down
