@@ -35,8 +35,8 @@ ParseOutcome parse_incidents_options(int argc, char** argv, Options* o, std::str
                                "yesterday, -2h, @SECONDS)")(
       "until,U", po::value<std::string>(&q.until)->value_name("TIME"),
       "incidents at or before TIME")("lines,n", po::value<size_t>()->value_name("N"),
-                                     "only the N newest")(
-      "reverse,r", po::bool_switch(&q.reverse), "newest first")(
+                                     "only the N newest")("reverse,r", po::bool_switch(&q.reverse),
+                                                          "newest first")(
       "group", po::bool_switch(&q.group),
       "one line per fingerprint: how often, in how many boots, first and last seen")(
       "json", po::bool_switch(&q.json), "one JSON object a line")(
@@ -81,13 +81,13 @@ ParseOutcome parse_incidents_options(int argc, char** argv, Options* o, std::str
   }
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args)
-                  .options(all)
-                  .positional(positional)
-                  .style(po::command_line_style::unix_style ^
-                         po::command_line_style::allow_guessing)
-                  .run(),
-              vm);
+    po::store(
+        po::command_line_parser(args)
+            .options(all)
+            .positional(positional)
+            .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+            .run(),
+        vm);
     po::notify(vm);
   } catch (const po::error& e) {
     *err = "incidents: " + std::string(e.what());

@@ -4,10 +4,10 @@
 
 #include "decode/log_line.h"
 #include "incidents/incident_detector.h"
+#include "incidents/incident_feed.h"
 #include "incidents/incident_json.h"
 #include "incidents/incident_namer.h"
 #include "incidents/incident_source.h"
-#include "incidents/incident_feed.h"
 #include "util/address_mask.h"
 #include "util/hex.h"
 #include "util/text.h"

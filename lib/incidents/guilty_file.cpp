@@ -25,9 +25,8 @@ const Regex& ignored_files() {
 
 // syzkaller's guiltyLineIgnore: lockdep's held-lock and irq-state lines, arm's register dumps.
 const Regex& ignored_lines() {
-  static const Regex re(
-      R"((hardirqs|softirqs)\s+last\s+(enabled|disabled)|,\s+at:\s+|^\s*#\d+:|)"
-      R"(^Register r\d+ information)");
+  static const Regex re(R"((hardirqs|softirqs)\s+last\s+(enabled|disabled)|,\s+at:\s+|^\s*#\d+:|)"
+                        R"(^Register r\d+ information)");
   return re;
 }
 
@@ -139,7 +138,8 @@ std::string file_on_line(std::string_view line) {
 std::string guilty_file(const std::vector<std::string>& lines, std::string_view title) {
   if (title.starts_with("INFO: rcu detected stall")) {
     // A stall's own frames are the interrupt that reported it: the stalled code is below it.
-    for (std::string_view marker : {"apic_timer_interrupt+0x", "el1h_64_irq+0x", "Exception stack"}) {
+    for (std::string_view marker :
+         {"apic_timer_interrupt+0x", "el1h_64_irq+0x", "Exception stack"}) {
       for (size_t i = 0; i < lines.size(); ++i) {
         const size_t at = lines[i].find(marker);
         if (at == std::string::npos) continue;

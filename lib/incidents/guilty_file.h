@@ -11,7 +11,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace klogd {
 
 /// "net/ipv6/ip6_output.c", "" when the lines name no source file.

@@ -27,7 +27,8 @@ std::string lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -111,7 +112,9 @@ bool glob_prefix(std::string_view p, std::string_view s) {
   }
 }
 
-size_t slashes(std::string_view s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '/')); }
+size_t slashes(std::string_view s) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), '/'));
+}
 
 // An "X: value" line: one capital letter, a colon (get_maintainer.pl's /^([A-Z]):\s*(.*)/).
 bool typed(std::string_view line, char* type, std::string_view* value) {
@@ -149,7 +152,7 @@ struct Maintainers::Data {
     std::string prefix;  // its literal start, before any wildcard
     bool wild = false;
     bool glob = false;  // only '*', '?' and [classes]: matched without a regular expression
-    bool dir = false;  // ends in '/'
+    bool dir = false;   // ends in '/'
     size_t slashes = 0;
     int depth = 0;  // get_maintainer.pl's $value_pd, by which sections are ranked
     mutable std::unique_ptr<re2::RE2> re;
@@ -183,8 +186,9 @@ struct Maintainers::Data {
       return false;
     if (!p.dir && slashes(file) != p.slashes) return false;
     if (!p.wild) return true;
-    if (p.glob) return glob_prefix(std::string_view(p.raw).substr(p.prefix.size()),
-                                   file.substr(p.prefix.size()));
+    if (p.glob)
+      return glob_prefix(std::string_view(p.raw).substr(p.prefix.size()),
+                         file.substr(p.prefix.size()));
     std::lock_guard<std::mutex> l(compile);
     if (p.broken) return false;
     if (!p.re) {
@@ -440,8 +444,7 @@ Recipients Maintainers::lookup(std::string_view file) const {
       std::string name, address;
       parse_email(e.value, &name, &address);
       if (address.empty()) continue;
-      if ((!name.empty() && names.count(lower(name))) || addresses.count(lower(address)))
-        continue;
+      if ((!name.empty() && names.count(lower(name))) || addresses.count(lower(address))) continue;
       if (!name.empty()) names.insert(lower(name));
       addresses.insert(lower(address));
       std::string formatted = name.empty() ? address : name + " <" + address + ">";

@@ -234,13 +234,12 @@ std::string format_groups(const std::vector<IncidentGroup>& groups, bool json, s
   for (const IncidentGroup& g : groups)
     table.push_back({std::to_string(g.incidents + g.repeats), std::to_string(g.boots.size()),
                      g.first_usec ? row_time(g.first_usec, 0) : row_time(0, g.first_line),
-                     g.last_usec ? row_time(g.last_usec, 0) : "-", g.type, g.title,
-                     g.fingerprint, g.where.empty() ? "-" : g.where});
+                     g.last_usec ? row_time(g.last_usec, 0) : "-", g.type, g.title, g.fingerprint,
+                     g.where.empty() ? "-" : g.where});
   return columns(table, 5, width);
 }
 
-bool parse_time_spec(const std::string& spec, uint64_t now_usec, uint64_t* usec,
-                     std::string* err) {
+bool parse_time_spec(const std::string& spec, uint64_t now_usec, uint64_t* usec, std::string* err) {
   std::string s(spec);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
@@ -276,7 +275,8 @@ bool parse_time_spec(const std::string& spec, uint64_t now_usec, uint64_t* usec,
   if (s[0] == '-' || s[0] == '+') {
     size_t k = 1;
     uint64_t n = 0;
-    while (k < s.size() && s[k] >= '0' && s[k] <= '9') n = n * 10 + static_cast<uint64_t>(s[k++] - '0');
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9')
+      n = n * 10 + static_cast<uint64_t>(s[k++] - '0');
     if (k == 1) return bad();
     const std::string unit = s.substr(k);
     uint64_t mult = 0;

@@ -36,7 +36,7 @@ struct IncidentGroup {
   uint64_t incidents = 0;  ///< incident records
   uint64_t repeats = 0;    ///< and the repeats they counted without a record of their own
   uint64_t first_usec = 0, last_usec = 0;
-  uint64_t first_line = 0;           ///< saved log
+  uint64_t first_line = 0;         ///< saved log
   std::vector<std::string> boots;  ///< in order of first appearance
 };
 
@@ -54,7 +54,6 @@ std::string format_groups(const std::vector<IncidentGroup>& groups, bool json, s
 /// --since/--until as journalctl reads them: "YYYY-MM-DD [HH:MM[:SS]]", "HH:MM[:SS]" (today),
 /// "now", "today", "yesterday", "tomorrow", "-5min"/"+2h"/"-3d" (s, min, h, d, w) from now,
 /// "@SECONDS" since the epoch; local time. False with *err on anything else.
-bool parse_time_spec(const std::string& spec, uint64_t now_usec, uint64_t* usec,
-                     std::string* err);
+bool parse_time_spec(const std::string& spec, uint64_t now_usec, uint64_t* usec, std::string* err);
 
 }  // namespace klogd

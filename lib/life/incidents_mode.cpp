@@ -29,7 +29,7 @@ constexpr size_t kReportRecords = 400;  // how far back `show` looks for an inci
 
 struct Listing {
   std::vector<IncidentRow> rows;
-  std::string log;  // --file: the saved log (show prints its lines)
+  std::string log;                  // --file: the saved log (show prints its lines)
   std::vector<Incident> incidents;  // --file: the same, as the engine found them
 };
 
@@ -46,9 +46,8 @@ std::string without_dashes(std::string s) {
 
 bool is_boot_id(const std::string& s) {
   if (s.size() != 32) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // -b: "" (or 0) the current boot, a boot ID, -N back from the last boot, N from the first.
@@ -187,8 +186,8 @@ int print(const std::string& text, bool pager) {
 std::optional<size_t> pick(const std::vector<IncidentRow>& rows, const std::string& what) {
   const bool negative = !what.empty() && what[0] == '-';
   const std::string digits = what.substr(negative ? 1 : 0);
-  const bool is_number = !digits.empty() && digits.size() <= 9 &&
-                         std::all_of(digits.begin(), digits.end(), ::isdigit);
+  const bool is_number =
+      !digits.empty() && digits.size() <= 9 && std::all_of(digits.begin(), digits.end(), ::isdigit);
   if (is_number && digits.size() < 4) {
     const size_t n = std::stoul(digits);
     if (n == 0 || n > rows.size()) return std::nullopt;

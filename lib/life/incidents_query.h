@@ -1,6 +1,6 @@
 #pragma once
-/// What `klogd incidents [list|show FP|N]` is asked (its options as written; life/incidents_mode.cpp
-/// does it).
+/// What `klogd incidents [list|show FP|N]` is asked (its options as written;
+/// life/incidents_mode.cpp does it).
 
 #include <optional>
 #include <string>

@@ -64,8 +64,8 @@ const std::string& JournalEntry::get(std::string_view name) const {
 
 bool read_journal(const JournalRead& q, std::vector<JournalEntry>* out,
                   std::vector<std::string>* problems, std::string* err) {
-  using Read = bool(const JournalRead&, std::vector<JournalEntry>*, std::vector<std::string>*,
-                    std::string*);
+  using Read =
+      bool(const JournalRead&, std::vector<JournalEntry>*, std::vector<std::string>*, std::string*);
   auto f = plugin_function<Read>("klogd_journal_read", err);
   return f && f(q, out, problems, err);
 }

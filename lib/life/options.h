@@ -52,7 +52,7 @@ struct Options {
   bool incidents = false;
   bool incident_records = true;
   unsigned incident_window = 600;
-  std::string maintainers;  ///< MAINTAINERS, "none", or "" (the running release's source tree)
+  std::string maintainers;     ///< MAINTAINERS, "none", or "" (the running release's source tree)
   std::string metrics_listen;  ///< ADDR:PORT, "" when off
   std::string metrics_file;
   unsigned metrics_interval = 15;

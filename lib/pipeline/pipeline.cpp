@@ -173,7 +173,7 @@ bool Pipeline::hold_incident(const Incident& incident, FinishedRecord& record) {
     if (!ec) release_incident(id, "");
   });
   source_lines_->guilty_source(incident,
-                         [this, id](std::string source) { release_incident(id, source); });
+                               [this, id](std::string source) { release_incident(id, source); });
   return true;
 }
 

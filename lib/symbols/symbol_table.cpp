@@ -372,8 +372,8 @@ bool SymbolTable::parse(const std::string& origin, std::string* err) {
 
 void SymbolTable::join_parts(Parsing* a, Parsing b) {
   if (!b.entries.empty()) {
-    a->sorted = a->sorted && b.sorted &&
-                (a->entries.empty() || b.entries.front().address >= a->previous);
+    a->sorted =
+        a->sorted && b.sorted && (a->entries.empty() || b.entries.front().address >= a->previous);
     a->previous = b.previous;
     a->entries.insert(a->entries.end(), b.entries.begin(), b.entries.end());
   }

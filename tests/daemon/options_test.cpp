@@ -35,8 +35,8 @@ Parsed parse(std::vector<std::string> args, const std::string& config = "") {
 }  // namespace
 
 TEST_CASE("options: klogd 1.5's short options and their long twins", "[daemon]") {
-  Parsed p = parse({"-c", "4", "-d", "-f", "/tmp/out", "-k", "/boot/map", "-n", "-o", "-p", "-x",
-                    "-2", "-s"});
+  Parsed p = parse(
+      {"-c", "4", "-d", "-f", "/tmp/out", "-k", "/boot/map", "-n", "-o", "-p", "-x", "-2", "-s"});
   REQUIRE(p.outcome == ParseOutcome::kRun);
   CHECK(p.options.console_level == 4);
   CHECK(p.options.debug);
@@ -56,8 +56,8 @@ TEST_CASE("options: klogd 1.5's short options and their long twins", "[daemon]")
 }
 
 TEST_CASE("options: the config file, and the command line over it", "[daemon]") {
-  Parsed p = parse({"--sink", "syslog"},
-                   "sink = journald\nstyle = keep\nforward = tcp://127.0.0.1:514\n");
+  Parsed p =
+      parse({"--sink", "syslog"}, "sink = journald\nstyle = keep\nforward = tcp://127.0.0.1:514\n");
   REQUIRE(p.outcome == ParseOutcome::kRun);
   CHECK(p.options.sink == "syslog");
   CHECK(p.options.style == "keep");
@@ -131,9 +131,12 @@ TEST_CASE("options: klogd incidents, list and show, journalctl's -b", "[daemon]"
   p = parse_incidents({"show", "35085de2", "-D", "/j"});
   CHECK(p.options.incidents_query->what == "35085de2");
   CHECK(p.options.incidents_query->place.directory == "/j");
-  for (const std::vector<std::string>& bad :
-       {std::vector<std::string>{"show"}, {"frobnicate"}, {"--bogus"}, {"show", "1", "2"},
-        {"--file", "x", "-b"}, {"-D", "a", "--namespace", "b"}}) {
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"show"},
+                                              {"frobnicate"},
+                                              {"--bogus"},
+                                              {"show", "1", "2"},
+                                              {"--file", "x", "-b"},
+                                              {"-D", "a", "--namespace", "b"}}) {
     p = parse_incidents(bad);
     CHECK(p.outcome == ParseOutcome::kUsageError);
     CHECK(p.err.rfind("incidents", 0) == 0);

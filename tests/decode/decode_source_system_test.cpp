@@ -66,16 +66,19 @@ TEST_CASE("decode source: a folder laid out like /usr/lib/debug is searched for 
   fs::create_directories(dir + "/debug/boot");
   fs::create_directories(dir + "/debug/lib/modules/6.1.0-test/extra");
   fs::copy_file(kDir + "vmlinux-test", dir + "/debug/boot/vmlinux-6.1.0-test");
-  fs::copy_file(kDir + "module-test.ko", dir + "/debug/lib/modules/6.1.0-test/extra/module-test.ko");
+  fs::copy_file(kDir + "module-test.ko",
+                dir + "/debug/lib/modules/6.1.0-test/extra/module-test.ko");
   auto r = run_command(kKlogd + " --decode " + dir + "/log --debuginfo " + dir + "/debug 2>&1");
   INFO(r.output);
   REQUIRE(r.status == 0);
-  CHECK(r.output.find("source lines: " + dir + "/debug/boot/vmlinux-6.1.0-test") != std::string::npos);
+  CHECK(r.output.find("source lines: " + dir + "/debug/boot/vmlinux-6.1.0-test") !=
+        std::string::npos);
   CHECK(r.output.find("caller_of_both+0x10/0x18 (kernel/frames.c:33)") != std::string::npos);
   CHECK(r.output.find("[module_test] (kernel/module.c:16") != std::string::npos);
   // another release named: nothing found there, the log as it was
-  auto other = run_command("{ " + kKlogd + " --decode " + dir +
-                           "/log --release 6.1.0-other --debuginfo " + dir + "/debug 2>/dev/null; }");
+  auto other =
+      run_command("{ " + kKlogd + " --decode " + dir + "/log --release 6.1.0-other --debuginfo " +
+                  dir + "/debug 2>/dev/null; }");
   CHECK(other.status == 0);
   CHECK(other.output == kLog);
 }
@@ -84,8 +87,8 @@ TEST_CASE("decode source: a debug file the log's frames disagree with is refused
           "[decode][source]") {
   const std::string dir = temp_dir();
   write_file(dir + "/log", "[    2.901002]  caller_of_both+0x10/0x40\n");
-  auto r = run_command(kKlogd + " --decode " + dir + "/log --debuginfo " + kDir +
-                       "vmlinux-test 2>&1");
+  auto r =
+      run_command(kKlogd + " --decode " + dir + "/log --debuginfo " + kDir + "vmlinux-test 2>&1");
   CHECK(r.status == 1);
   CHECK(r.output.find("vmlinux-test is not the crashed kernel's: the log printed "
                       "caller_of_both/0x40") != std::string::npos);

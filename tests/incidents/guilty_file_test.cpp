@@ -106,12 +106,11 @@ TEST_CASE("guilty file: a deeper file below the guilty one's folder takes its pl
 }
 
 TEST_CASE("guilty file: an RCU stall is read from its interrupt frame on", "[incidents]") {
-  const std::vector<std::string> stall{
-      "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:",
-      " rcu_dump_cpu_stacks+0x1/0x2 kernel/rcu/tree_stall.h:3",
-      " tick_sched_timer+0x1/0x2 kernel/time/tick-sched.c:4",
-      " apic_timer_interrupt+0xf/0x20 arch/x86/entry/entry_64.S:5",
-      " spin_loop+0x1/0x2 drivers/block/loop.c:6"};
+  const std::vector<std::string> stall{"rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:",
+                                       " rcu_dump_cpu_stacks+0x1/0x2 kernel/rcu/tree_stall.h:3",
+                                       " tick_sched_timer+0x1/0x2 kernel/time/tick-sched.c:4",
+                                       " apic_timer_interrupt+0xf/0x20 arch/x86/entry/entry_64.S:5",
+                                       " spin_loop+0x1/0x2 drivers/block/loop.c:6"};
   CHECK(guilty_of(stall, "INFO: rcu detected stall in spin_loop") == "drivers/block/loop.c");
   CHECK(guilty_of(stall, "BUG: soft lockup in spin_loop") == "kernel/time/tick-sched.c");
   // the scan starts at the marker, not at its line's start

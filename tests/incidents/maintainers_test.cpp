@@ -2,9 +2,8 @@
 // syzkaller's guilty files, and each rule on a file made for it.
 #include "incidents/maintainers.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <regex>
 #include <set>
 
@@ -104,7 +103,8 @@ TEST_CASE("maintainers: patterns, exclusions, N: and the same person once", "[in
       "FOO HEADERS\nM:\tCarl <carl@example.org>\nS:\tOdd Fixes\nF:\tinclude/linux/foo*.h\n"
       "F:\tdrivers/foo/core.c\n\n"
       "ARM/BAR SOC\nM:\tDee <dee@example.org>\nS:\tSupported\nN:\tbar[0-9]\n\n"
-      "THE REST\nM:\tLinus Torvalds <torvalds@linux-foundation.org>\nL:\tlinux-kernel@vger.kernel.org\n"
+      "THE REST\nM:\tLinus Torvalds "
+      "<torvalds@linux-foundation.org>\nL:\tlinux-kernel@vger.kernel.org\n"
       "S:\tBuried alive in reporters\nF:\t*\nF:\t*/\n");
   Recipients r = m->lookup("drivers/foo/core.c");
   REQUIRE(r.subsystems.size() == 3);
@@ -143,9 +143,9 @@ TEST_CASE("maintainers: what is not a MAINTAINERS file is refused, naming it", "
   CHECK(err.find(dir + "/missing") != std::string::npos);
   CHECK_FALSE(Maintainers::load(dir, &err));  // a folder
   // gzip'ed, told by its bytes
-  REQUIRE(run_command("gzip -c " KLOGD_TEST_DATA "/triage-guilty/MAINTAINERS-6.1 > " + dir +
-                      "/M.any")
-              .status == 0);
+  REQUIRE(
+      run_command("gzip -c " KLOGD_TEST_DATA "/triage-guilty/MAINTAINERS-6.1 > " + dir + "/M.any")
+          .status == 0);
   auto m = Maintainers::load(dir + "/M.any", &err);
   INFO(err);
   REQUIRE(m);

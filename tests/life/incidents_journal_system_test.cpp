@@ -109,7 +109,8 @@ TEST_CASE("incidents: a replayed capture's crashes listed, grouped and shown fro
   CHECK(ns.incidents("-b --json").output.find(kWarn) != std::string::npos);  // this boot
   CHECK(ns.incidents("--since tomorrow").status == 1);
   CHECK(ns.incidents("--until @1").status == 1);
-  CHECK(ns.incidents("--since yesterday --until now --json").output == ns.incidents("--json").output);
+  CHECK(ns.incidents("--since yesterday --until now --json").output ==
+        ns.incidents("--json").output);
 
   // show: the report as the kernel printed it, where, whom to tell, when seen.
   const auto shown = ns.incidents("show " + kWarn.substr(0, 6) + " --maintainers " + kMaintainers);
