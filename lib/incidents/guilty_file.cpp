@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "incidents/catalog_regex.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -52,23 +53,8 @@ bool may_name_file(std::string_view l) {
 
 // Go's filepath.Clean for the relative paths a report prints: "./" and "x/../" gone, "//" one.
 std::string clean_path(std::string_view p) {
-  std::vector<std::string_view> parts;
   const bool absolute = !p.empty() && p[0] == '/';
-  size_t i = 0;
-  while (i <= p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    std::string_view part = p.substr(i, j - i);
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..")
-        parts.pop_back();
-      else if (!absolute)
-        parts.push_back(part);
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
+  const std::vector<std::string_view> parts = normal_path_parts(p, absolute);
   std::string out = absolute ? "/" : "";
   for (size_t k = 0; k < parts.size(); ++k) {
     if (k) out += '/';

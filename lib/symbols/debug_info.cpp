@@ -4,6 +4,7 @@
 #include <array>
 
 #include "util/plugin.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -22,22 +23,7 @@ bool is_top_folder(std::string_view c) {
 }  // namespace
 
 std::string kernel_tree_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t at = 0;
-  while (at <= path.size()) {
-    size_t slash = path.find('/', at);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string_view c = path.substr(at, slash - at);
-    if (c == "..") {
-      if (!parts.empty() && parts.back() != "..")
-        parts.pop_back();
-      else
-        parts.push_back(c);
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
-    }
-    at = slash + 1;
-  }
+  const std::vector<std::string_view> parts = normal_path_parts(path);
   size_t from = 0;
   bool found = false;
   for (size_t i = 0; i + 1 < parts.size(); ++i)

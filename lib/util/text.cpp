@@ -172,4 +172,24 @@ void append_json_string(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+std::vector<std::string_view> normal_path_parts(std::string_view path, bool rooted) {
+  std::vector<std::string_view> parts;
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view c = path.substr(at, slash - at);
+    if (c == "..") {
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else if (!rooted)
+        parts.push_back(c);
+    } else if (!c.empty() && c != ".") {
+      parts.push_back(c);
+    }
+    at = slash + 1;
+  }
+  return parts;
+}
+
 }  // namespace klogd

@@ -43,6 +43,10 @@ void trim_right(std::string* s, std::string_view chars = " \t\r\n");
 /// The fields of a line separated by runs of spaces and tabs.
 std::vector<std::string_view> split_fields(std::string_view line);
 
+/// A path's components, lexically normal: "", "." gone, "x/.." folded; a ".." with nothing
+/// before it kept (dropped when `rooted`: "/.." is "/"). "./a//b/../c" -> {"a", "c"}.
+std::vector<std::string_view> normal_path_parts(std::string_view path, bool rooted = false);
+
 /// Appends `in` with bytes < 0x20 and 0x7f written as "\xNN", so that one record is one line
 /// whatever its decoded text holds. Other bytes (UTF-8 included) pass through.
 void append_escaped_control(std::string_view in, std::string* out);

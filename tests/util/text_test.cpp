@@ -49,3 +49,13 @@ TEST_CASE("text: JSON strings", "[util]") {
   append_json_string("a\"b\\c\n\x01", &out);
   CHECK(out == "\"a\\\"b\\\\c\\u000a\\u0001\"");
 }
+
+TEST_CASE("text: a path's components, lexically normal", "[util]") {
+  using V = std::vector<std::string_view>;
+  CHECK(normal_path_parts("./a//b/../c") == V{"a", "c"});
+  CHECK(normal_path_parts("../a/./b/") == V{"..", "a", "b"});
+  CHECK(normal_path_parts("a/../../b") == V{"..", "b"});
+  CHECK(normal_path_parts("/../a", true) == V{"a"});
+  CHECK(normal_path_parts("").empty());
+  CHECK(normal_path_parts("./.").empty());
+}
