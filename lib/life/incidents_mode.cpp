@@ -1,6 +1,7 @@
 // klogd incidents: what crashed on this host, when, how often, where in the source, and whom
 // to tell. Reads klogd's incident records from the journal (or a saved log's crash reports),
 // lists them, folds them by fingerprint, or shows one with its report.
+#include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "pstore/pstore_incidents.h"
 #include "symbols/kernel_release.h"
 #include "util/host.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -93,6 +95,11 @@ int from_journal(const IncidentsQuery& q, Listing* out) {
   JournalRead read;
   read.place = q.place;
   read.matches.push_back(std::string("MESSAGE_ID=") + kIncidentMessageId);
+  // Only klogd's own records: any local user can write an entry with that MESSAGE_ID, but not
+  // its _UID, which journald sets (root's, or the unit's klogd user's).
+  read.matches.push_back("_UID=0");
+  if (const passwd* pw = ::getpwnam("klogd"))
+    read.matches.push_back("_UID=" + std::to_string(pw->pw_uid));
   std::string err;
   if (q.boot) {
     std::string id;
@@ -227,7 +234,7 @@ std::string report_text(const IncidentsQuery& q, const Listing& l, const Inciden
     std::string out = prio.empty() ? "" : "<" + prio + ">";
     if (!mono.empty()) {
       char stamp[40];
-      const uint64_t us = std::stoull(mono);
+      const uint64_t us = parse_decimal(mono).value_or(0);
       std::snprintf(stamp, sizeof stamp, "[%5llu.%06llu] ",
                     static_cast<unsigned long long>(us / 1000000),
                     static_cast<unsigned long long>(us % 1000000));
@@ -237,9 +244,9 @@ std::string report_text(const IncidentsQuery& q, const Listing& l, const Inciden
   };
   std::vector<const JournalEntry*> lines;
   for (const JournalEntry& e : before) {
-    const std::string& seq = e.get("KERNEL_SEQNUM");
-    if (seq.empty() || !r.first_seq) continue;
-    const uint64_t s = std::stoull(seq);
+    const std::optional<uint64_t> seq = parse_decimal(e.get("KERNEL_SEQNUM"));
+    if (!seq || !r.first_seq) continue;
+    const uint64_t s = *seq;
     if (s < r.first_seq) break;
     if (s <= r.last_seq && e.get("KLOGD_BOOT") == r.origin) lines.push_back(&e);
   }

@@ -2,6 +2,9 @@
 // replaying the Debian capture (a WARN and an oops) and by the daemon harvesting the previous
 // boot's pstore records; listed, grouped, shown, read twice; a user without access, a damaged
 // journal file, a fingerprint that matches nothing, a file that is not MAINTAINERS.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -58,6 +61,24 @@ struct Namespace {
 
 bool can_run() { return Journald::can_run() && exists("/etc/machine-id"); }
 
+// One journal entry in journald's native protocol, sent as `uid` (0: as the test runs).
+bool send_entry(const std::string& socket_path, const std::string& entry, uid_t uid = 0) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (uid && (::setgid(65534) != 0 || ::setuid(uid) != 0)) ::_exit(2);
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", socket_path.c_str());
+    const ssize_t n = ::sendto(fd, entry.data(), entry.size(), 0,
+                               reinterpret_cast<const sockaddr*>(&a), sizeof a);
+    ::_exit(n == static_cast<ssize_t>(entry.size()) ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 }  // namespace
 
 TEST_CASE("incidents: a replayed capture's crashes listed, grouped and shown from the journal",
@@ -82,6 +103,19 @@ TEST_CASE("incidents: a replayed capture's crashes listed, grouped and shown fro
   CHECK(rows[0].find("\"module\":\"crashme\"") != std::string::npos);
   CHECK(rows[1].find("\"type\":\"oops\"") != std::string::npos);
   CHECK(rows[1].find("\"fingerprint\":\"" + kOops + "\"") != std::string::npos);
+
+  // What any local user can write is no incident of klogd's: an entry with klogd's MESSAGE_ID
+  // from another uid is not listed; a record with a garbled KERNEL_SEQNUM costs nothing.
+  const std::string forged =
+      "MESSAGE=forged\nMESSAGE_ID=962f7587ffba4a1b8ebb64e1e54eae2c\n"
+      "KERNEL_INCIDENT_TITLE=forged incident\nKERNEL_INCIDENT_FINGERPRINT=00000000000000000000\n";
+  CHECK(send_entry(ns.socket, forged, 65534));
+  CHECK(send_entry(ns.socket, "MESSAGE=garbled\nKERNEL_SEQNUM=12x\nKERNEL_MONOTONIC_USEC=zz\n"));
+  REQUIRE(wait_until([&] {
+    return run_command("journalctl --namespace " + ns.name + " --no-pager MESSAGE=garbled")
+               .output.find("garbled") != std::string::npos;
+  }));
+  CHECK(ns.incidents("--json").output.find("forged") == std::string::npos);
 
   // A second run finds the same; columns in a pipe, newest first with -r, -n.
   CHECK(ns.incidents("--json").output == list.output);
