@@ -11,14 +11,8 @@
 namespace klogd {
 namespace {
 
-uint64_t number(const std::string& s) {
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return v;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
+// A numeric field of klogd's record; 0 when absent or garbled.
+uint64_t number(const std::string& s) { return parse_decimal(s).value_or(0); }
 
 std::string cut(const std::string& s, size_t width) {
   if (!width || s.size() <= width) return s;

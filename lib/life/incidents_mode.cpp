@@ -205,22 +205,23 @@ std::optional<size_t> pick(const std::vector<IncidentRow>& rows, const std::stri
   return std::nullopt;
 }
 
+// Lines first..last (1-based) of a log, as they are.
+std::string log_lines(std::string_view log, uint64_t first, uint64_t last) {
+  std::string text;
+  for_each_log_line(log, [&](size_t n, std::string_view raw, const LogLine&) {
+    if (n >= first && n <= last) {
+      text.append(raw);
+      text += '\n';
+    }
+  });
+  return text;
+}
+
 // The report's records: from the journal, the kernel records of its boot just before the
 // incident record; from a saved log, its lines.
 std::string report_text(const IncidentsQuery& q, const Listing& l, const IncidentRow& r) {
   std::string text;
-  if (!q.file.empty()) {
-    size_t line = 1;
-    for_each_log_line(l.log, [&](size_t n, std::string_view raw, const LogLine&) {
-      line = n;
-      if (n >= r.first_seq && n <= r.last_seq) {
-        text.append(raw);
-        text += '\n';
-      }
-    });
-    (void)line;
-    return text;
-  }
+  if (!q.file.empty()) return log_lines(l.log, r.first_seq, r.last_seq);
   std::vector<JournalEntry> before;
   std::string err;
   if (!journal_before(q.place, r.cursor, r.journal_boot, kReportRecords, &before, &err)) {
@@ -262,12 +263,7 @@ std::string report_text(const IncidentsQuery& q, const Listing& l, const Inciden
   const std::vector<Incident> found = find_incidents(log, annotator);
   for (auto i = found.rbegin(); i != found.rend(); ++i) {
     if (i->fingerprint != r.fingerprint) continue;
-    for_each_log_line(log, [&](size_t n, std::string_view raw, const LogLine&) {
-      if (n >= i->first_line && n <= i->last_line) {
-        text.append(raw);
-        text += '\n';
-      }
-    });
+    text = log_lines(log, i->first_line, i->last_line);
     break;
   }
   return text;

@@ -365,7 +365,7 @@ TEST_CASE(
   std::string tag = unique_tag("fwd-reset");
   std::atomic<bool> done{false}, got_last{false};
   std::string received;  // what the collector read, both connections (its thread's until joined)
-  int rcvbuf = 0;         // the first connection's receive buffer as the kernel made it
+  int rcvbuf = 0;        // the first connection's receive buffer as the kernel made it
   std::thread collector([&] {
     std::vector<char> buf(4096);
     for (int conn = 0; conn < 2 && !done; ++conn) {
@@ -458,8 +458,8 @@ TEST_CASE(
   REQUIRE(lines > 0);
   const double message = static_cast<double>(received.size()) / static_cast<double>(lines);
   const int buffer_holds = static_cast<int>(rcvbuf / message);
-  INFO("receive buffer " << rcvbuf << " bytes, messages of " << message << " bytes: "
-                         << buffer_holds << " of them");
+  INFO("receive buffer " << rcvbuf << " bytes, messages of " << message
+                         << " bytes: " << buffer_holds << " of them");
   CHECK(rcvbuf > 0);
   CHECK(lost <= buffer_holds + buffer_holds / 10);
 }
