@@ -110,7 +110,7 @@ std::string frame_identity(std::string_view frame) {
   return id;
 }
 
-std::string incident_fingerprint(const Incident& i) {
+std::string fingerprint_input(const Incident& i) {
   std::string in(to_string(i.type));
   in += '\n';
   in += i.function;
@@ -124,8 +124,16 @@ std::string incident_fingerprint(const Incident& i) {
     in += id;
     ++used;
   }
-  const std::array<uint8_t, 32> digest = sha256(in);
+  return in;
+}
+
+std::string fingerprint_of_input(std::string_view input) {
+  const std::array<uint8_t, 32> digest = sha256(input);
   return hex_bytes(digest.data(), kFingerprintDigits / 2);
+}
+
+std::string incident_fingerprint(const Incident& i) {
+  return fingerprint_of_input(fingerprint_input(i));
 }
 
 }  // namespace klogd

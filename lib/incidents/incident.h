@@ -84,6 +84,12 @@ inline constexpr size_t kFingerprintDigits = 20;
 /// Independent of the KASLR slide, module load addresses, the build's offsets, the host and the
 /// time.
 std::string incident_fingerprint(const Incident& i);
+/// What incident_fingerprint hashes: the type, the function and those frames' identities, one a
+/// line. Two incidents with the same input have the same fingerprint (the namer compares inputs
+/// to confirm a repeat without hashing).
+std::string fingerprint_input(const Incident& i);
+/// The fingerprint of an input fingerprint_input made.
+std::string fingerprint_of_input(std::string_view input);
 
 /// A frame line without its indent and the PCs old kernels print first ("[<ffffffff81234567>] ").
 std::string_view frame_text(std::string_view frame);

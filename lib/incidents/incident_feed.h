@@ -51,6 +51,12 @@ class IncidentFeed {
   /// The end of input: every open report ends.
   void flush() { detector_.flush(); }
   bool open() const { return detector_.open(); }
+  /// Whether a kernel line printed at `level` is left out by the level rule alone (no report
+  /// open, below KERN_WARNING): what feed() would say without building the line. Inline: the
+  /// live path asks it of every record.
+  bool passes_over(std::optional<int> level) const {
+    return level && *level > kMaxReportStartLevel && !detector_.busy();
+  }
 
  private:
   IncidentDetector detector_;

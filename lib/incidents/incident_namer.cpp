@@ -4,6 +4,9 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "annotate/annotator.h"
 #include "annotate/source_lines.h"
@@ -149,6 +152,22 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
   return {};
 }
 
+// The first decimal digit in [p, end), or end; sixteen bytes at a time.
+const char* next_digit(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), zero);
+    // v - '0' <= 9 as unsigned bytes: min(v - '0', 9) == v - '0'
+    const int m = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, nine), v));
+    if (m) return p + __builtin_ctz(static_cast<unsigned>(m));
+  }
+#endif
+  for (; p < end; ++p)
+    if (*p >= '0' && *p <= '9') return p;
+  return end;
+}
+
 // The text a title is drawn from (all the lines: damage is judged on them all), with every
 // number and address made one '#': a run of hex digits that holds a digit and is not glued to a
 // name before it ("ffffc90000abfe30", "0x1f", "77"; not the 4 of "ext4_"). The same crash again
@@ -178,33 +197,30 @@ RepeatKey repeat_key(const CrashReport& r) {
   o += sizeof r.kind;
   std::memcpy(o, &title_lines, sizeof title_lines);
   o += sizeof title_lines;
+  // A maskable run holds a decimal digit: the text between digits is copied whole, and at each
+  // digit its run (the hex-class bytes around it) is found and masked or kept.
   for (const std::string& l : r.lines) {
     *o++ = '\n';
-    const char* p = l.data();
-    const char* const end = p + l.size();
-    uint8_t before = 0;  // the class of the byte before p
-    while (p < end) {
-      uint8_t c = cls(*p);
-      if (!(c & 3)) {
-        *o++ = *p++;
-        before = c;
-        continue;
-      }
-      const char* e = p;
-      uint8_t seen = 0;
-      while (e < end && (c = cls(*e)) & 3) {
-        seen |= c;
-        ++e;
-      }
-      if ((seen & 2) && !(before & 4)) {
-        *o++ = '#';  // a number or an address, not part of a name
+    const char* const line = l.data();
+    const char* const end = line + l.size();
+    const char* p = line;  // copied up to here; the byte before p is no hex-class byte
+    for (const char* d = next_digit(p, end); d != end; d = next_digit(p, end)) {
+      const char* s = d;
+      while (s > p && (cls(s[-1]) & 1)) --s;
+      const char* e = d + 1;
+      while (e < end && (cls(*e) & 3)) ++e;
+      std::memcpy(o, p, static_cast<size_t>(s - p));
+      o += s - p;
+      if (s > line && (cls(s[-1]) & 4)) {  // glued to a name: "ext4_", "sda1"
+        std::memcpy(o, s, static_cast<size_t>(e - s));
+        o += e - s;
       } else {
-        std::memcpy(o, p, static_cast<size_t>(e - p));
-        o += e - p;
+        *o++ = '#';  // a number or an address
       }
-      before = cls(e[-1]);
       p = e;
     }
+    std::memcpy(o, p, static_cast<size_t>(end - p));
+    o += end - p;
   }
   const size_t size = static_cast<size_t>(o - masked.data());
   uint64_t a = 0xcbf29ce484222325ull ^ size, b = 0x9e3779b97f4a7c15ull;
@@ -240,62 +256,76 @@ IncidentNamer::IncidentNamer(size_t remembered) : capacity_(remembered) {}
 
 IncidentNamer::~IncidentNamer() = default;
 
-Incident IncidentNamer::name(const CrashReport& r) {
+Incident IncidentNamer::name(const CrashReport& r, const Wanted& wanted, bool* whole) {
+  if (whole) *whole = true;
   const RepeatKey key = capacity_ ? repeat_key(r) : RepeatKey{};
+  std::string input;
   for (size_t i = 0; i < known_.size(); ++i) {
-    if (known_[i].key != key) continue;
+    Known& k = known_[i];
+    if (k.key != key) continue;
     // Seen before: the title is the same, confirmed by the function it names being there and
-    // by the frames, through the fingerprint.
-    if (!names(r, known_[i].title.function)) break;
-    Incident in = describe(r, known_[i].title, &known_[i].guilty_file);
-    if (in.fingerprint != known_[i].fingerprint) break;
+    // by the frames, through the fingerprint's input.
+    if (!names(r, k.title.function)) break;
+    Incident in = identify(r, k.title, &input);
+    if (input != k.fingerprint_input) break;
+    in.fingerprint = k.fingerprint;
+    if (!wanted || wanted(in.fingerprint))
+      complete(r, &in, &k.guilty_file);
+    else if (whole)
+      *whole = false;
     std::rotate(known_.begin(), known_.begin() + static_cast<ptrdiff_t>(i),
                 known_.begin() + static_cast<ptrdiff_t>(i) + 1);
     ++recognised_;
     return in;
   }
   ReportTitle t = title_report(*r.kind, r.lines, r.title_lines);
-  Incident in = describe(r, t);
+  Incident in = identify(r, t, &input);
+  in.fingerprint = fingerprint_of_input(input);
+  complete(r, &in, nullptr);
   if (capacity_) {
     if (known_.size() == capacity_) known_.pop_back();
-    known_.insert(known_.begin(), Known{key, std::move(t), in.fingerprint, in.guilty_file});
+    known_.insert(known_.begin(),
+                  Known{key, std::move(t), in.fingerprint, std::move(input), in.guilty_file});
   }
   return in;
 }
 
-Incident IncidentNamer::describe(const CrashReport& r, const ReportTitle& t,
-                                 const std::string* guilty) {
+Incident IncidentNamer::identify(const CrashReport& r, const ReportTitle& t,
+                                 std::string* fingerprint_input_out) {
   Incident in;
   in.title = t.title;
   in.type = t.type;
   in.function = t.function;
   in.corrupted = t.corrupted || r.cut;
+  in.panicked = r.panicked || in.type == IncidentType::kPanic;
+  in.first_line = r.first;
+  in.last_line = r.last;
+  in.frames = trace_frames(r.lines);
+  *fingerprint_input_out = fingerprint_input(in);  // over the names as printed
+  return in;
+}
+
+void IncidentNamer::complete(const CrashReport& r, Incident* in, const std::string* guilty) {
   for (const std::string& l : r.lines)
-    if (parse_cpu_line(l, &in)) break;
-  if (in.type == IncidentType::kHungTask && !in.pid) parse_hung_task(r.lines[0], &in);
-  if (in.type == IncidentType::kOom) {
+    if (parse_cpu_line(l, in)) break;
+  if (in->type == IncidentType::kHungTask && !in->pid) parse_hung_task(r.lines[0], in);
+  if (in->type == IncidentType::kOom) {
     for (const std::string& l : r.lines) {
       if (has(l, "Killed process ")) {
-        parse_oom_victim(l, &in);
+        parse_oom_victim(l, in);
         break;
       }
     }
   }
-  in.frames = trace_frames(r.lines);
   for (const std::string& l : r.lines) {
     if (!is_pc_line(l)) continue;
-    in.pc_line = l;
+    in->pc_line = l;
     break;
   }
-  in.module = module_of(r.lines, in.function, in.frames);
-  in.panicked = r.panicked || in.type == IncidentType::kPanic;
-  in.first_line = r.first;
-  in.last_line = r.last;
-  in.fingerprint = incident_fingerprint(in);  // over the names as printed
+  in->module = module_of(r.lines, in->function, in->frames);
   // a repeat (the same text but for its numbers, the same frames) names the same files
-  in.guilty_file = guilty ? *guilty : guilty_file(r.lines, in.title);
-  for (std::string& f : in.frames) f = demangle_frame(f);
-  return in;
+  in->guilty_file = guilty ? *guilty : guilty_file(r.lines, in->title);
+  for (std::string& f : in->frames) f = demangle_frame(f);
 }
 
 }  // namespace klogd

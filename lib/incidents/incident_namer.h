@@ -8,9 +8,12 @@
 /// remembers the last reports it titled by a key made of their lines with every number and
 /// address masked; a report with a known key takes the known title, and is confirmed by its
 /// fingerprint (its own frames, the known title's type and function) before it is taken: a
-/// report whose frames differ is titled afresh.
+/// report whose frames differ is titled afresh. A caller that will only count a repeat (the
+/// live tracker, within its window) says so through `wanted`, and the repeat is not described
+/// further: its title, type, function, frames and fingerprint only.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,19 +37,28 @@ class IncidentNamer {
   IncidentNamer(const IncidentNamer&) = delete;
   IncidentNamer& operator=(const IncidentNamer&) = delete;
 
-  Incident name(const CrashReport& report);
+  /// Whether an incident of this fingerprint is wanted whole; false: it will only be counted.
+  using Wanted = std::function<bool(const std::string& fingerprint)>;
+
+  /// The report named. `wanted` (if given) is asked about a recognised repeat only; when it
+  /// says false, the incident has its title, type, function, frames (as printed) and
+  /// fingerprint, and no more (*whole = false). A report titled afresh is always whole.
+  Incident name(const CrashReport& report, const Wanted& wanted = {}, bool* whole = nullptr);
   /// Reports named from memory, without titling.
   uint64_t recognised() const { return recognised_; }
 
  private:
+  /// What identifies it: title, type, function, the trace as printed, fingerprint_input.
+  Incident identify(const CrashReport& r, const ReportTitle& t, std::string* fingerprint_input);
+  /// The rest: the task line, the PC line, the module, the guilty file, names demangled.
   /// `guilty`: the guilty file of the known report this one repeats, else null (found afresh).
-  Incident describe(const CrashReport& r, const ReportTitle& t,
-                    const std::string* guilty = nullptr);
+  void complete(const CrashReport& r, Incident* in, const std::string* guilty);
 
   struct Known {
     RepeatKey key;
     ReportTitle title;
     std::string fingerprint;
+    std::string fingerprint_input;  ///< what it hashes: an equal input is the same fingerprint
     std::string guilty_file;
   };
   size_t capacity_;

@@ -16,8 +16,24 @@ IncidentTrackerOptions with_hand_on_at_end(IncidentTrackerOptions o) {
 
 IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
     : o_(with_hand_on_at_end(options)),
-      feed_([this](CrashReport r) { ended_.push_back(namer_.name(r)); }, o_.detector,
-            o_.keep_style) {}
+      feed_(
+          [this](CrashReport r) {
+            Ended e;
+            e.incident = namer_.name(
+                r, [this](const std::string& fp) { return wanted(fp); }, &e.whole);
+            ended_.push_back(std::move(e));
+          },
+          o_.detector, o_.keep_style) {}
+
+IncidentTracker::Clock::time_point IncidentTracker::now() {
+  if (!now_) now_ = Clock::now();  // read only when a report ends
+  return *now_;
+}
+
+bool IncidentTracker::wanted(const std::string& fingerprint) {
+  auto it = seen_.find(fingerprint);
+  return it == seen_.end() || now() - it->second.emitted >= o_.window;
+}
 
 void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
                               std::optional<Clock::time_point> at) {
@@ -25,34 +41,40 @@ void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecor
   const KmsgRecord& k = r.record;
   last_seq_ = r.kernel_seq ? std::optional<uint64_t>(k.seq) : std::nullopt;
   last_ts_ = k.ts_usec;
-  if (k.facility != 0) return;
+  if (k.facility != 0 || feed_.passes_over(k.level)) return;  // nearly every record
   FeedLine line;
   line.text = r.text;
   line.context = k.caller.empty() ? std::string_view("console") : std::string_view(k.caller);
   line.number = k.seq;
   line.ts_usec = k.ts_usec;
   line.level = k.level;
+  now_ = at;
   if (!feed_.feed(line, at) || ended_.empty()) return;  // nearly every record: not read
-  emit(out, at ? *at : Clock::now());
+  emit(out, now());
 }
 
 void IncidentTracker::idle(std::vector<FinishedRecord>* out, Clock::time_point now) {
+  now_ = now;
   feed_.idle(now);
   if (!ended_.empty()) emit(out, now);
 }
 
 void IncidentTracker::flush(std::vector<FinishedRecord>* out, Clock::time_point now) {
+  now_ = now;
   feed_.flush();
   if (!ended_.empty()) emit(out, now);
 }
 
 void IncidentTracker::emit(std::vector<FinishedRecord>* out, Clock::time_point now) {
-  for (Incident& i : ended_) {
+  for (Ended& e : ended_) {
+    Incident& i = e.incident;
     ++counters_.incidents;
     ++counters_.by_type[i.type];
     auto [it, fresh] = seen_.try_emplace(i.fingerprint);
     Seen& s = it->second;
-    if (!fresh && now - s.emitted < o_.window) {
+    // a repeat the namer was told would only be counted is one (it was in its window then, at
+    // the same `now`, and only this loop changes what was seen)
+    if (!e.whole || (!fresh && now - s.emitted < o_.window)) {
       ++s.suppressed;
       ++counters_.repeats;
       continue;

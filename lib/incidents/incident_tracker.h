@@ -68,13 +68,22 @@ class IncidentTracker {
 
  private:
   void emit(std::vector<FinishedRecord>* out, Clock::time_point now);
+  /// Whether an incident of this fingerprint would be emitted now (not a repeat in its window).
+  bool wanted(const std::string& fingerprint);
+  Clock::time_point now();
+
+  struct Ended {
+    Incident incident;
+    bool whole = true;  ///< false: a repeat in its window, named only as far as counting needs
+  };
 
   struct Seen {
     Clock::time_point emitted;
     uint64_t suppressed = 0;
   };
   IncidentTrackerOptions o_;
-  std::vector<Incident> ended_;
+  std::vector<Ended> ended_;
+  std::optional<Clock::time_point> now_;  ///< the time of the call in progress, once read
   IncidentNamer namer_;
   IncidentFeed feed_;
   std::map<std::string, Seen> seen_;

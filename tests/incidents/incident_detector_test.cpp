@@ -261,6 +261,13 @@ TEST_CASE("incidents: live, the same crash within the window is counted, then re
   crash("foo_warn", 700);
   REQUIRE(out.size() == 3);
   CHECK(field(out[2], "repeats") == "2");
+  // named from memory (the repeats in the window only counted), yet described whole
+  for (const char* f :
+       {"fingerprint", "type", "function", "module", "taint", "frames", "comm", "pid", "cpu"}) {
+    INFO(f);
+    CHECK(field(out[0], f) != "(none)");
+    CHECK(field(out[2], f) == field(out[0], f));
+  }
   CHECK(t.counters().incidents == 5);
   CHECK(t.counters().emitted == 3);
 }
