@@ -152,21 +152,44 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
   return {};
 }
 
-// The first decimal digit in [p, end), or end; sixteen bytes at a time.
-const char* next_digit(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-  for (; end - p >= 16; p += 16) {
-    const __m128i v = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), zero);
-    // v - '0' <= 9 as unsigned bytes: min(v - '0', 9) == v - '0'
-    const int m = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, nine), v));
-    if (m) return p + __builtin_ctz(static_cast<unsigned>(m));
+// The decimal digits of a text, in order: next(p) is the first at or after p (or the end). A
+// block of sixteen bytes is classified once (SSE2) and its digits taken from its bit mask.
+class Digits {
+ public:
+  Digits(const char* begin, const char* end) : block_(begin), end_(end) { load(); }
+  const char* next(const char* p) {
+    for (;;) {
+      if (p < block_ + 16) {
+        const unsigned below = p <= block_ ? 0 : static_cast<unsigned>(p - block_);
+        const unsigned m = below >= 16 ? 0 : mask_ >> below << below;
+        if (m) return block_ + __builtin_ctz(m);
+      }
+      if (end_ - block_ <= 16) return end_;
+      block_ += 16;
+      load();
+    }
   }
+
+ private:
+  void load() {
+    mask_ = 0;
+#if defined(__SSE2__)
+    if (end_ - block_ >= 16) {
+      const __m128i v = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block_)),
+                                     _mm_set1_epi8('0'));
+      // v - '0' <= 9 as unsigned bytes: min(v - '0', 9) == v - '0'
+      mask_ = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v)));
+      return;
+    }
 #endif
-  for (; p < end; ++p)
-    if (*p >= '0' && *p <= '9') return p;
-  return end;
-}
+    for (int i = 0; i < 16 && block_ + i < end_; ++i)
+      if (block_[i] >= '0' && block_[i] <= '9') mask_ |= 1u << i;
+  }
+  const char* block_;
+  const char* end_;
+  unsigned mask_ = 0;
+};
 
 // The text a title is drawn from (all the lines: damage is judged on them all), with every
 // number and address made one '#': a run of hex digits that holds a digit and is not glued to a
@@ -204,7 +227,8 @@ RepeatKey repeat_key(const CrashReport& r) {
     const char* const line = l.data();
     const char* const end = line + l.size();
     const char* p = line;  // copied up to here; the byte before p is no hex-class byte
-    for (const char* d = next_digit(p, end); d != end; d = next_digit(p, end)) {
+    Digits digits(line, end);
+    for (const char* d = digits.next(p); d != end; d = digits.next(p)) {
       const char* s = d;
       while (s > p && (cls(s[-1]) & 1)) --s;
       const char* e = d + 1;
@@ -223,23 +247,37 @@ RepeatKey repeat_key(const CrashReport& r) {
     o += end - p;
   }
   const size_t size = static_cast<size_t>(o - masked.data());
-  uint64_t a = 0xcbf29ce484222325ull ^ size, b = 0x9e3779b97f4a7c15ull;
-  auto put = [&](uint64_t w) {
-    a = (a ^ w) * 0x100000001b3ull;
-    a ^= a >> 32;
-    b = (b + w) * 0xff51afd7ed558ccdull;
-    b ^= b >> 29;
+  // Four lanes, a word each in turn (their multiplications overlap: one chain waited on
+  // each), folded into two 64-bit halves at the end.
+  uint64_t lane[4] = {0xcbf29ce484222325ull ^ size, 0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full,
+                      0x165667b19e3779f9ull};
+  constexpr uint64_t kMul[4] = {0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull, 0x9fb21c651e98df25ull,
+                                0x100000001b3ull};
+  auto put = [&](int k, uint64_t w) {
+    uint64_t x = (lane[k] ^ w) * kMul[k];
+    lane[k] = x ^ (x >> 29);
   };
+  const char* m = masked.data();
   size_t i = 0;
-  for (; i + 8 <= size; i += 8) {
+  for (; i + 32 <= size; i += 32) {
+    uint64_t w[4];
+    std::memcpy(w, m + i, 32);
+    for (int k = 0; k < 4; ++k) put(k, w[k]);
+  }
+  int k = 0;
+  for (; i + 8 <= size; i += 8, ++k) {
     uint64_t w;
-    std::memcpy(&w, masked.data() + i, 8);
-    put(w);
+    std::memcpy(&w, m + i, 8);
+    put(k, w);
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, masked.data() + i, size - i);
-  put(tail);
-  return {a, b};
+  std::memcpy(&tail, m + i, size - i);
+  put(k & 3, tail ^ 0x80);
+  auto fold = [](uint64_t x, uint64_t y) {
+    x = (x ^ (y * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+    return x ^ (x >> 32);
+  };
+  return {fold(lane[0], lane[1]) ^ lane[2], fold(lane[2], lane[3]) ^ lane[0]};
 }
 
 // Whether the report names the function a remembered title blames (mangled names aside).
