@@ -1,8 +1,10 @@
 #include "incidents/incident_detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -39,6 +41,7 @@ enum Mark : unsigned {
   kCircular = 1u << 6,      // "WARNING: possible circular locking dependency detected"
   kTrace = 1u << 7,         // "Call Trace", "Call trace", "Backtrace:"
   kEoi = 1u << 8,           // "<EOI>"
+  kInfoStack = 1u << 9,     // is_info_with_stack's texts (report_catalog.h)
 };
 
 // Each marker's text; a line is searched only where one of their first bytes is.
@@ -58,7 +61,11 @@ constexpr Marker kMarkers[] = {
     {"Call trace", kTrace},
     {"Backtrace:", kTrace},
     {"<EOI>", kEoi},
+    {kInfoWithStack[0], kInfoStack},
+    {kInfoWithStack[1], kInfoStack},
+    {kInfoWithStack[2], kInfoStack},
 };
+static_assert(std::size(kInfoWithStack) == 3, "each of kInfoWithStack is a marker above");
 
 // The markers starting at t[i], added to *m.
 void mark_at(std::string_view t, size_t i, unsigned* m) {
@@ -69,12 +76,17 @@ void mark_at(std::string_view t, size_t i, unsigned* m) {
 }
 
 unsigned marks_of(std::string_view t) {
-  // the markers' first bytes, each once
+  // the markers' first bytes, each once, and as a table
   static const std::string kFirst = [] {
     std::string f;
     for (const Marker& k : kMarkers)
       if (f.find(k.text[0]) == std::string::npos) f += k.text[0];
     return f;
+  }();
+  static const std::array<bool, 256> kIsFirst = [] {
+    std::array<bool, 256> table{};
+    for (char c : kFirst) table[static_cast<unsigned char>(c)] = true;
+    return table;
   }();
   unsigned m = 0;
   size_t i = 0;
@@ -89,7 +101,7 @@ unsigned marks_of(std::string_view t) {
   }
 #endif
   for (; i < t.size(); ++i)
-    if (kFirst.find(t[i]) != std::string::npos) mark_at(t, i, &m);
+    if (kIsFirst[static_cast<unsigned char>(t[i])]) mark_at(t, i, &m);
   return m;
 }
 
@@ -217,7 +229,7 @@ void IncidentDetector::add(Report& r, const ReportLine& line, unsigned m, bool q
   const std::string_view t = line.text;
   ++r.text_lines;
   const bool console = r.context.empty() || r.context == "console";
-  if (console && r.title_end == std::string::npos && r.text_lines > 1 && is_info_with_stack(t))
+  if (console && r.title_end == std::string::npos && r.text_lines > 1 && (m & kInfoStack))
     r.title_end = r.lines.size();
   bool skip = r.skip_text;
   if (m & kLockDebugOff) {

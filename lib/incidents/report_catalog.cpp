@@ -1107,8 +1107,7 @@ bool continues_report(std::string_view line) {
 }
 
 bool is_info_with_stack(std::string_view line) {
-  for (std::string_view s : {"vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
-                             "FAULT_FLAG_ALLOW_RETRY missing"})
+  for (std::string_view s : kInfoWithStack)
     if (line.find(s) != std::string_view::npos) return true;
   return false;
 }
