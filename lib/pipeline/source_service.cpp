@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 
-
 #include "incidents/incident_source.h"
 #include "symbols/build_id_note.h"
 #include "symbols/debug_info.h"
@@ -111,6 +110,11 @@ void SourceService::run() {
     l.unlock();
     work(job);
     l.lock();
+    if (jobs_.empty() && !stop_) {  // what the lookups freed goes back to the system at once
+      l.unlock();
+      ::malloc_trim(0);
+      l.lock();
+    }
   }
 }
 

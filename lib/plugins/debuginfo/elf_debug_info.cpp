@@ -13,7 +13,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <unordered_map>
 
 #include "symbols/debug_info.h"
 #include "util/hex.h"
@@ -70,14 +69,30 @@ struct ElfDebugInfo::Impl {
   Dwfl* dwfl = nullptr;
   Dwfl_Module* mod = nullptr;
   int fd = -1;
-  // every named symbol by name: address, sizes, kind (built on the first symbol_address())
+  // Every symbol of the file, built on the first question about one. Names are views into the
+  // file's own string table (libdwfl's, alive as long as `dwfl`): 130k symbols of a vmlinux
+  // cost 6 MB here, where a string and a hash node each cost 25 MB.
   mutable bool symbols_read = false;
   struct Symbol {
+    std::string_view name;
     uint64_t address, size, gap;  // gap: to the next symbol, the size kallsyms prints
+    bool named;                   // a function, an object or an assembler entry: asked by name
     bool function;                // code (STT_FUNC, or an assembler entry's STT_NOTYPE)
   };
-  mutable std::unordered_multimap<std::string, Symbol> symbols;
-  mutable std::vector<std::pair<uint64_t, std::string>> by_address;  // every symbol, sorted
+  mutable std::vector<Symbol> by_address;  // every symbol, sorted by address
+  mutable std::vector<uint32_t> by_name;   // the named ones, their indices sorted by name
+  /// The named symbols called `name`, as a range of by_name.
+  std::pair<std::vector<uint32_t>::const_iterator, std::vector<uint32_t>::const_iterator> named(
+      std::string_view name) const {
+    return std::equal_range(by_name.begin(), by_name.end(), name, ByName{this});
+  }
+  struct ByName {
+    const Impl* impl;
+    std::string_view of(uint32_t i) const { return impl->by_address[i].name; }
+    bool operator()(uint32_t a, std::string_view b) const { return of(a) < b; }
+    bool operator()(std::string_view a, uint32_t b) const { return a < of(b); }
+    bool operator()(uint32_t a, uint32_t b) const { return of(a) < of(b); }
+  };
   // Files without .debug_aranges (Clang's kernels): elfutils 0.188 finds no unit for an address
   // there (fixed in 0.191), so the units' own address ranges are read, once, when first needed.
   bool no_aranges = false;
@@ -239,65 +254,61 @@ std::string ElfDebugInfo::nearest_symbol(uint64_t address) const {
   read_symbols();
   const auto& by = impl_->by_address;
   auto it = std::upper_bound(by.begin(), by.end(), address,
-                             [](uint64_t a, const auto& e) { return a < e.first; });
-  return it == by.begin() ? "" : std::prev(it)->second;
+                             [](uint64_t a, const Impl::Symbol& e) { return a < e.address; });
+  return it == by.begin() ? "" : std::string(std::prev(it)->name);
 }
 
 void ElfDebugInfo::read_symbols() const {
-  if (!impl_->symbols_read) {
-    impl_->symbols_read = true;
-    // The kernel prints a symbol's size as kallsyms knows it: the distance to the next symbol
-    // (alignment padding included), not the ELF size. Both are kept.
-    std::vector<uint64_t> starts;
-    struct Named {
-      std::string name;
-      uint64_t address, size;
-      bool function;
-    };
-    std::vector<Named> named;
-    const int n = dwfl_module_getsymtab(impl_->mod);
-    for (int i = 0; i < n; ++i) {
-      GElf_Sym sym;
-      GElf_Addr addr = 0;
-      GElf_Word shndx = 0;
-      const char* s = dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, &shndx, nullptr, nullptr);
-      if (!s || *s == '\0' || shndx == SHN_UNDEF || shndx == SHN_ABS) continue;
-      starts.push_back(addr);
-      impl_->by_address.emplace_back(addr, s);
-      const int type = GELF_ST_TYPE(sym.st_info);  // assembler entry points have no type
-      if (type == STT_FUNC || type == STT_NOTYPE || type == STT_OBJECT)
-        named.push_back({s, addr, sym.st_size, type != STT_OBJECT});
-    }
-    std::sort(starts.begin(), starts.end());
-    std::stable_sort(impl_->by_address.begin(), impl_->by_address.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (Named& f : named) {
-      auto next = std::upper_bound(starts.begin(), starts.end(), f.address);
-      const uint64_t gap = next == starts.end() ? f.size : *next - f.address;
-      impl_->symbols.emplace(std::move(f.name), Impl::Symbol{f.address, f.size, gap, f.function});
-    }
+  if (impl_->symbols_read) return;
+  impl_->symbols_read = true;
+  // The kernel prints a symbol's size as kallsyms knows it: the distance to the next symbol
+  // (alignment padding included), not the ELF size. Both are kept.
+  auto& by = impl_->by_address;
+  const int n = dwfl_module_getsymtab(impl_->mod);
+  by.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+  for (int i = 0; i < n; ++i) {
+    GElf_Sym sym;
+    GElf_Addr addr = 0;
+    GElf_Word shndx = 0;
+    const char* s = dwfl_module_getsym_info(impl_->mod, i, &sym, &addr, &shndx, nullptr, nullptr);
+    if (!s || *s == '\0' || shndx == SHN_UNDEF || shndx == SHN_ABS) continue;
+    const int type = GELF_ST_TYPE(sym.st_info);  // assembler entry points have no type
+    const bool named = type == STT_FUNC || type == STT_NOTYPE || type == STT_OBJECT;
+    by.push_back({s, addr, sym.st_size, 0, named, named && type != STT_OBJECT});
   }
+  std::stable_sort(by.begin(), by.end(), [](const Impl::Symbol& a, const Impl::Symbol& b) {
+    return a.address < b.address;
+  });
+  for (size_t i = 0; i < by.size(); ++i) {
+    size_t next = i + 1;  // the next symbol at a higher address
+    while (next < by.size() && by[next].address == by[i].address) ++next;
+    by[i].gap = next == by.size() ? by[i].size : by[next].address - by[i].address;
+    if (by[i].named) impl_->by_name.push_back(static_cast<uint32_t>(i));
+  }
+  std::stable_sort(impl_->by_name.begin(), impl_->by_name.end(), Impl::ByName{impl_.get()});
 }
 
 std::optional<uint64_t> ElfDebugInfo::symbol_address(std::string_view name, uint64_t size) const {
   read_symbols();
-  auto [b, e] = impl_->symbols.equal_range(std::string(name));
+  auto [b, e] = impl_->named(name);
   std::optional<uint64_t> any;
   for (auto it = b; it != e; ++it) {
-    if (size == 0 || it->second.size == size || it->second.gap == size) return it->second.address;
-    if (!any) any = it->second.address;
+    const Impl::Symbol& sym = impl_->by_address[*it];
+    if (size == 0 || sym.size == size || sym.gap == size) return sym.address;
+    if (!any) any = sym.address;
   }
   return size == 0 ? any : std::nullopt;
 }
 
 DebugInfo::Match ElfDebugInfo::match(std::string_view name, uint64_t size) const {
   read_symbols();
-  auto [b, e] = impl_->symbols.equal_range(std::string(name));
+  auto [b, e] = impl_->named(name);
   if (b == e) return Match::kNoSuchName;
   bool function = false;
   for (auto it = b; it != e; ++it) {
-    if (size == 0 || it->second.size == size || it->second.gap == size) return Match::kHolds;
-    function = function || it->second.function;
+    const Impl::Symbol& sym = impl_->by_address[*it];
+    if (size == 0 || sym.size == size || sym.gap == size) return Match::kHolds;
+    function = function || sym.function;
   }
   return function ? Match::kFunctionOfOtherSize : Match::kObjectOfOtherSize;
 }
