@@ -8,6 +8,7 @@
 
 #include "incidents/header_filter.h"
 #include "incidents/required_literal.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -1004,7 +1005,7 @@ const HeaderFilter& header_filter() {
 Regex catalog_regex(std::string_view pattern, bool icase) { return Regex(expand(pattern), icase); }
 
 bool Pattern::found(std::string_view s) const {
-  if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
+  if (!literal.empty() && find_literal(s, literal) == std::string_view::npos) return false;
   if (exact) {
     RegexMatch m;
     return exact(s, &m);
@@ -1013,7 +1014,7 @@ bool Pattern::found(std::string_view s) const {
 }
 
 bool Pattern::find(std::string_view s, RegexMatch* m) const {
-  if (!literal.empty() && s.find(literal) == std::string_view::npos) return false;
+  if (!literal.empty() && find_literal(s, literal) == std::string_view::npos) return false;
   return exact ? exact(s, m) : re.find(s, m);
 }
 

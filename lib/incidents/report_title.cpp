@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "util/demangle.h"
+#include "util/text.h"
 
 namespace klogd {
 namespace {
@@ -35,7 +36,7 @@ struct Joined {
   /// The first line from `from` on (before n) that holds `literal`, or n.
   size_t next_with(std::string_view literal, size_t from, size_t n) const {
     if (from >= n) return n;
-    size_t at = std::string_view(text).find(literal, starts[from]);
+    size_t at = find_literal(text, literal, starts[from]);
     if (at == std::string::npos) return n;
     size_t line =
         static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), at) - starts.begin()) -

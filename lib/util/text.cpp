@@ -1,7 +1,9 @@
 #include "util/text.h"
 
+#include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace klogd {
 
@@ -44,6 +46,38 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 }
 
 }  // namespace
+
+size_t find_literal(std::string_view s, std::string_view what, size_t from) {
+  // how common a byte is in a kernel log, roughly: space, then lowercase letters in English
+  // order, digits; capitals and punctuation are rare
+  static const std::array<uint8_t, 256> kCommon = [] {
+    std::array<uint8_t, 256> c{};
+    const std::string_view order = " etaoinsrhldcumfpgwybvkxjqz";
+    for (size_t i = 0; i < order.size(); ++i)
+      c[static_cast<unsigned char>(order[i])] = static_cast<uint8_t>(255 - 8 * i);
+    for (char d = '0'; d <= '9'; ++d) c[static_cast<unsigned char>(d)] = 150;
+    return c;
+  }();
+  if (what.size() < 2 || from >= s.size()) return s.find(what, from);
+  if (what.size() > s.size() - from) return std::string_view::npos;
+  size_t anchor = 0;  // the rarest byte of `what`: searched with memchr, the rest compared
+  for (size_t i = 1; i < what.size(); ++i)
+    if (kCommon[static_cast<unsigned char>(what[i])] <
+        kCommon[static_cast<unsigned char>(what[anchor])])
+      anchor = i;
+  const char byte = what[anchor];
+  const char* const begin = s.data();
+  const char* const last = begin + s.size() - (what.size() - anchor - 1);  // past the last anchor
+  for (const char* p = begin + from + anchor; p < last;) {
+    const void* hit = std::memchr(p, byte, static_cast<size_t>(last - p));
+    if (!hit) break;
+    const char* h = static_cast<const char*>(hit);
+    if (std::memcmp(h - anchor, what.data(), what.size()) == 0)
+      return static_cast<size_t>(h - anchor - begin);
+    p = h + 1;
+  }
+  return std::string_view::npos;
+}
 
 std::string_view trim_right(std::string_view s, std::string_view chars) {
   size_t end = s.find_last_not_of(chars);

@@ -38,6 +38,11 @@ void for_each_line(std::string_view text, Fn fn) {
 
 /// `s` without trailing characters from `chars` (default: white space and line ends).
 std::string_view trim_right(std::string_view s, std::string_view chars = " \t\r\n");
+
+/// s.find(what, from), searched at what's rarest byte in a log (a capital, a ':' or '_', a 'k'
+/// rather than an 'e' or a space) and compared whole at each: string_view::find stops at every
+/// copy of the first byte, which for " backtrace" or "status: " is every few bytes of a log.
+size_t find_literal(std::string_view s, std::string_view what, size_t from = 0);
 void trim_right(std::string* s, std::string_view chars = " \t\r\n");
 
 /// The fields of a line separated by runs of spaces and tabs.

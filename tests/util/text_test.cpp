@@ -59,3 +59,25 @@ TEST_CASE("text: a path's components, lexically normal", "[util]") {
   CHECK(normal_path_parts("").empty());
   CHECK(normal_path_parts("./.").empty());
 }
+
+TEST_CASE("text: find_literal finds what string_view::find finds", "[util]") {
+  CHECK(find_literal("Call Trace: x backtrace:", " backtrace") == 13);
+  CHECK(find_literal("status: 12", "status: ") == 0);
+  CHECK(find_literal("abc", "abcd") == std::string_view::npos);
+  CHECK(find_literal("xxab", "ab", 3) == std::string_view::npos);
+  CHECK(find_literal("xxab", "ab", 2) == 2);
+  CHECK(find_literal("", "") == 0);
+  // random texts over a small alphabet (many partial hits), every start, against the standard
+  uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  const std::string_view alphabet = " ekA:_";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text, what;
+    for (size_t n = next() % 40; n--;) text += alphabet[next() % alphabet.size()];
+    for (size_t n = next() % 5; n--;) what += alphabet[next() % alphabet.size()];
+    for (size_t from = 0; from <= text.size() + 1; ++from) {
+      INFO("[" << text << "] [" << what << "] from " << from);
+      REQUIRE(find_literal(text, what, from) == std::string_view(text).find(what, from));
+    }
+  }
+}
