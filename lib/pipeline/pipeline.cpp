@@ -147,7 +147,10 @@ void Pipeline::set_source_lines(SourceService* service, bool decorate) {
 void Pipeline::observe_incidents(size_t first) {
   const size_t end = batch_.size();
   if (incidents_) {
-    for (size_t i = first; i < end; ++i) incidents_->observe(batch_[i], &found_);
+    // one clock reading a batch (a report's lines would each read it): the detector's idle
+    // time and the repeat window are hundreds of milliseconds and more
+    const auto now = IncidentTracker::Clock::now();
+    for (size_t i = first; i < end; ++i) incidents_->observe(batch_[i], &found_, now);
     for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
     found_.clear();
   }
