@@ -35,13 +35,9 @@ bool IncidentTracker::wanted(const std::string& fingerprint) {
   return it == seen_.end() || now() - it->second.emitted >= o_.window;
 }
 
-void IncidentTracker::observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
-                              std::optional<Clock::time_point> at) {
-  if (r.synthetic) return;
+void IncidentTracker::observe_kernel(const FinishedRecord& r, std::vector<FinishedRecord>* out,
+                                     std::optional<Clock::time_point> at) {
   const KmsgRecord& k = r.record;
-  last_seq_ = r.kernel_seq ? std::optional<uint64_t>(k.seq) : std::nullopt;
-  last_ts_ = k.ts_usec;
-  if (k.facility != 0 || feed_.passes_over(k.level)) return;  // nearly every record
   FeedLine line;
   line.text = r.text;
   line.context = k.caller.empty() ? std::string_view("console") : std::string_view(k.caller);

@@ -51,8 +51,15 @@ class IncidentTracker {
 
   /// Reads one record; the incident records of reports that ended are appended to *out. `now`
   /// (default: the clock, read only when a report is open or may start) times reports out.
+  /// Inline: nearly every record goes no further than the level rule (incident_feed.h).
   void observe(const FinishedRecord& r, std::vector<FinishedRecord>* out,
-               std::optional<Clock::time_point> now = std::nullopt);
+               std::optional<Clock::time_point> now = std::nullopt) {
+    if (r.synthetic) return;
+    last_seq_ = r.kernel_seq ? std::optional<uint64_t>(r.record.seq) : std::nullopt;
+    last_ts_ = r.record.ts_usec;
+    if (r.record.facility != 0 || feed_.passes_over(r.record.level)) return;
+    observe_kernel(r, out, now);
+  }
   /// Ends the reports that went quiet (a timer calls it while open()).
   void idle(std::vector<FinishedRecord>* out, Clock::time_point now = Clock::now());
   /// The end: every open report ends.
@@ -68,6 +75,9 @@ class IncidentTracker {
 
  private:
   void emit(std::vector<FinishedRecord>* out, Clock::time_point now);
+  /// A kernel record that may open a report or belongs to an open one.
+  void observe_kernel(const FinishedRecord& r, std::vector<FinishedRecord>* out,
+                      std::optional<Clock::time_point> now);
   /// Whether an incident of this fingerprint would be emitted now (not a repeat in its window).
   bool wanted(const std::string& fingerprint);
   Clock::time_point now();
