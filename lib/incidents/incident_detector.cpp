@@ -41,7 +41,7 @@ enum Mark : unsigned {
   kCircular = 1u << 6,      // "WARNING: possible circular locking dependency detected"
   kTrace = 1u << 7,         // "Call Trace", "Call trace", "Backtrace:"
   kEoi = 1u << 8,           // "<EOI>"
-  kInfoStack = 1u << 9,     // is_info_with_stack's texts (report_catalog.h)
+  kInfoStack = 1u << 9,     // kInfoWithStack's texts (report_catalog.h)
 };
 
 // Each marker's text; a line is searched only where one of their first bytes is.

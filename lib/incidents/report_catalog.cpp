@@ -1107,12 +1107,6 @@ bool continues_report(std::string_view line) {
   return false;
 }
 
-bool is_info_with_stack(std::string_view line) {
-  for (std::string_view s : kInfoWithStack)
-    if (line.find(s) != std::string_view::npos) return true;
-  return false;
-}
-
 const Regex& infrastructure_frames() {
   static const Regex re(common_skip());
   return re;

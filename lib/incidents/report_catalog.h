@@ -120,11 +120,10 @@ bool continues_report(std::string_view line);
 
 /// Lines that hold a stack trace without being a crash (a failed allocation's warning, fault
 /// injection): inside a report, they mean another report's lines are mixed in. A line that
-/// holds one of these texts is one.
+/// holds one of these texts is one (the detector finds them in its one marker pass).
 inline constexpr std::string_view kInfoWithStack[] = {
     "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
     "FAULT_FLAG_ALLOW_RETRY missing"};
-bool is_info_with_stack(std::string_view line);
 
 /// The common stack-walking rules (frame lines, where a trace starts, damaged lines, and the
 /// prefixes syscall frames lose: SyS_, __x64_sys_, ...).

@@ -279,12 +279,15 @@ void ElfDebugInfo::read_symbols() const {
   std::stable_sort(by.begin(), by.end(), [](const Impl::Symbol& a, const Impl::Symbol& b) {
     return a.address < b.address;
   });
-  for (size_t i = 0; i < by.size(); ++i) {
-    size_t next = i + 1;  // the next symbol at a higher address
-    while (next < by.size() && by[next].address == by[i].address) ++next;
-    by[i].gap = next == by.size() ? by[i].size : by[next].address - by[i].address;
-    if (by[i].named) impl_->by_name.push_back(static_cast<uint32_t>(i));
+  // from the top down, the first symbol above each address known in one pass (many symbols at
+  // one address cost no more than one each)
+  size_t higher = by.size();  // the first symbol at an address above by[i]'s, or none
+  for (size_t i = by.size(); i-- > 0;) {
+    if (i + 1 < by.size() && by[i + 1].address != by[i].address) higher = i + 1;
+    by[i].gap = higher == by.size() ? by[i].size : by[higher].address - by[i].address;
   }
+  for (size_t i = 0; i < by.size(); ++i)
+    if (by[i].named) impl_->by_name.push_back(static_cast<uint32_t>(i));
   std::stable_sort(impl_->by_name.begin(), impl_->by_name.end(), Impl::ByName{impl_.get()});
 }
 
