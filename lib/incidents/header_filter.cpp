@@ -130,9 +130,8 @@ const ReportKind* HeaderFilter::first(std::string_view s) const {
   size_t best = kinds_.size();
   scan(s, [&](size_t k) {
     if (k >= kinds_.size() || k >= best) return false;  // a marker is no kind
-    bool suppressed = false;
-    for (const Pattern& p : kinds_[k].suppressions) suppressed = suppressed || p.found(s);
-    if (!suppressed) best = k;
+    const Regex& suppressed = kinds_[k].suppressed;
+    if (suppressed.empty() || !suppressed.found(s)) best = k;
     return false;
   });
   return best < kinds_.size() ? &kinds_[best] : nullptr;

@@ -105,6 +105,48 @@ unsigned marks_of(std::string_view t) {
   return m;
 }
 
+// A frame line as the kernel prints most of a trace's: "  ? name+0x1c/0x40 [module]" (spaces,
+// "? ", a name of [A-Za-z0-9_.$], "+0x" hex "/0x" hex, " [" a module "]"), nothing else. It
+// holds no report header and no marker: each of those has a ':', '<' or '-', a space between
+// two letters or digits, or "[ " (a test holds every one of them to it), and in such a line a
+// space stands only at its start, after '?' or before " [". So inside a report it is only added.
+}  // namespace
+
+bool is_plain_frame(std::string_view t) {
+  auto name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '$';
+  };
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  size_t i = 0;
+  const size_t n = t.size();
+  while (i < n && t[i] == ' ') ++i;
+  if (i + 1 < n && t[i] == '?' && t[i + 1] == ' ') i += 2;
+  const size_t start = i;
+  while (i < n && name(t[i])) ++i;
+  if (i == start) return false;
+  for (char sep : {'+', '/'}) {
+    if (i + 3 > n || t[i] != sep || t[i + 1] != '0' || t[i + 2] != 'x') return false;
+    i += 3;
+    const size_t digits = i;
+    while (i < n && hex(t[i])) ++i;
+    if (i == digits) return false;
+  }
+  if (i == n) return true;
+  if (i + 3 > n || t[i] != ' ' || t[i + 1] != '[' || t[n - 1] != ']') return false;
+  for (i += 2; i + 1 < n; ++i)
+    if (!name(t[i])) return false;
+  return i + 1 == n && t[n - 2] != '[';
+}
+
+std::vector<std::string_view> detector_markers() {
+  std::vector<std::string_view> out;
+  for (const Marker& m : kMarkers) out.push_back(m.text);
+  return out;
+}
+
+namespace {
+
 // A sanitizer's banner: a line of '=' only (KASAN prints 66).
 bool is_banner(std::string_view s) {
   size_t b = s.find_first_not_of(' ');
@@ -260,6 +302,14 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
   if (r && r->ts && line.ts_usec && *line.ts_usec > *r->ts + o_.gap_usec) {
     finish(index);  // a quiet spell: it is over
     r = find(line.context, &index);
+  }
+  if (r && !r->ended && is_plain_frame(t)) {  // most of a report: no header, no marker
+    add(*r, line, 0, !line.context.empty() && questionable_frame(t), now);
+    if (r->lines.size() >= o_.max_lines) {
+      r->cut = true;
+      finish(index);
+    }
+    return;
   }
   const ReportKind* kind = report_start(t);
   const bool inside = kind && continues_report(t);  // a panic or double fault inside a report

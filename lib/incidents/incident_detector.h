@@ -90,4 +90,10 @@ class IncidentDetector {
   std::vector<std::unique_ptr<Pending>> pending_;
 };
 
+/// A frame line as most of a trace is printed ("  ? name+0x1c/0x40 [module]", nothing more):
+/// inside a report the detector only adds it, looking for no header or marker in it.
+bool is_plain_frame(std::string_view line);
+/// The markers the detector looks for inside a report ("[ cut here ]", "---[ end trace", ...).
+std::vector<std::string_view> detector_markers();
+
 }  // namespace klogd

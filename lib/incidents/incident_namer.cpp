@@ -212,7 +212,7 @@ RepeatKey repeat_key(const CrashReport& r) {
   // the fingerprint besides).
   thread_local std::string masked;
   const size_t title_lines = std::min(r.title_lines, r.lines.size());
-  size_t most = sizeof r.kind + sizeof title_lines;
+  size_t most = sizeof r.kind + sizeof title_lines + 16;  // 16: a short copy writes 16 bytes
   for (const std::string& l : r.lines) most += l.size() + 1;
   if (masked.size() < most) masked.resize(most);
   char* o = masked.data();
@@ -227,24 +227,32 @@ RepeatKey repeat_key(const CrashReport& r) {
     const char* const line = l.data();
     const char* const end = line + l.size();
     const char* p = line;  // copied up to here; the byte before p is no hex-class byte
+    // [from, to) to o: the gaps between numbers are short (" ", ": "), and a call to memcpy
+    // for a few bytes cost more than the rest of the loop; 16 bytes are copied at once where
+    // the line has them (the buffer has room for the excess, overwritten next).
+    auto copy = [&o, end](const char* from, const char* to) {
+      const auto n = static_cast<size_t>(to - from);
+      if (n <= 16 && end - from >= 16)
+        std::memcpy(o, from, 16);
+      else
+        std::memcpy(o, from, n);
+      o += n;
+    };
     Digits digits(line, end);
     for (const char* d = digits.next(p); d != end; d = digits.next(p)) {
       const char* s = d;
       while (s > p && (cls(s[-1]) & 1)) --s;
       const char* e = d + 1;
       while (e < end && (cls(*e) & 3)) ++e;
-      std::memcpy(o, p, static_cast<size_t>(s - p));
-      o += s - p;
+      copy(p, s);
       if (s > line && (cls(s[-1]) & 4)) {  // glued to a name: "ext4_", "sda1"
-        std::memcpy(o, s, static_cast<size_t>(e - s));
-        o += e - s;
+        copy(s, e);
       } else {
         *o++ = '#';  // a number or an address
       }
       p = e;
     }
-    std::memcpy(o, p, static_cast<size_t>(end - p));
-    o += end - p;
+    copy(p, end);
   }
   const size_t size = static_cast<size_t>(o - masked.data());
   // Four lanes, a word each in turn (their multiplications overlap: one chain waited on

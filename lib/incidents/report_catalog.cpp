@@ -185,6 +185,16 @@ ReportKind kind(K k) {
   for (std::string_view s : k.suppressions) r.suppressions.push_back(catalog_pattern(s));
   for (std::string_view s : k.suppressions_icase)  // no literal: it may stand in another case
     r.suppressions.push_back({.re = catalog_regex(s, true), .source = std::string(s)});
+  std::string any;
+  auto alternative = [&](std::string_view s, bool icase) {
+    any += any.empty() ? "" : "|";
+    any += icase ? "(?i:" : "(?:";
+    any += s;
+    any += ')';
+  };
+  for (std::string_view s : k.suppressions) alternative(s, false);
+  for (std::string_view s : k.suppressions_icase) alternative(s, true);
+  if (!any.empty()) r.suppressed = catalog_regex(any);
   return r;
 }
 

@@ -99,6 +99,9 @@ struct ReportKind {
   IncidentType type = IncidentType::kOther;  ///< of a title made from the header line alone
   std::vector<TitleFormat> formats = {};
   std::vector<Pattern> suppressions = {};  ///< a line with the header but one of these is no start
+  /// The suppressions as one alternation: a header line is searched once, not once for each
+  /// (WARNING: has eleven). Empty: none.
+  Regex suppressed = {};
 };
 
 /// Builds the catalog (report_kinds() does once; the benchmark times it).

@@ -74,6 +74,7 @@ void Pipeline::resume() {
 // One turn: up to a batch of entries from the ring, then delivery.
 void Pipeline::turn() {
   if (suspended_ || stopping_) return;
+  turn_now_.reset();
   size_t n = 0;
   RecordRing::Entry e;
   // A turn ends after `batch` ring entries or records (a capture's chunk holds hundreds).
@@ -147,9 +148,8 @@ void Pipeline::set_source_lines(SourceService* service, bool decorate) {
 void Pipeline::observe_incidents(size_t first) {
   const size_t end = batch_.size();
   if (incidents_) {
-    // one clock reading a batch (a report's lines would each read it): the detector's idle
-    // time and the repeat window are hundreds of milliseconds and more
-    const auto now = IncidentTracker::Clock::now();
+    if (!turn_now_) turn_now_ = IncidentTracker::Clock::now();
+    const auto now = *turn_now_;
     for (size_t i = first; i < end; ++i) incidents_->observe(batch_[i], &found_, now);
     for (FinishedRecord& r : found_) batch_.push_back(std::move(r));
     found_.clear();
@@ -319,6 +319,7 @@ void Pipeline::shutdown(int status) {
   retry_.cancel();
   incident_idle_.cancel();
   // What the reader handed over before it stopped is processed too.
+  turn_now_.reset();
   RecordRing::Entry e;
   while (ring_->peek(&e)) {
     if (e.kind != RecordRing::Kind::kEnd) handle(e);

@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -138,6 +139,9 @@ class Pipeline {
   std::deque<std::pair<uint64_t, uint64_t>> unsaved_times_;  // a batch's newest: seq, kernel time
   uint64_t failed_time_saves_ = 0;
   std::vector<FinishedRecord> found_;  // incident records of the entry just handled
+  // The clock as the incidents see it: read once a turn, at its first record (the detector's idle
+  // time and the repeat window are hundreds of milliseconds; a turn is a batch of records).
+  std::optional<std::chrono::steady_clock::time_point> turn_now_;
   bool retry_armed_ = false;
   bool idle_armed_ = false;
   bool waiting_ = false;  // on the ring's eventfd

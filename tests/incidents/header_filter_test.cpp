@@ -80,3 +80,25 @@ TEST_CASE("header filter: the same answer as a plain search on every corpus line
     if (f.maybe(line) != plain_maybe(line) || f.first(line) != plain_first(line)) FAIL_CHECK(line);
   }
 }
+
+TEST_CASE("header filter: a suppressed header line starts nothing, each suppression found by one search",
+          "[incidents]") {
+  const HeaderFilter f(report_kinds());
+  for (std::string_view line : {
+           "WARNING: Unprivileged eBPF is enabled with eIBRS, data leaks possible via Spectre v2",
+           "WARNING: The mand mount option has been deprecated",
+           "WARNING: kernel not compiled with CPU_SRSO",
+           "EXT4-fs (sda1): WARNING: mounting fs with errors",
+           "WARNING: iwconfig uses wireless extensions which will stop working",  // icase
+           "ODEBUG: BUG: free active (active state 0) object type: timer_list",
+       }) {
+    INFO(line);
+    CHECK(plain_first(line) == nullptr);
+    CHECK(f.first(line) == nullptr);
+  }
+  // beside them, the same headers still start a report
+  const ReportKind* warning = f.first("WARNING: CPU: 0 PID: 1 at crashme.c:24 crashme_warn+0x11/0x20");
+  REQUIRE(warning != nullptr);
+  CHECK(warning->header == "WARNING:");
+  REQUIRE(f.first("BUG: kernel NULL pointer dereference, address: 0000000000000000") != nullptr);
+}

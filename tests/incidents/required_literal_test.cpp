@@ -43,6 +43,7 @@ TEST_CASE("required literal: every catalog pattern that matches a corpus line fi
 TEST_CASE("catalog: every pattern compiles (RE2 compiles each on first use)", "[incidents]") {
   for (const Pattern* p : catalog_patterns()) CHECK_NOTHROW(p->re.compile());
   for (const ReportKind& k : report_kinds()) {
+    if (!k.suppressions.empty()) CHECK_NOTHROW(k.suppressed.compile());
     for (const TitleFormat& f : k.formats)
       if (f.stack && !f.stack->skip.empty()) CHECK_NOTHROW(f.stack->skip.compile());
   }
