@@ -108,6 +108,7 @@ bool HeaderFilter::scan(std::string_view s, Found found) const {
       if (s.substr(i - a->offset).starts_with(text_of(a->what)) && found(a->what)) return true;
     }
   }
+  if (colon_.empty()) return false;
   return for_each_colon(s, [&](size_t c) {
     const auto before = static_cast<unsigned char>(s[c - (c > 0)]);
     if (c < 3 || !(before_colon_[before >> 6] >> (before & 63) & 1)) return false;
@@ -135,6 +136,15 @@ const ReportKind* HeaderFilter::first(std::string_view s) const {
     return false;
   });
   return best < kinds_.size() ? &kinds_[best] : nullptr;
+}
+
+uint64_t HeaderFilter::all(std::string_view s) const {
+  uint64_t bits = 0;
+  scan(s, [&](size_t k) {
+    if (k < kinds_.size() && k < 64) bits |= uint64_t{1} << k;
+    return false;
+  });
+  return bits;
 }
 
 }  // namespace klogd

@@ -33,6 +33,9 @@ class HeaderFilter {
   /// The first kind (in catalog order) whose header the line holds and that is not
   /// suppressed, or null.
   const ReportKind* first(std::string_view s) const;
+  /// Every kind whose header the line holds, kind i as bit i (the first 64), suppressions not
+  /// applied: for a filter of other texts than report headers (the detector's markers).
+  uint64_t all(std::string_view s) const;
 
  private:
   struct Anchor {

@@ -1,15 +1,12 @@
 #include "incidents/incident_detector.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
 #include <iterator>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "incidents/catalog_regex.h"
+#include "incidents/header_filter.h"
 #include "incidents/report_catalog.h"
 #include "util/text.h"
 
@@ -44,7 +41,7 @@ enum Mark : unsigned {
   kInfoStack = 1u << 9,     // kInfoWithStack's texts (report_catalog.h)
 };
 
-// Each marker's text; a line is searched only where one of their first bytes is.
+// Each marker's text (all but "<EOI>" ten bytes or more: marks_of).
 struct Marker {
   std::string_view text;
   unsigned mark;
@@ -67,41 +64,28 @@ constexpr Marker kMarkers[] = {
 };
 static_assert(std::size(kInfoWithStack) == 3, "each of kInfoWithStack is a marker above");
 
-// The markers starting at t[i], added to *m.
-void mark_at(std::string_view t, size_t i, unsigned* m) {
-  for (const Marker& k : kMarkers)
-    if (k.text[0] == t[i] && t.size() - i >= k.text.size() &&
-        std::memcmp(t.data() + i, k.text.data(), k.text.size()) == 0)
-      *m |= k.mark;
-}
-
+// The markers a line holds: those of ten bytes and more found as a header filter finds report
+// headers (a few probes a line, header_filter.h), "<EOI>" at a '<'.
 unsigned marks_of(std::string_view t) {
-  // the markers' first bytes, each once, and as a table
-  static const std::string kFirst = [] {
-    std::string f;
-    for (const Marker& k : kMarkers)
-      if (f.find(k.text[0]) == std::string::npos) f += k.text[0];
-    return f;
+  struct Long {
+    std::vector<ReportKind> texts;  // a "kind" for each marker, its text as the header
+    std::vector<unsigned> marks;    // and its mark
+  };
+  static const Long kLong = [] {
+    Long l;
+    for (const Marker& k : kMarkers) {
+      if (k.text.size() < HeaderFilter::kStride + 3) continue;
+      l.texts.push_back({.header = std::string(k.text)});
+      l.marks.push_back(k.mark);
+    }
+    return l;
   }();
-  static const std::array<bool, 256> kIsFirst = [] {
-    std::array<bool, 256> table{};
-    for (char c : kFirst) table[static_cast<unsigned char>(c)] = true;
-    return table;
-  }();
+  static const HeaderFilter kFilter(kLong.texts);
   unsigned m = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  // sixteen bytes at a time: a marker is looked for only where its first byte is
-  for (; i + 16 <= t.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
-    __m128i hit = _mm_setzero_si128();
-    for (char c : kFirst) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
-    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit)); bits; bits &= bits - 1)
-      mark_at(t, i + static_cast<size_t>(__builtin_ctz(bits)), &m);
-  }
-#endif
-  for (; i < t.size(); ++i)
-    if (kIsFirst[static_cast<unsigned char>(t[i])]) mark_at(t, i, &m);
+  for (uint64_t bits = kFilter.all(t); bits; bits &= bits - 1)
+    m |= kLong.marks[static_cast<size_t>(__builtin_ctzll(bits))];
+  for (size_t lt = t.find('<'); lt != std::string_view::npos; lt = t.find('<', lt + 1))
+    if (t.substr(lt, 5) == "<EOI>") m |= kEoi;
   return m;
 }
 
@@ -139,11 +123,13 @@ bool is_plain_frame(std::string_view t) {
   return i + 1 == n && t[n - 2] != '[';
 }
 
-std::vector<std::string_view> detector_markers() {
-  std::vector<std::string_view> out;
-  for (const Marker& m : kMarkers) out.push_back(m.text);
+std::vector<std::pair<std::string_view, unsigned>> detector_markers() {
+  std::vector<std::pair<std::string_view, unsigned>> out;
+  for (const Marker& m : kMarkers) out.emplace_back(m.text, m.mark);
   return out;
 }
+
+unsigned detector_marks(std::string_view line) { return marks_of(line); }
 
 namespace {
 

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "incidents/crash_report.h"
@@ -93,7 +94,10 @@ class IncidentDetector {
 /// A frame line as most of a trace is printed ("  ? name+0x1c/0x40 [module]", nothing more):
 /// inside a report the detector only adds it, looking for no header or marker in it.
 bool is_plain_frame(std::string_view line);
-/// The markers the detector looks for inside a report ("[ cut here ]", "---[ end trace", ...).
-std::vector<std::string_view> detector_markers();
+/// The markers the detector looks for inside a report ("[ cut here ]", "---[ end trace", ...),
+/// each with the bit it sets in detector_marks() (several may share one).
+std::vector<std::pair<std::string_view, unsigned>> detector_markers();
+/// The markers a line holds, as the detector finds them (one pass, not one search each).
+unsigned detector_marks(std::string_view line);
 
 }  // namespace klogd

@@ -2,6 +2,7 @@
 // a marker in it: held here to the argument that none can be in one, and to every corpus line.
 #include <catch2/catch.hpp>
 #include <cctype>
+#include <random>
 
 #include "incidents/corpus_lines.h"
 #include "incidents/incident_detector.h"
@@ -53,7 +54,7 @@ TEST_CASE("plain frame: no report header and no marker can stand in one", "[inci
   }
   const auto markers = detector_markers();
   CHECK(markers.size() >= 10);
-  for (std::string_view m : markers) {
+  for (const auto& [m, bit] : markers) {
     INFO(m);
     CHECK(in_no_plain_frame(m));
   }
@@ -64,7 +65,37 @@ TEST_CASE("plain frame: no report header and no marker can stand in one", "[inci
     ++frames;
     INFO(line);
     CHECK(report_start(line) == nullptr);
-    for (std::string_view m : markers) CHECK(line.find(m) == std::string::npos);
+    for (const auto& [m, bit] : markers) CHECK(line.find(m) == std::string::npos);
   }
   CHECK(frames > 1000);
+}
+
+// What the detector's one pass finds against a search for each marker: every corpus line, each
+// marker at every offset of random text, and junk.
+TEST_CASE("detector marks: the same as a search for each marker", "[incidents]") {
+  const auto markers = detector_markers();
+  auto plain = [&](std::string_view line) {
+    unsigned m = 0;
+    for (const auto& [text, bit] : markers)
+      if (line.find(text) != std::string_view::npos) m |= bit;
+    return m;
+  };
+  size_t marked = 0;
+  for (const std::string& line : corpus_lines()) {
+    INFO(line);
+    CHECK(detector_marks(line) == plain(line));
+    marked += plain(line) != 0;
+  }
+  CHECK(marked > 100);
+  std::mt19937 g(11);
+  const std::string alphabet = "abcCdeEIKkOT ()-:[]<>=_0123456789";
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (size_t n = g() % 120; n > 0; --n) s += alphabet[g() % alphabet.size()];
+    const auto& [text, bit] = markers[g() % markers.size()];
+    s.insert(g() % (s.size() + 1), text);
+    if (g() % 2) s.insert(g() % (s.size() + 1), markers[g() % markers.size()].first);
+    INFO(s);
+    CHECK(detector_marks(s) == plain(s));
+  }
 }
