@@ -177,6 +177,25 @@ struct IncidentDetector::Report {
   bool handed_on = false;  ///< at its end line (DetectorOptions::hand_on_at_end)
 };
 
+struct IncidentDetector::Facts {
+  bool plain_frame = false;            ///< is_plain_frame: nothing else below is looked for
+  const ReportKind* kind = nullptr;    ///< report_start
+  bool inside = false;                 ///< kind && continues_report
+  unsigned marks = 0;                  ///< marks_of
+  bool questionable = false;           ///< questionable_frame
+  mutable signed char tail = -1;       ///< is_tail, once asked (-1: not yet)
+  bool is_tail(std::string_view t) const {
+    if (tail < 0) tail = klogd::is_tail(t);
+    return tail != 0;
+  }
+};
+
+struct IncidentDetector::FactsSlot {
+  bool used = false;
+  std::string text;
+  Facts facts;
+};
+
 struct IncidentDetector::Pending {
   std::string context;
   uint64_t number = 0;
@@ -187,6 +206,26 @@ IncidentDetector::IncidentDetector(Sink sink, DetectorOptions options)
     : sink_(std::move(sink)), o_(options) {}
 
 IncidentDetector::~IncidentDetector() = default;
+
+const IncidentDetector::Facts& IncidentDetector::facts(std::string_view t) {
+  constexpr size_t kSlots = 256, kLongest = 512;  // a few reports' lines; a longer one: not kept
+  if (facts_.empty()) facts_.resize(kSlots + 1);  // the last: a longer line's, each time anew
+  const bool kept = t.size() <= kLongest;
+  FactsSlot& slot = facts_[kept ? line_slot(t) % kSlots : kSlots];
+  if (kept && slot.used && slot.text == t) return slot.facts;
+  Facts f;
+  f.plain_frame = is_plain_frame(t);
+  if (!f.plain_frame) {
+    f.kind = report_start(t);
+    f.inside = f.kind && continues_report(t);
+    f.marks = marks_of(t);
+  }
+  f.questionable = questionable_frame(t);
+  slot.facts = f;
+  slot.used = kept;
+  if (kept) slot.text.assign(t);
+  return slot.facts;
+}
 
 bool IncidentDetector::open() const { return !open_.empty(); }
 
@@ -229,7 +268,7 @@ bool inlined_copy(std::string_view prev, std::string_view next) {
 
 }  // namespace
 
-void IncidentDetector::start(const ReportLine& line, const ReportKind* kind,
+void IncidentDetector::start(const ReportLine& line, const ReportKind* kind, unsigned marks,
                              std::chrono::steady_clock::time_point now) {
   auto r = std::make_unique<Report>();
   r->kind = kind;
@@ -245,7 +284,7 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind,
   r->sanitizer = is_sanitizer(line.text);
   Report& ref = *r;
   open_.push_back(std::move(r));
-  add(ref, line, marks_of(line.text), false, now);
+  add(ref, line, marks, false, now);
 }
 
 void IncidentDetector::add(Report& r, const ReportLine& line, unsigned m, bool questionable,
@@ -289,23 +328,24 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
     finish(index);  // a quiet spell: it is over
     r = find(line.context, &index);
   }
-  if (r && !r->ended && is_plain_frame(t)) {  // most of a report: no header, no marker
-    add(*r, line, 0, !line.context.empty() && questionable_frame(t), now);
+  const Facts f = facts(t);  // a copy: a report's end may look up other lines
+  if (r && !r->ended && f.plain_frame) {  // most of a report: no header, no marker
+    add(*r, line, 0, !line.context.empty() && f.questionable, now);
     if (r->lines.size() >= o_.max_lines) {
       r->cut = true;
       finish(index);
     }
     return;
   }
-  const ReportKind* kind = report_start(t);
-  const bool inside = kind && continues_report(t);  // a panic or double fault inside a report
+  const ReportKind* kind = f.kind;
+  const bool inside = f.inside;  // a panic or double fault inside a report
   if (r && r->ended) {
-    if ((!kind || inside) && (inside || is_tail(t)) && r->tail < 200) {
+    if ((!kind || inside) && (inside || facts(t).is_tail(t)) && r->tail < 200) {
       ++r->tail;
       r->last = line.number;
       r->arrival = now;
       if (line.ts_usec) r->ts = line.ts_usec;
-      const unsigned m = marks_of(t);
+      const unsigned m = f.marks;
       if (m & kPanic) r->panicked = true;
       if (m & kEndPanic) r->tail = 200;  // nothing after it is the report's
       return;
@@ -331,18 +371,18 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
       if (r && r->context != line.context) r = nullptr;
     }
     if (!r) {
-      start(line, kind, now);
+      start(line, kind, f.marks, now);
       return;
     }
   }
-  const unsigned m = r ? marks_of(t) : 0;
+  const unsigned m = r ? f.marks : 0;
   if (m & kCutHere) {
     hold_before_header(line);  // the next report's first line, not this one's last
     return;
   }
   if (r) {
     bool questionable = false;
-    if (!line.context.empty() && !(m & kEoi)) questionable = questionable_frame(t);
+    if (!line.context.empty() && !(m & kEoi)) questionable = f.questionable;
     add(*r, line, m, questionable, now);
     if (r->lines.size() >= o_.max_lines) {
       r->cut = true;
@@ -351,7 +391,7 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
     return;
   }
   if (kind) {  // a panic (or another "inside" line) with no report around it
-    start(line, kind, now);
+    start(line, kind, f.marks, now);
     return;
   }
   // what may come just before a header: "cut here", a sanitizer's banner

@@ -73,7 +73,12 @@ class IncidentDetector {
  private:
   struct Report;
   struct Pending;
-  void start(const ReportLine& line, const ReportKind* kind,
+  struct Facts;
+  struct FactsSlot;
+  /// What a line holds (plain frame, header, markers, ...), from its text alone: kept for the
+  /// lines seen last, since a storm repeats most of its lines byte for byte.
+  const Facts& facts(std::string_view text);
+  void start(const ReportLine& line, const ReportKind* kind, unsigned marks,
              std::chrono::steady_clock::time_point now);
   /// `marks`: the markers the line holds (incident_detector.cpp's marks_of, found once a line).
   void add(Report& r, const ReportLine& line, unsigned marks, bool questionable,
@@ -89,6 +94,7 @@ class IncidentDetector {
   DetectorOptions o_;
   std::vector<std::unique_ptr<Report>> open_;
   std::vector<std::unique_ptr<Pending>> pending_;
+  std::vector<FactsSlot> facts_;  ///< empty until the first report
 };
 
 /// A frame line as most of a trace is printed ("  ? name+0x1c/0x40 [module]", nothing more):

@@ -191,72 +191,9 @@ class Digits {
   unsigned mask_ = 0;
 };
 
-// The text a title is drawn from (all the lines: damage is judged on them all), with every
-// number and address made one '#': a run of hex digits that holds a digit and is not glued to a
-// name before it ("ffffc90000abfe30", "0x1f", "77"; not the 4 of "ext4_"). The same crash again
-// (other addresses, registers, PIDs) gives the same key.
-RepeatKey repeat_key(const CrashReport& r) {
-  // per byte: 1 a hex digit that is a letter, 2 a decimal digit, 4 a letter or '_' (a name's)
-  static const std::array<uint8_t, 256> kClass = [] {
-    std::array<uint8_t, 256> c{};
-    for (int b = 0; b < 256; ++b) {
-      if (b >= '0' && b <= '9') c[b] = 2;
-      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_') c[b] = 4;
-      if ((b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')) c[b] |= 1;
-    }
-    return c;
-  }();
-  auto cls = [](char ch) { return kClass[static_cast<unsigned char>(ch)]; };
-  // The masked text is made first, runs of plain bytes copied whole, then hashed eight bytes
-  // at a time by two independent 64-bit hashes (128 bits; a remembered title is confirmed by
-  // the fingerprint besides).
-  thread_local std::string masked;
-  const size_t title_lines = std::min(r.title_lines, r.lines.size());
-  size_t most = sizeof r.kind + sizeof title_lines + 16;  // 16: a short copy writes 16 bytes
-  for (const std::string& l : r.lines) most += l.size() + 1;
-  if (masked.size() < most) masked.resize(most);
-  char* o = masked.data();
-  std::memcpy(o, &r.kind, sizeof r.kind);
-  o += sizeof r.kind;
-  std::memcpy(o, &title_lines, sizeof title_lines);
-  o += sizeof title_lines;
-  // A maskable run holds a decimal digit: the text between digits is copied whole, and at each
-  // digit its run (the hex-class bytes around it) is found and masked or kept.
-  for (const std::string& l : r.lines) {
-    *o++ = '\n';
-    const char* const line = l.data();
-    const char* const end = line + l.size();
-    const char* p = line;  // copied up to here; the byte before p is no hex-class byte
-    // [from, to) to o: the gaps between numbers are short (" ", ": "), and a call to memcpy
-    // for a few bytes cost more than the rest of the loop; 16 bytes are copied at once where
-    // the line has them (the buffer has room for the excess, overwritten next).
-    auto copy = [&o, end](const char* from, const char* to) {
-      const auto n = static_cast<size_t>(to - from);
-      if (n <= 16 && end - from >= 16)
-        std::memcpy(o, from, 16);
-      else
-        std::memcpy(o, from, n);
-      o += n;
-    };
-    Digits digits(line, end);
-    for (const char* d = digits.next(p); d != end; d = digits.next(p)) {
-      const char* s = d;
-      while (s > p && (cls(s[-1]) & 1)) --s;
-      const char* e = d + 1;
-      while (e < end && (cls(*e) & 3)) ++e;
-      copy(p, s);
-      if (s > line && (cls(s[-1]) & 4)) {  // glued to a name: "ext4_", "sda1"
-        copy(s, e);
-      } else {
-        *o++ = '#';  // a number or an address
-      }
-      p = e;
-    }
-    copy(p, end);
-  }
-  const size_t size = static_cast<size_t>(o - masked.data());
-  // Four lanes, a word each in turn (their multiplications overlap: one chain waited on
-  // each), folded into two 64-bit halves at the end.
+// 128 bits of a text: four 64-bit lanes, a word each in turn (their multiplications overlap:
+// one chain waited on each), folded into two halves at the end.
+RepeatKey hash128(const char* m, size_t size) {
   uint64_t lane[4] = {0xcbf29ce484222325ull ^ size, 0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full,
                       0x165667b19e3779f9ull};
   constexpr uint64_t kMul[4] = {0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull, 0x9fb21c651e98df25ull,
@@ -265,7 +202,6 @@ RepeatKey repeat_key(const CrashReport& r) {
     uint64_t x = (lane[k] ^ w) * kMul[k];
     lane[k] = x ^ (x >> 29);
   };
-  const char* m = masked.data();
   size_t i = 0;
   for (; i + 32 <= size; i += 32) {
     uint64_t w[4];
@@ -286,6 +222,98 @@ RepeatKey repeat_key(const CrashReport& r) {
     return x ^ (x >> 32);
   };
   return {fold(lane[0], lane[1]) ^ lane[2], fold(lane[2], lane[3]) ^ lane[0]};
+}
+
+// One line with every number and address made one '#', written to o (room for the line and 16
+// bytes more); returns the end. A number is a run of hex digits that holds a digit and is not
+// glued to a name before it ("ffffc90000abfe30", "0x1f", "77"; not the 4 of "ext4_").
+char* mask_line(std::string_view l, char* o) {
+  // per byte: 1 a hex digit that is a letter, 2 a decimal digit, 4 a letter or '_' (a name's)
+  static const std::array<uint8_t, 256> kClass = [] {
+    std::array<uint8_t, 256> c{};
+    for (int b = 0; b < 256; ++b) {
+      if (b >= '0' && b <= '9') c[b] = 2;
+      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_') c[b] = 4;
+      if ((b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')) c[b] |= 1;
+    }
+    return c;
+  }();
+  auto cls = [](char ch) { return kClass[static_cast<unsigned char>(ch)]; };
+  const char* const line = l.data();
+  const char* const end = line + l.size();
+  // [from, to) to o: the gaps between numbers are short (" ", ": "), and a call to memcpy for a
+  // few bytes cost more than the rest of the loop; 16 bytes are copied at once where the line
+  // has them (the excess is overwritten next).
+  auto copy = [&o, end](const char* from, const char* to) {
+    const auto n = static_cast<size_t>(to - from);
+    if (n <= 16 && end - from >= 16)
+      std::memcpy(o, from, 16);
+    else
+      std::memcpy(o, from, n);
+    o += n;
+  };
+  // The text between digits is copied whole, and at each digit its run (the hex-class bytes
+  // around it) is found and masked or kept.
+  const char* p = line;  // copied up to here; the byte before p is no hex-class byte
+  Digits digits(line, end);
+  for (const char* d = digits.next(p); d != end; d = digits.next(p)) {
+    const char* s = d;
+    while (s > p && (cls(s[-1]) & 1)) --s;
+    const char* e = d + 1;
+    while (e < end && (cls(*e) & 3)) ++e;
+    copy(p, s);
+    if (s > line && (cls(s[-1]) & 4)) {  // glued to a name: "ext4_", "sda1"
+      copy(s, e);
+    } else {
+      *o++ = '#';  // a number or an address
+    }
+    p = e;
+  }
+  copy(p, end);
+  return o;
+}
+
+// The key of one line's masked text. A storm repeats most of its lines byte for byte (the
+// frames, "Code:", the task and hardware lines; the registers differ), so the keys of the lines
+// seen last are kept, by their own bytes: a line seen again costs a hash of it and a compare.
+RepeatKey line_key(std::string_view line) {
+  constexpr size_t kSlots = 256, kLongest = 512;  // a few reports' lines; a longer line: none
+  struct Slot {
+    std::string text;
+    RepeatKey key;
+  };
+  thread_local std::vector<Slot> slots(kSlots);
+  thread_local std::string masked;
+  if (masked.size() < line.size() + 16) masked.resize(line.size() + 16);
+  Slot* slot = nullptr;
+  if (line.size() <= kLongest) {
+    slot = &slots[line_slot(line) % kSlots];
+    if (slot->text == line) return slot->key;
+  }
+  const char* end = mask_line(line, masked.data());
+  const RepeatKey key = hash128(masked.data(), static_cast<size_t>(end - masked.data()));
+  if (slot) {
+    slot->text.assign(line);
+    slot->key = key;
+  }
+  return key;
+}
+
+// The key of the text a title is drawn from (all the lines: damage is judged on them all), each
+// line masked (mask_line): the same crash again (other addresses, registers, PIDs) gives the
+// same key. Its kind and title lines, then each line's key, hashed (a remembered title is
+// confirmed by the fingerprint besides).
+RepeatKey repeat_key(const CrashReport& r) {
+  thread_local std::vector<uint64_t> words;
+  words.clear();
+  words.push_back(reinterpret_cast<uintptr_t>(r.kind));
+  words.push_back(std::min(r.title_lines, r.lines.size()));
+  for (const std::string& l : r.lines) {
+    const RepeatKey k = line_key(l);
+    words.push_back(k.first);
+    words.push_back(k.second);
+  }
+  return hash128(reinterpret_cast<const char*>(words.data()), words.size() * sizeof(uint64_t));
 }
 
 // Whether the report names the function a remembered title blames (mangled names aside).

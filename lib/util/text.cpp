@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -224,6 +225,25 @@ std::vector<std::string_view> normal_path_parts(std::string_view path, bool root
     at = slash + 1;
   }
   return parts;
+}
+
+uint64_t line_slot(std::string_view line) {
+  auto word = [&](size_t at) {
+    uint64_t w = 0;
+    if (line.size() - at >= 8)
+      std::memcpy(&w, line.data() + at, 8);  // one load
+    else
+      std::memcpy(&w, line.data() + at, line.size() - at);
+    return w;
+  };
+  const size_t n = line.size();
+  uint64_t h = n * 0x9e3779b97f4a7c15ull;
+  if (n > 0) {
+    h ^= word(0) * 0xff51afd7ed558ccdull;
+    h ^= word(n / 2) * 0xc4ceb9fe1a85ec53ull;
+    h ^= word(n > 8 ? n - 8 : 0) * 0x9fb21c651e98df25ull;
+  }
+  return h ^ (h >> 29) ^ (h >> 47);
 }
 
 }  // namespace klogd

@@ -43,6 +43,10 @@ std::string_view trim_right(std::string_view s, std::string_view chars = " \t\r\
 /// rather than an 'e' or a space) and compared whole at each: string_view::find stops at every
 /// copy of the first byte, which for " backtrace" or "status: " is every few bytes of a log.
 size_t find_literal(std::string_view s, std::string_view what, size_t from = 0);
+/// A cheap hash of a line for a small cache of lines (its size and three words: start, middle,
+/// end): lines that differ only in a number mostly differ in it. Not for anything that must not
+/// collide: a cache compares the text it keeps.
+uint64_t line_slot(std::string_view line);
 void trim_right(std::string* s, std::string_view chars = " \t\r\n");
 
 /// The fields of a line separated by runs of spaces and tabs.

@@ -314,3 +314,48 @@ TEST_CASE("incidents: giant and binary lines inside and outside a report are sur
   for (const Incident& i : found) warn = warn || i.title == "WARNING in foo_warn";
   CHECK(warn);
 }
+
+// The detector keeps what it found in the lines it saw last, the namer their masked keys: a
+// line seen again, in another report or another place, is judged as the first time.
+TEST_CASE("incidents: lines seen before are judged as the first time (the storm caches)",
+          "[incidents]") {
+  // every report of the syzkaller corpus and the Debian boot, each decoded once alone and then
+  // all in one detector after each other twice: the same reports, line for line
+  std::vector<std::string> logs;
+  for (const char* f : {"/debian/console.txt", "/nokallsyms/console.txt"})
+    logs.push_back(read_file(std::string(KLOGD_TEST_DATA) + f));
+  auto reports_of = [](IncidentFeed& feed, const std::string& log) {
+    for_each_log_line(log, [&](size_t n, std::string_view, const LogLine& l) {
+      feed.feed(feed_line(l, l.text, n));
+    });
+    feed.flush();
+  };
+  auto text = [](const CrashReport& r) {
+    std::string s = std::to_string(r.title_lines) + (r.panicked ? " panicked" : "") +
+                    (r.cut ? " cut" : "") + "\n";
+    for (const std::string& l : r.lines) s += l + "\n";
+    return s;
+  };
+  std::vector<std::string> alone, together;
+  for (const std::string& log : logs) {
+    IncidentFeed one([&](CrashReport r) { alone.push_back(text(r)); }, {}, false);
+    reports_of(one, log);
+  }
+  REQUIRE(alone.size() >= 2);
+  IncidentFeed both([&](CrashReport r) { together.push_back(text(r)); }, {}, false);
+  for (int pass = 0; pass < 2; ++pass)
+    for (const std::string& log : logs) reports_of(both, log);
+  REQUIRE(together.size() == 2 * alone.size());
+  for (size_t i = 0; i < together.size(); ++i) CHECK(together[i] == alone[i % alone.size()]);
+
+  // the namer: a repeat whose lines are all known names the same incident; one number changed
+  // in a frame's name ("f2fs_" -> "f3fs_" is masked alike, its frames are not) does not
+  IncidentTracker t;
+  std::vector<FinishedRecord> out;
+  uint64_t seq = feed(t, warn_report("T77", "f2fs_warn", "11"), 1, &out);
+  seq = feed(t, warn_report("T77", "f2fs_warn", "11"), seq, &out);
+  CHECK(t.counters().repeats == 1);
+  feed(t, warn_report("T77", "f3fs_warn", "11"), seq, &out);
+  CHECK(t.counters().repeats == 1);
+  CHECK(t.counters().emitted == 2);
+}
