@@ -10,7 +10,7 @@ mode=${1:-run}
 packages=(
   g++ cmake make pkg-config gzip
   libboost-dev libboost-program-options-dev libspdlog-dev libsystemd-dev zlib1g-dev
-  libssl-dev libre2-dev libiberty-dev libdw-dev libdebuginfod-dev libcap-dev
+  libssl-dev nettle-dev libre2-dev libiberty-dev libdw-dev libdebuginfod-dev libcap-dev
 )
 # The test and benchmark libraries, and the real servers and tools the tests start themselves.
 test_packages=(catch2 libbenchmark-dev librelp-dev clang libclang-rt-14-dev file systemd rsyslog

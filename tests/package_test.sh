@@ -16,6 +16,7 @@ deb=$(ls klogd_*.deb)
   fail "Provides or Conflicts linux-kernel-log-daemon: rsyslog cannot stay"
 grep -q 'adduser' <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends: adduser"
 grep -q 'libc6' <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends: no shared library dependencies"
+grep -q 'libnettle8' <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends: no libnettle8 (SHA-256, loaded by its soname)"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 dpkg-deb -x "$deb" "$root"
@@ -43,7 +44,7 @@ for f in usr/lib/klogd/libklogd-debuginfo.so usr/lib/klogd/libklogd-tls.so \
 done
 dyn=$(readelf -d "$root/usr/sbin/klogd")
 grep -q 'RUNPATH.*\[\$ORIGIN/\.\./lib/klogd\]' <<<"$dyn" || fail "klogd: RUNPATH is not \$ORIGIN/../lib/klogd"
-! grep -qE 'NEEDED.*(libdw|libdebuginfod|libssl|libcrypto|libsystemd|libcurl)' <<<"$dyn" ||
+! grep -qE 'NEEDED.*(libdw|libdebuginfod|libssl|libcrypto|libnettle|libsystemd|libcurl)' <<<"$dyn" ||
   fail "klogd links an optional library: $(grep NEEDED <<<"$dyn" | tr -s ' ')"
 grep -q '^\.TH KLOGD 8' "$root/usr/share/man/man8/klogd.8" || fail "man page header"
 grep -q '^klogd 2' <<<"$("$root/usr/sbin/klogd" -v)" || fail "klogd -v"

@@ -1,51 +1,53 @@
 #include "util/sha256.h"
 
 #include <dlfcn.h>
-#include <openssl/opensslv.h>
+#include <nettle/sha2.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
 
+#ifndef KLOGD_NETTLE_SONAME
+#error "KLOGD_NETTLE_SONAME: the soname of the Nettle built against (lib/CMakeLists.txt)"
+#endif
+
 namespace klogd {
 namespace {
 
-#define KLOGD_STR2(x) #x
-#define KLOGD_STR(x) KLOGD_STR2(x)
-// the soname this was built against: "libcrypto.so.3"
-constexpr const char* kLibcrypto = "libcrypto.so." KLOGD_STR(OPENSSL_SHLIB_VERSION);
-
-struct Crypto {
-  const void* (*sha256)() = nullptr;  // EVP_sha256
-  int (*digest)(const void*, size_t, unsigned char*, unsigned int*, const void*,
-                void*) = nullptr;  // EVP_Digest
+struct Nettle {
+  decltype(&nettle_sha256_init) init = nullptr;
+  decltype(&nettle_sha256_update) update = nullptr;
+  decltype(&nettle_sha256_digest) digest = nullptr;
 };
 
-const Crypto& crypto() {
-  static Crypto c;
+const Nettle& nettle() {
+  static Nettle n;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* h = ::dlopen(kLibcrypto, RTLD_NOW | RTLD_LOCAL);
+    void* h = ::dlopen(KLOGD_NETTLE_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (h) {
-      c.sha256 = reinterpret_cast<const void* (*)()>(::dlsym(h, "EVP_sha256"));
-      c.digest = reinterpret_cast<decltype(c.digest)>(::dlsym(h, "EVP_Digest"));
+      n.init = reinterpret_cast<decltype(n.init)>(::dlsym(h, "nettle_sha256_init"));
+      n.update = reinterpret_cast<decltype(n.update)>(::dlsym(h, "nettle_sha256_update"));
+      n.digest = reinterpret_cast<decltype(n.digest)>(::dlsym(h, "nettle_sha256_digest"));
     }
-    if (!c.sha256 || !c.digest) {
-      std::fprintf(stderr, "klogd: %s cannot be loaded (%s): install libssl3\n", kLibcrypto,
-                   h ? "no EVP_Digest" : ::dlerror());
+    if (!n.init || !n.update || !n.digest) {
+      std::fprintf(stderr, "klogd: %s cannot be loaded (%s): install libnettle8\n",
+                   KLOGD_NETTLE_SONAME, h ? "no nettle_sha256_digest" : ::dlerror());
       std::abort();
     }
   });
-  return c;
+  return n;
 }
 
 }  // namespace
 
 std::array<uint8_t, 32> sha256(std::string_view data) {
-  const Crypto& c = crypto();
+  const Nettle& n = nettle();
+  sha256_ctx ctx;
+  n.init(&ctx);
+  n.update(&ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
   std::array<uint8_t, 32> out{};
-  unsigned int len = 0;
-  c.digest(data.data(), data.size(), out.data(), &len, c.sha256(), nullptr);
+  n.digest(&ctx, out.size(), out.data());
   return out;
 }
 

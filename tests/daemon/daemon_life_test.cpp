@@ -532,8 +532,9 @@ TEST_CASE("daemon life: forking as --user, the pid file is removed at exit, afte
 }
 
 TEST_CASE("daemon life: the default configuration maps no optional library", "[daemon][life]") {
-  // debug info (libdw, libdebuginfod and its libcurl), TLS (libssl) and libsystemd are loaded
-  // when a feature first needs them (util/plugin.h); a daemon that uses none maps none
+  // debug info (libdw, libdebuginfod and its libcurl), TLS (libssl), SHA-256 (libnettle) and
+  // libsystemd are loaded when a feature first needs them (util/plugin.h, util/sha256.h); a
+  // daemon that uses none maps none
   std::string dir = temp_dir();
   std::string tag = unique_tag("footprint");
   REQUIRE(inject_kmsg("<6>" + tag + "\n"));  // in the ring before klogd starts: read from the start
@@ -542,7 +543,8 @@ TEST_CASE("daemon life: the default configuration maps no optional library", "[d
   std::string maps = read_file("/proc/" + std::to_string(klogd.pid()) + "/maps");
   REQUIRE(maps.find("libc.so") != std::string::npos);
   for (const char* lib :
-       {"libdw", "libdebuginfod", "libcurl", "libssl", "libsystemd", "libklogd-"}) {
+       {"libdw", "libdebuginfod", "libcurl", "libssl", "libcrypto", "libnettle", "libsystemd",
+        "libklogd-"}) {
     INFO(lib);
     CHECK(maps.find(lib) == std::string::npos);
   }
