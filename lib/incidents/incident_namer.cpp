@@ -128,9 +128,10 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
     // a mangled name printed on a line (RIP:, WARNING: ... at), titled demangled: "f+0x1/0x2 [m]"
     for (size_t at = l.find(" _"); at != std::string::npos; at = l.find(" _", at + 2)) {
       const size_t end = l.find(' ', at + 1);
-      const std::string token = l.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+      const std::string_view token = std::string_view(l).substr(
+          at + 1, end == std::string::npos ? end : end - at - 1);
       if (!looks_mangled(token) || end == std::string::npos || l.compare(end, 2, " [") != 0 ||
-          demangle_frame(token).rfind(function + "+", 0) != 0)
+          demangle_frame(std::string(token)).rfind(function + "+", 0) != 0)
         continue;
       const size_t close = l.find(']', end);
       if (close != std::string::npos) return l.substr(end + 2, close - end - 2);

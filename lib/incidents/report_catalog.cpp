@@ -1,12 +1,14 @@
 #include "incidents/report_catalog.h"
 
+#include "incidents/name_answers.h"
+
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
-#include <unordered_map>
 
 #include "incidents/header_filter.h"
+#include "incidents/name_answers.h"
 #include "incidents/required_literal.h"
 #include "util/text.h"
 
@@ -1057,18 +1059,18 @@ bool match_frame_line(std::string_view s, RegexMatch* m) {
 
 bool is_infrastructure(std::string_view name) {
   // The same few hundred names come again and again (vfs_write, do_syscall_64, ...): the
-  // answers are kept, per thread, up to a bound.
-  thread_local std::unordered_map<std::string, bool> known;
-  auto it = known.find(std::string(name));
-  if (it != known.end()) return it->second;
-  if (known.size() >= 8192) known.clear();
-  const bool skip = infrastructure_frames().found(name);
-  known.emplace(std::string(name), skip);
-  return skip;
+  // answers are kept, per thread (name_answers.h).
+  thread_local NameAnswers known;
+  return known.get(nullptr, name,
+                   [](std::string_view n) { return infrastructure_frames().found(n); });
 }
 
 bool StackRule::skips(std::string_view frame) const {
-  return is_infrastructure(frame) || (!skip.empty() && skip.found(frame));
+  if (is_infrastructure(frame)) return true;
+  if (skip.empty()) return false;
+  // by the rule's pattern (each distinct pattern is compiled once and kept: catalog_regex.h)
+  thread_local NameAnswers known;
+  return known.get(&skip.pattern(), frame, [this](std::string_view n) { return skip.found(n); });
 }
 
 Pattern catalog_pattern(std::string_view pattern) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "incidents/name_answers.h"
 #include "util/demangle.h"
 #include "util/text.h"
 
@@ -87,7 +88,13 @@ std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::stri
     bool all = true;
     for (size_t k = 1; k < seq.size() && all; ++k) {
       bool found = false;
-      for (size_t j = at + 1; j < n && !found; ++j) {
+      // the next line that holds the pattern's literal, found in the joined text (a report of
+      // hundreds of lines was otherwise searched line by line)
+      const std::string& literal = seq[k].pattern.literal;
+      auto next = [&](size_t j) {
+        return literal.empty() || seq[k].next_line ? j : joined.next_with(literal, j, n);
+      };
+      for (size_t j = next(at + 1); j < n && !found; j = next(j + 1)) {
         if (seq[k].pattern.find(lines[j], &m)) {
           add_groups(m, &r.groups);
           at = j;
@@ -118,19 +125,28 @@ void append_frames(const RegexMatch& m, const StackRule& rule, std::vector<std::
   }
 }
 
-std::string strip_prefixes(const std::string& frame) {
-  std::string best = frame;
+// A frame without the longest of the prefixes syscall frames lose ("__x64_sys_", ...).
+std::string_view strip_prefixes(std::string_view frame) {
+  std::string_view best = frame;
   for (const std::string& p : stack_params().strip_prefixes)
-    if (frame.starts_with(p) && frame.size() - p.size() < best.size())
-      best = frame.substr(p.size());
+    if (frame.starts_with(p) && frame.size() - p.size() < best.size()) best = frame.substr(p.size());
   return best;
 }
 
+// Whether a frame is one a stall is entered from: a search of the anchors, its answers kept
+// (a stalled CPU's trace repeats its few functions; name_answers.h).
+bool stall_anchor(std::string_view frame) {
+  const Regex& anchors = stack_params().stall_anchors;
+  thread_local NameAnswers known;
+  return known.get(&anchors.pattern(), frame,
+                   [&anchors](std::string_view f) { return anchors.found(f); });
+}
+
 // A stall loops in code entered from one of the anchors: the frame above the first anchor.
-size_t stall_frame(const std::vector<std::string>& frames, std::string* name) {
+size_t stall_frame(const std::vector<std::string_view>& frames, std::string_view* name) {
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (stack_params().stall_anchors.found(frames[i])) {
-      if (frames[i].find("smp_call_function") != std::string::npos) {
+    if (stall_anchor(frames[i])) {
+      if (frames[i].find("smp_call_function") != std::string_view::npos) {
         *name = "smp_call_function";
         return i;
       }
@@ -144,15 +160,15 @@ size_t stall_frame(const std::vector<std::string>& frames, std::string* name) {
 
 // Hung tasks hang anywhere RCU or the RTNL is stuck: two buckets, then the first frame that is
 // not waiting.
-size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
+size_t hang_frame(const std::vector<std::string_view>& frames, std::string_view* name) {
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (frames[i].find("rtnl_lock") != std::string::npos) {
+    if (frames[i].find("rtnl_lock") != std::string_view::npos) {
       *name = frames[i];
       return i;
     }
     for (const char* s :
          {"synchronize_rcu", "synchronize_srcu", "synchronize_net", "synchronize_sched"}) {
-      if (frames[i].find(s) != std::string::npos) {
+      if (frames[i].find(s) != std::string_view::npos) {
         *name = "synchronize_rcu";
         return i;
       }
@@ -163,7 +179,7 @@ size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
     for (const char* s :
          {"sched", "_lock", "_slowlock", "down", "rwsem", "completion", "kthread", "wait",
           "synchronize", "context_switch", "__switch_to", "cancel_delayed_work", "rcu_barrier"})
-      waiting = waiting || frames[i].find(s) != std::string::npos;
+      waiting = waiting || frames[i].find(s) != std::string_view::npos;
     if (!waiting) {
       *name = frames[i];
       return i;
@@ -174,20 +190,16 @@ size_t hang_frame(const std::vector<std::string>& frames, std::string* name) {
 
 std::string choose(const std::vector<std::string>& raw, FrameChoice choice) {
   if (raw.empty()) return {};
-  std::vector<std::string> stripped;
+  if (choice == FrameChoice::kFirst) return std::string(strip_prefixes(raw[0]));
+  std::vector<std::string_view> stripped;  // views of raw
+  stripped.reserve(raw.size());
   for (const std::string& f : raw) stripped.push_back(strip_prefixes(f));
-  std::string name;
-  switch (choice) {
-    case FrameChoice::kFirst:
-      return stripped[0];
-    case FrameChoice::kStall:
-      stall_frame(stripped, &name);
-      return name;
-    case FrameChoice::kHang:
-      hang_frame(stripped, &name);
-      return name;
-  }
-  return {};
+  std::string_view name;
+  if (choice == FrameChoice::kStall)
+    stall_frame(stripped, &name);
+  else
+    hang_frame(stripped, &name);
+  return std::string(name);
 }
 
 // Walks the parts of a stack rule over the lines from (line, col); one chosen frame per walked
