@@ -62,19 +62,28 @@ size_t find_literal(std::string_view s, std::string_view what, size_t from) {
   }();
   if (what.size() < 2 || from >= s.size()) return s.find(what, from);
   if (what.size() > s.size() - from) return std::string_view::npos;
-  size_t anchor = 0;  // the rarest byte of `what`: searched with memchr, the rest compared
-  for (size_t i = 1; i < what.size(); ++i)
-    if (kCommon[static_cast<unsigned char>(what[i])] <
-        kCommon[static_cast<unsigned char>(what[anchor])])
+  // the rarest byte of `what` (searched with memchr) and the next rarest (looked at before the
+  // rest is compared: a common anchor's every hit would otherwise cost a call to memcmp)
+  auto common = [&](size_t i) { return kCommon[static_cast<unsigned char>(what[i])]; };
+  size_t anchor = 0, second = 1;
+  if (common(1) < common(0)) std::swap(anchor, second);
+  for (size_t i = 2; i < what.size(); ++i) {
+    if (common(i) < common(anchor)) {
+      second = anchor;
       anchor = i;
-  const char byte = what[anchor];
+    } else if (common(i) < common(second)) {
+      second = i;
+    }
+  }
+  const char byte = what[anchor], check = what[second];
+  const ptrdiff_t to_check = static_cast<ptrdiff_t>(second) - static_cast<ptrdiff_t>(anchor);
   const char* const begin = s.data();
   const char* const last = begin + s.size() - (what.size() - anchor - 1);  // past the last anchor
   for (const char* p = begin + from + anchor; p < last;) {
     const void* hit = std::memchr(p, byte, static_cast<size_t>(last - p));
     if (!hit) break;
     const char* h = static_cast<const char*>(hit);
-    if (std::memcmp(h - anchor, what.data(), what.size()) == 0)
+    if (h[to_check] == check && std::memcmp(h - anchor, what.data(), what.size()) == 0)
       return static_cast<size_t>(h - anchor - begin);
     p = h + 1;
   }
