@@ -126,7 +126,8 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
   }
   for (const std::string& l : lines) {
     // a mangled name printed on a line (RIP:, WARNING: ... at), titled demangled: "f+0x1/0x2 [m]"
-    for (size_t at = l.find(" _"); at != std::string::npos; at = l.find(" _", at + 2)) {
+    for (size_t at = find_literal(l, " _"); at != std::string::npos;
+         at = find_literal(l, " _", at + 2)) {
       const size_t end = l.find(' ', at + 1);
       const std::string_view token = std::string_view(l).substr(
           at + 1, end == std::string::npos ? end : end - at - 1);
@@ -136,8 +137,8 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
       const size_t close = l.find(']', end);
       if (close != std::string::npos) return l.substr(end + 2, close - end - 2);
     }
-    for (size_t at = l.find(function); at != std::string::npos;
-         at = l.find(function, at + function.size())) {
+    for (size_t at = find_literal(l, function); at != std::string::npos;
+         at = find_literal(l, function, at + function.size())) {
       if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_'))
         continue;
       size_t e = at + function.size();

@@ -14,12 +14,14 @@ std::optional<std::string_view> release_of_version_line(std::string_view l) {
 }
 
 std::optional<CpuLine> parse_cpu_line(std::string_view l) {
-  const size_t c = l.find("CPU: ");
-  const size_t p = l.find(" PID: ");
-  const size_t m = l.find(" Comm: ");
-  if (c == std::string_view::npos || p == std::string_view::npos || m == std::string_view::npos ||
-      p < c || m < p)
-    return std::nullopt;
+  // each searched after the one before, at its rarest byte (every line of a report is asked:
+  // " PID: " searched by its leading space stopped at every word)
+  const size_t c = find_literal(l, "CPU: ");
+  if (c == std::string_view::npos) return std::nullopt;
+  const size_t p = find_literal(l, " PID: ", c);
+  if (p == std::string_view::npos) return std::nullopt;
+  const size_t m = find_literal(l, " Comm: ", p);
+  if (m == std::string_view::npos) return std::nullopt;
   size_t cpu_at = c + 5, pid_at = p + 6;
   const auto cpu = read_decimal(l, &cpu_at);
   const auto pid = read_decimal(l, &pid_at);
