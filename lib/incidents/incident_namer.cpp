@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -11,6 +12,7 @@
 #include "annotate/annotator.h"
 #include "annotate/source_lines.h"
 #include "incidents/guilty_file.h"
+#include "incidents/joined_lines.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
 #include "symbols/kernel_release.h"
@@ -116,7 +118,7 @@ std::string demangle_frame(const std::string& frame) {
 
 // The module printed after the guilty frame, if any: "f+0x11/0x20 [crashme]".
 std::string module_of(const std::vector<std::string>& lines, const std::string& function,
-                      const std::vector<std::string>& frames) {
+                      const std::vector<std::string>& frames, const JoinedLines& joined) {
   if (function.empty()) return {};
   for (const std::string& f : frames) {  // a mangled name, titled demangled
     if (!looks_mangled(f) || demangle_frame(f).rfind(function, 0) != 0) continue;
@@ -124,7 +126,12 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
     size_t close = f.find(']', open == std::string::npos ? f.size() : open);
     if (close != std::string::npos) return f.substr(open + 2, close - open - 2);
   }
-  for (const std::string& l : lines) {
+  // the lines that hold a mangled token or the function, in order (found in the joined text)
+  const size_t n = lines.size();
+  JoinedLines::Next mangled(joined, " _", n), named(joined, function, n);
+  auto next = [&](size_t from) { return std::min(mangled(from), named(from)); };
+  for (size_t i = next(0); i < n; i = next(i + 1)) {
+    const std::string& l = lines[i];
     // a mangled name printed on a line (RIP:, WARNING: ... at), titled demangled: "f+0x1/0x2 [m]"
     for (size_t at = find_literal(l, " _"); at != std::string::npos;
          at = find_literal(l, " _", at + 2)) {
@@ -354,10 +361,11 @@ Incident IncidentNamer::name(const CrashReport& r, const Wanted& wanted, bool* w
     ++recognised_;
     return in;
   }
-  ReportTitle t = title_report(*r.kind, r.lines, r.title_lines);
+  const JoinedLines joined(r.lines);  // for the title and the rest
+  ReportTitle t = title_report(*r.kind, r.lines, r.title_lines, joined);
   Incident in = identify(r, t, &input);
   in.fingerprint = fingerprint_of_input(input);
-  complete(r, &in, nullptr);
+  complete(r, &in, nullptr, &joined);
   if (capacity_) {
     if (known_.size() == capacity_) known_.pop_back();
     known_.insert(known_.begin(),
@@ -381,9 +389,15 @@ Incident IncidentNamer::identify(const CrashReport& r, const ReportTitle& t,
   return in;
 }
 
-void IncidentNamer::complete(const CrashReport& r, Incident* in, const std::string* guilty) {
-  for (const std::string& l : r.lines)
-    if (parse_cpu_line(l, in)) break;
+void IncidentNamer::complete(const CrashReport& r, Incident* in, const std::string* guilty,
+                             const JoinedLines* joined) {
+  std::optional<JoinedLines> own;
+  if (!joined) joined = &own.emplace(r.lines);
+  // Each of the line searches below looks only at the lines that hold its literal, found in
+  // the joined text: a report of hundreds of lines was searched line by line for each.
+  const size_t n = r.lines.size();
+  for (size_t i = joined->next_with("CPU: ", 0, n); i < n; i = joined->next_with("CPU: ", i + 1, n))
+    if (parse_cpu_line(r.lines[i], in)) break;
   if (in->type == IncidentType::kHungTask && !in->pid) parse_hung_task(r.lines[0], in);
   if (in->type == IncidentType::kOom) {
     for (const std::string& l : r.lines) {
@@ -393,12 +407,21 @@ void IncidentNamer::complete(const CrashReport& r, Incident* in, const std::stri
       }
     }
   }
-  for (const std::string& l : r.lines) {
-    if (!is_pc_line(l)) continue;
-    in->pc_line = l;
+  JoinedLines::Next pc_literals[] = {{*joined, "RIP: ", n},
+                                     {*joined, "pc : ", n},
+                                     {*joined, "PC is at ", n},
+                                     {*joined, "WARNING: ", n}};
+  auto next_pc = [&](size_t from) {  // a line that may be a PC line (is_pc_line's literals)
+    size_t at = n;
+    for (JoinedLines::Next& l : pc_literals) at = std::min(at, l(from));
+    return at;
+  };
+  for (size_t i = next_pc(0); i < n; i = next_pc(i + 1)) {
+    if (!is_pc_line(r.lines[i])) continue;
+    in->pc_line = r.lines[i];
     break;
   }
-  in->module = module_of(r.lines, in->function, in->frames);
+  in->module = module_of(r.lines, in->function, in->frames, *joined);
   // a repeat (the same text but for its numbers, the same frames) names the same files
   in->guilty_file = guilty ? *guilty : guilty_file(r.lines, in->title);
   for (std::string& f : in->frames) f = demangle_frame(f);

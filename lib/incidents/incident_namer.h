@@ -24,6 +24,8 @@
 
 namespace klogd {
 
+struct JoinedLines;
+
 /// 128 bits of a report's text with its numbers and addresses masked (incident_namer.cpp).
 using RepeatKey = std::pair<uint64_t, uint64_t>;
 
@@ -52,7 +54,9 @@ class IncidentNamer {
   Incident identify(const CrashReport& r, const ReportTitle& t, std::string* fingerprint_input);
   /// The rest: the task line, the PC line, the module, the guilty file, names demangled.
   /// `guilty`: the guilty file of the known report this one repeats, else null (found afresh).
-  void complete(const CrashReport& r, Incident* in, const std::string* guilty);
+  /// `joined`: the report's lines joined (joined_lines.h), made for its title; null: made here.
+  void complete(const CrashReport& r, Incident* in, const std::string* guilty,
+                const JoinedLines* joined = nullptr);
 
   struct Known {
     RepeatKey key;

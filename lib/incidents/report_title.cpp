@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "incidents/joined_lines.h"
 #include "incidents/name_answers.h"
 #include "util/demangle.h"
 #include "util/text.h"
@@ -19,32 +20,7 @@ struct SeqMatch {
   std::vector<std::string> groups;
 };
 
-// A report's lines joined by '\n', to look for a pattern's literal in one search rather than
-// one a line.
-struct Joined {
-  std::string text;
-  std::vector<size_t> starts;  ///< where each line starts in text
-  explicit Joined(const std::vector<std::string>& lines) {
-    size_t total = 0;
-    for (const std::string& l : lines) total += l.size() + 1;
-    text.reserve(total);
-    for (const std::string& l : lines) {
-      starts.push_back(text.size());
-      text += l;
-      text += '\n';
-    }
-  }
-  /// The first line from `from` on (before n) that holds `literal`, or n.
-  size_t next_with(std::string_view literal, size_t from, size_t n) const {
-    if (from >= n) return n;
-    size_t at = find_literal(text, literal, starts[from]);
-    if (at == std::string::npos) return n;
-    size_t line =
-        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), at) - starts.begin()) -
-        1;
-    return std::min(line, n);
-  }
-};
+using Joined = JoinedLines;
 
 // Which lines the common stack patterns match, found once a report: where a trace starts (each
 // pattern's lines, in order) and the damaged lines.
@@ -397,9 +373,13 @@ bool is_frame_line(std::string_view line, std::string* name) {
 
 ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>& lines,
                          size_t title_lines) {
+  return title_report(kind, lines, title_lines, JoinedLines(lines));
+}
+
+ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>& lines,
+                         size_t title_lines, const JoinedLines& joined) {
   const size_t n = std::min(title_lines, lines.size());
   ReportTitle r;
-  const Joined joined(lines);
   const LineHits hits(lines, joined);
   std::string desc;
   size_t start_line = n, start_col = 0;

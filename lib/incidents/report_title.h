@@ -17,6 +17,8 @@
 
 namespace klogd {
 
+struct JoinedLines;
+
 struct ReportTitle {
   std::string title;
   IncidentType type =
@@ -30,6 +32,9 @@ struct ReportTitle {
 /// `title_lines`: how many of the lines the title may draw on (the rest follow a second report).
 ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>& lines,
                          size_t title_lines);
+/// The same, with the report's lines already joined (the namer joins them once for both).
+ReportTitle title_report(const ReportKind& kind, const std::vector<std::string>& lines,
+                         size_t title_lines, const JoinedLines& joined);
 
 /// syzbot's normalisation of a raw title (see above).
 std::string normalize_title(std::string title);
