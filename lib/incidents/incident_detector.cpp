@@ -282,6 +282,7 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind, uns
     }
   }
   r->sanitizer = is_sanitizer(line.text);
+  r->lines.reserve(64);  // a report's lines, most of them
   Report& ref = *r;
   open_.push_back(std::move(r));
   add(ref, line, marks, false, now);
@@ -295,8 +296,8 @@ void IncidentDetector::add(Report& r, const ReportLine& line, unsigned m, bool q
   if (questionable) return;
   const std::string_view t = line.text;
   ++r.text_lines;
-  const bool console = r.context.empty() || r.context == "console";
-  if (console && r.title_end == std::string::npos && r.text_lines > 1 && (m & kInfoStack))
+  if ((m & kInfoStack) && (r.context.empty() || r.context == "console") &&
+      r.title_end == std::string::npos && r.text_lines > 1)
     r.title_end = r.lines.size();
   bool skip = r.skip_text;
   if (m & kLockDebugOff) {
