@@ -117,11 +117,15 @@ std::string fingerprint_input(const Incident& i) {
   size_t used = 0;
   for (const std::string& f : i.frames) {
     if (used == kFingerprintFrames) break;
-    std::string id = frame_identity(f);
-    std::string name = id.substr(0, id.find(' '));
+    // frame_identity(f), appended in place: the name, then " [module]" if printed
+    const std::string_view frame = frame_text(f);
+    const std::string_view name = frame.substr(0, frame.find_first_of("+. "));
     if (name.empty() || is_infrastructure(name)) continue;
     in += '\n';
-    in += id;
+    in += name;
+    const size_t mod = frame.find(" [");
+    const size_t close = mod == std::string_view::npos ? mod : frame.find(']', mod);
+    if (close != std::string_view::npos) in += frame.substr(mod, close - mod + 1);
     ++used;
   }
   return in;

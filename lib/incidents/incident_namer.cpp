@@ -82,8 +82,18 @@ std::string clean_frame(std::string_view s) {
 }
 
 bool is_frame(std::string_view line) {
-  std::string name;
+  thread_local std::string name;  // its buffer kept: every line of a trace is asked
   return has(line, "+0x") && is_frame_line(line, &name);
+}
+
+// Whether a line holds "Call Trace:", "Call trace:" or "Backtrace:": each ends "race:", which is
+// looked for once.
+bool trace_start(std::string_view l) {
+  for (size_t at = l.find("race:"); at != std::string_view::npos; at = l.find("race:", at + 1)) {
+    if (at >= 6 && (l.substr(at - 6, 6) == "Call T" || l.substr(at - 6, 6) == "Call t")) return true;
+    if (at >= 5 && l.substr(at - 5, 5) == "Backt") return true;
+  }
+  return false;
 }
 
 // The first trace: after "Call Trace:" (or "Backtrace:"), else (KCSAN, KMSAN print none) the
@@ -91,9 +101,7 @@ bool is_frame(std::string_view line) {
 std::vector<std::string> trace_frames(const std::vector<std::string>& lines) {
   std::vector<std::string> frames;
   size_t i = 1;
-  while (i < lines.size() && !has(lines[i], "Call Trace:") && !has(lines[i], "Call trace:") &&
-         !has(lines[i], "Backtrace:"))
-    ++i;
+  while (i < lines.size() && !trace_start(lines[i])) ++i;
   if (i < lines.size()) {
     ++i;
   } else {

@@ -357,7 +357,7 @@ std::string normalize_title(std::string title) {
 }
 
 bool is_frame_line(std::string_view line, std::string* name) {
-  RegexMatch m;
+  thread_local RegexMatch m;  // its groups' buffer kept: every line of a trace is asked
   for (const Pattern& p : stack_params().frame) {
     if (p.find(line, &m)) {
       for (std::string_view g : m.groups) {
