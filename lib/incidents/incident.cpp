@@ -119,7 +119,9 @@ std::string fingerprint_input(const Incident& i) {
     if (used == kFingerprintFrames) break;
     // frame_identity(f), appended in place: the name, then " [module]" if printed
     const std::string_view frame = frame_text(f);
-    const std::string_view name = frame.substr(0, frame.find_first_of("+. "));
+    size_t end = 0;  // up to '+', '.' or ' ' (find_first_of asks memchr at every byte)
+    while (end < frame.size() && frame[end] != '+' && frame[end] != '.' && frame[end] != ' ') ++end;
+    const std::string_view name = frame.substr(0, end);
     if (name.empty() || is_infrastructure(name)) continue;
     in += '\n';
     in += name;

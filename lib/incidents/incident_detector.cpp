@@ -208,7 +208,9 @@ IncidentDetector::IncidentDetector(Sink sink, DetectorOptions options)
 IncidentDetector::~IncidentDetector() = default;
 
 const IncidentDetector::Facts& IncidentDetector::facts(std::string_view t) {
-  constexpr size_t kSlots = 256, kLongest = 512;  // a few reports' lines; a longer one: not kept
+  // a few reports' lines (a report's 50 lines in 256 slots shared them: ~5 taking turns);
+  // a longer line is not kept
+  constexpr size_t kSlots = 1024, kLongest = 512;
   if (facts_.empty()) facts_.resize(kSlots + 1);  // the last: a longer line's, each time anew
   const bool kept = t.size() <= kLongest;
   FactsSlot& slot = facts_[kept ? line_slot(t) % kSlots : kSlots];

@@ -294,7 +294,7 @@ char* mask_line(std::string_view l, char* o) {
 // frames, "Code:", the task and hardware lines; the registers differ), so the keys of the lines
 // seen last are kept, by their own bytes: a line seen again costs a hash of it and a compare.
 RepeatKey line_key(std::string_view line) {
-  constexpr size_t kSlots = 256, kLongest = 512;  // a few reports' lines; a longer line: none
+  constexpr size_t kSlots = 1024, kLongest = 512;  // a few reports' lines; a longer line: none
   struct Slot {
     std::string text;
     RepeatKey key;
