@@ -1030,6 +1030,50 @@ bool Pattern::find(std::string_view s, RegexMatch* m) const {
   return exact ? exact(s, m) : re.find(s, m);
 }
 
+namespace {
+
+// "[<ffff...>]" (kPc) at s[*i]; *i then past it.
+bool skip_pc(std::string_view s, size_t* i) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  size_t j = *i;
+  if (j >= s.size() || s[j] != '[') return false;
+  ++j;
+  if (j < s.size() && s[j] == '<') ++j;
+  if (s.substr(j, 2) == "0x" && j + 2 < s.size() && hex(s[j + 2])) j += 2;
+  const size_t digits = j;
+  while (j < s.size() && hex(s[j])) ++j;
+  if (j == digits) return false;
+  if (j < s.size() && s[j] == '>') ++j;
+  if (j >= s.size() || s[j] != ']') return false;
+  *i = j + 1;
+  return true;
+}
+
+}  // namespace
+
+bool match_arm_frame_line(std::string_view s, RegexMatch* m) {
+  auto name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (!skip_pc(s, &i) || s.substr(i, 2) != " (") return false;
+  i += 2;
+  const size_t first = i;
+  while (i < s.size() && (name(s[i]) || s[i] == '.')) ++i;
+  if (i == first || s.substr(i, 7) != ") from ") return false;
+  const size_t first_end = i;
+  i += 7;
+  if (!skip_pc(s, &i) || s.substr(i, 2) != " (") return false;
+  i += 2;
+  const size_t second = i;
+  while (i < s.size() && name(s[i])) ++i;
+  if (i == second || i >= s.size() || (s[i] != '.' && s[i] != '+')) return false;
+  m->position = 0;
+  m->groups.assign({s.substr(first, first_end - first), s.substr(second, i - second)});
+  return true;
+}
+
 bool match_frame_line(std::string_view s, RegexMatch* m) {
   auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
   auto name = [](char c) {
@@ -1136,6 +1180,7 @@ const StackParams& stack_params() {
     s.frame.back().exact = match_frame_line;
     // arm: "[<c0123456>] (f) from [<c0123457>] (g+0x..)": both frames
     s.frame.push_back(catalog_pattern(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
+    s.frame.back().exact = match_arm_frame_line;
     s.corrupted_line.push_back(
         catalog_pattern(R"(^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x)"));
     s.strip_prefixes = {"SYSC_",     "SyS_",      "sys_",         "__x64_",      "__ia32_",

@@ -50,6 +50,10 @@ struct Pattern {
 /// "^ *(?:{{PC}} ){0,2}{{FUNC}}" by hand: "  [<ffffffff81234567>] vfs_write+0x..", group 1 the
 /// name.
 bool match_frame_line(std::string_view s, RegexMatch* m);
+/// "^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}}" by hand: arm's
+/// "[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)", groups 1 and 2 the names
+/// (every line of an arm trace: the regular expression's captures cost a microsecond each).
+bool match_arm_frame_line(std::string_view s, RegexMatch* m);
 Pattern catalog_pattern(std::string_view pattern);
 
 /// Lines in order: the first found anywhere in the report, each next one on a later line (or,

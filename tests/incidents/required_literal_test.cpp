@@ -70,3 +70,26 @@ TEST_CASE("catalog: the frame line matched by hand is the regular expression's m
     same(l);
   CHECK(frames > 4000);
 }
+
+TEST_CASE("catalog: arm's frame line matched by hand is the regular expression's match",
+          "[incidents]") {
+  const Pattern& frame = stack_params().frame[1];
+  REQUIRE(frame.exact);
+  size_t frames = 0;
+  auto same = [&](const std::string& line) {
+    RegexMatch a, b;
+    const bool ra = frame.re.find(line, &a), rb = frame.exact(line, &b);
+    frames += ra;
+    if (ra != rb || (ra && a.groups != b.groups)) FAIL_CHECK(line);
+  };
+  for (const std::string& line : corpus_lines()) same(line);
+  for (const char* l :
+       {"[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)",
+        "  [<0x80c1e5e8>] (a.b) from [<0x1>] (c.cold)", "[<80c1e5e8>] (f) from [<80c1eb20>] (g)",
+        "[<80c1e5e8>] () from [<80c1eb20>] (g+0x1)", "[<80c1e5e8>] (f) from [<zz>] (g+0x1)",
+        "[<80c1e5e8>] (f) from  [<1>] (g+0x1)", "[<80c1e5e8>](f) from [<1>] (g+0x1)",
+        "[80c1e5e8] (f) from [1] (g+1)", "[<0x>] (f) from [<1>] (g+1)", "x [<1>] (f) from [<1>] (g+1)",
+        "[<1>] (f$) from [<1>] (g+1)", "[<1>] (f) from [<1>] (g.h+1)", "[<1>] (f) from [<1>] ("})
+    same(l);
+  CHECK(frames > 25);  // the corpus' arm reports, and the lines above
+}
