@@ -96,6 +96,10 @@ bool any_match(const std::vector<Pattern>& res, std::string_view line) {
 void append_frames(const RegexMatch& m, const StackRule& rule, std::vector<std::string>* out) {
   for (std::string_view g : m.groups) {
     if (!g.data()) continue;
+    if (!looks_mangled(g)) {  // nearly every name: asked as it stands, kept only if not skipped
+      if (!rule.skips(g)) out->emplace_back(g);
+      continue;
+    }
     std::string f = demangle_name(g);
     if (!rule.skips(f)) out->push_back(std::move(f));
   }
