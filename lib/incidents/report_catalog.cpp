@@ -1032,6 +1032,11 @@ bool Pattern::find(std::string_view s, RegexMatch* m) const {
 
 namespace {
 
+// A byte of a function's name as {{FUNC}} takes it.
+bool name_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 // "[<ffff...>]" (kPc) at s[*i]; *i then past it.
 bool skip_pc(std::string_view s, size_t* i) {
   auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
@@ -1052,22 +1057,19 @@ bool skip_pc(std::string_view s, size_t* i) {
 }  // namespace
 
 bool match_arm_frame_line(std::string_view s, RegexMatch* m) {
-  auto name = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
   size_t i = 0;
   while (i < s.size() && s[i] == ' ') ++i;
   if (!skip_pc(s, &i) || s.substr(i, 2) != " (") return false;
   i += 2;
   const size_t first = i;
-  while (i < s.size() && (name(s[i]) || s[i] == '.')) ++i;
+  while (i < s.size() && (name_byte(s[i]) || s[i] == '.')) ++i;
   if (i == first || s.substr(i, 7) != ") from ") return false;
   const size_t first_end = i;
   i += 7;
   if (!skip_pc(s, &i) || s.substr(i, 2) != " (") return false;
   i += 2;
   const size_t second = i;
-  while (i < s.size() && name(s[i])) ++i;
+  while (i < s.size() && name_byte(s[i])) ++i;
   if (i == second || i >= s.size() || (s[i] != '.' && s[i] != '+')) return false;
   m->position = 0;
   m->groups.assign({s.substr(first, first_end - first), s.substr(second, i - second)});
@@ -1075,26 +1077,15 @@ bool match_arm_frame_line(std::string_view s, RegexMatch* m) {
 }
 
 bool match_frame_line(std::string_view s, RegexMatch* m) {
-  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
-  auto name = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
   size_t i = 0;
   while (i < s.size() && s[i] == ' ') ++i;
   // at most two "[<ffff...>] ": a PC that is not whole leaves a '[' where the name must be
   for (int pcs = 0; pcs < 2 && i < s.size() && s[i] == '['; ++pcs) {
-    size_t j = i + 1;
-    if (j < s.size() && s[j] == '<') ++j;
-    if (s.substr(j, 2) == "0x" && j + 2 < s.size() && hex(s[j + 2])) j += 2;
-    const size_t digits = j;
-    while (j < s.size() && hex(s[j])) ++j;
-    if (j == digits) return false;
-    if (j < s.size() && s[j] == '>') ++j;
-    if (s.substr(j, 2) != "] ") return false;
-    i = j + 2;
+    if (!skip_pc(s, &i) || i >= s.size() || s[i] != ' ') return false;
+    ++i;
   }
   const size_t start = i;
-  while (i < s.size() && name(s[i])) ++i;
+  while (i < s.size() && name_byte(s[i])) ++i;
   if (i == start || i >= s.size() || (s[i] != '.' && s[i] != '+')) return false;
   m->position = 0;
   m->groups.assign(1, s.substr(start, i - start));

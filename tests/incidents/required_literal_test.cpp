@@ -3,6 +3,7 @@
 #include "incidents/required_literal.h"
 
 #include <catch2/catch.hpp>
+#include <initializer_list>
 
 #include "incidents/corpus_lines.h"
 #include "incidents/report_catalog.h"
@@ -52,9 +53,11 @@ TEST_CASE("catalog: every pattern compiles (RE2 compiles each on first use)", "[
   CHECK_THROWS_AS(Regex("(unbalanced").compile(), std::invalid_argument);
 }
 
-TEST_CASE("catalog: the frame line matched by hand is the regular expression's match",
-          "[incidents]") {
-  const Pattern& frame = stack_params().frame[0];
+namespace {
+
+// A frame pattern matched by hand gives what its regular expression gives, groups too, on every
+// corpus line and on `near`; returns how many lines it matched.
+size_t same_by_hand(const Pattern& frame, std::initializer_list<const char*> near) {
   REQUIRE(frame.exact);
   size_t frames = 0;
   auto same = [&](const std::string& line) {
@@ -64,32 +67,32 @@ TEST_CASE("catalog: the frame line matched by hand is the regular expression's m
     if (ra != rb || (ra && a.groups != b.groups)) FAIL_CHECK(line);
   };
   for (const std::string& line : corpus_lines()) same(line);
-  for (const char* l : {"[<0x>] f+0x1", "[<0>] f+1", "  [<ffff>]  f+0x1", "[<ab>] [<cd>] g.cold",
-                        "[<ab>] [<cd>] [<ef>] h+0x1", "[ab] f+", "f", "+0x1", "  x.y", "[<ab]> f+1",
-                        "[<0xzz>] f+1", "[<0xab>] _RNv1_a+0x1"})
-    same(l);
+  for (const char* l : near) same(l);
+  return frames;
+}
+
+}  // namespace
+
+TEST_CASE("catalog: the frame line matched by hand is the regular expression's match",
+          "[incidents]") {
+  const size_t frames = same_by_hand(
+      stack_params().frame[0],
+      {"[<0x>] f+0x1", "[<0>] f+1", "  [<ffff>]  f+0x1", "[<ab>] [<cd>] g.cold",
+       "[<ab>] [<cd>] [<ef>] h+0x1", "[ab] f+", "f", "+0x1", "  x.y", "[<ab]> f+1", "[<0xzz>] f+1",
+       "[<0xab>] _RNv1_a+0x1"});
   CHECK(frames > 4000);
 }
 
 TEST_CASE("catalog: arm's frame line matched by hand is the regular expression's match",
           "[incidents]") {
-  const Pattern& frame = stack_params().frame[1];
-  REQUIRE(frame.exact);
-  size_t frames = 0;
-  auto same = [&](const std::string& line) {
-    RegexMatch a, b;
-    const bool ra = frame.re.find(line, &a), rb = frame.exact(line, &b);
-    frames += ra;
-    if (ra != rb || (ra && a.groups != b.groups)) FAIL_CHECK(line);
-  };
-  for (const std::string& line : corpus_lines()) same(line);
-  for (const char* l :
-       {"[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)",
-        "  [<0x80c1e5e8>] (a.b) from [<0x1>] (c.cold)", "[<80c1e5e8>] (f) from [<80c1eb20>] (g)",
-        "[<80c1e5e8>] () from [<80c1eb20>] (g+0x1)", "[<80c1e5e8>] (f) from [<zz>] (g+0x1)",
-        "[<80c1e5e8>] (f) from  [<1>] (g+0x1)", "[<80c1e5e8>](f) from [<1>] (g+0x1)",
-        "[80c1e5e8] (f) from [1] (g+1)", "[<0x>] (f) from [<1>] (g+1)", "x [<1>] (f) from [<1>] (g+1)",
-        "[<1>] (f$) from [<1>] (g+1)", "[<1>] (f) from [<1>] (g.h+1)", "[<1>] (f) from [<1>] ("})
-    same(l);
+  const size_t frames = same_by_hand(
+      stack_params().frame[1],
+      {"[<80c1e5e8>] (__schedule) from [<80c1eb20>] (schedule+0x60/0xdc)",
+       "  [<0x80c1e5e8>] (a.b) from [<0x1>] (c.cold)", "[<80c1e5e8>] (f) from [<80c1eb20>] (g)",
+       "[<80c1e5e8>] () from [<80c1eb20>] (g+0x1)", "[<80c1e5e8>] (f) from [<zz>] (g+0x1)",
+       "[<80c1e5e8>] (f) from  [<1>] (g+0x1)", "[<80c1e5e8>](f) from [<1>] (g+0x1)",
+       "[80c1e5e8] (f) from [1] (g+1)", "[<0x>] (f) from [<1>] (g+1)",
+       "x [<1>] (f) from [<1>] (g+1)", "[<1>] (f$) from [<1>] (g+1)",
+       "[<1>] (f) from [<1>] (g.h+1)", "[<1>] (f) from [<1>] ("});
   CHECK(frames > 25);  // the corpus' arm reports, and the lines above
 }
