@@ -190,12 +190,6 @@ struct IncidentDetector::Facts {
   }
 };
 
-struct IncidentDetector::FactsSlot {
-  bool used = false;
-  std::string text;
-  Facts facts;
-};
-
 struct IncidentDetector::Pending {
   std::string context;
   uint64_t number = 0;
@@ -208,25 +202,17 @@ IncidentDetector::IncidentDetector(Sink sink, DetectorOptions options)
 IncidentDetector::~IncidentDetector() = default;
 
 const IncidentDetector::Facts& IncidentDetector::facts(std::string_view t) {
-  // a few reports' lines (a report's 50 lines in 256 slots shared them: ~5 taking turns);
-  // a longer line is not kept
-  constexpr size_t kSlots = 1024, kLongest = 512;
-  if (facts_.empty()) facts_.resize(kSlots + 1);  // the last: a longer line's, each time anew
-  const bool kept = t.size() <= kLongest;
-  FactsSlot& slot = facts_[kept ? line_slot(t) % kSlots : kSlots];
-  if (kept && slot.used && slot.text == t) return slot.facts;
-  Facts f;
-  f.plain_frame = is_plain_frame(t);
-  if (!f.plain_frame) {
-    f.kind = report_start(t);
-    f.inside = f.kind && continues_report(t);
-    f.marks = marks_of(t);
-  }
-  f.questionable = questionable_frame(t);
-  slot.facts = f;
-  slot.used = kept;
-  if (kept) slot.text.assign(t);
-  return slot.facts;
+  return facts_.get(t, [](std::string_view line) {
+    Facts f;
+    f.plain_frame = is_plain_frame(line);
+    if (!f.plain_frame) {
+      f.kind = report_start(line);
+      f.inside = f.kind && continues_report(line);
+      f.marks = marks_of(line);
+    }
+    f.questionable = questionable_frame(line);
+    return f;
+  });
 }
 
 bool IncidentDetector::open() const { return !open_.empty(); }
@@ -331,7 +317,7 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
     finish(index);  // a quiet spell: it is over
     r = find(line.context, &index);
   }
-  const Facts f = facts(t);  // a copy: a report's end may look up other lines
+  const Facts& f = facts(t);
   if (r && !r->ended && f.plain_frame) {  // most of a report: no header, no marker
     add(*r, line, 0, !line.context.empty() && f.questionable, now);
     if (r->lines.size() >= o_.max_lines) {
@@ -343,7 +329,7 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
   const ReportKind* kind = f.kind;
   const bool inside = f.inside;  // a panic or double fault inside a report
   if (r && r->ended) {
-    if ((!kind || inside) && (inside || facts(t).is_tail(t)) && r->tail < 200) {
+    if ((!kind || inside) && (inside || f.is_tail(t)) && r->tail < 200) {
       ++r->tail;
       r->last = line.number;
       r->arrival = now;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "incidents/crash_report.h"
+#include "incidents/line_cache.h"
 
 namespace klogd {
 
@@ -74,9 +75,8 @@ class IncidentDetector {
   struct Report;
   struct Pending;
   struct Facts;
-  struct FactsSlot;
   /// What a line holds (plain frame, header, markers, ...), from its text alone: kept for the
-  /// lines seen last, since a storm repeats most of its lines byte for byte.
+  /// lines seen last (line_cache.h).
   const Facts& facts(std::string_view text);
   void start(const ReportLine& line, const ReportKind* kind, unsigned marks,
              std::chrono::steady_clock::time_point now);
@@ -94,7 +94,7 @@ class IncidentDetector {
   DetectorOptions o_;
   std::vector<std::unique_ptr<Report>> open_;
   std::vector<std::unique_ptr<Pending>> pending_;
-  std::vector<FactsSlot> facts_;  ///< empty until the first report
+  LineCache<Facts> facts_;
 };
 
 /// A frame line as most of a trace is printed ("  ? name+0x1c/0x40 [module]", nothing more):

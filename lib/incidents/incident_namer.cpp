@@ -13,6 +13,7 @@
 #include "annotate/source_lines.h"
 #include "incidents/guilty_file.h"
 #include "incidents/joined_lines.h"
+#include "incidents/line_cache.h"
 #include "incidents/report_catalog.h"
 #include "incidents/report_title.h"
 #include "symbols/kernel_release.h"
@@ -290,30 +291,15 @@ char* mask_line(std::string_view l, char* o) {
   return o;
 }
 
-// The key of one line's masked text. A storm repeats most of its lines byte for byte (the
-// frames, "Code:", the task and hardware lines; the registers differ), so the keys of the lines
-// seen last are kept, by their own bytes: a line seen again costs a hash of it and a compare.
+// The key of one line's masked text, kept for the lines seen last (line_cache.h).
 RepeatKey line_key(std::string_view line) {
-  constexpr size_t kSlots = 1024, kLongest = 512;  // a few reports' lines; a longer line: none
-  struct Slot {
-    std::string text;
-    RepeatKey key;
-  };
-  thread_local std::vector<Slot> slots(kSlots);
-  thread_local std::string masked;
-  if (masked.size() < line.size() + 16) masked.resize(line.size() + 16);
-  Slot* slot = nullptr;
-  if (line.size() <= kLongest) {
-    slot = &slots[line_slot(line) % kSlots];
-    if (slot->text == line) return slot->key;
-  }
-  const char* end = mask_line(line, masked.data());
-  const RepeatKey key = hash128(masked.data(), static_cast<size_t>(end - masked.data()));
-  if (slot) {
-    slot->text.assign(line);
-    slot->key = key;
-  }
-  return key;
+  thread_local LineCache<RepeatKey> keys;
+  return keys.get(line, [](std::string_view l) {
+    thread_local std::string masked;
+    if (masked.size() < l.size() + 16) masked.resize(l.size() + 16);
+    const char* end = mask_line(l, masked.data());
+    return hash128(masked.data(), static_cast<size_t>(end - masked.data()));
+  });
 }
 
 // The key of the text a title is drawn from (all the lines: damage is judged on them all), each
