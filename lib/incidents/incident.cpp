@@ -97,16 +97,14 @@ std::string_view frame_text(std::string_view frame) {
   return frame;
 }
 
-std::string frame_identity(std::string_view frame) {
-  // the name up to '+' or '.', then " [module]" if printed
+FrameIdentity frame_identity(std::string_view frame) {
   frame = frame_text(frame);
-  size_t end = frame.find_first_of("+. ");
-  std::string id(frame.substr(0, end));
-  size_t mod = frame.find(" [");
-  if (mod != std::string_view::npos) {
-    size_t close = frame.find(']', mod);
-    if (close != std::string_view::npos) id += std::string(frame.substr(mod, close - mod + 1));
-  }
+  size_t end = 0;  // up to '+', '.' or ' ' (a loop: find_first_of asks memchr at every byte)
+  while (end < frame.size() && frame[end] != '+' && frame[end] != '.' && frame[end] != ' ') ++end;
+  FrameIdentity id{frame.substr(0, end), {}};
+  const size_t mod = frame.find(" [");
+  const size_t close = mod == std::string_view::npos ? mod : frame.find(']', mod);
+  if (close != std::string_view::npos) id.module = frame.substr(mod, close - mod + 1);
   return id;
 }
 
@@ -117,17 +115,11 @@ std::string fingerprint_input(const Incident& i) {
   size_t used = 0;
   for (const std::string& f : i.frames) {
     if (used == kFingerprintFrames) break;
-    // frame_identity(f), appended in place: the name, then " [module]" if printed
-    const std::string_view frame = frame_text(f);
-    size_t end = 0;  // up to '+', '.' or ' ' (find_first_of asks memchr at every byte)
-    while (end < frame.size() && frame[end] != '+' && frame[end] != '.' && frame[end] != ' ') ++end;
-    const std::string_view name = frame.substr(0, end);
-    if (name.empty() || is_infrastructure(name)) continue;
+    const FrameIdentity id = frame_identity(f);
+    if (id.name.empty() || is_infrastructure(id.name)) continue;
     in += '\n';
-    in += name;
-    const size_t mod = frame.find(" [");
-    const size_t close = mod == std::string_view::npos ? mod : frame.find(']', mod);
-    if (close != std::string_view::npos) in += frame.substr(mod, close - mod + 1);
+    in += id.name;
+    in += id.module;
     ++used;
   }
   return in;

@@ -94,7 +94,11 @@ std::string fingerprint_of_input(std::string_view input);
 /// A frame line without its indent and the PCs old kernels print first ("[<ffffffff81234567>] ").
 std::string_view frame_text(std::string_view frame);
 
-/// The frame's name without offset or suffix, with its module: "crashme_write [crashme]".
-std::string frame_identity(std::string_view frame);
+/// A frame's identity: its name without offset or suffix ("crashme_write", up to '+', '.' or
+/// ' '), and its module as printed (" [crashme]", empty when none), both views of `frame`.
+struct FrameIdentity {
+  std::string_view name, module;
+};
+FrameIdentity frame_identity(std::string_view frame);
 
 }  // namespace klogd

@@ -21,8 +21,7 @@ std::string located(const std::vector<FrameSource>& frames, const std::string& f
 std::string guilty_source(const Incident& incident, const SourceLines& source) {
   if (incident.function.empty()) return "";
   for (const std::string& f : incident.frames) {
-    const std::string id = frame_identity(f);
-    if (id.substr(0, id.find(' ')) != incident.function) continue;
+    if (frame_identity(f).name != incident.function) continue;
     // " f+0x1/0x2": a trace's frame, a return address
     std::string s = located(source.frames(" " + std::string(frame_text(f))), incident.function);
     if (!s.empty()) return s;
