@@ -23,9 +23,11 @@ bool located_already(std::string_view rest) {
 }  // namespace
 
 bool is_pc_line(std::string_view t) {
-  return t.find("RIP: ") != std::string_view::npos || t.find("pc : ") != std::string_view::npos ||
-         t.find("PC is at ") != std::string_view::npos ||
-         (t.find("WARNING: ") != std::string_view::npos && t.find(" at ") != std::string_view::npos);
+  static_assert(kPcLineMarks[3] == "WARNING: ", "the one mark that needs \" at \" after it");
+  for (size_t k = 0; k < 3; ++k)
+    if (t.find(kPcLineMarks[k]) != std::string_view::npos) return true;
+  return t.find(kPcLineMarks[3]) != std::string_view::npos &&
+         t.find(" at ") != std::string_view::npos;
 }
 
 bool SourceLines::add(const std::string& path, std::string* err, std::string_view build_id) {

@@ -29,6 +29,9 @@ struct FrameSource {
   std::vector<SourceLocation> source;
 };
 
+/// A PC line holds one of these ("WARNING: " with " at " after it): a search for PC lines may
+/// look only at the lines that hold one.
+inline constexpr std::string_view kPcLineMarks[] = {"RIP: ", "pc : ", "PC is at ", "WARNING: "};
 /// Whether a line's frames are faulting PCs rather than return addresses.
 bool is_pc_line(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -401,11 +402,12 @@ void IncidentNamer::complete(const CrashReport& r, Incident* in, const std::stri
       }
     }
   }
-  JoinedLines::Next pc_literals[] = {{*joined, "RIP: ", n},
-                                     {*joined, "pc : ", n},
-                                     {*joined, "PC is at ", n},
-                                     {*joined, "WARNING: ", n}};
-  auto next_pc = [&](size_t from) {  // a line that may be a PC line (is_pc_line's literals)
+  JoinedLines::Next pc_literals[] = {{*joined, kPcLineMarks[0], n},
+                                     {*joined, kPcLineMarks[1], n},
+                                     {*joined, kPcLineMarks[2], n},
+                                     {*joined, kPcLineMarks[3], n}};
+  static_assert(std::size(kPcLineMarks) == 4, "a Next above for each");
+  auto next_pc = [&](size_t from) {  // a line that may be a PC line (kPcLineMarks)
     size_t at = n;
     for (JoinedLines::Next& l : pc_literals) at = std::min(at, l(from));
     return at;

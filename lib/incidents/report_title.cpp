@@ -20,14 +20,12 @@ struct SeqMatch {
   std::vector<std::string> groups;
 };
 
-using Joined = JoinedLines;
-
 // Which lines the common stack patterns match, found once a report: where a trace starts (each
 // pattern's lines, in order) and the damaged lines.
 struct LineHits {
   std::vector<std::vector<size_t>> starts;  ///< per stack_start pattern, its lines
   std::vector<uint8_t> any_start, corrupted;
-  LineHits(const std::vector<std::string>& lines, const Joined& joined) {
+  LineHits(const std::vector<std::string>& lines, const JoinedLines& joined) {
     const StackParams& sp = stack_params();
     const size_t n = lines.size();
     any_start.assign(n, 0);
@@ -50,7 +48,7 @@ struct LineHits {
 
 // The first place where the line patterns match in order (see LineSeq).
 std::optional<SeqMatch> find_seq(const LineSeq& seq, const std::vector<std::string>& lines,
-                                 const Joined& joined, size_t n) {
+                                 const JoinedLines& joined, size_t n) {
   const std::string& first = seq[0].pattern.literal;
   for (size_t i = first.empty() ? 0 : joined.next_with(first, 0, n); i < n;
        i = first.empty() ? i + 1 : joined.next_with(first, i + 1, n)) {
