@@ -98,8 +98,8 @@ unsigned marks_of(std::string_view t) {
 
 bool is_plain_frame(std::string_view t) {
   auto name = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '$';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '$';
   };
   auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
   size_t i = 0;
@@ -178,12 +178,12 @@ struct IncidentDetector::Report {
 };
 
 struct IncidentDetector::Facts {
-  bool plain_frame = false;            ///< is_plain_frame: nothing else below is looked for
-  const ReportKind* kind = nullptr;    ///< report_start
-  bool inside = false;                 ///< kind && continues_report
-  unsigned marks = 0;                  ///< marks_of
-  bool questionable = false;           ///< questionable_frame
-  mutable signed char tail = -1;       ///< is_tail, once asked (-1: not yet)
+  bool plain_frame = false;          ///< is_plain_frame: nothing else below is looked for
+  const ReportKind* kind = nullptr;  ///< report_start
+  bool inside = false;               ///< kind && continues_report
+  unsigned marks = 0;                ///< marks_of
+  bool questionable = false;         ///< questionable_frame
+  mutable signed char tail = -1;     ///< is_tail, once asked (-1: not yet)
   bool is_tail(std::string_view t) const {
     if (tail < 0) tail = klogd::is_tail(t);
     return tail != 0;

@@ -92,7 +92,8 @@ bool is_frame(std::string_view line) {
 // looked for once.
 bool trace_start(std::string_view l) {
   for (size_t at = l.find("race:"); at != std::string_view::npos; at = l.find("race:", at + 1)) {
-    if (at >= 6 && (l.substr(at - 6, 6) == "Call T" || l.substr(at - 6, 6) == "Call t")) return true;
+    if (at >= 6 && (l.substr(at - 6, 6) == "Call T" || l.substr(at - 6, 6) == "Call t"))
+      return true;
     if (at >= 5 && l.substr(at - 5, 5) == "Backt") return true;
   }
   return false;
@@ -146,8 +147,8 @@ std::string module_of(const std::vector<std::string>& lines, const std::string& 
     for (size_t at = find_literal(l, " _"); at != std::string::npos;
          at = find_literal(l, " _", at + 2)) {
       const size_t end = l.find(' ', at + 1);
-      const std::string_view token = std::string_view(l).substr(
-          at + 1, end == std::string::npos ? end : end - at - 1);
+      const std::string_view token =
+          std::string_view(l).substr(at + 1, end == std::string::npos ? end : end - at - 1);
       if (!looks_mangled(token) || end == std::string::npos || l.compare(end, 2, " [") != 0 ||
           demangle_frame(std::string(token)).rfind(function + "+", 0) != 0)
         continue;

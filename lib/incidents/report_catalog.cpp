@@ -1,7 +1,5 @@
 #include "incidents/report_catalog.h"
 
-#include "incidents/name_answers.h"
-
 #include <array>
 #include <cstdint>
 #include <cstring>

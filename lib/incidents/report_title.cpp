@@ -107,7 +107,8 @@ void append_frames(const RegexMatch& m, const StackRule& rule, std::vector<std::
 std::string_view strip_prefixes(std::string_view frame) {
   std::string_view best = frame;
   for (const std::string& p : stack_params().strip_prefixes)
-    if (frame.starts_with(p) && frame.size() - p.size() < best.size()) best = frame.substr(p.size());
+    if (frame.starts_with(p) && frame.size() - p.size() < best.size())
+      best = frame.substr(p.size());
   return best;
 }
 

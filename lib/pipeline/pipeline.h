@@ -17,8 +17,8 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,11 +27,11 @@
 #include "kmsg/capture.h"
 #include "kmsg/line_assembler.h"
 #include "kmsg/log_source.h"
-#include "pstore/pstore_state.h"
 #include "kmsg/record_ring.h"
 #include "kmsg/seqnum_state.h"
 #include "pipeline/asio.h"
 #include "pipeline/source_service.h"
+#include "pstore/pstore_state.h"
 #include "sinks/sink_set.h"
 #include "util/notes.h"
 

@@ -542,9 +542,8 @@ TEST_CASE("daemon life: the default configuration maps no optional library", "[d
   REQUIRE(wait_for(dir + "/out", tag));
   std::string maps = read_file("/proc/" + std::to_string(klogd.pid()) + "/maps");
   REQUIRE(maps.find("libc.so") != std::string::npos);
-  for (const char* lib :
-       {"libdw", "libdebuginfod", "libcurl", "libssl", "libcrypto", "libnettle", "libsystemd",
-        "libklogd-"}) {
+  for (const char* lib : {"libdw", "libdebuginfod", "libcurl", "libssl", "libcrypto", "libnettle",
+                          "libsystemd", "libklogd-"}) {
     INFO(lib);
     CHECK(maps.find(lib) == std::string::npos);
   }

@@ -81,8 +81,9 @@ TEST_CASE("header filter: the same answer as a plain search on every corpus line
   }
 }
 
-TEST_CASE("header filter: a suppressed header line starts nothing, each suppression found by one search",
-          "[incidents]") {
+TEST_CASE(
+    "header filter: a suppressed header line starts nothing, each suppression found by one search",
+    "[incidents]") {
   const HeaderFilter f(report_kinds());
   for (std::string_view line : {
            "WARNING: Unprivileged eBPF is enabled with eIBRS, data leaks possible via Spectre v2",
@@ -97,7 +98,8 @@ TEST_CASE("header filter: a suppressed header line starts nothing, each suppress
     CHECK(f.first(line) == nullptr);
   }
   // beside them, the same headers still start a report
-  const ReportKind* warning = f.first("WARNING: CPU: 0 PID: 1 at crashme.c:24 crashme_warn+0x11/0x20");
+  const ReportKind* warning =
+      f.first("WARNING: CPU: 0 PID: 1 at crashme.c:24 crashme_warn+0x11/0x20");
   REQUIRE(warning != nullptr);
   CHECK(warning->header == "WARNING:");
   REQUIRE(f.first("BUG: kernel NULL pointer dereference, address: 0000000000000000") != nullptr);

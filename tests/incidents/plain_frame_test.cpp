@@ -28,20 +28,20 @@ bool in_no_plain_frame(std::string_view text) {
 }  // namespace
 
 TEST_CASE("plain frame: the kernel's frame lines, and nothing else", "[incidents]") {
-  for (std::string_view l : {" crashme_write+0xd3/0xe3 [crashme]", " vfs_write+0xc7/0x3f0",
-                             " ? filp_close+0x5b/0x70", "  __x64_sys_write+0x19/0x20",
-                             "entry_SYSCALL_64_after_hwframe+0x6e/0xd8",
-                             " ext4_fill_super.cold+0x1a/0x2b0 [ext4]"}) {
+  for (std::string_view l :
+       {" crashme_write+0xd3/0xe3 [crashme]", " vfs_write+0xc7/0x3f0", " ? filp_close+0x5b/0x70",
+        "  __x64_sys_write+0x19/0x20", "entry_SYSCALL_64_after_hwframe+0x6e/0xd8",
+        " ext4_fill_super.cold+0x1a/0x2b0 [ext4]"}) {
     INFO(l);
     CHECK(is_plain_frame(l));
   }
-  for (std::string_view l : {"", " ", " <TASK>", " </TASK>", "Call Trace:", " vfs_write",
-                             " vfs_write+0xc7", " vfs_write+0xc7/", " vfs_write+0xc7/0x3f0 ",
-                             " vfs_write+0xc7/0x3f0 [", " vfs_write+0xc7/0x3f0 []",
-                             " vfs_write+0xc7/0x3f0 [a b]", " vfs_write+0xc7/0x3f0 [ext4] x",
-                             " vfs_write+0xC7/0x3f0", "RIP: 0010:crashme_warn+0x11/0x20 [crashme]",
-                             " [<ffffffff81234567>] vfs_write+0x1/0x2", " ? ",
-                             " vfs_write+0xc7/0x3f0 (unreliable)", "+0x1/0x2"}) {
+  for (std::string_view l :
+       {"", " ", " <TASK>", " </TASK>", "Call Trace:", " vfs_write", " vfs_write+0xc7",
+        " vfs_write+0xc7/", " vfs_write+0xc7/0x3f0 ", " vfs_write+0xc7/0x3f0 [",
+        " vfs_write+0xc7/0x3f0 []", " vfs_write+0xc7/0x3f0 [a b]", " vfs_write+0xc7/0x3f0 [ext4] x",
+        " vfs_write+0xC7/0x3f0", "RIP: 0010:crashme_warn+0x11/0x20 [crashme]",
+        " [<ffffffff81234567>] vfs_write+0x1/0x2", " ? ", " vfs_write+0xc7/0x3f0 (unreliable)",
+        "+0x1/0x2"}) {
     INFO(l);
     CHECK_FALSE(is_plain_frame(l));
   }

@@ -75,11 +75,11 @@ size_t same_by_hand(const Pattern& frame, std::initializer_list<const char*> nea
 
 TEST_CASE("catalog: the frame line matched by hand is the regular expression's match",
           "[incidents]") {
-  const size_t frames = same_by_hand(
-      stack_params().frame[0],
-      {"[<0x>] f+0x1", "[<0>] f+1", "  [<ffff>]  f+0x1", "[<ab>] [<cd>] g.cold",
-       "[<ab>] [<cd>] [<ef>] h+0x1", "[ab] f+", "f", "+0x1", "  x.y", "[<ab]> f+1", "[<0xzz>] f+1",
-       "[<0xab>] _RNv1_a+0x1"});
+  const size_t frames =
+      same_by_hand(stack_params().frame[0],
+                   {"[<0x>] f+0x1", "[<0>] f+1", "  [<ffff>]  f+0x1", "[<ab>] [<cd>] g.cold",
+                    "[<ab>] [<cd>] [<ef>] h+0x1", "[ab] f+", "f", "+0x1", "  x.y", "[<ab]> f+1",
+                    "[<0xzz>] f+1", "[<0xab>] _RNv1_a+0x1"});
   CHECK(frames > 4000);
 }
 
