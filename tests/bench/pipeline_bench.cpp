@@ -119,7 +119,10 @@ static void BM_IncidentEngineOnly(benchmark::State& state) {
   klogd::IncidentTracker incidents;
   const auto now = klogd::IncidentTracker::Clock::now();
   size_t i = 0;
-  for (auto _ : state) incidents.observe(records[i++ % records.size()], &found, now);
+  for (auto _ : state) {
+    incidents.observe(records[i], &found, now);
+    if (++i == records.size()) i = 0;
+  }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_IncidentEngineOnly);
