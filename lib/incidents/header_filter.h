@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -40,17 +41,39 @@ class HeaderFilter {
  private:
   struct Anchor {
     uint32_t quad;
+    uint32_t tail;  ///< the text's last 4 bytes
     size_t what;    ///< a kind's index, or kCutHere
     size_t offset;  ///< of the quad in the text
+    std::string_view text;
   };
+  static constexpr size_t kBuckets = 256;
   std::string_view text_of(size_t what) const;
   void add(std::string_view text, size_t what);
   template <typename Found>
   bool scan(std::string_view s, Found found) const;
+  template <typename Found>
+  bool anchored_at(std::string_view s, size_t i, Found found) const;
+  template <typename Found>
+  bool colon_at(std::string_view s, size_t c, Found found) const;
+  static constexpr unsigned kHashBits = 13;
+  static uint32_t hash(uint32_t q) { return (q * 0x9E3779B1u) >> (32 - kHashBits); }
+  /// Whether the quad at p may be an anchor's (its hash's bit is set).
+  bool probe(const char* p) const {
+    uint32_t q;
+    std::memcpy(&q, p, 4);
+    const uint32_t h = hash(q);
+    return bits_[h >> 6] >> (h & 63) & 1;
+  }
+  /// Whether the byte before the ':' at c is one that stands before a short header's ':'.
+  bool colon_may_end(std::string_view s, size_t c) const {
+    const auto before = static_cast<unsigned char>(s[c - (c > 0)]);
+    return c >= 3 && (before_colon_[before >> 6] >> (before & 63) & 1);
+  }
 
   const std::vector<ReportKind>& kinds_;
-  std::array<uint64_t, 1024> bits_{};  ///< 16-bit hashes of the anchors' quads
-  std::vector<Anchor> anchors_;
+  std::array<uint64_t, (size_t{1} << kHashBits) / 64> bits_{};  ///< the anchors' quads' hashes
+  std::vector<Anchor> anchors_;                ///< by bucket (the quad's hash % kBuckets)
+  std::array<uint16_t, kBuckets + 1> bucket_{};  ///< where each bucket's anchors start
   std::vector<size_t> colon_;               ///< the short headers, all ending with ':'
   std::vector<uint32_t> colon_quads_;       ///< the last 4 bytes of each of colon_
   std::array<uint64_t, 4> before_colon_{};  ///< the bytes that stand before their ':'
