@@ -11,10 +11,7 @@ bool IncidentFeed::feed(const FeedLine& l,
                         std::optional<std::chrono::steady_clock::time_point> at) {
   // Nearly every line: not the kernel's, or no report open and nothing that may start one; an
   // info, notice or debug line is not even looked at then.
-  if (!l.kernel) return false;
-  if (!detector_.busy() &&
-      ((l.level && *l.level > kMaxReportStartLevel) || !may_start_report(l.text)))
-    return false;
+  if (!l.kernel || passes_over(l.level, l.text)) return false;
   const auto now = at ? *at : std::chrono::steady_clock::now();
   std::string_view text = l.text;
   if (keep_style_ && text.find(" (") != std::string_view::npos) {

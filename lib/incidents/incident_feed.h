@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "annotate/annotator.h"
+#include "incidents/header_filter.h"
 #include "incidents/incident_detector.h"
 
 namespace klogd {
@@ -51,14 +52,16 @@ class IncidentFeed {
   /// The end of input: every open report ends.
   void flush() { detector_.flush(); }
   bool open() const { return detector_.open(); }
-  /// Whether a kernel line printed at `level` is left out by the level rule alone (no report
-  /// open, below KERN_WARNING): what feed() would say without building the line. Inline: the
-  /// live path asks it of every record.
-  bool passes_over(std::optional<int> level) const {
-    return level && *level > kMaxReportStartLevel && !detector_.busy();
+  /// Whether a kernel line printed at `level` is surely left out (no report open, and below
+  /// KERN_WARNING or holding no header and no marker): what feed() would say without building
+  /// the line. Inline: the live path asks it of every record.
+  bool passes_over(std::optional<int> level, std::string_view text) const {
+    return !detector_.busy() &&
+           ((level && *level > kMaxReportStartLevel) || !headers_.maybe(text));
   }
 
  private:
+  const HeaderFilter& headers_ = report_header_filter();
   IncidentDetector detector_;
   bool keep_style_;
   std::string scratch_;

@@ -51,7 +51,8 @@ class IncidentTracker {
 
   /// Reads one record; the incident records of reports that ended are appended to *out. `now`
   /// (default: the clock, read only when a report is open or may start) times reports out.
-  /// Inline: nearly every record goes no further than the level rule (incident_feed.h).
+  /// Inline: nearly every record goes no further than the level rule and the header filter
+  /// (incident_feed.h).
   /// (The time is a plain argument, not an optional: one built before the level rule cost the
   /// record path a store-forwarding stall each record.)
   void observe(const FinishedRecord& r, std::vector<FinishedRecord>* out) {
@@ -75,12 +76,13 @@ class IncidentTracker {
 
  private:
   void emit(std::vector<FinishedRecord>* out, Clock::time_point now);
-  /// Notes the record's place; whether it is a kernel record the level rule lets through.
+  /// Notes the record's place; whether it is a kernel record the level rule and the header
+  /// filter let through.
   bool looks_further(const FinishedRecord& r) {
     if (r.synthetic) return false;
     last_seq_ = r.kernel_seq ? std::optional<uint64_t>(r.record.seq) : std::nullopt;
     last_ts_ = r.record.ts_usec;
-    return r.record.facility == 0 && !feed_.passes_over(r.record.level);
+    return r.record.facility == 0 && !feed_.passes_over(r.record.level, r.text);
   }
   /// A kernel record that may open a report or belongs to an open one.
   void observe_kernel(const FinishedRecord& r, std::vector<FinishedRecord>* out,

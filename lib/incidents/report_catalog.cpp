@@ -1144,6 +1144,8 @@ const ReportKind* report_start(std::string_view line) { return header_filter().f
 
 bool may_start_report(std::string_view line) { return header_filter().maybe(line); }
 
+const HeaderFilter& report_header_filter() { return header_filter(); }
+
 bool continues_report(std::string_view line) {
   for (std::string_view s :
        {"invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",

@@ -27,6 +27,8 @@
 
 namespace klogd {
 
+class HeaderFilter;
+
 /// A title is normalized from at most this much text (it keeps 120 bytes of it): a bound on the
 /// work a line of junk can cause, far above any real title.
 inline constexpr size_t kMaxTitleInput = 2048;
@@ -120,6 +122,9 @@ const ReportKind* report_start(std::string_view line);
 /// False when the line surely holds no header, no "[ cut here ]" and no "====" banner: then,
 /// with no report open, it is of no interest. One cheap pass.
 bool may_start_report(std::string_view line);
+/// The filter report_start and may_start_report ask (header_filter.h), for a caller that asks
+/// it of every record and keeps it at hand.
+const HeaderFilter& report_header_filter();
 
 /// A line that holds a header but belongs to the report around it (the panic after an oops, a
 /// double fault while handling a page fault): it does not end the report in progress.
