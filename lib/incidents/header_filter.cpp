@@ -22,8 +22,9 @@ uint32_t quad(const char* p) {
 
 // A sanitizer's banner: "=====..." after the indent.
 bool starts_banner(std::string_view s) {
-  size_t b = s.find_first_not_of(' ');
-  return b != std::string_view::npos && s.substr(b, 8) == "========";
+  size_t b = 0;
+  while (b < s.size() && s[b] == ' ') ++b;
+  return s.size() - b >= 8 && std::memcmp(s.data() + b, "========", 8) == 0;
 }
 
 // Calls fn(position) for each ':' of the line, until it returns true.
@@ -76,8 +77,7 @@ void HeaderFilter::add(std::string_view text, size_t what) {
       throw std::logic_error("a short report header must end with ':': " + std::string(text));
     colon_.push_back(what);
     colon_quads_.push_back(quad(text.data() + text.size() - 4));
-    const auto before = static_cast<unsigned char>(text[text.size() - 2]);
-    before_colon_[before >> 6] |= uint64_t{1} << (before & 63);
+    before_colon_[static_cast<unsigned char>(text[text.size() - 2])] = true;
     return;
   }
   // Any kStride + 3 bytes of the header will do: those whose quads are least like running text

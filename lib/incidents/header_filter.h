@@ -66,8 +66,7 @@ class HeaderFilter {
   }
   /// Whether the byte before the ':' at c is one that stands before a short header's ':'.
   bool colon_may_end(std::string_view s, size_t c) const {
-    const auto before = static_cast<unsigned char>(s[c - (c > 0)]);
-    return c >= 3 && (before_colon_[before >> 6] >> (before & 63) & 1);
+    return c >= 3 && before_colon_[static_cast<unsigned char>(s[c - 1])];
   }
 
   const std::vector<ReportKind>& kinds_;
@@ -76,7 +75,7 @@ class HeaderFilter {
   std::array<uint16_t, kBuckets + 1> bucket_{};  ///< where each bucket's anchors start
   std::vector<size_t> colon_;               ///< the short headers, all ending with ':'
   std::vector<uint32_t> colon_quads_;       ///< the last 4 bytes of each of colon_
-  std::array<uint64_t, 4> before_colon_{};  ///< the bytes that stand before their ':'
+  std::array<bool, 256> before_colon_{};  ///< the bytes that stand before their ':'
 };
 
 }  // namespace klogd
