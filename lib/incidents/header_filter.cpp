@@ -43,7 +43,8 @@ bool for_each_colon(std::string_view s, Fn fn) {
   for (; i + 16 <= s.size(); i += 16)
     if (block(i, 0)) return true;
   // the last few bytes: the 16 that end the line, those already read masked out
-  if (i > 0 && i < s.size()) return block(s.size() - 16, static_cast<unsigned>(16 - (s.size() - i)));
+  if (i > 0 && i < s.size())
+    return block(s.size() - 16, static_cast<unsigned>(16 - (s.size() - i)));
   if (i > 0) return false;
 #endif
   for (; i < s.size(); ++i)  // the last few bytes: a loop, not a call to memchr
@@ -148,7 +149,7 @@ bool HeaderFilter::scan(std::string_view s, Found found) const {
 
 bool HeaderFilter::maybe(std::string_view s) const {
   // scan() for a yes or no, shaped for the lines that hold nothing: two quads probed for one
-  // branch, the rare hits and colons checked out of line.
+  // branch, the rare hits checked out of line.
   auto yes = [](size_t) { return true; };
   if (s.size() >= 8 && (s[0] == ' ' || s[0] == '=') && starts_banner(s)) return true;
   const char* p = s.data();

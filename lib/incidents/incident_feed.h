@@ -56,8 +56,7 @@ class IncidentFeed {
   /// KERN_WARNING or holding no header and no marker): what feed() would say without building
   /// the line. Inline: the live path asks it of every record.
   bool passes_over(std::optional<int> level, std::string_view text) const {
-    return !detector_.busy() &&
-           ((level && *level > kMaxReportStartLevel) || !headers_.maybe(text));
+    return !detector_.busy() && ((level && *level > kMaxReportStartLevel) || !headers_.maybe(text));
   }
 
  private:
