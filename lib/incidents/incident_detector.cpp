@@ -270,6 +270,8 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind, uns
     }
   }
   r->sanitizer = is_sanitizer(line.text);
+  if (spare_vector_.capacity() > 0) r->lines = std::move(spare_vector_);
+  spare_vector_ = {};
   r->lines.reserve(64);  // a report's lines, most of them
   Report& ref = *r;
   open_.push_back(std::move(r));
@@ -297,7 +299,15 @@ void IncidentDetector::add(Report& r, const ReportLine& line, unsigned m, bool q
     r.skip_text = skip = true;
   }
   if (m & kPanic) r.panicked = true;
-  if (!skip || r.lines.empty()) r.lines.emplace_back(t);
+  if (!skip || r.lines.empty()) {
+    if (spare_lines_.empty()) {
+      r.lines.emplace_back(t);
+    } else {
+      r.lines.push_back(std::move(spare_lines_.back()));
+      spare_lines_.pop_back();
+      r.lines.back().assign(t);
+    }
+  }
   if (m & kTrace) r.has_trace = true;
   if (m & (kEndTrace | kEndPanic))
     r.ended = true;
@@ -424,13 +434,23 @@ void IncidentDetector::finish(size_t index) {
   if (!r->handed_on) hand_on(*r);
 }
 
+void IncidentDetector::recycle(CrashReport&& done) {
+  for (std::string& line : done.lines)
+    if (spare_lines_.size() < kSpareLines && line.capacity() <= kSpareBytes)
+      spare_lines_.push_back(std::move(line));
+  done.lines.clear();
+  if (spare_vector_.capacity() == 0 && done.lines.capacity() <= 4 * kSpareLines)
+    spare_vector_ = std::move(done.lines);
+}
+
 void IncidentDetector::hand_on(Report& r) {
   r.handed_on = true;
   CrashReport c;
   c.kind = r.kind;
   c.title_lines = r.title_end == std::string::npos ? r.lines.size() : r.title_end;
-  c.lines = std::move(r.lines);  // nothing is added after the end line
-  r.lines.assign(1, c.lines.empty() ? std::string() : c.lines[0]);  // what min_lines reads
+  // Nothing is read of its lines after this: a report handed on while open has ended, and
+  // an ended report takes no more lines (feed() only counts its tail) until it is finished.
+  c.lines = std::move(r.lines);
   c.first = r.first;
   c.last = r.last;
   c.panicked = r.panicked;

@@ -70,6 +70,11 @@ class IncidentDetector {
   bool open() const;
   /// Whether a report is open or a line that may begin one ("cut here") was seen.
   bool busy() const { return !open_.empty() || !pending_.empty(); }
+  /// Takes back a report the sink is done with: its lines' storage holds the next reports'
+  /// lines (in a storm of reports a line then costs no allocation). What is kept is bounded:
+  /// kSpareLines strings of kSpareBytes at most, and one vector.
+  void recycle(CrashReport&& done);
+  static constexpr size_t kSpareLines = 128, kSpareBytes = 256;
 
  private:
   struct Report;
@@ -95,6 +100,8 @@ class IncidentDetector {
   std::vector<std::unique_ptr<Report>> open_;
   std::vector<std::unique_ptr<Pending>> pending_;
   LineCache<Facts> facts_;
+  std::vector<std::string> spare_lines_;   ///< recycle()d strings, their contents stale
+  std::vector<std::string> spare_vector_;  ///< a recycle()d report's lines vector, empty
 };
 
 /// A frame line as most of a trace is printed ("  ? name+0x1c/0x40 [module]", nothing more):

@@ -51,6 +51,8 @@ class IncidentFeed {
   }
   /// The end of input: every open report ends.
   void flush() { detector_.flush(); }
+  /// A report the sink is done with, its storage used again (IncidentDetector::recycle).
+  void recycle(CrashReport&& done) { detector_.recycle(std::move(done)); }
   bool open() const { return detector_.open(); }
   /// Whether a kernel line printed at `level` is surely left out (no report open, and below
   /// KERN_WARNING or holding no header and no marker): what feed() would say without building

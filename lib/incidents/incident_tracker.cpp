@@ -22,6 +22,7 @@ IncidentTracker::IncidentTracker(IncidentTrackerOptions options)
             e.incident = namer_.name(
                 r, [this](const std::string& fp) { return wanted(fp); }, &e.whole);
             ended_.push_back(std::move(e));
+            feed_.recycle(std::move(r));
           },
           o_.detector, o_.keep_style) {}
 

@@ -348,6 +348,30 @@ TEST_CASE("incidents: lines seen before are judged as the first time (the storm 
   REQUIRE(together.size() == 2 * alone.size());
   for (size_t i = 0; i < together.size(); ++i) CHECK(together[i] == alone[i % alone.size()]);
 
+  // each report given back to the detector when read (as the live tracker does), its strings
+  // holding the next reports' lines: the same reports, handed on at the end line or not
+  for (bool at_end : {false, true}) {
+    DetectorOptions o;
+    o.hand_on_at_end = at_end;
+    std::vector<std::string> fresh, recycled;
+    for (const std::string& log : logs) {
+      IncidentFeed one([&](CrashReport r) { fresh.push_back(text(r)); }, o, false);
+      reports_of(one, log);
+    }
+    IncidentFeed* self = nullptr;
+    IncidentFeed again(
+        [&](CrashReport r) {
+          recycled.push_back(text(r));
+          self->recycle(std::move(r));
+        },
+        o, false);
+    self = &again;
+    for (int pass = 0; pass < 3; ++pass)
+      for (const std::string& log : logs) reports_of(again, log);
+    REQUIRE(recycled.size() == 3 * fresh.size());
+    for (size_t i = 0; i < recycled.size(); ++i) CHECK(recycled[i] == fresh[i % fresh.size()]);
+  }
+
   // the namer: a repeat whose lines are all known names the same incident; one number changed
   // in a frame's name ("f2fs_" -> "f3fs_" is masked alike, its frames are not) does not
   IncidentTracker t;
