@@ -73,7 +73,7 @@ echo "== 3. the daemon in a WARN storm (2,000 reports) against the same records 
 python3 "$here/storm_capture.py" "$here/../data/debian/kmsg.raw" 2000 >"$work/storm.raw"
 python3 "$here/storm_capture.py" "$here/../data/debian/kmsg.raw" 2000 --plain >"$work/plain.raw"
 run="-n -o -x -f /dev/null --state-file none --pstore none --pid-file /dev/null"
-farm-bench -n 10 --timeout 600 --vs "$klogd $run --kmsg $work/plain.raw" -- \
+farm-bench -n 30 --timeout 600 --vs "$klogd $run --kmsg $work/plain.raw" -- \
   "$klogd" $run --kmsg "$work/storm.raw" | grep -E '^A = |^B = |cpu s|A/B cpu'
 
 if ((flood)); then
