@@ -58,7 +58,7 @@ class HeaderFilter {
   static constexpr unsigned kHashBits = 13;
   static uint32_t hash(uint32_t q) { return (q * 0x9E3779B1u) >> (32 - kHashBits); }
   /// Whether the quad at p may be an anchor's (its hash's bit is set).
-  bool probe(const char* p) const {
+  uint64_t probe(const char* p) const {  // 0 or 1: two are or-ed for one branch
     uint32_t q;
     std::memcpy(&q, p, 4);
     const uint32_t h = hash(q);
