@@ -270,8 +270,7 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind, uns
     }
   }
   r->sanitizer = is_sanitizer(line.text);
-  if (spare_vector_.capacity() > 0) r->lines = std::move(spare_vector_);
-  spare_vector_ = {};
+  r->lines = std::exchange(spare_vector_, {});  // a recycle()d vector, or none
   r->lines.reserve(64);  // a report's lines, most of them
   Report& ref = *r;
   open_.push_back(std::move(r));
@@ -320,7 +319,7 @@ void IncidentDetector::feed(const ReportLine& line, std::chrono::steady_clock::t
   if (!line.kernel) return;
   const std::string_view t = line.text;
   // nothing in progress (nearly always): only a line that may start something matters
-  if (open_.empty() && pending_.empty() && !may_start_report(t)) return;
+  if (!busy() && !may_start_report(t)) return;
   size_t index = 0;
   Report* r = find(line.context, &index);
   if (r && r->ts && line.ts_usec && *line.ts_usec > *r->ts + o_.gap_usec) {
