@@ -3,6 +3,8 @@
 // boot's capture that holds a WARN and an oops.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -100,6 +102,66 @@ static void BM_ParseAnnotateFormat(benchmark::State& state) {
   run(state, s.records, &s.symbolizer);
 }
 BENCHMARK(BM_ParseAnnotateFormat)->ArgName("incidents")->Arg(0)->Arg(1);
+
+// The engine's share of the record path, measured in pairs: each turn runs the typical records
+// through the path once without and once with the engine (in turns ABBA, so that neither side is
+// always the one with warm caches), each half timed by itself; the figure is the median of the
+// turns' ratios. A slow spell of this shared machine lasts longer than a turn (~0.5 ms), so it
+// falls on both halves of the turns it touches, where it moves two medians taken over separate
+// repetitions apart by as much as the engine costs.
+static void BM_EngineSharePaired(benchmark::State& state) {
+  static Setup s;
+  klogd::Annotator annotator(&s.symbolizer, {});
+  klogd::RecordProcessor processor(&annotator);
+  klogd::IncidentTracker incidents;
+  std::vector<klogd::FinishedRecord> out, found;
+  std::string line;
+  const auto now = klogd::IncidentTracker::Clock::now();
+  using Clock = std::chrono::steady_clock;
+  auto half = [&](bool engine) {
+    const auto t0 = Clock::now();
+    for (const std::string& raw : s.records) {
+      out.clear();
+      processor.process(raw, &out);
+      if (engine) {
+        for (const auto& r : out) incidents.observe(r, &found, now);
+        for (auto& r : found) out.push_back(std::move(r));
+        found.clear();
+      }
+      line.clear();
+      for (const auto& r : out) klogd::append_klogd_line(r, r.text, &line);
+      benchmark::DoNotOptimize(line.data());
+    }
+    return std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+  };
+  std::vector<double> ratios, without, with;
+  bool engine_first = false;
+  for (auto _ : state) {
+    double a, b;
+    if (engine_first) {
+      b = half(true);
+      a = half(false);
+    } else {
+      a = half(false);
+      b = half(true);
+    }
+    engine_first = !engine_first;
+    ratios.push_back(b / a);
+    without.push_back(a / static_cast<double>(s.records.size()));
+    with.push_back(b / static_cast<double>(s.records.size()));
+  }
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  state.counters["turns"] = static_cast<double>(ratios.size());
+  state.counters["ns_without"] = median(without);
+  state.counters["ns_with"] = median(with);
+  state.counters["engine_pct"] = (median(ratios) - 1) * 100;
+  state.counters["engine_ns"] = median(with) - median(without);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 2 * s.records.size()));
+}
+BENCHMARK(BM_EngineSharePaired)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 // Every record of a real boot with a crashme WARN and oops (-x: the capture is symbolized).
 static void BM_CrashBootCapture(benchmark::State& state) {
