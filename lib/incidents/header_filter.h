@@ -73,9 +73,9 @@ class HeaderFilter {
   std::array<uint64_t, (size_t{1} << kHashBits) / 64> bits_{};  ///< the anchors' quads' hashes
   std::vector<Anchor> anchors_;                  ///< by bucket (the quad's hash % kBuckets)
   std::array<uint16_t, kBuckets + 1> bucket_{};  ///< where each bucket's anchors start
-  std::vector<size_t> colon_;               ///< the short headers, all ending with ':'
-  std::vector<uint32_t> colon_quads_;       ///< the last 4 bytes of each of colon_
-  std::array<bool, 256> before_colon_{};    ///< the bytes that stand before their ':'
+  std::vector<size_t> colon_;                    ///< the short headers, all ending with ':'
+  std::vector<uint32_t> colon_quads_;            ///< the last 4 bytes of each of colon_
+  std::array<bool, 256> before_colon_{};         ///< the bytes that stand before their ':'
 };
 
 }  // namespace klogd

@@ -271,7 +271,7 @@ void IncidentDetector::start(const ReportLine& line, const ReportKind* kind, uns
   }
   r->sanitizer = is_sanitizer(line.text);
   r->lines = std::exchange(spare_vector_, {});  // a recycle()d vector, or none
-  r->lines.reserve(64);  // a report's lines, most of them
+  r->lines.reserve(64);                         // a report's lines, most of them
   Report& ref = *r;
   open_.push_back(std::move(r));
   add(ref, line, marks, false, now);
