@@ -55,20 +55,14 @@ struct Setup {
   }
 };
 
-// One pass over `records` as the pipeline does it; the incident records made join the output.
-void run(benchmark::State& state, const std::vector<std::string>& records,
-         klogd::Symbolizer* symbolizer) {
-  klogd::Annotator annotator(symbolizer, {});
-  klogd::RecordProcessor processor(&annotator);
-  std::unique_ptr<klogd::IncidentTracker> incidents;
-  if (state.range(0)) incidents = std::make_unique<klogd::IncidentTracker>();
-  std::vector<klogd::FinishedRecord> out, found;
-  std::string line;
-  size_t i = 0;
-  const auto now = klogd::IncidentTracker::Clock::now();
-  for (auto _ : state) {
+// One record as the pipeline takes it: parsed and annotated, read by the incident engine when
+// there is one (the incident records it makes join the output), formatted as klogd's file line.
+struct RecordPath {
+  explicit RecordPath(klogd::Symbolizer* symbolizer)
+      : annotator(symbolizer, {}), processor(&annotator) {}
+  void take(const std::string& raw, klogd::IncidentTracker* incidents) {
     out.clear();
-    processor.process(records[i++ % records.size()], &out);
+    processor.process(raw, &out);
     if (incidents) {
       for (const auto& r : out) incidents->observe(r, &found, now);
       for (auto& r : found) out.push_back(std::move(r));
@@ -78,6 +72,21 @@ void run(benchmark::State& state, const std::vector<std::string>& records,
     for (const auto& r : out) klogd::append_klogd_line(r, r.text, &line);
     benchmark::DoNotOptimize(line.data());
   }
+  klogd::Annotator annotator;
+  klogd::RecordProcessor processor;
+  std::vector<klogd::FinishedRecord> out, found;
+  std::string line;
+  const klogd::IncidentTracker::Clock::time_point now = klogd::IncidentTracker::Clock::now();
+};
+
+// One pass over `records` as the pipeline does it.
+void run(benchmark::State& state, const std::vector<std::string>& records,
+         klogd::Symbolizer* symbolizer) {
+  RecordPath path(symbolizer);
+  std::unique_ptr<klogd::IncidentTracker> incidents;
+  if (state.range(0)) incidents = std::make_unique<klogd::IncidentTracker>();
+  size_t i = 0;
+  for (auto _ : state) path.take(records[i++ % records.size()], incidents.get());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
   if (incidents) state.counters["incidents"] = static_cast<double>(incidents->counters().incidents);
 }
@@ -111,27 +120,12 @@ BENCHMARK(BM_ParseAnnotateFormat)->ArgName("incidents")->Arg(0)->Arg(1);
 // repetitions apart by as much as the engine costs.
 static void BM_EngineSharePaired(benchmark::State& state) {
   static Setup s;
-  klogd::Annotator annotator(&s.symbolizer, {});
-  klogd::RecordProcessor processor(&annotator);
+  RecordPath path(&s.symbolizer);
   klogd::IncidentTracker incidents;
-  std::vector<klogd::FinishedRecord> out, found;
-  std::string line;
-  const auto now = klogd::IncidentTracker::Clock::now();
   using Clock = std::chrono::steady_clock;
   auto half = [&](bool engine) {
     const auto t0 = Clock::now();
-    for (const std::string& raw : s.records) {
-      out.clear();
-      processor.process(raw, &out);
-      if (engine) {
-        for (const auto& r : out) incidents.observe(r, &found, now);
-        for (auto& r : found) out.push_back(std::move(r));
-        found.clear();
-      }
-      line.clear();
-      for (const auto& r : out) klogd::append_klogd_line(r, r.text, &line);
-      benchmark::DoNotOptimize(line.data());
-    }
+    for (const std::string& raw : s.records) path.take(raw, engine ? &incidents : nullptr);
     return std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
   };
   std::vector<double> ratios, without, with;
